@@ -1,0 +1,31 @@
+// Helpers shared by the tests: reading the PHE worked examples and comparing numbers.
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+
+// The repo is always cloned with ../shared beside it.
+const PHE_DIR = new URL('../../../shared/data/phe/', import.meta.url);
+
+export function readPheCsv(name: string): Record<string, number>[] {
+  const [header, ...lines] = readFileSync(new URL(name, PHE_DIR), 'utf8').trim().split(/\r?\n/);
+  const columns = header.split(',');
+  return lines.map((line) => {
+    const cells = line.split(',');
+    return Object.fromEntries(columns.map((column, i) => [column, Number(cells[i])]));
+  });
+}
+
+export function readPheJson<T>(name: string): T {
+  return JSON.parse(readFileSync(new URL(name, PHE_DIR), 'utf8')) as T;
+}
+
+/** Asserts |actual − expected| <= tolerance × |expected| (absolute tolerance when expected is 0). */
+export function assertClose(actual: number | null, expected: number, tolerance: number, label = ''): void {
+  assert.ok(actual !== null, `${label}: expected ${expected}, got null`);
+  const error = Math.abs(actual - expected);
+  const bound = expected === 0 ? tolerance : tolerance * Math.abs(expected);
+  assert.ok(
+    error <= bound,
+    `${label}: expected ${expected}, got ${actual} (relative error ${error / Math.abs(expected)})`,
+  );
+}
