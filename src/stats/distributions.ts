@@ -119,7 +119,7 @@ export function gammaQuantile(p: number, a: number): number {
     const step = u / (1 - 0.5 * Math.min(1, u * (a1 / x - 1)));
     x -= step;
     if (x <= 0) x = 0.5 * (x + step);
-    if (Math.abs(step) <= 1e-15 * x) return x;
+    if (Math.abs(step) <= 1e-14 * x) return x;
   }
   return bisect((v) => gammaP(a, v) - p, 0, Math.max(1, 2 * x, a + 40 * Math.sqrt(a) + 40));
 }
@@ -132,7 +132,7 @@ export function chiSquareQuantile(p: number, df: number): number {
 /**
  * Exact (Garwood) Poisson confidence limits for an observed count, through the chi-square
  * relationship: lower = χ²(α/2, 2O)/2, upper = χ²(1 − α/2, 2O + 2)/2
- * (APHO Technical Guide: Confidence Intervals, 2008, §4; Armitage & Berry).
+ * (APHO Technical Guide: Confidence Intervals, 2008; Armitage & Berry).
  */
 export function exactPoissonLimits(count: number, confidence: number): { lower: number; upper: number } {
   if (!(count >= 0) || !Number.isFinite(count)) throw new RangeError(`count must be finite and >= 0, got ${count}`);
@@ -224,7 +224,7 @@ export function betaQuantile(p: number, a: number, b: number): number {
     x -= step;
     if (x <= 0) x = 0.5 * (x + step);
     if (x >= 1) x = 0.5 * (x + step + 1);
-    if (Math.abs(step) <= 1e-15 * x && j > 0) return x;
+    if (Math.abs(step) <= 1e-14 * x && j > 0) return x;
   }
   return bisect((v) => betaInc(v, a, b) - p, 0, 1);
 }
@@ -234,7 +234,8 @@ function bisect(f: (x: number) => number, lo: number, hi: number): number {
   let low = lo;
   let high = hi;
   while (f(high) < 0) high *= 2;
-  for (let i = 0; i < 2000 && high - low > 1e-15 * Math.max(1, Math.abs(high)); i++) {
+  // Relative tolerance: exact Poisson and t limits can be far below 1.
+  for (let i = 0; i < 2000 && high - low > 1e-15 * high; i++) {
     const mid = 0.5 * (low + high);
     if (f(mid) < 0) low = mid;
     else high = mid;
@@ -330,6 +331,20 @@ function tDensity(t: number, df: number): number {
   );
 }
 
+// Beyond this, lnGamma(df/2) is so large that the incomplete beta loses digits, while the
+// Cornish–Fisher expansion is accurate to far better than 1e-15.
+const LARGE_DF = 1e4;
+
+// Cornish–Fisher expansion of the t quantile in powers of 1/df (Abramowitz & Stegun 26.7.5).
+function cornishFisherT(z: number, df: number): number {
+  const z2 = z * z;
+  const g1 = (z * (z2 + 1)) / 4;
+  const g2 = (z * ((5 * z2 + 16) * z2 + 3)) / 96;
+  const g3 = (z * (((3 * z2 + 19) * z2 + 17) * z2 - 15)) / 384;
+  const g4 = (z * ((((79 * z2 + 776) * z2 + 1482) * z2 - 1920) * z2 - 945)) / 92160;
+  return z + g1 / df + g2 / df ** 2 + g3 / df ** 3 + g4 / df ** 4;
+}
+
 /**
  * Student t quantile. Closed forms for df = 1 and 2; otherwise the incomplete-beta inverse
  * (t² = df(1 − x)/x with x = I⁻¹_{2q}(df/2, 1/2)), polished by Newton steps on the tail probability.
@@ -341,6 +356,7 @@ export function tQuantile(p: number, df: number): number {
   if (p === 1) return Number.POSITIVE_INFINITY;
   if (p === 0.5) return 0;
   if (df === Number.POSITIVE_INFINITY) return normalQuantile(p);
+  if (df > LARGE_DF) return cornishFisherT(normalQuantile(p), df);
   const q = Math.min(p, 1 - p); // tail probability
   const sign = p < 0.5 ? -1 : 1;
   let t: number;

@@ -1,6 +1,6 @@
 // Directly standardised rates with Dobson's method: the DSR's limits are those of the total count
 // (Byar's, as in PHEindicatormethods::phe_dsr / calculate_dsr) rescaled by the DSR's standard error.
-// Dobson AJ et al., Stat Med 1991;10:457–62; APHO "Technical Guide: Confidence Intervals" (2008) §5.
+// Dobson AJ et al., Stat Med 1991;10:457–62; APHO "Technical Guide: Confidence Intervals" (2008)
 // Fingertips and phe_dsr do not publish a DSR when the total count is below 10 (too unstable).
 
 import { byarLimits } from './rate.ts';

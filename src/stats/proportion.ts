@@ -1,4 +1,4 @@
-// Proportions with Wilson score intervals: APHO "Technical Guide: Confidence Intervals" (2008) §3,
+// Proportions with Wilson score intervals: APHO "Technical Guide: Confidence Intervals" (2008),
 // PHEindicatormethods::phe_proportion / wilson_lower / wilson_upper. Wilson behaves at 0 and 1 and
 // for small denominators, unlike the normal approximation.
 
