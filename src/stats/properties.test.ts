@@ -1,0 +1,129 @@
+// Property-based tests (fast-check) with a fixed seed so runs are repeatable.
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { dsr } from './dsr.ts';
+import { ESP2013_WEIGHTS } from './esp2013.ts';
+import { mean } from './mean.ts';
+import { proportion } from './proportion.ts';
+import { rate } from './rate.ts';
+import type { Confidence, Estimate } from './types.ts';
+
+const settings = { seed: 7007, numRuns: 300 };
+const confidence = fc.constantFrom<Confidence>(0.95, 0.998);
+
+function contains(e: Estimate): void {
+  assert.equal(e.suppressed, false);
+  if (e.suppressed !== false) return;
+  assert.ok(Number.isFinite(e.lower) && Number.isFinite(e.upper), `finite limits ${e.lower}, ${e.upper}`);
+  assert.ok(e.lower <= e.value && e.value <= e.upper, `${e.lower} <= ${e.value} <= ${e.upper}`);
+}
+
+function width(e: Estimate): number {
+  if (e.suppressed !== false) throw new Error('unexpected suppression');
+  return e.upper - e.lower;
+}
+
+const proportionCase = fc
+  .integer({ min: 1, max: 1_000_000 })
+  .chain((denominator) => fc.tuple(fc.integer({ min: 0, max: denominator }), fc.constant(denominator)));
+
+describe('properties', () => {
+  it('proportion intervals contain the estimate and lie within [0, 1]', () => {
+    fc.assert(
+      fc.property(proportionCase, confidence, ([k, n], c) => {
+        const e = proportion(k, n, { confidence: c });
+        contains(e);
+        assert.ok(e.lower !== null && e.lower >= 0 && e.upper !== null && e.upper <= 1);
+      }),
+      settings,
+    );
+  });
+
+  it('proportion intervals narrow as the denominator grows at the same proportion', () => {
+    fc.assert(
+      fc.property(proportionCase, fc.integer({ min: 2, max: 50 }), confidence, ([k, n], m, c) => {
+        assert.ok(width(proportion(k * m, n * m, { confidence: c })) < width(proportion(k, n, { confidence: c })));
+      }),
+      settings,
+    );
+  });
+
+  it('99.8% intervals are wider than 95% ones', () => {
+    fc.assert(
+      fc.property(proportionCase, ([k, n]) => {
+        const w95 = width(proportion(k, n, { confidence: 0.95 }));
+        assert.ok(width(proportion(k, n, { confidence: 0.998 })) > w95);
+      }),
+      settings,
+    );
+  });
+
+  const rateCase = fc.tuple(fc.integer({ min: 0, max: 200_000 }), fc.integer({ min: 1, max: 10_000_000 }));
+
+  it('rate intervals contain the estimate and are never negative', () => {
+    fc.assert(
+      fc.property(rateCase, confidence, ([count, n], c) => {
+        const e = rate(count, n, { confidence: c, multiplier: 100_000 });
+        contains(e);
+        assert.ok(e.lower !== null && e.lower >= 0);
+      }),
+      settings,
+    );
+  });
+
+  it('rate intervals narrow as the denominator grows at the same rate (across the exact/Byar switch)', () => {
+    fc.assert(
+      fc.property(rateCase, fc.integer({ min: 2, max: 50 }), confidence, ([count, n], m, c) => {
+        const options = { confidence: c, multiplier: 100_000 };
+        assert.ok(width(rate(count * m, n * m, options)) < width(rate(count, n, options)));
+      }),
+      settings,
+    );
+  });
+
+  it('DSR intervals contain the estimate', () => {
+    const bands = fc.array(fc.tuple(fc.integer({ min: 0, max: 500 }), fc.integer({ min: 1, max: 100_000 })), {
+      minLength: 19,
+      maxLength: 19,
+    });
+    fc.assert(
+      fc.property(bands, confidence, (rows, c) => {
+        const groups = rows.map(([count, population], i) => ({
+          count,
+          population,
+          standardPopulation: ESP2013_WEIGHTS[i],
+        }));
+        const e = dsr(groups, { confidence: c, multiplier: 100_000 });
+        if (groups.reduce((s, g) => s + g.count, 0) < 10) assert.equal(e.suppressed, 'small-count');
+        else contains(e);
+      }),
+      settings,
+    );
+  });
+
+  it('mean intervals contain the mean', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 2, maxLength: 200 }),
+        confidence,
+        (values, c) => contains(mean(values, { confidence: c })),
+      ),
+      settings,
+    );
+  });
+
+  it('never returns NaN: every result is numeric or suppressed with a reason', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 50 }), confidence, (a, b, c) => {
+        const [k, n] = a <= b ? [a, b] : [b, a];
+        for (const e of [proportion(k, n, { confidence: c }), rate(a, b, { confidence: c, multiplier: 1000 })]) {
+          if (e.suppressed === false) assert.ok(!Number.isNaN(e.value + e.lower + e.upper));
+          else assert.equal(typeof e.message, 'string');
+        }
+      }),
+      settings,
+    );
+  });
+});
