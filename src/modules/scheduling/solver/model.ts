@@ -24,6 +24,8 @@ export type Inst = {
   depotCost: Float64Array;
   prefVehicle: Int32Array;
   moveCost: number;
+  /** Whether fewer vehicles is the second level of the objective (else only penalty, then cost). */
+  vehiclesFirst: boolean;
   /** Mean cost between two visits: scales the annealing temperature to the instance. */
   scale: number;
   visitIds: string[];
@@ -156,6 +158,7 @@ export function compile(problem: Problem, options: SolveOptions = {}): Inst {
     depotCost,
     prefVehicle,
     moveCost: options.stabilityWeight ?? (options.previousAssignment ? scale : 0),
+    vehiclesFirst: options.minimiseVehicles !== false,
     scale: scale > 0 ? scale : 1,
     visitIds: problem.visits.map((v) => v.id),
     vehicleIds: problem.vehicles.map((v) => v.id),

@@ -175,10 +175,12 @@ export class RuinRecreate {
     this.bestK = -1;
     this.bestPos = -1;
     for (let pass = 0; pass < 2; pass++) {
-      if (pass === 1 && (this.bestK >= 0 || !openNew)) break;
+      if (pass === 1 && (this.bestK >= 0 || !openNew || !I.vehiclesFirst)) break;
       for (let k = 0; k < m; k++) {
         const L = s.len[k];
-        if (!this.allowed[k] || (pass === 0) !== L > 0) continue;
+        if (!this.allowed[k]) continue;
+        // Vehicles first: used routes in pass 0, unused vehicles in pass 1. Otherwise all in one pass.
+        if (I.vehiclesFirst ? (pass === 0) !== L > 0 : L === 0 && !openNew) continue;
         if (!compat[u * m + k] || s.load[k] + demand[u] > capacity[k]) continue;
         const extra = moveCost > 0 && prefVehicle[u] >= 0 && prefVehicle[u] !== k ? moveCost : 0;
         const seq = s.seq[k];

@@ -141,7 +141,7 @@ function accept(s: Score, c: Score, temp: number, rng: Rng): boolean {
 }
 
 function scoreOf(s: Sol): Score {
-  return { pen: s.unassignedPenalty(), veh: s.vehicles(), cost: s.totalCost() };
+  return { pen: s.unassignedPenalty(), veh: s.I.vehiclesFirst ? s.vehicles() : 0, cost: s.totalCost() };
 }
 
 function absentList(s: Sol): number[] {

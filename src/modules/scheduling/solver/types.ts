@@ -111,7 +111,11 @@ export type SolveOptions = {
   seed?: number;
   /** A plan to start from (infeasible parts are dropped to unassigned and re-inserted). */
   initial?: Plan;
-  /** Spend part of the budget removing whole routes (default true). */
+  /**
+   * Default true: the objective is unassigned penalty, then vehicles used, then distance, and part of the
+   * budget goes to removing whole routes. False: unassigned penalty, then distance (every rostered
+   * clinician is available anyway, so spreading work is not penalised).
+   */
   minimiseVehicles?: boolean;
   /** Visit id → vehicle id it was on before; moving a visit off it costs `stabilityWeight`. */
   previousAssignment?: Readonly<Record<string, string>>;
