@@ -111,7 +111,9 @@ function diffValue(before: unknown, after: unknown, path: string, out: FieldChan
       return;
     }
   }
-  if (isPlainObject(before) && isPlainObject(after)) {
+  // Objects that share no fields are different shapes (a day's { open, close } becoming
+  // { closed: true }): report them as one change rather than as a scatter of fields.
+  if (isPlainObject(before) && isPlainObject(after) && Object.keys(before).some((k) => k in after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort(compareKeys);
     for (const k of keys) diffValue(before[k], after[k], path ? `${path}.${k}` : k, out, k);
     return;
