@@ -1,9 +1,11 @@
 // Find components from the words residents use ("stammer", "memory", "low mood").
 // Deliberately simple and explainable: every result says which words matched where.
 //
-// Scoring, per query word, takes the best match across fields:
+// Scoring, per query word, adds up its best match in each field, so a word found in the
+// synonyms and the conditions beats a word found in the synonyms alone:
 //   exact word match      10 × field weight
-//   partial (prefix) match 3 × field weight (the shorter side at least 4 letters)
+//   partial (prefix) match 3 × field weight (the shorter side at least 5 letters,
+//                          so "hear" does not match "heart")
 // plus a bonus when the whole query equals a name, synonym or condition (50 × field weight).
 // Field weights: name 5, synonyms 4, conditions 4, category 2, summary 1, description 0.5.
 // The total is scaled by the share of query words that matched, so "low mood" prefers a
@@ -149,7 +151,7 @@ function indexComponent(c: Component): IndexedField[] {
 
 function partialMatch(q: string, w: string): boolean {
   const [short, long] = q.length <= w.length ? [q, w] : [w, q];
-  return short.length >= 4 && long.startsWith(short);
+  return short.length >= 5 && long.startsWith(short);
 }
 
 function passesFilters(c: Component, f: SearchFilters): boolean {
@@ -189,26 +191,19 @@ export function scoreComponent(component: Component, query: string): { score: nu
     }
   }
   for (const q of qTerms) {
-    let best = 0;
-    let bestMatch: SearchMatch | null = null;
+    let matched = false;
     for (const f of fields) {
-      let s = 0;
-      let kind: SearchMatch['kind'] = 'exact';
-      if (f.words.has(q)) s = EXACT * WEIGHTS[f.field];
-      else if ([...f.words].some((w) => partialMatch(q, w))) {
-        s = PARTIAL * WEIGHTS[f.field];
-        kind = 'partial';
-      }
-      if (s > best) {
-        best = s;
-        bestMatch = { field: f.field, term: q, kind };
+      if (f.words.has(q)) {
+        score += EXACT * WEIGHTS[f.field];
+        matches.push({ field: f.field, term: q, kind: 'exact' });
+        matched = true;
+      } else if ([...f.words].some((w) => partialMatch(q, w))) {
+        score += PARTIAL * WEIGHTS[f.field];
+        matches.push({ field: f.field, term: q, kind: 'partial' });
+        matched = true;
       }
     }
-    if (bestMatch) {
-      matchedTerms++;
-      score += best;
-      matches.push(bestMatch);
-    }
+    if (matched) matchedTerms++;
   }
   score *= matchedTerms / qTerms.length;
   return { score: Math.round(score * 100) / 100, matches };
