@@ -88,6 +88,14 @@ describe('searchComponents on the NCL offer', () => {
     assert.deepEqual(codes('memory', { domain: 'community', category: 'therapies' }), []);
   });
 
+  it('filters by a resident’s age across overlapping age groups', () => {
+    const at20 = codes('', { age: 20 });
+    assert.ok(at20.includes('district-nursing'), 'working-age-adults provision serves a 20-year-old');
+    assert.ok(at20.includes('young-adult-transition-service'));
+    assert.ok(!at20.includes('health-visiting'));
+    assert.ok(!codes('', { age: 70 }).includes('young-adult-transition-service'));
+  });
+
   it('lists everything by name for an empty query, and nothing for nonsense', () => {
     const all = searchComponents(offer.components, '   ');
     assert.equal(all.length, offer.components.length);

@@ -13,6 +13,7 @@
 
 import {
   type AgeGroupCode,
+  ageGroupsForAge,
   CATEGORIES,
   type CategoryCode,
   type Component,
@@ -23,6 +24,9 @@ import {
 export interface SearchFilters {
   /** Only components with a provision for this age group. */
   ageGroup?: AgeGroupCode;
+  /** Only components with a provision for an age group this age (whole years) falls in:
+   * 20 matches young-adults and working-age-adults provisions. */
+  age?: number;
   category?: CategoryCode;
   /** "community" also returns components whose domain is "both"; likewise "mental-health". */
   domain?: Domain;
@@ -156,6 +160,10 @@ function partialMatch(q: string, w: string): boolean {
 
 function passesFilters(c: Component, f: SearchFilters): boolean {
   if (f.ageGroup && !c.provisions.some((p) => p.ageGroup === f.ageGroup)) return false;
+  if (f.age !== undefined) {
+    const groups = ageGroupsForAge(f.age);
+    if (!c.provisions.some((p) => groups.includes(p.ageGroup))) return false;
+  }
   if (f.category && c.category !== f.category) return false;
   if (f.domain && c.domain !== f.domain && c.domain !== 'both' && f.domain !== 'both') return false;
   if (f.domain === 'both' && c.domain !== 'both') return false;
