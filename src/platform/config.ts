@@ -1,0 +1,80 @@
+// Configuration is read once, validated, and frozen. A wrong value stops start-up with one clear line.
+import path from 'node:path';
+
+export type Config = Readonly<{
+  port: number;
+  host: string;
+  /** PostgreSQL connection string; when absent the embedded database (PGlite) is used. */
+  databaseUrl: string | null;
+  /** Folder for the embedded database's files. */
+  dataDir: string;
+  /** Load the NCL demo data (and, on the embedded database, the demo API tokens) into an empty database. */
+  demoData: boolean;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Idle minutes before a staff session ends. */
+  sessionIdleMinutes: number;
+  /** Hours after sign-in when a session ends whatever the activity. */
+  sessionMaxHours: number;
+  /** Send cookies with Secure and the __Host- prefix. Browsers accept Secure cookies on http://localhost. */
+  secureCookies: boolean;
+  /** Largest request body accepted, in bytes (imports have their own larger limit). */
+  bodyLimitBytes: number;
+  importLimitBytes: number;
+  /** Sign-in attempts allowed per minute from one address. */
+  signInRateLimit: number;
+  /** Public form submissions (for example self-referrals) allowed per minute from one address. */
+  publicPostRateLimit: number;
+  /** The integrated care system this deployment serves by default. */
+  defaultSystem: string;
+}>;
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}; it is "${raw}"`);
+  }
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(`${name} must be true or false; it is "${raw}"`);
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function loadConfig(env: Env = process.env): Config {
+  const databaseUrl = env.DATABASE_URL?.trim() || null;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
+  }
+  const logLevel = (env.LOG_LEVEL ?? 'info') as Config['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; it is "${env.LOG_LEVEL}"`);
+  }
+  return Object.freeze({
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    host: env.HOST?.trim() || '127.0.0.1',
+    databaseUrl,
+    dataDir: path.resolve(env.DATA_DIR?.trim() || '.data'),
+    demoData: boolean(env, 'DEMO_DATA', true),
+    logLevel,
+    sessionIdleMinutes: integer(env, 'SESSION_IDLE_MINUTES', 30, 1, 24 * 60),
+    sessionMaxHours: integer(env, 'SESSION_MAX_HOURS', 12, 1, 72),
+    secureCookies: boolean(env, 'SECURE_COOKIES', true),
+    bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
+    importLimitBytes: integer(env, 'IMPORT_LIMIT_BYTES', 20 * 1024 * 1024, 1024, 500 * 1024 * 1024),
+    signInRateLimit: integer(env, 'SIGN_IN_RATE_LIMIT', 10, 1, 10000),
+    publicPostRateLimit: integer(env, 'PUBLIC_POST_RATE_LIMIT', 20, 1, 10000),
+    defaultSystem: env.DEFAULT_SYSTEM?.trim() || 'QMJ',
+  });
+}

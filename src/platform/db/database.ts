@@ -1,0 +1,101 @@
+// One SQL dialect everywhere: PostgreSQL in production, PGlite (PostgreSQL compiled to WebAssembly) as the
+// embedded default. Both go through Kysely, and both return the same JavaScript types: int8 as number,
+// date as 'YYYY-MM-DD' text (never a Date at local midnight), numeric as text (money stays exact).
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { PGliteDialect } from './pglite-dialect.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: modules narrow this to their own tables (see Db below)
+export type AnyDb = Kysely<any>;
+/** A module's view of the database: only its own tables. Repositories take one of these. */
+export type Db<Tables> = Kysely<Tables>;
+
+export type DatabaseEngine = 'pglite' | 'postgres';
+
+export type Database = {
+  db: AnyDb;
+  engine: DatabaseEngine;
+  /** Where it lives, with no password: a folder, 'memory', or host/database. */
+  location: string;
+  close(): Promise<void>;
+};
+
+export class DatabaseUnavailableError extends Error {}
+
+const INT8 = 20;
+const DATE = 1082;
+
+export type PostgresOptions = { url: string; schema?: string; poolSize?: number };
+
+export async function openPostgres({ url, schema, poolSize = 10 }: PostgresOptions): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    // A schema per test keeps tests apart on one server.
+    options: schema ? `-c search_path=${schema}` : undefined,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+        if (oid === INT8) return (v: string) => Number(v);
+        if (oid === DATE) return (v: string) => v;
+        return pg.types.getTypeParser(oid, format);
+      }) as typeof pg.types.getTypeParser,
+    },
+  });
+  const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
+  const parsed = new URL(url);
+  const location = `${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;
+  try {
+    await sql`select 1`.execute(db);
+  } catch (error) {
+    await db.destroy().catch(() => {});
+    throw new DatabaseUnavailableError(
+      `Cannot reach PostgreSQL at ${location}: ${(error as Error).message}. Check DATABASE_URL and that the server is running.`,
+    );
+  }
+  return { db, engine: 'postgres', location, close: () => db.destroy() };
+}
+
+export type PGliteOptions = { dataDir?: string; loadDataDir?: Blob | File };
+
+export async function openPGlite({ dataDir, loadDataDir }: PGliteOptions = {}): Promise<Database> {
+  if (dataDir) fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create({
+      dataDir,
+      loadDataDir,
+      parsers: { [DATE]: (v: string) => v, [INT8]: (v: string) => Number(v) },
+    });
+  } catch (error) {
+    throw new DatabaseUnavailableError(
+      `Cannot open the embedded database in ${dataDir ?? 'memory'}: ${(error as Error).message}. ` +
+        'Another Core Offer process may be using it, or the folder may be damaged; DATA_DIR chooses another folder.',
+    );
+  }
+  const db = new Kysely({ dialect: new PGliteDialect(pglite) });
+  return {
+    db,
+    engine: 'pglite',
+    location: dataDir ?? 'memory',
+    close: () => db.destroy(),
+  };
+}
+
+/** Opens the database the configuration names. */
+export function openDatabase(config: { databaseUrl: string | null; dataDir: string }): Promise<Database> {
+  return config.databaseUrl
+    ? openPostgres({ url: config.databaseUrl })
+    : openPGlite({ dataDir: path.join(config.dataDir, 'pglite') });
+}
+
+export async function isReachable(db: AnyDb): Promise<boolean> {
+  try {
+    await sql`select 1`.execute(db);
+    return true;
+  } catch {
+    return false;
+  }
+}

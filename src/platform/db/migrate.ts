@@ -1,0 +1,37 @@
+// Forward-only, numbered migrations. Kysely runs every pending migration in one transaction under a lock,
+// so a failed migration leaves the database as it was and two processes never migrate at once.
+import { type Migration, Migrator } from 'kysely';
+import type { AnyDb } from './database.ts';
+
+export type Migrations = Record<string, Migration>;
+
+export class MigrationError extends Error {}
+
+const NAME = /^\d{4}_[a-z0-9_]+$/;
+
+/** Merges each module's migrations, refusing a name that is malformed or used twice. */
+export function collectMigrations(...sets: Migrations[]): Migrations {
+  const all: Migrations = {};
+  for (const set of sets) {
+    for (const [name, migration] of Object.entries(set)) {
+      if (!NAME.test(name)) throw new MigrationError(`Migration name "${name}" must look like 0001_words_with_underscores`);
+      if (all[name]) throw new MigrationError(`Migration "${name}" is defined twice`);
+      all[name] = migration;
+    }
+  }
+  return all;
+}
+
+export type MigrateResult = { applied: string[] };
+
+export async function migrateToLatest(db: AnyDb, migrations: Migrations): Promise<MigrateResult> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    throw new MigrationError(
+      `${failed ? `Migration ${failed} failed` : 'Migrations failed'}: ${(error as Error).message ?? String(error)}. Nothing was changed.`,
+    );
+  }
+  return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
+}

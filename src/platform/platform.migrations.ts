@@ -1,0 +1,98 @@
+// Tables the platform owns: integrated care systems, settings, staff accounts, sessions, API tokens and the
+// audit log. Domain modules own their own tables in their own migrations.
+import { type Kysely, sql } from 'kysely';
+import type { Migrations } from './db/migrate.ts';
+
+export const platformMigrations: Migrations = {
+  '0001_platform': {
+    // biome-ignore lint/suspicious/noExplicitAny: migrations are written against no fixed schema
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('systems')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('ods_code', 'text')
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+
+      // Key/value facts about this database, such as whether it holds the demo data.
+      await db.schema
+        .createTable('settings')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'jsonb', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('users')
+        .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
+        .addColumn('system_id', 'text', (c) => c.notNull().references('systems.id'))
+        .addColumn('username', 'text', (c) => c.notNull().unique())
+        .addColumn('display_name', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('organisation_code', 'text')
+        .addColumn('password_hash', 'text')
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('disabled_at', 'timestamptz')
+        .execute();
+
+      // The session id is never stored, only its SHA-256, so a leaked table cannot be replayed.
+      await db.schema
+        .createTable('sessions')
+        .addColumn('id_hash', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'uuid', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('last_seen_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('sessions_user').on('sessions').column('user_id').execute();
+
+      await db.schema
+        .createTable('api_tokens')
+        .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
+        .addColumn('system_id', 'text', (c) => c.notNull().references('systems.id'))
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('label', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('organisation_code', 'text')
+        .addColumn('created_by', 'uuid')
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('last_used_at', 'timestamptz')
+        .addColumn('revoked_at', 'timestamptz')
+        .execute();
+
+      await db.schema
+        .createTable('audit_log')
+        .addColumn('id', 'bigserial', (c) => c.primaryKey())
+        .addColumn('at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('system_id', 'text')
+        .addColumn('actor_id', 'text')
+        .addColumn('actor_name', 'text')
+        .addColumn('actor_role', 'text')
+        .addColumn('actor_organisation', 'text')
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('record_type', 'text', (c) => c.notNull())
+        .addColumn('record_id', 'text')
+        .addColumn('reason', 'text')
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('detail', 'jsonb')
+        .addColumn('request_id', 'text')
+        .execute();
+      await db.schema.createIndex('audit_log_record').on('audit_log').columns(['record_type', 'record_id']).execute();
+      await db.schema.createIndex('audit_log_actor').on('audit_log').columns(['actor_id', 'at']).execute();
+      await db.schema.createIndex('audit_log_at').on('audit_log').column('at').execute();
+
+      // Append-only: the database itself refuses to change or delete an audit row.
+      await sql`
+        create function audit_log_is_append_only() returns trigger language plpgsql as $$
+        begin
+          raise exception 'audit_log is append-only: % refused', tg_op;
+        end $$`.execute(db);
+      await sql`
+        create trigger audit_log_append_only before update or delete on audit_log
+        for each row execute function audit_log_is_append_only()`.execute(db);
+      await sql`
+        create trigger audit_log_no_truncate before truncate on audit_log
+        for each statement execute function audit_log_is_append_only()`.execute(db);
+    },
+  },
+};
