@@ -11,7 +11,7 @@
 //   const changes = diffOffers(previous, checked.value);          // added, removed, changed field by field
 //   const csv = toCsv(toCsvRows(offer));                           // one row per component × age group × urgency
 
-export { type CsvOptions, csvField, toCsv } from './csv.ts';
+export { type CsvOptions, csvField, toCsv } from '../../platform/csv.ts';
 export {
   type Duration,
   describeDuration,

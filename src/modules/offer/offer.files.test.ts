@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
-import { toCsv } from './csv.ts';
+import { toCsv } from '../../platform/csv.ts';
 import type { OfferDocument } from './offer.ts';
 import { CSV_HEADER, describeHours, loadOfferFolder, OfferFileError, toCsvRows } from './offer.files.ts';
 

@@ -2,7 +2,7 @@
 // startSession(); a future OpenID Connect provider (NHS CIS2) signs the person in elsewhere and then calls
 // startSession() with the matched account, so no domain module changes.
 import { audit } from '../audit/audit.ts';
-import type { AnyDb } from '../db/database.ts';
+import { type AnyDb, inTransaction } from '../db/database.ts';
 import { type Actor, isRole, type Role } from './roles.ts';
 import { hashPassword, newSecret, sha256, verifyPassword } from './secrets.ts';
 
@@ -84,7 +84,7 @@ export async function startSession(
 ): Promise<StartedSession> {
   const sessionId = newSecret();
   const expiresAt = new Date(now.getTime() + policy.idleMinutes * 60_000);
-  await db.transaction().execute(async (tx) => {
+  await inTransaction(db, async (tx) => {
     if (previousSessionId) await tx.deleteFrom('sessions').where('id_hash', '=', sha256(previousSessionId)).execute();
     await tx
       .insertInto('sessions')
@@ -137,7 +137,7 @@ export async function resumeSession(
 }
 
 export async function endSession(db: AnyDb, sessionId: string, actor: Actor | null): Promise<void> {
-  await db.transaction().execute(async (tx) => {
+  await inTransaction(db, async (tx) => {
     await tx.deleteFrom('sessions').where('id_hash', '=', sha256(sessionId)).execute();
     if (actor) await audit(tx, actor, { action: 'sign-out', recordType: 'user', recordId: actor.id });
   });
@@ -173,7 +173,7 @@ export async function issueToken(
   input: { label: string; role: Role; organisationCode?: string | null; value?: string },
 ): Promise<{ token: ApiToken; value: string }> {
   const value = input.value ?? `co_${newSecret()}`;
-  return db.transaction().execute(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const row = await tx
       .insertInto('api_tokens')
       .values({
@@ -197,7 +197,7 @@ export async function issueToken(
 }
 
 export async function revokeToken(db: AnyDb, actor: Actor, id: string): Promise<boolean> {
-  return db.transaction().execute(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const result = await tx
       .updateTable('api_tokens')
       .set({ revoked_at: new Date() })

@@ -17,6 +17,8 @@ export type DatabaseEngine = 'pglite' | 'postgres';
 
 export type Database = {
   db: AnyDb;
+  /** The embedded engine itself, for copying a database (tests) — absent on PostgreSQL. */
+  pglite?: PGlite;
   engine: DatabaseEngine;
   /** Where it lives, with no password: a folder, 'memory', or host/database. */
   location: string;
@@ -78,6 +80,7 @@ export async function openPGlite({ dataDir, loadDataDir }: PGliteOptions = {}): 
   const db = new Kysely({ dialect: new PGliteDialect(pglite) });
   return {
     db,
+    pglite,
     engine: 'pglite',
     location: dataDir ?? 'memory',
     close: () => db.destroy(),
@@ -98,4 +101,12 @@ export async function isReachable(db: AnyDb): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * Runs fn in a transaction: the caller's, when it passes one (so a command and its audit commit together
+ * with whatever the caller is doing), or a new one.
+ */
+export function inTransaction<T>(db: AnyDb, fn: (tx: AnyDb) => Promise<T>): Promise<T> {
+  return db.isTransaction ? fn(db) : db.transaction().execute(fn);
 }

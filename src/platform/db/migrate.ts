@@ -1,6 +1,6 @@
 // Forward-only, numbered migrations. Kysely runs every pending migration in one transaction under a lock,
 // so a failed migration leaves the database as it was and two processes never migrate at once.
-import { type Migration, Migrator } from 'kysely';
+import { type Migration, Migrator } from 'kysely/migration';
 import type { AnyDb } from './database.ts';
 
 export type Migrations = Record<string, Migration>;

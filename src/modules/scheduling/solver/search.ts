@@ -207,16 +207,133 @@ export class RuinRecreate {
     return best;
   }
 
-  /** Re-inserts the pool in order; what cannot be placed stays in the pool. */
-  recreate(s: Sol, order: number, blink: boolean, openNew: boolean): void {
+  /**
+   * Insertion of u that ejects one visit w with a lower absence counter (Nagata & Bräysy 2009's ejection,
+   * limited to one visit): hard-to-place visits displace easy ones, which the absence-driven search then
+   * re-inserts elsewhere. O(L²) per route using the forward/backward bookkeeping. Returns the ejected visit.
+   */
+  findEjection(s: Sol, u: number): number {
+    const { I } = this;
+    const { n, m, N, time, cost, ready, due, service, demand, capacity, compat } = I;
+    const fwd = s.fwd;
+    const bwd = s.bwd;
+    const abs = this.absence;
+    const au = abs[u];
+    const ru = ready[u];
+    const du = due[u];
+    const su = service[u];
+    const uN = u * N;
+    let bestAbs = Number.POSITIVE_INFINITY;
+    let bestDelta = Number.POSITIVE_INFINITY;
+    let bestW = -1;
+    let bestPrev = -1;
+    let bestK = -1;
+    for (let k = 0; k < m; k++) {
+      const L = s.len[k];
+      if (!this.allowed[k] || L === 0 || !compat[u * m + k]) continue;
+      const seq = s.seq[k];
+      const start = n + 2 * k;
+      const end = start + 1;
+      const room = capacity[k] - s.load[k] - demand[u];
+      // Case A: u goes in at p, and w = seq[j] with j >= p is ejected.
+      for (let p = 0; p < L; p++) {
+        const prev = p === 0 ? start : seq[p - 1];
+        const arr = fwd[prev] + service[prev] + time[prev * N + u];
+        if (arr > du) break;
+        let t = arr > ru ? arr : ru;
+        let cur = u;
+        const insDelta = cost[prev * N + u] + cost[uN + seq[p]] - cost[prev * N + seq[p]];
+        for (let j = p; j < L; j++) {
+          const w = seq[j];
+          const nxt = j + 1 < L ? seq[j + 1] : end;
+          if (abs[w] < au && demand[w] >= -room && abs[w] <= bestAbs) {
+            if (t + service[cur] + time[cur * N + nxt] <= bwd[nxt]) {
+              const before = j === p ? prev : seq[j - 1];
+              const delta =
+                j === p
+                  ? cost[prev * N + u] + cost[uN + nxt] - cost[prev * N + w] - cost[w * N + nxt]
+                  : insDelta + cost[before * N + nxt] - cost[before * N + w] - cost[w * N + nxt];
+              if (abs[w] < bestAbs || delta < bestDelta) {
+                bestAbs = abs[w];
+                bestDelta = delta;
+                bestW = w;
+                bestPrev = prev;
+                bestK = k;
+              }
+            }
+          }
+          const a = t + service[cur] + time[cur * N + w];
+          t = a > ready[w] ? a : ready[w];
+          if (t > due[w]) break;
+          cur = w;
+        }
+      }
+      // Case B: w = seq[j] is ejected and u goes in later, after seq[p-1] with p >= j+2.
+      for (let j = 0; j < L - 1; j++) {
+        const w = seq[j];
+        if (!(abs[w] < au) || demand[w] < -room || abs[w] > bestAbs) continue;
+        const prev0 = j === 0 ? start : seq[j - 1];
+        const skip = cost[prev0 * N + seq[j + 1]] - cost[prev0 * N + w] - cost[w * N + seq[j + 1]];
+        let cur = prev0;
+        let t = fwd[prev0];
+        for (let p = j + 2; p <= L; p++) {
+          const x = seq[p - 1];
+          const a = t + service[cur] + time[cur * N + x];
+          t = a > ready[x] ? a : ready[x];
+          if (t > due[x]) break;
+          cur = x;
+          const nxt = p < L ? seq[p] : end;
+          const arr = t + service[cur] + time[cur * N + u];
+          if (arr > du) break;
+          const tu = arr > ru ? arr : ru;
+          if (tu + su + time[uN + nxt] <= bwd[nxt]) {
+            const delta = skip + cost[cur * N + u] + cost[uN + nxt] - cost[cur * N + nxt];
+            if (abs[w] < bestAbs || delta < bestDelta) {
+              bestAbs = abs[w];
+              bestDelta = delta;
+              bestW = w;
+              bestPrev = cur;
+              bestK = k;
+            }
+          }
+        }
+      }
+    }
+    if (bestW < 0) return -1;
+    s.routeOf[bestW] = -1;
+    s.compact(bestK);
+    const pos = bestPrev >= n ? 0 : s.posOf[bestPrev] + 1;
+    s.insert(u, bestK, pos);
+    return bestW;
+  }
+
+  /**
+   * Re-inserts the pool in order; what cannot be placed stays in the pool. With `eject`, a visit that does
+   * not fit may displace one with a lower absence counter, which goes back to the end of the queue.
+   */
+  recreate(s: Sol, order: number, blink: boolean, openNew: boolean, eject = false): void {
     this.sortPool(order);
-    const size = this.poolSize;
+    let size = this.poolSize;
     let left = 0;
+    let ejections = 0;
+    const queue = eject ? Array.from(this.pool.subarray(0, size)) : null;
     for (let i = 0; i < size; i++) {
-      const u = this.pool[i];
+      const u = queue ? queue[i] : this.pool[i];
       this.findInsertion(s, u, blink, openNew);
-      if (this.bestK >= 0) s.insert(u, this.bestK, this.bestPos);
-      else this.pool[left++] = u;
+      if (this.bestK >= 0) {
+        s.insert(u, this.bestK, this.bestPos);
+        continue;
+      }
+      if (queue && ejections < 2 * this.poolSize + 4) {
+        const w = this.findEjection(s, u);
+        if (w >= 0) {
+          ejections++;
+          queue.push(w);
+          size++;
+          continue;
+        }
+      }
+      this.pool[left++] = u;
     }
     this.poolSize = left;
   }

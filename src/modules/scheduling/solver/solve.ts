@@ -10,10 +10,11 @@ import type { Plan, Problem, SolveOptions } from './types.ts';
 //    others (SISR's fleet minimisation, in the spirit of Nagata & Bräysy's ejection pool);
 // 3. distance: simulated annealing over ruin & recreate with a hierarchical acceptance test.
 
+const env = (name: string, d: number) => Number(globalThis.process?.env?.[name] ?? d);
 const COVERAGE_END = 0.15;
-const FLEET_END = 0.55;
-const T_START = 2; // × mean distance between visits
-const T_END = 0.02;
+const FLEET_END = env('VRP_FLEET_END', 0.55);
+const T_START = env('VRP_T0', 2); // × mean distance between visits
+const T_END = env('VRP_TF', 0.02);
 
 export function solve(problem: Problem, options: SolveOptions = {}): Plan {
   const I = compile(problem, options);
@@ -49,7 +50,7 @@ export function solveInst(I: Inst, options: SolveOptions = {}): SolveResult {
       cand.copyFrom(cur);
       rr.collectAbsent(cand);
       rr.ruin(cand);
-      rr.recreate(cand, rr.pickOrder(true), true, false);
+      rr.recreate(cand, rr.pickOrder(true), true, false, true);
       let pen = 0;
       let abs = 0;
       for (let i = 0; i < rr.poolSize; i++) {
@@ -111,6 +112,12 @@ export function solveInst(I: Inst, options: SolveOptions = {}): SolveResult {
   const p0 = progress();
   const t0Temp = T_START * I.scale;
   const tEnd = T_END * I.scale;
+  // Visits may stay out for a while at a price of about one mean edge each: with few long routes most
+  // ruins cannot be repaired completely, and a strictly hierarchical test would freeze the search.
+  const lambda = env('VRP_LAMBDA', 1) * I.scale;
+  let nComplete = 0;
+  let nAccepted = 0;
+  const iter0 = iter;
   for (let p = p0; p < 1; p = progress()) {
     iter++;
     const frac = p0 < 1 ? (p - p0) / (1 - p0) : 1;
@@ -118,26 +125,32 @@ export function solveInst(I: Inst, options: SolveOptions = {}): SolveResult {
     cand.copyFrom(cur);
     rr.collectAbsent(cand);
     rr.ruin(cand);
-    rr.recreate(cand, rr.pickOrder(false), true, true);
+    rr.recreate(cand, rr.pickOrder(false), true, !I.vehiclesFirst);
     const s = scoreOf(cand);
-    if (accept(s, curScore, temp, rng)) {
+    if (s.pen === curScore.pen && s.veh === curScore.veh) nComplete++;
+    if (accept(s, curScore, temp, rng, lambda)) {
+      nAccepted++;
       const t = cur;
       cur = cand;
       cand = t;
       curScore = s;
       if (compareScore(s, bestScore) < 0) {
+        if (env('VRP_DEBUG', 0) > 1) console.error(`  ${(p * 100).toFixed(1)}% best ${s.veh} ${s.cost.toFixed(2)} T ${temp.toFixed(3)}`);
         best.copyFrom(cur);
         bestScore = s;
       }
     }
   }
+  if (env('VRP_DEBUG', 0)) {
+    console.error(`fleet phase ended at ${p0.toFixed(2)}; SA iterations ${iter - iter0}, same level ${nComplete}, accepted ${nAccepted}`);
+  }
   return { best, iterations: iter, elapsedMs: performance.now() - t0, seed };
 }
 
-function accept(s: Score, c: Score, temp: number, rng: Rng): boolean {
-  const cmp = compareScore({ pen: s.pen, veh: s.veh, cost: 0 }, { pen: c.pen, veh: c.veh, cost: 0 });
-  if (cmp !== 0) return cmp < 0;
-  return s.cost < c.cost - temp * Math.log(rng());
+function accept(s: Score, c: Score, temp: number, rng: Rng, lambda: number): boolean {
+  if (s.veh !== c.veh) return s.veh < c.veh && s.pen <= c.pen;
+  if (lambda === 0 && s.pen !== c.pen) return s.pen < c.pen;
+  return s.cost + lambda * s.pen < c.cost + lambda * c.pen - temp * Math.log(rng());
 }
 
 function scoreOf(s: Sol): Score {

@@ -1,0 +1,85 @@
+// buildApp(deps) assembles the application. It reads top to bottom as the request pipeline: errors and
+// pages, security headers/cookies/CSRF/rate limits, who is calling and may they, the API description,
+// static files, then each web area. Tests build the same app with their own database.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from './platform/config.ts';
+import type { Database } from './platform/db/database.ts';
+import authPlugin from './platform/http/auth.plugin.ts';
+import errorsPlugin from './platform/http/errors.plugin.ts';
+import securityPlugin from './platform/http/security.plugin.ts';
+import { loggerOptions } from './platform/log.ts';
+import { Navigation } from './web/nav.ts';
+import platformRoutes from './web/platform/routes.ts';
+import renderPlugin from './web/render.plugin.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+export type AppDeps = {
+  config: Config;
+  database: Database;
+  /** True when this database holds the demo data (shows the demo banner and the demo accounts list). */
+  demoMode: boolean;
+};
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, database } = deps;
+  const app = Fastify({
+    logger: loggerOptions(config.logLevel),
+    bodyLimit: config.bodyLimitBytes,
+    requestIdHeader: false,
+    genReqId: () => crypto.randomUUID(),
+    // Give in-flight requests time to finish on shutdown, and close idle keep-alive sockets at once.
+    forceCloseConnections: 'idle',
+    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
+  });
+  const navigation = new Navigation();
+
+  await app.register(securityPlugin, { config });
+  await app.register(renderPlugin, { navigation, demoMode: () => deps.demoMode });
+  await app.register(errorsPlugin);
+  await app.register(authPlugin, { db: database.db, config });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Core Offer API',
+        version: '0.1.0',
+        description:
+          'JSON API of Core Offer. Send an API token as `Authorization: Bearer <token>`; an administrator issues tokens, each scoped to one role.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    // Only JSON routes belong in the API description; pages are for people.
+    transform: ({ schema, url }) => ({
+      schema: url.startsWith('/api/') && url !== '/api/openapi.json' ? schema : { ...schema, hide: true },
+      url,
+    }),
+  });
+
+  await app.register(fastifyStatic, {
+    root: path.resolve(here, '../node_modules/nhsuk-frontend/dist/nhsuk'),
+    prefix: '/assets/nhsuk/',
+    maxAge: '1d',
+  });
+  await app.register(fastifyStatic, {
+    root: path.resolve(here, '../node_modules/nhsuk-frontend/dist/nhsuk/assets'),
+    prefix: '/assets/',
+    decorateReply: false,
+    maxAge: '1d',
+  });
+  await app.register(fastifyStatic, {
+    root: path.join(here, 'web/static'),
+    prefix: '/static/',
+    decorateReply: false,
+    maxAge: '1h',
+  });
+
+  await app.register(platformRoutes, { deps, navigation });
+  return app;
+}

@@ -1,0 +1,68 @@
+// Loads the NCL demonstration data into an empty database: the integrated care system, one account per
+// role, and each module's NCL data. On the embedded database only, it also creates the demo API tokens
+// (demo-<role>); they are never created on PostgreSQL.
+import { sql } from 'kysely';
+import { createUser, issueToken } from './platform/auth/identity.ts';
+import { ROLE_LABELS, ROLES, systemActor } from './platform/auth/roles.ts';
+import type { AnyDb, DatabaseEngine } from './platform/db/database.ts';
+
+export const DEMO_SYSTEM = { id: 'QMJ', name: 'NHS North Central London Integrated Care Board', odsCode: 'QMJ' } as const;
+export const DEMO_PASSWORD = 'demo-password';
+
+// Demo staff sit in a plausible organisation for their role (ODS codes from shared/reference/facts.md).
+const DEMO_ORGANISATION: Partial<Record<(typeof ROLES)[number], string>> = {
+  spa: 'RKE',
+  clinician: 'RKE',
+  case_manager: 'RKE',
+  coordinator: 'RYX',
+  provider: 'RKE',
+  commissioner: 'QMJ',
+  analyst: 'QMJ',
+  admin: 'QMJ',
+};
+
+export async function isSeeded(db: AnyDb): Promise<boolean> {
+  const row = await db.selectFrom('settings').select('value').where('key', '=', 'demo_data').executeTakeFirst();
+  return !!row;
+}
+
+export async function isDemoMode(db: AnyDb, engine: DatabaseEngine): Promise<boolean> {
+  return engine === 'pglite' && (await isSeeded(db));
+}
+
+export type SeedReport = { users: number; tokens: number };
+
+/** Seeds an empty database, all in one transaction: either everything is loaded or nothing is. */
+export async function seedDemoData(db: AnyDb, engine: DatabaseEngine): Promise<SeedReport> {
+  if (await isSeeded(db)) return { users: 0, tokens: 0 };
+  return db.transaction().execute(async (tx) => {
+    await tx
+      .insertInto('systems')
+      .values({ id: DEMO_SYSTEM.id, name: DEMO_SYSTEM.name, ods_code: DEMO_SYSTEM.odsCode })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
+    for (const role of ROLES) {
+      await createUser(tx, {
+        systemId: DEMO_SYSTEM.id,
+        username: role,
+        displayName: `Demo ${ROLE_LABELS[role].toLowerCase()}`,
+        role,
+        organisationCode: DEMO_ORGANISATION[role] ?? null,
+        password: DEMO_PASSWORD,
+      });
+    }
+    let tokens = 0;
+    if (engine === 'pglite') {
+      const actor = systemActor(DEMO_SYSTEM.id);
+      for (const role of ROLES) {
+        await issueToken(tx, actor, { label: `Demo token (${role})`, role, value: `demo-${role}`, organisationCode: DEMO_ORGANISATION[role] });
+        tokens++;
+      }
+    }
+    await tx
+      .insertInto('settings')
+      .values({ key: 'demo_data', value: sql`${JSON.stringify({ loadedAt: new Date().toISOString(), engine })}::jsonb` })
+      .execute();
+    return { users: ROLES.length, tokens };
+  });
+}
