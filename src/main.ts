@@ -10,7 +10,7 @@ import { isDemoMode, seedDemoData } from './seed.ts';
 async function main() {
   const config = loadConfig();
   const database = await openDatabase(config);
-  await migrateToLatest(database.db, migrations);
+  await migrateToLatest(database.db, migrations, database.schema);
   if (config.demoData) await seedDemoData(database.db, database.engine);
   const app = await buildApp({ config, database, demoMode: await isDemoMode(database.db, database.engine) });
 

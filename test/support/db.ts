@@ -45,7 +45,7 @@ export async function openTestDatabase(engine: DatabaseEngine, { seed = false }:
   await sql`create schema ${sql.id(schema)}`.execute(admin.db);
   await admin.close();
   const database = await openPostgres({ url, schema, poolSize: 5 });
-  await migrateToLatest(database.db, migrations);
+  await migrateToLatest(database.db, migrations, schema);
   if (seed) await seedDemoData(database.db, 'postgres');
   return {
     ...database,

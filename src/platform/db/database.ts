@@ -20,6 +20,8 @@ export type Database = {
   /** The embedded engine itself, for copying a database (tests) — absent on PostgreSQL. */
   pglite?: PGlite;
   engine: DatabaseEngine;
+  /** The PostgreSQL schema that holds the tables (tests use one each); PGlite uses public. */
+  schema: string;
   /** Where it lives, with no password: a folder, 'memory', or host/database. */
   location: string;
   close(): Promise<void>;
@@ -57,7 +59,7 @@ export async function openPostgres({ url, schema, poolSize = 10 }: PostgresOptio
       `Cannot reach PostgreSQL at ${location}: ${(error as Error).message}. Check DATABASE_URL and that the server is running.`,
     );
   }
-  return { db, engine: 'postgres', location, close: () => db.destroy() };
+  return { db, engine: 'postgres', schema: schema ?? 'public', location, close: () => db.destroy() };
 }
 
 export type PGliteOptions = { dataDir?: string; loadDataDir?: Blob | File };
@@ -82,6 +84,7 @@ export async function openPGlite({ dataDir, loadDataDir }: PGliteOptions = {}): 
     db,
     pglite,
     engine: 'pglite',
+    schema: 'public',
     location: dataDir ?? 'memory',
     close: () => db.destroy(),
   };

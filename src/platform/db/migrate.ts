@@ -24,8 +24,9 @@ export function collectMigrations(...sets: Migrations[]): Migrations {
 
 export type MigrateResult = { applied: string[] };
 
-export async function migrateToLatest(db: AnyDb, migrations: Migrations): Promise<MigrateResult> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+export async function migrateToLatest(db: AnyDb, migrations: Migrations, schema = 'public'): Promise<MigrateResult> {
+  // Name the schema: otherwise Kysely may find another schema's migration table and skip creating its own.
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, migrationTableSchema: schema });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;

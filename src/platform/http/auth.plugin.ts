@@ -64,6 +64,8 @@ async function authPlugin(app: FastifyInstance, { db, config }: AuthOptions) {
   });
 
   app.addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {
+    // An unknown address is answered with "not found" for everyone, signed in or not.
+    if (request.is404) return;
     const policy = request.routeOptions.config?.policy ?? [];
     const decision = allows(policy, request.actor);
     if (decision === 'allowed') return;

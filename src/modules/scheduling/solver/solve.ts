@@ -115,6 +115,8 @@ export function solveInst(I: Inst, options: SolveOptions = {}): SolveResult {
   // Visits may stay out for a while at a price of about one mean edge each: with few long routes most
   // ruins cannot be repaired completely, and a strictly hierarchical test would freeze the search.
   const lambda = env('VRP_LAMBDA', 1) * I.scale;
+  const maxOut = env('VRP_MAXOUT', 2);
+  const baseAbsent = absentList(cur).length;
   let nComplete = 0;
   let nAccepted = 0;
   const iter0 = iter;
@@ -127,6 +129,7 @@ export function solveInst(I: Inst, options: SolveOptions = {}): SolveResult {
     rr.ruin(cand);
     rr.recreate(cand, rr.pickOrder(false), true, !I.vehiclesFirst);
     const s = scoreOf(cand);
+    if (rr.poolSize > baseAbsent + maxOut) continue;
     if (s.pen === curScore.pen && s.veh === curScore.veh) nComplete++;
     if (accept(s, curScore, temp, rng, lambda)) {
       nAccepted++;
