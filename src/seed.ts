@@ -6,7 +6,11 @@ import { createUser, issueToken } from './platform/auth/identity.ts';
 import { ROLE_LABELS, ROLES, systemActor } from './platform/auth/roles.ts';
 import type { AnyDb, DatabaseEngine } from './platform/db/database.ts';
 
-export const DEMO_SYSTEM = { id: 'QMJ', name: 'NHS North Central London Integrated Care Board', odsCode: 'QMJ' } as const;
+export const DEMO_SYSTEM = {
+  id: 'QMJ',
+  name: 'NHS North Central London Integrated Care Board',
+  odsCode: 'QMJ',
+} as const;
 export const DEMO_PASSWORD = 'demo-password';
 
 // Demo staff sit in a plausible organisation for their role (ODS codes from shared/reference/facts.md).
@@ -55,13 +59,21 @@ export async function seedDemoData(db: AnyDb, engine: DatabaseEngine): Promise<S
     if (engine === 'pglite') {
       const actor = systemActor(DEMO_SYSTEM.id);
       for (const role of ROLES) {
-        await issueToken(tx, actor, { label: `Demo token (${role})`, role, value: `demo-${role}`, organisationCode: DEMO_ORGANISATION[role] });
+        await issueToken(tx, actor, {
+          label: `Demo token (${role})`,
+          role,
+          value: `demo-${role}`,
+          organisationCode: DEMO_ORGANISATION[role],
+        });
         tokens++;
       }
     }
     await tx
       .insertInto('settings')
-      .values({ key: 'demo_data', value: sql`${JSON.stringify({ loadedAt: new Date().toISOString(), engine })}::jsonb` })
+      .values({
+        key: 'demo_data',
+        value: sql`${JSON.stringify({ loadedAt: new Date().toISOString(), engine })}::jsonb`,
+      })
       .execute();
     return { users: ROLES.length, tokens };
   });

@@ -38,7 +38,11 @@ for (const engine of testEngines()) {
       assert.equal(res.statusCode, 303);
       assert.equal(res.headers.location, '/sign-in?next=%2Fadmin%2Faudit');
       await browser.get('/sign-in?next=%2Fadmin%2Faudit');
-      const signedIn = await browser.post('/sign-in', { username: 'admin', password: 'demo-password', next: '/admin/audit' });
+      const signedIn = await browser.post('/sign-in', {
+        username: 'admin',
+        password: 'demo-password',
+        next: '/admin/audit',
+      });
       assert.equal(signedIn.statusCode, 303);
       assert.equal(signedIn.headers.location, '/admin/audit');
       assert.equal((await browser.get('/admin/audit')).statusCode, 200);
@@ -65,14 +69,20 @@ for (const engine of testEngines()) {
       const second = browser.cookies.get('__Host-session');
       assert.notEqual(first, second);
       // The old id no longer works.
-      const stale = await t.app.inject({ url: '/staff', headers: { cookie: `__Host-session=${first}`, accept: 'text/html' } });
+      const stale = await t.app.inject({
+        url: '/staff',
+        headers: { cookie: `__Host-session=${first}`, accept: 'text/html' },
+      });
       assert.equal(stale.statusCode, 303);
       assert.equal((await browser.get('/staff')).statusCode, 200);
       await browser.get('/sign-out');
       const out = await browser.post('/sign-out', {});
       assert.equal(out.statusCode, 200);
       assert.equal((await browser.get('/staff')).statusCode, 303);
-      const reuse = await t.app.inject({ url: '/staff', headers: { cookie: `__Host-session=${second}`, accept: 'text/html' } });
+      const reuse = await t.app.inject({
+        url: '/staff',
+        headers: { cookie: `__Host-session=${second}`, accept: 'text/html' },
+      });
       assert.equal(reuse.statusCode, 303, 'a signed-out session id cannot be reused');
     });
 
@@ -103,13 +113,23 @@ for (const engine of testEngines()) {
     test('a form without its CSRF token is refused and changes nothing', async () => {
       const browser = new Browser(t.app);
       await browser.signIn('admin');
-      const before = await t.database.db.selectFrom('api_tokens').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
+      const before = await t.database.db
+        .selectFrom('api_tokens')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .executeTakeFirstOrThrow();
       const res = await browser.post('/admin/tokens', { label: 'Forged', role: 'spa' }, { csrf: false });
       assert.equal(res.statusCode, 403);
       assert.match(res.body, /form has expired/);
-      const wrong = await browser.post('/admin/tokens', { label: 'Forged', role: 'spa', _csrf: 'not-the-token' }, { csrf: false });
+      const wrong = await browser.post(
+        '/admin/tokens',
+        { label: 'Forged', role: 'spa', _csrf: 'not-the-token' },
+        { csrf: false },
+      );
       assert.equal(wrong.statusCode, 403);
-      const afterCount = await t.database.db.selectFrom('api_tokens').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
+      const afterCount = await t.database.db
+        .selectFrom('api_tokens')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .executeTakeFirstOrThrow();
       assert.equal(afterCount.n, before.n);
     });
 
@@ -151,7 +171,11 @@ for (const engine of testEngines()) {
       assert.equal(res.statusCode, 200);
       const value = /<code>(co_[^<]+)<\/code>/.exec(res.body)?.[1];
       assert.ok(value, 'the token is shown once');
-      const stored = await t.database.db.selectFrom('api_tokens').selectAll().where('label', '=', 'Test EPR').executeTakeFirstOrThrow();
+      const stored = await t.database.db
+        .selectFrom('api_tokens')
+        .selectAll()
+        .where('label', '=', 'Test EPR')
+        .executeTakeFirstOrThrow();
       assert.notEqual(stored.token_hash, value, 'only a hash is stored');
       const me = await t.app.inject({ url: '/api/me', headers: { authorization: `Bearer ${value}` } });
       assert.equal(me.json().role, 'provider');
@@ -228,7 +252,8 @@ for (const engine of testEngines()) {
         const browser = new Browser(limited.app);
         await browser.get('/sign-in');
         const statuses: number[] = [];
-        for (let i = 0; i < 5; i++) statuses.push((await browser.post('/sign-in', { username: 'spa', password: 'wrong' })).statusCode);
+        for (let i = 0; i < 5; i++)
+          statuses.push((await browser.post('/sign-in', { username: 'spa', password: 'wrong' })).statusCode);
         assert.deepEqual(statuses, [401, 401, 401, 429, 429]);
       } finally {
         await limited.close();

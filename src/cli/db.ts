@@ -32,7 +32,9 @@ async function run(command: string | undefined) {
   const database = await openDatabase(config);
   try {
     const { applied } = await migrateToLatest(database.db, migrations, database.schema);
-    console.log(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(', ')}.` : 'The database is up to date.');
+    console.log(
+      applied.length ? `Applied ${applied.length} migration(s): ${applied.join(', ')}.` : 'The database is up to date.',
+    );
     if (command === 'seed' || command === 'reset') {
       const report = await seedDemoData(database.db, database.engine);
       console.log(

@@ -12,10 +12,13 @@ export const templatesDir = path.join(here, 'templates');
 const nhsukDir = path.resolve(here, '../../node_modules/nhsuk-frontend/dist');
 
 export function createTemplateEnvironment(watch = false): nunjucks.Environment {
-  const env = new nunjucks.Environment(new nunjucks.FileSystemLoader([templatesDir, nhsukDir], { watch, noCache: watch }), {
-    autoescape: true,
-    throwOnUndefined: false,
-  });
+  const env = new nunjucks.Environment(
+    new nunjucks.FileSystemLoader([templatesDir, nhsukDir], { watch, noCache: watch }),
+    {
+      autoescape: true,
+      throwOnUndefined: false,
+    },
+  );
   env.addFilter('date', (value: unknown, style: 'date' | 'datetime' | 'time' = 'date') => {
     if (value === null || value === undefined || value === '') return '';
     const d = value instanceof Date ? value : new Date(String(value));

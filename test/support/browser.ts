@@ -14,7 +14,8 @@ export const RESULTS_DIR = path.resolve('test-results');
 /** Skips (locally) or fails (in CI) when chromium is missing, so a developer without it still runs the rest. */
 export function chromiumAvailable(t?: TestContext): boolean {
   if (fs.existsSync(CHROMIUM)) return true;
-  if (process.env.CI) throw new Error(`Chromium is not installed at ${CHROMIUM}; .ci/run installs it (apt-get install chromium)`);
+  if (process.env.CI)
+    throw new Error(`Chromium is not installed at ${CHROMIUM}; .ci/run installs it (apt-get install chromium)`);
   t?.skip(`chromium not found at ${CHROMIUM}: apt-get install -y chromium`);
   return false;
 }
@@ -58,7 +59,9 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
   const result = (await page.evaluate(async () => {
     // biome-ignore lint/suspicious/noExplicitAny: axe is injected into the page
     const axe = (window as any).axe;
-    return axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
+    return axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+    });
   })) as { violations: AxeViolation[] };
   return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
@@ -69,5 +72,7 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 export function describeViolations(violations: AxeViolation[]): string {
-  return violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`).join('\n');
+  return violations
+    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
+    .join('\n');
 }

@@ -34,7 +34,10 @@ async function pgliteTemplate(seed: boolean): Promise<Blob> {
 export type TestDatabaseOptions = { seed?: boolean };
 
 /** Opens a clean, migrated database (seeded with the NCL demo data when asked). Close it when done. */
-export async function openTestDatabase(engine: DatabaseEngine, { seed = false }: TestDatabaseOptions = {}): Promise<Database> {
+export async function openTestDatabase(
+  engine: DatabaseEngine,
+  { seed = false }: TestDatabaseOptions = {},
+): Promise<Database> {
   if (engine === 'pglite') {
     return openPGlite({ loadDataDir: await pgliteTemplate(seed) });
   }

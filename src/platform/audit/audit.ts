@@ -91,7 +91,9 @@ function toRecord(r: any): AuditRecord {
 export async function searchAudit(db: AnyDb, q: AuditQuery): Promise<AuditPage> {
   const page = Math.max(1, q.page ?? 1);
   const pageSize = Math.min(500, Math.max(1, q.pageSize ?? 50));
-  let query = db.selectFrom('audit_log').where((eb) => eb.or([eb('system_id', '=', q.systemId), eb('system_id', 'is', null)]));
+  let query = db
+    .selectFrom('audit_log')
+    .where((eb) => eb.or([eb('system_id', '=', q.systemId), eb('system_id', 'is', null)]));
   if (q.actor) {
     const like = `%${q.actor.replace(/[\\%_]/g, '\\$&')}%`;
     query = query.where((eb) => eb.or([eb('actor_name', 'ilike', like), eb('actor_id', '=', q.actor!)]));

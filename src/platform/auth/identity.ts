@@ -42,7 +42,14 @@ export function userActor(user: StaffUser): Actor {
 
 export async function createUser(
   db: AnyDb,
-  input: { systemId: string; username: string; displayName: string; role: Role; organisationCode?: string | null; password: string },
+  input: {
+    systemId: string;
+    username: string;
+    displayName: string;
+    role: Role;
+    organisationCode?: string | null;
+    password: string;
+  },
 ): Promise<StaffUser> {
   if (!isRole(input.role)) throw new Error(`Unknown role "${input.role}"`);
   const row = await db
@@ -88,7 +95,13 @@ export async function startSession(
     if (previousSessionId) await tx.deleteFrom('sessions').where('id_hash', '=', sha256(previousSessionId)).execute();
     await tx
       .insertInto('sessions')
-      .values({ id_hash: sha256(sessionId), user_id: user.id, created_at: now, last_seen_at: now, expires_at: expiresAt })
+      .values({
+        id_hash: sha256(sessionId),
+        user_id: user.id,
+        created_at: now,
+        last_seen_at: now,
+        expires_at: expiresAt,
+      })
       .execute();
     await audit(tx, userActor(user), { action: 'sign-in', recordType: 'user', recordId: user.id });
   });
@@ -129,7 +142,10 @@ export async function resumeSession(
   if (now.getTime() - new Date(row.last_seen_at).getTime() > 60_000) {
     await db
       .updateTable('sessions')
-      .set({ last_seen_at: now, expires_at: new Date(Math.min(absoluteEnd, now.getTime() + policy.idleMinutes * 60_000)) })
+      .set({
+        last_seen_at: now,
+        expires_at: new Date(Math.min(absoluteEnd, now.getTime() + policy.idleMinutes * 60_000)),
+      })
       .where('id_hash', '=', sha256(sessionId))
       .execute();
   }
@@ -217,7 +233,12 @@ export async function revokeToken(db: AnyDb, actor: Actor, id: string): Promise<
 }
 
 export async function listTokens(db: AnyDb, systemId: string): Promise<ApiToken[]> {
-  const rows = await db.selectFrom('api_tokens').selectAll().where('system_id', '=', systemId).orderBy('created_at', 'desc').execute();
+  const rows = await db
+    .selectFrom('api_tokens')
+    .selectAll()
+    .where('system_id', '=', systemId)
+    .orderBy('created_at', 'desc')
+    .execute();
   return rows.map(toToken);
 }
 

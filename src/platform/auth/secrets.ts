@@ -30,7 +30,14 @@ export async function verifyPassword(password: string, stored: string | null): P
   }
   const [, n, r, p, salt, hash] = parts;
   const expected = Buffer.from(hash!, 'base64');
-  const actual = await scryptAsync(password, Buffer.from(salt!, 'base64'), expected.length, Number(n), Number(r), Number(p));
+  const actual = await scryptAsync(
+    password,
+    Buffer.from(salt!, 'base64'),
+    expected.length,
+    Number(n),
+    Number(r),
+    Number(p),
+  );
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 

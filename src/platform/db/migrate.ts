@@ -14,7 +14,8 @@ export function collectMigrations(...sets: Migrations[]): Migrations {
   const all: Migrations = {};
   for (const set of sets) {
     for (const [name, migration] of Object.entries(set)) {
-      if (!NAME.test(name)) throw new MigrationError(`Migration name "${name}" must look like 0001_words_with_underscores`);
+      if (!NAME.test(name))
+        throw new MigrationError(`Migration name "${name}" must look like 0001_words_with_underscores`);
       if (all[name]) throw new MigrationError(`Migration "${name}" is defined twice`);
       all[name] = migration;
     }
@@ -26,7 +27,11 @@ export type MigrateResult = { applied: string[] };
 
 export async function migrateToLatest(db: AnyDb, migrations: Migrations, schema = 'public'): Promise<MigrateResult> {
   // Name the schema: otherwise Kysely may find another schema's migration table and skip creating its own.
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, migrationTableSchema: schema });
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableSchema: schema,
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;

@@ -73,7 +73,11 @@ async function authPlugin(app: FastifyInstance, { db, config }: AuthOptions) {
       if (!isApiPath(request.url) && request.method === 'GET') {
         return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`, 303);
       }
-      return sendError(request, reply, { status: 401, code: 'unauthenticated', message: 'Sign in, or send an API token, to use this' });
+      return sendError(request, reply, {
+        status: 401,
+        code: 'unauthenticated',
+        message: 'Sign in, or send an API token, to use this',
+      });
     }
     await audit(db, request.actor, {
       action: 'access.refused',

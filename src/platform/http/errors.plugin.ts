@@ -34,7 +34,12 @@ export function schemaFieldErrors(error: FastifyError): FieldError[] {
 
 function classify(error: FastifyError): { status: number; code: string; message: string; fields?: FieldError[] } {
   if (error instanceof DomainError) {
-    return { status: error.status, code: error.code, message: error.message, fields: error.fields.length ? error.fields : undefined };
+    return {
+      status: error.status,
+      code: error.code,
+      message: error.message,
+      fields: error.fields.length ? error.fields : undefined,
+    };
   }
   if (error.validation) {
     const fields = schemaFieldErrors(error);
@@ -47,7 +52,11 @@ function classify(error: FastifyError): { status: number; code: string; message:
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return { status: 413, code: 'body_too_large', message: 'The request body is larger than this service accepts' };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return { status: 415, code: 'unsupported_media_type', message: 'Send the body as application/json or a web form' };
+      return {
+        status: 415,
+        code: 'unsupported_media_type',
+        message: 'Send the body as application/json or a web form',
+      };
     case 'FST_CSRF_MISSING_SECRET':
     case 'FST_CSRF_INVALID_TOKEN':
       return {
@@ -57,7 +66,8 @@ function classify(error: FastifyError): { status: number; code: string; message:
       };
   }
   const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-  if (status === 429) return { status, code: 'rate_limited', message: 'Too many requests. Wait a minute and try again.' };
+  if (status === 429)
+    return { status, code: 'rate_limited', message: 'Too many requests. Wait a minute and try again.' };
   if (status < 500) return { status, code: 'bad_request', message: error.message };
   return { status: 500, code: 'internal_error', message: 'Sorry, there is a problem with the service' };
 }

@@ -44,7 +44,9 @@ async function securityPlugin(app: FastifyInstance, { config }: { config: Config
     getToken: (request: FastifyRequest) => {
       const body = request.body as Record<string, unknown> | undefined;
       const fromBody = body && typeof body === 'object' ? body._csrf : undefined;
-      return (typeof fromBody === 'string' ? fromBody : undefined) ?? (request.headers['x-csrf-token'] as string | undefined);
+      return (
+        (typeof fromBody === 'string' ? fromBody : undefined) ?? (request.headers['x-csrf-token'] as string | undefined)
+      );
     },
   });
   await app.register(rateLimit, {

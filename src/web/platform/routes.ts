@@ -5,7 +5,14 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { AppDeps } from '../../app.ts';
 import { auditActions, searchAudit } from '../../platform/audit/audit.ts';
-import { checkPassword, endSession, issueToken, listTokens, revokeToken, startSession } from '../../platform/auth/identity.ts';
+import {
+  checkPassword,
+  endSession,
+  issueToken,
+  listTokens,
+  revokeToken,
+  startSession,
+} from '../../platform/auth/identity.ts';
 import { isRole, ROLE_LABELS, ROLES } from '../../platform/auth/roles.ts';
 import { isReachable } from '../../platform/db/database.ts';
 import { cookieName } from '../../platform/http/security.plugin.ts';
@@ -38,7 +45,9 @@ export default async function platformRoutes(
   navigation.add({ href: '/admin/audit', text: 'Audit log', roles: ['admin'] });
   navigation.add({ href: '/admin/tokens', text: 'API tokens', roles: ['admin'] });
 
-  app.get('/', { config: { policy: 'public' } }, async (_request, reply) => reply.render('platform/home.njk', { title: 'Home' }));
+  app.get('/', { config: { policy: 'public' } }, async (_request, reply) =>
+    reply.render('platform/home.njk', { title: 'Home' }),
+  );
 
   app.get('/accessibility', { config: { policy: 'public' } }, async (_request, reply) =>
     reply.render('platform/accessibility.njk', { title: 'Accessibility statement' }),
@@ -51,7 +60,11 @@ export default async function platformRoutes(
       schema: {
         response: {
           200: Type.Object({ status: Type.Literal('ok'), database: Type.Literal('reachable'), engine: Type.String() }),
-          503: Type.Object({ status: Type.Literal('unavailable'), database: Type.Literal('unreachable'), engine: Type.String() }),
+          503: Type.Object({
+            status: Type.Literal('unavailable'),
+            database: Type.Literal('unreachable'),
+            engine: Type.String(),
+          }),
         },
       },
     },
@@ -59,7 +72,9 @@ export default async function platformRoutes(
       const ok = await isReachable(db);
       return ok
         ? reply.send({ status: 'ok' as const, database: 'reachable' as const, engine: deps.database.engine })
-        : reply.status(503).send({ status: 'unavailable' as const, database: 'unreachable' as const, engine: deps.database.engine });
+        : reply
+            .status(503)
+            .send({ status: 'unavailable' as const, database: 'unreachable' as const, engine: deps.database.engine });
     },
   );
 
@@ -124,7 +139,11 @@ export default async function platformRoutes(
   app.get('/staff', { config: { policy: STAFF } }, async (request, reply) => {
     const actor = request.actor!;
     const links = navigation.for(actor, '/staff').filter((l) => l.href !== '/staff');
-    return reply.render('platform/staff.njk', { title: 'Staff home', links, roleLabel: ROLE_LABELS[actor.role as keyof typeof ROLE_LABELS] });
+    return reply.render('platform/staff.njk', {
+      title: 'Staff home',
+      links,
+      roleLabel: ROLE_LABELS[actor.role as keyof typeof ROLE_LABELS],
+    });
   });
 
   app.get(
@@ -164,59 +183,80 @@ export default async function platformRoutes(
     format: Type.Optional(Type.Union([Type.Literal('html'), Type.Literal('csv')])),
   });
 
-  app.get('/admin/audit', { config: { policy: ['admin'] }, schema: { querystring: AuditQuery } }, async (request, reply) => {
-    const q = request.query;
-    const filters = {
-      systemId: request.actor!.systemId,
-      actor: q.actor?.trim() || undefined,
-      action: q.action || undefined,
-      recordType: q.recordType?.trim() || undefined,
-      recordId: q.recordId?.trim() || undefined,
-      from: q.from || undefined,
-      to: q.to || undefined,
-    };
-    if (q.format === 'csv') {
-      const result = await searchAudit(db, { ...filters, page: 1, pageSize: 500 });
-      const rows = [
-        ['id', 'at', 'actor', 'role', 'organisation', 'action', 'record_type', 'record_id', 'reason', 'outcome', 'request_id'],
-        ...result.rows.map((r) => [
-          r.id,
-          r.at.toISOString(),
-          r.actorName ?? '',
-          r.actorRole ?? '',
-          r.actorOrganisation ?? '',
-          r.action,
-          r.recordType,
-          r.recordId ?? '',
-          r.reason ?? '',
-          r.outcome,
-          r.requestId ?? '',
-        ]),
-      ];
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('Content-Disposition', 'attachment; filename="audit-log.csv"')
-        .send(toCsv(rows));
-    }
-    const result = await searchAudit(db, { ...filters, page: q.page ?? 1, pageSize: 50 });
-    const pages = Math.max(1, Math.ceil(result.total / result.pageSize));
-    const params = new URLSearchParams(
-      Object.entries({ actor: q.actor, action: q.action, recordType: q.recordType, recordId: q.recordId, from: q.from, to: q.to }).filter(
-        (e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '',
-      ),
-    );
-    const pageHref = (p: number) => `/admin/audit?${new URLSearchParams([...params, ['page', String(p)]])}`;
-    return reply.render('platform/audit.njk', {
-      title: 'Audit log',
-      result,
-      filters: q,
-      actions: await auditActions(db),
-      pages,
-      previous: result.page > 1 ? pageHref(result.page - 1) : null,
-      next: result.page < pages ? pageHref(result.page + 1) : null,
-      csvHref: `/admin/audit?${new URLSearchParams([...params, ['format', 'csv']])}`,
-    });
-  });
+  app.get(
+    '/admin/audit',
+    { config: { policy: ['admin'] }, schema: { querystring: AuditQuery } },
+    async (request, reply) => {
+      const q = request.query;
+      const filters = {
+        systemId: request.actor!.systemId,
+        actor: q.actor?.trim() || undefined,
+        action: q.action || undefined,
+        recordType: q.recordType?.trim() || undefined,
+        recordId: q.recordId?.trim() || undefined,
+        from: q.from || undefined,
+        to: q.to || undefined,
+      };
+      if (q.format === 'csv') {
+        const result = await searchAudit(db, { ...filters, page: 1, pageSize: 500 });
+        const rows = [
+          [
+            'id',
+            'at',
+            'actor',
+            'role',
+            'organisation',
+            'action',
+            'record_type',
+            'record_id',
+            'reason',
+            'outcome',
+            'request_id',
+          ],
+          ...result.rows.map((r) => [
+            r.id,
+            r.at.toISOString(),
+            r.actorName ?? '',
+            r.actorRole ?? '',
+            r.actorOrganisation ?? '',
+            r.action,
+            r.recordType,
+            r.recordId ?? '',
+            r.reason ?? '',
+            r.outcome,
+            r.requestId ?? '',
+          ]),
+        ];
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('Content-Disposition', 'attachment; filename="audit-log.csv"')
+          .send(toCsv(rows));
+      }
+      const result = await searchAudit(db, { ...filters, page: q.page ?? 1, pageSize: 50 });
+      const pages = Math.max(1, Math.ceil(result.total / result.pageSize));
+      const params = new URLSearchParams(
+        Object.entries({
+          actor: q.actor,
+          action: q.action,
+          recordType: q.recordType,
+          recordId: q.recordId,
+          from: q.from,
+          to: q.to,
+        }).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''),
+      );
+      const pageHref = (p: number) => `/admin/audit?${new URLSearchParams([...params, ['page', String(p)]])}`;
+      return reply.render('platform/audit.njk', {
+        title: 'Audit log',
+        result,
+        filters: q,
+        actions: await auditActions(db),
+        pages,
+        previous: result.page > 1 ? pageHref(result.page - 1) : null,
+        next: result.page < pages ? pageHref(result.page + 1) : null,
+        csvHref: `/admin/audit?${new URLSearchParams([...params, ['format', 'csv']])}`,
+      });
+    },
+  );
 
   // Administration: API tokens -----------------------------------------------------------------------
   const renderTokens = async (
@@ -232,7 +272,9 @@ export default async function platformRoutes(
       ...extra,
     });
 
-  app.get('/admin/tokens', { config: { policy: ['admin'] } }, async (request, reply) => renderTokens(reply, request.actor!.systemId));
+  app.get('/admin/tokens', { config: { policy: ['admin'] } }, async (request, reply) =>
+    renderTokens(reply, request.actor!.systemId),
+  );
 
   app.post(
     '/admin/tokens',
@@ -250,10 +292,14 @@ export default async function platformRoutes(
     async (request, reply) => {
       const { label = '', role = '', organisationCode = '' } = request.body;
       const errors: { text: string; href: string }[] = [];
-      if (!label.trim()) errors.push({ text: 'Enter a label that says which system will use the token', href: '#label' });
+      if (!label.trim())
+        errors.push({ text: 'Enter a label that says which system will use the token', href: '#label' });
       if (!isRole(role)) errors.push({ text: 'Select the role the token acts as', href: '#role' });
       if (organisationCode && !/^[A-Z0-9]{3,6}$/i.test(organisationCode.trim())) {
-        errors.push({ text: 'Enter an ODS code of 3 to 6 letters and numbers, like RKE, or leave it empty', href: '#organisationCode' });
+        errors.push({
+          text: 'Enter an ODS code of 3 to 6 letters and numbers, like RKE, or leave it empty',
+          href: '#organisationCode',
+        });
       }
       if (errors.length || !isRole(role)) {
         reply.status(400);
@@ -289,9 +335,9 @@ export default async function platformRoutes(
         summary: (op.summary as string) ?? '',
         description: (op.description as string) ?? '',
         tag: ((op.tags as string[]) ?? ['other'])[0],
-        parameters: ((op.parameters as { name: string; in: string; required?: boolean; description?: string }[]) ?? []).map(
-          (p) => ({ name: p.name, in: p.in, required: !!p.required }),
-        ),
+        parameters: (
+          (op.parameters as { name: string; in: string; required?: boolean; description?: string }[]) ?? []
+        ).map((p) => ({ name: p.name, in: p.in, required: !!p.required })),
         hasBody: !!op.requestBody,
         responses: Object.keys((op.responses as object) ?? {}),
       })),
