@@ -133,7 +133,17 @@ const cellKey = (period: string, area: string, breakdown: string, value: string)
   `${period}|${area}|${breakdown}|${value}`;
 
 function emptyCell(period: string, area: AreaCode, breakdown: Breakdown, breakdownValue: string): Cell {
-  return { period, area, breakdown, breakdownValue, numerator: 0, denominator: 0, rows: 0, parts: [], bands: new Map() };
+  return {
+    period,
+    area,
+    breakdown,
+    breakdownValue,
+    numerator: 0,
+    denominator: 0,
+    rows: 0,
+    parts: [],
+    bands: new Map(),
+  };
 }
 
 function add(cell: Cell, count: IndicatorCount, definition: IndicatorDefinition): void {
@@ -292,11 +302,15 @@ function scale<T extends Estimate>(e: T, by: number): T {
 // ---- Disclosure control ----
 
 /** Primary suppression: the published counts would identify people. */
-function primary(cell: Cell, definition: IndicatorDefinition): { reason: ValueSuppression; message: string } | undefined {
+function primary(
+  cell: Cell,
+  definition: IndicatorDefinition,
+): { reason: ValueSuppression; message: string } | undefined {
   if (definition.computedFrom?.source === 'baseline') return undefined; // money and staff, not people
   const { minimumCount, suppressComplement, minimumDenominator } = definition.disclosure;
   const small = (n: number) => n > 0 && n < minimumCount;
-  const peopleCount = definition.type === 'median-time' || definition.type === 'mean' ? cell.denominator : cell.numerator;
+  const peopleCount =
+    definition.type === 'median-time' || definition.type === 'mean' ? cell.denominator : cell.numerator;
   if (small(peopleCount)) {
     return { reason: 'small-count', message: `Fewer than ${minimumCount} people or events, so not published` };
   }
@@ -323,7 +337,9 @@ function secondary(sets: Cell[][], hidden: Set<Cell>, total: (set: Cell[]) => Ce
     if (!t || hidden.has(t)) continue;
     const hiddenHere = set.filter((c) => hidden.has(c));
     if (hiddenHere.length !== 1) continue;
-    const candidates = set.filter((c) => !hidden.has(c)).sort((a, b) => a.numerator - b.numerator || a.denominator - b.denominator);
+    const candidates = set
+      .filter((c) => !hidden.has(c))
+      .sort((a, b) => a.numerator - b.numerator || a.denominator - b.denominator);
     if (candidates[0]) {
       hidden.add(candidates[0]);
       changed = true;
@@ -349,7 +365,9 @@ export function computeIndicatorValues(
   const mine = counts.filter((c) => c.indicatorCode === definition.code);
   const standardised = definition.type === 'standardised-rate';
   const bands = standardised
-    ? [...new Set(mine.map((c) => c.breakdownValue))].filter((b) => b in ESP2013).sort((a, b) => ESP2013_ORDER(a) - ESP2013_ORDER(b))
+    ? [...new Set(mine.map((c) => c.breakdownValue))]
+        .filter((b) => b in ESP2013)
+        .sort((a, b) => ESP2013_ORDER(a) - ESP2013_ORDER(b))
     : [];
 
   // 1. Sum rows for the same cell (several providers can serve one borough).

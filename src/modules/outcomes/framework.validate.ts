@@ -148,7 +148,10 @@ function indicator(c: Checker, value: unknown, path: string, defaults: Disclosur
   if (!o) return undefined;
   const code = c.text(o, 'code', path);
   if (code !== undefined && !INDICATOR_CODE_PATTERN.test(code)) {
-    c.fail(at(path, 'code'), `Expected a code such as SW2.1 (two capitals, outcome number, dot, number), got '${code}'`);
+    c.fail(
+      at(path, 'code'),
+      `Expected a code such as SW2.1 (two capitals, outcome number, dot, number), got '${code}'`,
+    );
   }
   const title = c.text(o, 'title', path);
   const rationale = c.text(o, 'rationale', path);
@@ -168,7 +171,10 @@ function indicator(c: Checker, value: unknown, path: string, defaults: Disclosur
       if (disaggregations.includes(d as Disaggregation)) c.fail(`${at(path, 'disaggregations')}[${i}]`, `'${d}' twice`);
       else disaggregations.push(d as Disaggregation);
     } else {
-      c.fail(`${at(path, 'disaggregations')}[${i}]`, `Expected one of ${list(DISAGGREGATIONS)}, got ${JSON.stringify(d)}`);
+      c.fail(
+        `${at(path, 'disaggregations')}[${i}]`,
+        `Expected one of ${list(DISAGGREGATIONS)}, got ${JSON.stringify(d)}`,
+      );
     }
   });
   if (dis && !disaggregations.includes('borough')) {
@@ -263,7 +269,10 @@ function outcome(c: Checker, value: unknown, path: string, defaults: DisclosureR
   const indicators = (raw ?? []).map((v, i) => indicator(c, v, `${at(path, 'indicators')}[${i}]`, defaults));
   indicators.forEach((ind, i) => {
     if (ind && code && !ind.code.startsWith(`${code}.`)) {
-      c.fail(`${at(path, 'indicators')}[${i}].code`, `Expected a code starting '${code}.' (its outcome), got '${ind.code}'`);
+      c.fail(
+        `${at(path, 'indicators')}[${i}].code`,
+        `Expected a code starting '${code}.' (its outcome), got '${ind.code}'`,
+      );
     }
   });
   if (!code || !title || !aims || !raw || indicators.some((i) => !i)) return undefined;

@@ -66,7 +66,12 @@ export const RETURN_TEMPLATE: readonly TemplateColumn[] = [
       'The group: quintile 1 (most deprived) to 5; female or male; asian, black, mixed, white, other or not-stated; an age band such as 65-69 or 90+; your ODS code',
     example: '1',
   },
-  { name: 'numerator', required: true, description: 'As the indicator defines it; counts are whole numbers', example: '412' },
+  {
+    name: 'numerator',
+    required: true,
+    description: 'As the indicator defines it; counts are whole numbers',
+    example: '412',
+  },
   { name: 'denominator', required: true, description: 'As the indicator defines it', example: '530' },
   { name: 'notes', required: false, description: 'Anything the analyst should know about this row', example: '' },
 ];
@@ -204,7 +209,9 @@ function numberFrom(raw: unknown, whole: boolean): { value: number } | { message
   if (text === '') return { message: 'Enter a number' };
   if (/^-/.test(text)) return { message: 'Expected a number of 0 or more, not a negative number' };
   if (!(whole ? WHOLE : DECIMAL).test(text)) {
-    return { message: whole ? 'Expected a whole number such as 120 (no commas or %)' : 'Expected a number such as 12.5' };
+    return {
+      message: whole ? 'Expected a whole number such as 120 (no commas or %)' : 'Expected a number such as 12.5',
+    };
   }
   return { value: Number(text) };
 }
@@ -301,7 +308,12 @@ export function validateReturnRows(
   const headerRow = firstRow - 1;
   for (const column of seenColumns) {
     if (!(RETURN_COLUMNS as readonly string[]).includes(column)) {
-      fail(headerRow, '', column, `Unexpected column '${column}': the template's columns are ${RETURN_COLUMNS.join(', ')}`);
+      fail(
+        headerRow,
+        '',
+        column,
+        `Unexpected column '${column}': the template's columns are ${RETURN_COLUMNS.join(', ')}`,
+      );
     }
   }
   const missing = RETURN_TEMPLATE.filter((c) => c.required && rows.length > 0 && !seenColumns.has(c.name));
@@ -322,7 +334,8 @@ export function validateReturnRows(
     const code = cell(get('indicator_code')).toUpperCase();
     const indicator = code === '' ? undefined : findIndicator(framework, code);
     if (code === '') fail(row, 'indicator_code', '', 'Enter an indicator code such as LW3.1');
-    else if (!indicator) fail(row, 'indicator_code', code, `Unknown indicator '${code}': use a code from the framework`);
+    else if (!indicator)
+      fail(row, 'indicator_code', code, `Unknown indicator '${code}': use a code from the framework`);
     else {
       const refusal = mayReturn(indicator, providerCode, provider);
       if (refusal) fail(row, 'indicator_code', code, refusal);
@@ -341,7 +354,12 @@ export function validateReturnRows(
         rowPeriod.end !== returnPeriod.end &&
         returnPeriod.frequency !== 'annual'
       ) {
-        fail(row, 'period', periodText, `Annual figures for ${periodText} are due in the return for the year's last quarter`);
+        fail(
+          row,
+          'period',
+          periodText,
+          `Annual figures for ${periodText} are due in the return for the year's last quarter`,
+        );
       }
     } else if (!rowPeriod) {
       fail(row, 'period', periodText, 'Expected a period such as 2024/25, 2024/25 Q2 or 2024-07');
@@ -350,7 +368,12 @@ export function validateReturnRows(
     const boroughText = cell(get('borough'));
     const borough = boroughFrom(boroughText);
     if (!borough) {
-      fail(row, 'borough', boroughText, `Expected an NCL borough: ${BOROUGHS.map((b) => `${b.name} (${b.code})`).join(', ')}`);
+      fail(
+        row,
+        'borough',
+        boroughText,
+        `Expected an NCL borough: ${BOROUGHS.map((b) => `${b.name} (${b.code})`).join(', ')}`,
+      );
     } else if (provider && !provider.boroughs.includes(borough)) {
       fail(
         row,
@@ -367,11 +390,26 @@ export function validateReturnRows(
     if (breakdown === ('borough' as Breakdown)) {
       fail(row, 'breakdown', breakdownText, "Borough has its own column: leave breakdown empty for a borough's total");
     } else if (breakdown !== 'total' && !(DISAGGREGATIONS as readonly string[]).includes(breakdown)) {
-      fail(row, 'breakdown', breakdownText, `Expected empty or one of ${DISAGGREGATIONS.filter((d) => d !== 'borough').join(', ')}`);
+      fail(
+        row,
+        'breakdown',
+        breakdownText,
+        `Expected empty or one of ${DISAGGREGATIONS.filter((d) => d !== 'borough').join(', ')}`,
+      );
     } else if (indicator && breakdown !== 'total' && !indicator.disaggregations.includes(breakdown)) {
-      fail(row, 'breakdown', breakdownText, `${indicator.code} is broken down by ${indicator.disaggregations.join(', ')} only`);
+      fail(
+        row,
+        'breakdown',
+        breakdownText,
+        `${indicator.code} is broken down by ${indicator.disaggregations.join(', ')} only`,
+      );
     } else if (indicator?.type === 'standardised-rate' && breakdown !== 'age-band') {
-      fail(row, 'breakdown', breakdownText, `${indicator.code} is age-standardised: give one row per age band (breakdown age-band)`);
+      fail(
+        row,
+        'breakdown',
+        breakdownText,
+        `${indicator.code} is age-standardised: give one row per age band (breakdown age-band)`,
+      );
     } else if (indicator) {
       const checked = breakdownValueFor(breakdown, valueText, indicator, providerCode);
       if ('message' in checked) fail(row, 'breakdown_value', valueText, checked.message);
@@ -423,7 +461,9 @@ export function validateReturnRows(
       const ind = findIndicator(framework, e.indicatorCode);
       const present =
         ind?.type === 'standardised-rate'
-          ? accepted.some((r) => r.indicatorCode === e.indicatorCode && r.period === e.period && r.borough === e.borough)
+          ? accepted.some(
+              (r) => r.indicatorCode === e.indicatorCode && r.period === e.period && r.borough === e.borough,
+            )
           : firstAt.has(key);
       if (!present) {
         warnings.push({
