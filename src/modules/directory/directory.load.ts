@@ -48,7 +48,8 @@ export function validateDirectory(data: unknown, options: DirectoryValidationOpt
   const list = (o: Obj, k: string, path: string, allowed?: readonly string[], what = 'value', optional = false) => {
     const v = o[k];
     if (v === undefined && optional) return;
-    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) return err(`${path}.${k}`, 'Expected a list of text');
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))
+      return err(`${path}.${k}`, 'Expected a list of text');
     v.forEach((x, i) => {
       if (allowed && !allowed.includes(x)) err(`${path}.${k}[${i}]`, `Unknown ${what} "${x}"`);
     });
@@ -101,14 +102,21 @@ export function validateDirectory(data: unknown, options: DirectoryValidationOpt
   const org = (o: Obj, path: string, optional = false) => {
     if (o.organisationCode === undefined && optional) return;
     if (typeof o.organisationCode !== 'string' || !orgCodes.has(o.organisationCode)) {
-      err(`${path}.organisationCode`, `Expected the code of an organisation in this file, got ${JSON.stringify(o.organisationCode)}`);
+      err(
+        `${path}.organisationCode`,
+        `Expected the code of an organisation in this file, got ${JSON.stringify(o.organisationCode)}`,
+      );
     }
   };
   const siteIds = new Set<string>();
   each('sites', (o, path) => {
     for (const k of ['id', 'name', 'address', 'postcode']) str(o, k, path);
     org(o, path);
-    if (typeof o.borough !== 'string' || !GSS.test(o.borough) || (options.boroughs && !options.boroughs.includes(o.borough))) {
+    if (
+      typeof o.borough !== 'string' ||
+      !GSS.test(o.borough) ||
+      (options.boroughs && !options.boroughs.includes(o.borough))
+    ) {
       err(`${path}.borough`, 'Expected the GSS code of a borough');
     }
     if (typeof o.id === 'string') siteIds.add(o.id);
@@ -117,7 +125,8 @@ export function validateDirectory(data: unknown, options: DirectoryValidationOpt
     for (const k of ['id', 'name', 'hours']) str(o, k, path);
     org(o, path);
     list(o, 'componentCodes', path, options.components, 'component');
-    if (Array.isArray(o.componentCodes) && o.componentCodes.length === 0) err(`${path}.componentCodes`, 'Expected at least one component');
+    if (Array.isArray(o.componentCodes) && o.componentCodes.length === 0)
+      err(`${path}.componentCodes`, 'Expected at least one component');
     list(o, 'ageGroups', path, AGE_GROUP_CODES, 'age group');
     boroughList(o, 'boroughs', path);
     list(o, 'accessRoutes', path, ACCESS_ROUTES, 'access route');
@@ -126,7 +135,8 @@ export function validateDirectory(data: unknown, options: DirectoryValidationOpt
   });
   each('assets', (o, path) => {
     for (const k of ['id', 'name', 'description']) str(o, k, path);
-    if (!(ASSET_KINDS as readonly unknown[]).includes(o.kind)) err(`${path}.kind`, `Expected one of ${ASSET_KINDS.join(', ')}`);
+    if (!(ASSET_KINDS as readonly unknown[]).includes(o.kind))
+      err(`${path}.kind`, `Expected one of ${ASSET_KINDS.join(', ')}`);
     org(o, path, true);
     list(o, 'needs', path);
     boroughList(o, 'boroughs', path);
