@@ -37,7 +37,9 @@ export interface DirectoryValidationOptions {
 
 export function validateDirectory(data: unknown, options: DirectoryValidationOptions = {}): DirectoryValidation {
   const errors: DirectoryProblem[] = [];
-  const err = (path: string, message: string) => errors.push({ path, message });
+  const err = (path: string, message: string): void => {
+    errors.push({ path, message });
+  };
   if (!isObj(data)) return { ok: false, errors: [{ path: '', message: 'Expected a directory object' }] };
 
   const str = (o: Obj, k: string, path: string, optional = false) => {
@@ -81,7 +83,10 @@ export function validateDirectory(data: unknown, options: DirectoryValidationOpt
     const ids = new Set<string>();
     (data[k] as unknown[]).forEach((o, i) => {
       const path = `${k}[${i}]`;
-      if (!isObj(o)) return err(path, 'Expected an object');
+      if (!isObj(o)) {
+        err(path, 'Expected an object');
+        return;
+      }
       const id = (k === 'organisations' ? o.code : o.id) as string;
       if (typeof id === 'string') {
         if (ids.has(id)) err(`${path}.${k === 'organisations' ? 'code' : 'id'}`, `Duplicate "${id}"`);
