@@ -4,6 +4,7 @@ import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -37,6 +38,12 @@ async function securityPlugin(app: FastifyInstance, { config }: { config: Config
   });
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: config.bodyLimitBytes });
+  // File uploads (CSV/XLSX imports) from plain HTML forms: one file, held in memory up to the import limit;
+  // the other form fields (including _csrf) arrive in request.body as { value } objects.
+  await app.register(multipart, {
+    attachFieldsToBody: true,
+    limits: { fileSize: config.importLimitBytes, files: 1, fields: 50, fieldSize: config.bodyLimitBytes },
+  });
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
     cookieKey: cookieName('csrf', config.secureCookies),
