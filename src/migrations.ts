@@ -1,6 +1,7 @@
 // Every module's migrations, in one ordered list. Names are numbered globally: 0001–0099 platform,
 // then a block per module, so the order never depends on import order.
+import { offerMigrations } from './modules/offer/offer.migrations.ts';
 import { collectMigrations } from './platform/db/migrate.ts';
 import { platformMigrations } from './platform/platform.migrations.ts';
 
-export const migrations = collectMigrations(platformMigrations);
+export const migrations = collectMigrations(platformMigrations, offerMigrations);

@@ -2,6 +2,7 @@
 // role, and each module's NCL data. On the embedded database only, it also creates the demo API tokens
 // (demo-<role>); they are never created on PostgreSQL.
 import { sql } from 'kysely';
+import { seedOffer } from './modules/offer/index.ts';
 import { createUser, issueToken } from './platform/auth/identity.ts';
 import { ROLE_LABELS, ROLES, systemActor } from './platform/auth/roles.ts';
 import type { AnyDb, DatabaseEngine } from './platform/db/database.ts';
@@ -55,6 +56,7 @@ export async function seedDemoData(db: AnyDb, engine: DatabaseEngine): Promise<S
         password: DEMO_PASSWORD,
       });
     }
+    await seedOffer(tx, DEMO_SYSTEM.id);
     let tokens = 0;
     if (engine === 'pglite') {
       const actor = systemActor(DEMO_SYSTEM.id);

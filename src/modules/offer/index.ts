@@ -1,5 +1,6 @@
 // The core offer module: the domain model, validation, comparison, search and file loading.
-// Pure data in, data out; no database and no HTTP here.
+// The pure domain (types, validation, diff, search, files) has no database and no HTTP; offer.service.ts
+// stores versions through offer.repository.ts, and is what the web layer calls.
 //
 //   import { loadOfferFolder, searchComponents, diffOffers, humaniseDuration } from '../modules/offer/index.ts';
 //
@@ -65,3 +66,28 @@ export {
   validateOfferDocument,
   validateOfferVersion,
 } from './offer.validate.ts';
+export { offerMigrations } from './offer.migrations.ts';
+export type { VersionListRow, VersionRow } from './offer.repository.ts';
+export {
+  addDraftComponent,
+  createDraft,
+  type DraftDetails,
+  diffVersions,
+  discardDraft,
+  exportVersion,
+  exportVersionCsv,
+  getDraft,
+  getPublishedComponent,
+  getPublishedOffer,
+  getVersion,
+  getVersionComponent,
+  importOffer,
+  listVersions,
+  NCL_OFFER_FOLDER,
+  OFFER_EDITORS,
+  publishDraft,
+  putDraftComponent,
+  removeDraftComponent,
+  seedOffer,
+  updateDraftDetails,
+} from './offer.service.ts';
