@@ -96,3 +96,39 @@ export const platformMigrations: Migrations = {
     },
   },
 };
+
+platformMigrations['0002_platform_idempotency_outbox'] = {
+  // biome-ignore lint/suspicious/noExplicitAny: migrations are written against no fixed schema
+  async up(db: Kysely<any>) {
+    // A client's Idempotency-Key, with the answer it got, so a retry gets the same answer and no second record.
+    await db.schema
+      .createTable('idempotency_keys')
+      .addColumn('system_id', 'text', (c) => c.notNull())
+      .addColumn('actor_id', 'text', (c) => c.notNull())
+      .addColumn('key', 'text', (c) => c.notNull())
+      .addColumn('route', 'text', (c) => c.notNull())
+      .addColumn('request_hash', 'text', (c) => c.notNull())
+      .addColumn('response_status', 'integer')
+      .addColumn('response_body', 'jsonb')
+      .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+      .addPrimaryKeyConstraint('idempotency_keys_pk', ['system_id', 'actor_id', 'key'])
+      .execute();
+
+    // Messages to send after a change commits (notifications to people, events to other systems), written in
+    // the same transaction as the change so none is lost and none is sent for a change that rolled back.
+    await db.schema
+      .createTable('outbox')
+      .addColumn('id', 'bigserial', (c) => c.primaryKey())
+      .addColumn('system_id', 'text', (c) => c.notNull())
+      .addColumn('topic', 'text', (c) => c.notNull())
+      .addColumn('channel', 'text', (c) => c.notNull())
+      .addColumn('payload', 'jsonb', (c) => c.notNull())
+      .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+      .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('next_attempt_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+      .addColumn('delivered_at', 'timestamptz')
+      .addColumn('last_error', 'text')
+      .execute();
+    await sql`create index outbox_pending on outbox (next_attempt_at) where delivered_at is null`.execute(db);
+  },
+};
