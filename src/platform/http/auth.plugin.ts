@@ -15,12 +15,23 @@ import { isApiPath } from './types.ts';
 const STATIC_PREFIXES = ['/assets/', '/static/', '/favicon.ico'];
 const isStatic = (url: string) => STATIC_PREFIXES.some((p) => url.startsWith(p));
 
+export type RoutePolicyEntry = { method: string; url: string; policy: RoutePolicy };
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    routePolicies: RoutePolicyEntry[];
+  }
+}
+
 export type AuthOptions = { db: AnyDb; config: Config };
 
 async function authPlugin(app: FastifyInstance, { db, config }: AuthOptions) {
   const sessionCookie = cookieName('session', config.secureCookies);
   const sessionPolicy = { idleMinutes: config.sessionIdleMinutes, maxHours: config.sessionMaxHours };
 
+  // Every route and its policy, for the authorisation matrix test and for review.
+  const routePolicies: RoutePolicyEntry[] = [];
+  app.decorate('routePolicies', routePolicies);
   app.decorateRequest('actor', null);
   app.decorateRequest('sessionId', null);
 
@@ -29,9 +40,9 @@ async function authPlugin(app: FastifyInstance, { db, config }: AuthOptions) {
       route.config = { ...(route.config as object), policy: 'public' } as typeof route.config;
       return;
     }
-    if (!(route.config as { policy?: RoutePolicy } | undefined)?.policy) {
-      throw new Error(`Route ${String(route.method)} ${route.url} declares no policy (config.policy)`);
-    }
+    const policy = (route.config as { policy?: RoutePolicy } | undefined)?.policy;
+    if (!policy) throw new Error(`Route ${String(route.method)} ${route.url} declares no policy (config.policy)`);
+    for (const method of [route.method].flat()) routePolicies.push({ method: String(method), url: route.url, policy });
   });
 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
