@@ -82,7 +82,9 @@ export function calendarFromGovUk(json: unknown, division = 'england-and-wales')
   const root = json as Record<string, { events?: GovUkEvent[] }> & { coverage?: { from: string; to: string } };
   const events = root?.[division]?.events;
   if (!Array.isArray(events) || events.length === 0) {
-    throw new TypeError(`Expected bank holidays for "${division}" in GOV.UK's shape: { "${division}": { "events": [...] } }`);
+    throw new TypeError(
+      `Expected bank holidays for "${division}" in GOV.UK's shape: { "${division}": { "events": [...] } }`,
+    );
   }
   const holidays = events.map((e) => ({ date: e.date, title: e.title }));
   const years = holidays.map((h) => h.date.slice(0, 4)).sort();

@@ -66,7 +66,9 @@ export function addCalendarDuration(start: Date | string, duration: Duration | s
     const year = Math.floor(totalMonths / 12);
     const month = (totalMonths % 12) + 1;
     const day = Math.min(l.day, daysInMonth(year, month));
-    const [y, m, dd] = addDays(formatDate(year, month, day), d.weeks * 7 + d.days).split('-').map(Number);
+    const [y, m, dd] = addDays(formatDate(year, month, day), d.weeks * 7 + d.days)
+      .split('-')
+      .map(Number);
     instant = fromLondon({ ...l, year: y, month: m, day: dd });
   }
   const exact = ((d.hours * 60 + d.minutes) * 60 + d.seconds) * 1000;
@@ -92,7 +94,8 @@ export function nextWorkingDay(date: string, calendar: WorkingCalendar = ENGLAND
 
 /** Add whole working days (see the rules at the top of the file). */
 export function addWorkingDays(start: Date | string, days: number, options: ClockOptions = {}): Date {
-  if (!Number.isInteger(days) || days < 0) throw new ClockError(`Working days must be a whole number of 0 or more, got ${days}`);
+  if (!Number.isInteger(days) || days < 0)
+    throw new ClockError(`Working days must be a whole number of 0 or more, got ${days}`);
   const calendar = options.calendar ?? ENGLAND_AND_WALES;
   let date = workingDayZero(start, options);
   for (let i = 0; i < days; i++) date = nextWorkingDay(date, calendar);
@@ -100,7 +103,12 @@ export function addWorkingDays(start: Date | string, days: number, options: Cloc
 }
 
 /** When something that starts at `start` is due, for a duration on a clock. */
-export function dueAt(start: Date | string, duration: Duration | string, clock: Clock, options: ClockOptions = {}): Date {
+export function dueAt(
+  start: Date | string,
+  duration: Duration | string,
+  clock: Clock,
+  options: ClockOptions = {},
+): Date {
   const d = toDuration(duration);
   if (clock === 'calendar') return addCalendarDuration(start, d);
   if (clock === 'working-days') {
@@ -116,7 +124,11 @@ export function dueAt(start: Date | string, duration: Duration | string, clock: 
 }
 
 /** First contact due for a response standard, counting from when the referral was received. */
-export function firstContactDue(receivedAt: Date | string, standard: Pick<ResponseStandard, 'firstContact' | 'clock'>, options: ClockOptions = {}): Date {
+export function firstContactDue(
+  receivedAt: Date | string,
+  standard: Pick<ResponseStandard, 'firstContact' | 'clock'>,
+  options: ClockOptions = {},
+): Date {
   return dueAt(receivedAt, standard.firstContact, standard.clock, options);
 }
 

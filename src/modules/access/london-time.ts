@@ -48,7 +48,7 @@ export function londonDateTime(instant: Date | string): LocalDateTime {
   return wallAt(toInstant(instant).getTime());
 }
 
-function wallAt(t: number): LocalDateTime {
+function formatWall(t: number): LocalDateTime {
   const parts: Record<string, number> = {};
   for (const p of formatter.formatToParts(t)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
   return {
@@ -59,6 +59,35 @@ function wallAt(t: number): LocalDateTime {
     minute: parts.minute,
     second: parts.second,
     millisecond: ((t % SECOND) + SECOND) % SECOND,
+  };
+}
+
+// formatToParts costs microseconds, and reports read thousands of instants. London changes offset only
+// on a UTC hour (01:00 UTC under the current rules, 02:00 UTC in the 1970s), so the offset is looked up
+// once per UTC hour and the wall-clock fields come from plain arithmetic.
+const offsetByHour = new Map<number, number>();
+
+function offsetAtHour(t: number): number {
+  const hour = Math.floor(t / HOUR);
+  let offset = offsetByHour.get(hour);
+  if (offset === undefined) {
+    offset = wallMilliseconds(formatWall(hour * HOUR)) - hour * HOUR;
+    if (offsetByHour.size >= 100_000) offsetByHour.clear();
+    offsetByHour.set(hour, offset);
+  }
+  return offset;
+}
+
+function wallAt(t: number): LocalDateTime {
+  const d = new Date(t + offsetAtHour(t));
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+    second: d.getUTCSeconds(),
+    millisecond: d.getUTCMilliseconds(),
   };
 }
 

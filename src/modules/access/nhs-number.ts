@@ -16,9 +16,7 @@ export const NHS_NUMBER_CHECK_MESSAGE = 'This NHS number is not valid: check the
 
 export type NhsNumberProblem = 'format' | 'check-digit';
 
-export type NhsNumberResult =
-  | { ok: true; value: string }
-  | { ok: false; problem: NhsNumberProblem; message: string };
+export type NhsNumberResult = { ok: true; value: string } | { ok: false; problem: NhsNumberProblem; message: string };
 
 const WEIGHTS = [10, 9, 8, 7, 6, 5, 4, 3, 2] as const;
 

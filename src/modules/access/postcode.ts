@@ -39,12 +39,6 @@ const INWARD_LETTER = '[ABD-HJLNP-UW-Z]';
 const OUTWARD = `(?:${FIRST}\\d\\d?|${FIRST}${SECOND}\\d\\d?|${FIRST}\\d${THIRD_A9A}|${FIRST}${SECOND}\\d${FOURTH_AA9A})`;
 const PATTERN = new RegExp(`^(${OUTWARD})(\\d${INWARD_LETTER}{2})$`);
 
-/** Capitals, no spaces inside, one space before the last three characters. Does not check the format. */
-export function tidyPostcode(input: string): string {
-  const compact = input.replace(/\s+/g, '').toUpperCase();
-  return compact.length > 3 ? `${compact.slice(0, -3)} ${compact.slice(-3)}` : compact;
-}
-
 /** Parse a UK postcode typed any way ("n195hx", " N19  5HX "), or null when it is not one. */
 export function parsePostcode(input: unknown): Postcode | null {
   if (typeof input !== 'string') return null;
@@ -104,11 +98,7 @@ export type BoroughResult =
  * A postcode in bad format and a good postcode outside the area are different problems with different
  * messages: the first the person can fix by retyping, the second needs a person to help.
  */
-export function resolveBorough(
-  input: unknown,
-  lookup: BoroughLookup,
-  areaBoroughs?: Iterable<string>,
-): BoroughResult {
+export function resolveBorough(input: unknown, lookup: BoroughLookup, areaBoroughs?: Iterable<string>): BoroughResult {
   const postcode = parsePostcode(input);
   if (!postcode) return { ok: false, problem: 'format', message: POSTCODE_FORMAT_MESSAGE };
   const borough = lookup(postcode);
@@ -139,6 +129,7 @@ export interface PostcodeDistrictsFile {
   boroughNames: Record<string, string>;
   method: string;
   illustrative: boolean;
+  source?: { title: string; publisher?: string; url?: string };
   districts: PostcodeDistrict[];
 }
 
@@ -156,7 +147,8 @@ export function validatePostcodeDistricts(
 ): { ok: true; value: PostcodeDistrictsFile } | { ok: false; errors: DataProblem[] } {
   const errors: DataProblem[] = [];
   const problem = (path: string, message: string) => errors.push({ path, message });
-  if (typeof data !== 'object' || data === null) return { ok: false, errors: [{ path: '', message: 'Expected an object' }] };
+  if (typeof data !== 'object' || data === null)
+    return { ok: false, errors: [{ path: '', message: 'Expected an object' }] };
   const d = data as Record<string, unknown>;
   const area = d.area as Record<string, unknown> | undefined;
   if (!area || typeof area.name !== 'string' || !Array.isArray(area.boroughs)) {

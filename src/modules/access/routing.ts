@@ -23,6 +23,9 @@
 // serves several of the person's groups, the narrowest group is used (young adults before working-age
 // adults), since it was written for people of that age; its response standard applies.
 //
+// Several standards for one urgency (NHS Talking Therapies: 75% within 6 weeks, 95% within 18 weeks):
+// the first listed is `standard`, the one the due time is computed from; the rest are `otherStandards`.
+//
 // Tie-break among services that pass every check, so the same input always gives the same service:
 //   1. the most local service: fewest boroughs covered (a borough team before an NCL-wide one);
 //   2. the narrowest age group it would see the person in;
@@ -67,11 +70,12 @@ export interface RoutableService {
   organisationCode: string;
   /** Core offer components the service delivers. */
   componentCodes: readonly string[];
-  ageGroups: readonly AgeGroupCode[];
+  /** Age group codes (AgeGroupCode); plain strings so rows read from storage conform as they are. */
+  ageGroups: readonly string[];
   /** GSS codes of the boroughs whose residents it serves. */
   boroughs: readonly string[];
-  /** When given, the routes the service takes referrals by; otherwise whatever the offer allows. */
-  accessRoutes?: readonly AccessRoute[];
+  /** When given, the routes (AccessRoute codes) the service takes referrals by; otherwise whatever the offer allows. */
+  accessRoutes?: readonly string[];
   /** When given, the urgencies the service takes; otherwise every urgency the offer defines. */
   acceptsUrgencies?: readonly string[];
 }
@@ -110,8 +114,10 @@ export interface Routed {
   service: RoutableService;
   /** The age group the service sees the person in; its provision's standard applies. */
   ageGroup: AgeGroupCode;
-  /** The response standard for that age group and urgency. */
+  /** The response standard for that age group and urgency: the first listed when there are several. */
   standard: ResponseStandard;
+  /** Further standards for the same urgency (NHS Talking Therapies: 75% in 6 weeks, then 95% in 18 weeks). */
+  otherStandards: ResponseStandard[];
   /** Every check that passed, in the order: age group, borough, eligibility, urgency, access route. */
   reasons: RoutingReason[];
   /** The offer's eligibility criteria for the age group, for the triager to confirm (free text). */
@@ -174,7 +180,7 @@ function describeGroups(groups: readonly AgeGroupCode[]): string {
   return words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
 }
 
-function allowsRoute(routes: readonly AccessRoute[], source: ReferralSource): boolean {
+function allowsRoute(routes: readonly string[], source: ReferralSource): boolean {
   return ROUTE_FOR_SOURCE[source].some((r) => routes.includes(r));
 }
 
@@ -215,13 +221,16 @@ export function routeReferral(
   });
 
   // 1. Component
-  const components = Array.isArray(offer) ? (offer as readonly Component[]) : (offer as Pick<OfferDocument, 'components'>).components;
+  const components = Array.isArray(offer)
+    ? (offer as readonly Component[])
+    : (offer as Pick<OfferDocument, 'components'>).components;
   const component = components.find((c) => c.code === request.component);
   if (!component) {
     return unrouted('unknown-component', 'offer', `"${request.component}" is not a service in the core offer`);
   }
   const ref = { code: component.code, name: component.name };
   const who = `people aged ${request.age}`;
+  const routeWords = request.source === 'self' ? 'self-referrals' : 'professional referrals';
 
   // 2. Age group
   let provisions = component.provisions.filter((p) => ageGroups.includes(p.ageGroup));
@@ -234,6 +243,10 @@ export function routeReferral(
       { component: ref },
     );
   }
+  reasons.push({
+    check: 'age-group',
+    message: `Aged ${request.age}: the core offer's ${component.name} covers ${describeGroups(provisions.map((p) => p.ageGroup))}`,
+  });
 
   // 3. Access route, as the offer sets it
   provisions = provisions.filter((p) => allowsRoute(p.accessRoutes, request.source));
@@ -253,6 +266,8 @@ export function routeReferral(
         );
   }
 
+  reasons.push({ check: 'access-route', message: `The core offer's ${component.name} takes ${routeWords} for ${who}` });
+
   // 4. Urgency, as the offer sets it
   const offered = [...new Set(provisions.flatMap((p) => p.responseStandards.map((s) => s.urgency)))];
   provisions = provisions.filter((p) => standardFor(p, request.urgency));
@@ -265,6 +280,10 @@ export function routeReferral(
     );
   }
   const offerAgeGroups = provisions.map((p) => p.ageGroup).sort(compareGroups);
+  reasons.push({
+    check: 'urgency',
+    message: `The core offer's ${component.name} has a "${request.urgency}" response for ${who}`,
+  });
 
   // 5. A service for the component and age, in the borough
   const bestGroup = (s: RoutableService) => offerAgeGroups.find((g) => s.ageGroups.includes(g));
@@ -275,12 +294,22 @@ export function routeReferral(
     .sort(order);
   let fitting = forAge.filter((s) => s.boroughs.includes(request.borough));
   if (fitting.length === 0) {
-    return unrouted('no-service-in-borough', 'service', `No service in ${boroughName} provides ${component.name} for ${who}`, {
-      component: ref,
-      offerAgeGroups,
-      elsewhere: forAge,
-    });
+    return unrouted(
+      'no-service-in-borough',
+      'service',
+      `No service in ${boroughName} provides ${component.name} for ${who}`,
+      {
+        component: ref,
+        offerAgeGroups,
+        elsewhere: forAge,
+      },
+    );
   }
+
+  reasons.push({
+    check: 'borough',
+    message: `${fitting.length === 1 ? '1 service' : `${fitting.length} services`} in ${boroughName} ${fitting.length === 1 ? 'provides' : 'provide'} ${component.name} for ${who}`,
+  });
 
   // 6. A service there that takes this urgency
   fitting = fitting.filter((s) => !s.acceptsUrgencies || s.acceptsUrgencies.includes(request.urgency));
@@ -296,11 +325,10 @@ export function routeReferral(
   // 7. A service there that takes this access route
   fitting = fitting.filter((s) => !s.accessRoutes || allowsRoute(s.accessRoutes, request.source));
   if (fitting.length === 0) {
-    const what = request.source === 'self' ? 'self-referrals' : 'professional referrals';
     return unrouted(
       request.source === 'self' ? 'self-referral-not-allowed' : 'professional-referral-not-allowed',
       'service',
-      `No service in ${boroughName} takes ${what} for ${component.name} for ${who}, although the core offer allows them`,
+      `No service in ${boroughName} takes ${routeWords} for ${component.name} for ${who}, although the core offer allows them`,
       { component: ref, offerAgeGroups },
     );
   }
@@ -308,7 +336,7 @@ export function routeReferral(
   const [service, ...alternatives] = fitting;
   const ageGroup = bestGroup(service)!;
   const provision = provisions.find((p) => p.ageGroup === ageGroup)!;
-  const standard = standardFor(provision, request.urgency)!;
+  const [standard, ...otherStandards] = provision.responseStandards.filter((s) => s.urgency === request.urgency);
   const group = groupOf(ageGroup);
   const eligibilityToConfirm = [...provision.eligibility];
   const routed: RoutingReason[] = [
@@ -343,6 +371,7 @@ export function routeReferral(
     service,
     ageGroup,
     standard,
+    otherStandards,
     reasons: routed,
     eligibilityToConfirm,
     alternatives,
