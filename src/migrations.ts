@@ -1,7 +1,16 @@
 // Every module's migrations, in one ordered list. Names are numbered globally: 0001–0099 platform,
 // then a block per module, so the order never depends on import order.
+import { baselineMigrations } from './modules/baseline/baseline.migrations.ts';
+import { directoryMigrations } from './modules/directory/directory.migrations.ts';
 import { offerMigrations } from './modules/offer/offer.migrations.ts';
+import { placesMigrations } from './modules/places/places.migrations.ts';
 import { collectMigrations } from './platform/db/migrate.ts';
 import { platformMigrations } from './platform/platform.migrations.ts';
 
-export const migrations = collectMigrations(platformMigrations, offerMigrations);
+export const migrations = collectMigrations(
+  platformMigrations,
+  offerMigrations,
+  placesMigrations,
+  directoryMigrations,
+  baselineMigrations,
+);

@@ -2,7 +2,10 @@
 // role, and each module's NCL data. On the embedded database only, it also creates the demo API tokens
 // (demo-<role>); they are never created on PostgreSQL.
 import { sql } from 'kysely';
+import { seedBaseline } from './modules/baseline/index.ts';
+import { seedDirectory } from './modules/directory/index.ts';
 import { seedOffer } from './modules/offer/index.ts';
+import { seedPlaces } from './modules/places/index.ts';
 import { createUser, issueToken } from './platform/auth/identity.ts';
 import { ROLE_LABELS, ROLES, systemActor } from './platform/auth/roles.ts';
 import type { AnyDb, DatabaseEngine } from './platform/db/database.ts';
@@ -57,6 +60,9 @@ export async function seedDemoData(db: AnyDb, engine: DatabaseEngine): Promise<S
       });
     }
     await seedOffer(tx, DEMO_SYSTEM.id);
+    await seedPlaces(tx, DEMO_SYSTEM.id);
+    await seedDirectory(tx, DEMO_SYSTEM.id);
+    await seedBaseline(tx, DEMO_SYSTEM.id);
     let tokens = 0;
     if (engine === 'pglite') {
       const actor = systemActor(DEMO_SYSTEM.id);

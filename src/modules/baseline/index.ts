@@ -15,3 +15,25 @@ export * from './baseline.import.ts';
 export * from './baseline.template.ts';
 export * from './baseline.ts';
 export * from './baseline.variation.ts';
+export { baselineMigrations } from './baseline.migrations.ts';
+export {
+  type AnalysisData,
+  type AnalysisFilters,
+  analysisData,
+  BASELINE_ROLES,
+  BaselineImportError,
+  baselineContext,
+  countBaselineRows,
+  findingsOf,
+  gapsOf,
+  type ImportRecord,
+  type ImportSheet,
+  importBaseline,
+  importBaselineFile,
+  importBaselineRecords,
+  listImports,
+  listPeriods,
+  NCL_BASELINE_FILE,
+  seedBaseline,
+  variationOf,
+} from './baseline.service.ts';

@@ -29,3 +29,17 @@ export {
   validateDirectory,
 } from './directory.load.ts';
 export { type ComponentTerms, type DirectoryHit, type DirectoryQuery, searchDirectory } from './directory.search.ts';
+export { directoryMigrations } from './directory.migrations.ts';
+export {
+  componentTerms,
+  type DirectorySearch,
+  getDirectory,
+  listRoutableServices,
+  loadDirectoryDocument,
+  NCL_DIRECTORY_FILE,
+  type Paged,
+  searchAssets,
+  searchServices,
+  searchStoredDirectory,
+  seedDirectory,
+} from './directory.service.ts';

@@ -32,3 +32,5 @@ export {
   type PlacesValidation,
   validatePlaces,
 } from './places.load.ts';
+export { placesMigrations } from './places.migrations.ts';
+export { listPlaces, loadPlacesDocument, NCL_PLACES_FILE, seedPlaces } from './places.service.ts';

@@ -1,0 +1,211 @@
+// The directory module's SQL, and only its SQL. Rows map to the domain's types; directory.service.ts decides
+// what may happen.
+import { sql } from 'kysely';
+import type { AnyDb } from '../../platform/db/database.ts';
+import type { Contact, Directory, LocalAsset, Organisation, RoutableService, Service, Site } from './directory.ts';
+
+function parseJson<T>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}
+const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
+
+export async function hasDirectory(db: AnyDb, systemId: string): Promise<boolean> {
+  return !!(await db
+    .selectFrom('directories')
+    .select('system_id')
+    .where('system_id', '=', systemId)
+    .executeTakeFirst());
+}
+
+export async function insertDirectory(db: AnyDb, systemId: string, d: Directory): Promise<void> {
+  await db.insertInto('directories').values({ system_id: systemId, period: d.period }).execute();
+  if (d.organisations.length)
+    await db
+      .insertInto('directory_organisations')
+      .values(
+        d.organisations.map((o) => ({
+          system_id: systemId,
+          code: o.code,
+          name: o.name,
+          kind: o.kind,
+          boroughs: json(o.boroughs),
+          note: o.note ?? null,
+          illustrative: o.illustrative === true,
+        })),
+      )
+      .execute();
+  if (d.sites.length)
+    await db
+      .insertInto('directory_sites')
+      .values(
+        d.sites.map((s) => ({
+          system_id: systemId,
+          id: s.id,
+          name: s.name,
+          organisation_code: s.organisationCode,
+          address: s.address,
+          postcode: s.postcode,
+          borough: s.borough,
+          note: s.note ?? null,
+          illustrative: s.illustrative === true,
+        })),
+      )
+      .execute();
+  for (let i = 0; i < d.services.length; i += 200) {
+    await db
+      .insertInto('directory_services')
+      .values(
+        d.services.slice(i, i + 200).map((s, j) => ({
+          system_id: systemId,
+          id: s.id,
+          position: i + j,
+          name: s.name,
+          organisation_code: s.organisationCode,
+          component_codes: json(s.componentCodes),
+          age_groups: json(s.ageGroups),
+          boroughs: json(s.boroughs),
+          hours: s.hours,
+          access_routes: json(s.accessRoutes),
+          contact: json(s.contact),
+          description: s.description ?? null,
+          site_ids: json(s.siteIds),
+          illustrative: s.illustrative === true,
+        })),
+      )
+      .execute();
+  }
+  if (d.assets.length)
+    await db
+      .insertInto('directory_assets')
+      .values(
+        d.assets.map((a, i) => ({
+          system_id: systemId,
+          id: a.id,
+          position: i,
+          name: a.name,
+          description: a.description,
+          kind: a.kind,
+          organisation_code: a.organisationCode ?? null,
+          needs: json(a.needs),
+          boroughs: json(a.boroughs),
+          age_groups: json(a.ageGroups),
+          contact: json(a.contact),
+          illustrative: a.illustrative === true,
+        })),
+      )
+      .execute();
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: rows from the untyped module view
+function toService(r: any): Service {
+  return {
+    id: r.id,
+    name: r.name,
+    organisationCode: r.organisation_code,
+    componentCodes: parseJson(r.component_codes),
+    ageGroups: parseJson(r.age_groups),
+    boroughs: parseJson(r.boroughs),
+    hours: r.hours,
+    accessRoutes: parseJson(r.access_routes),
+    contact: parseJson<Contact>(r.contact),
+    ...(r.description ? { description: r.description } : {}),
+    ...(r.site_ids ? { siteIds: parseJson<string[]>(r.site_ids) } : {}),
+    ...(r.illustrative ? { illustrative: true } : {}),
+  };
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: rows from the untyped module view
+function toAsset(r: any): LocalAsset {
+  return {
+    id: r.id,
+    name: r.name,
+    description: r.description,
+    kind: r.kind,
+    ...(r.organisation_code ? { organisationCode: r.organisation_code } : {}),
+    needs: parseJson(r.needs),
+    boroughs: parseJson(r.boroughs),
+    ...(r.age_groups ? { ageGroups: parseJson(r.age_groups) } : {}),
+    contact: parseJson<Contact>(r.contact),
+    ...(r.illustrative ? { illustrative: true } : {}),
+  };
+}
+
+export type ServiceFilter = { borough?: string; component?: string };
+
+/** Services of a system, optionally only those serving a borough or delivering a component. */
+export async function listServices(db: AnyDb, systemId: string, filter: ServiceFilter = {}): Promise<Service[]> {
+  let q = db.selectFrom('directory_services').selectAll().where('system_id', '=', systemId);
+  if (filter.borough) q = q.where(sql<boolean>`boroughs @> ${JSON.stringify([filter.borough])}::jsonb`);
+  if (filter.component) q = q.where(sql<boolean>`component_codes @> ${JSON.stringify([filter.component])}::jsonb`);
+  return (await q.orderBy('position').execute()).map(toService);
+}
+
+/** The fields the referral router needs, and nothing else. */
+export async function listRoutable(db: AnyDb, systemId: string): Promise<RoutableService[]> {
+  const rows = await db
+    .selectFrom('directory_services')
+    .select(['id', 'name', 'organisation_code', 'component_codes', 'age_groups', 'boroughs', 'access_routes'])
+    .where('system_id', '=', systemId)
+    .orderBy('position')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    organisationCode: r.organisation_code,
+    componentCodes: parseJson(r.component_codes),
+    ageGroups: parseJson(r.age_groups),
+    boroughs: parseJson(r.boroughs),
+    accessRoutes: parseJson(r.access_routes),
+  }));
+}
+
+export async function listAssets(
+  db: AnyDb,
+  systemId: string,
+  filter: { borough?: string } = {},
+): Promise<LocalAsset[]> {
+  let q = db.selectFrom('directory_assets').selectAll().where('system_id', '=', systemId);
+  if (filter.borough) q = q.where(sql<boolean>`boroughs @> ${JSON.stringify([filter.borough])}::jsonb`);
+  return (await q.orderBy('position').execute()).map(toAsset);
+}
+
+export async function listOrganisations(db: AnyDb, systemId: string): Promise<Organisation[]> {
+  const rows = await db
+    .selectFrom('directory_organisations')
+    .selectAll()
+    .where('system_id', '=', systemId)
+    .orderBy('name')
+    .execute();
+  return rows.map((r) => ({
+    code: r.code,
+    name: r.name,
+    kind: r.kind,
+    ...(r.boroughs ? { boroughs: parseJson<string[]>(r.boroughs) } : {}),
+    ...(r.note ? { note: r.note } : {}),
+    ...(r.illustrative ? { illustrative: true } : {}),
+  }));
+}
+
+export async function listSites(db: AnyDb, systemId: string): Promise<Site[]> {
+  const rows = await db
+    .selectFrom('directory_sites')
+    .selectAll()
+    .where('system_id', '=', systemId)
+    .orderBy('name')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    organisationCode: r.organisation_code,
+    address: r.address,
+    postcode: r.postcode,
+    borough: r.borough,
+    ...(r.note ? { note: r.note } : {}),
+    ...(r.illustrative ? { illustrative: true } : {}),
+  }));
+}
+
+export async function directoryPeriod(db: AnyDb, systemId: string): Promise<string | null> {
+  const r = await db.selectFrom('directories').select('period').where('system_id', '=', systemId).executeTakeFirst();
+  return r?.period ?? null;
+}

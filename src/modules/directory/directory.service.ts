@@ -1,0 +1,147 @@
+// Queries and commands on the stored directory. Search ranks with the pure searchDirectory, reaching services
+// through the words of the published offer (so "stammer" finds speech and language therapy); the referral
+// hub routes with listRoutableServices. Loading is audited in the same transaction.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { audit } from '../../platform/audit/audit.ts';
+import { type Actor, systemActor } from '../../platform/auth/roles.ts';
+import { type AnyDb, inTransaction } from '../../platform/db/database.ts';
+import { ForbiddenError } from '../../platform/errors.ts';
+import { getPublishedOffer } from '../offer/index.ts';
+import { listPlaces } from '../places/index.ts';
+import type { Directory, LocalAsset, RoutableService, Service } from './directory.ts';
+import { loadDirectory } from './directory.load.ts';
+import * as repo from './directory.repository.ts';
+import { type ComponentTerms, type DirectoryHit, type DirectoryQuery, searchDirectory } from './directory.search.ts';
+
+/** The NCL demonstration directory, wherever the process was started from. */
+export const NCL_DIRECTORY_FILE = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../data/ncl/directory.json',
+);
+
+/** Every service of a system in the shape the referral router needs (components, ages, boroughs, routes). */
+export function listRoutableServices(db: AnyDb, systemId: string): Promise<RoutableService[]> {
+  return repo.listRoutable(db, systemId);
+}
+
+/** The whole stored directory of a system, or null when none is loaded. */
+export async function getDirectory(db: AnyDb, systemId: string): Promise<Directory | null> {
+  const period = await repo.directoryPeriod(db, systemId);
+  if (period === null) return null;
+  const [organisations, sites, services, assets] = await Promise.all([
+    repo.listOrganisations(db, systemId),
+    repo.listSites(db, systemId),
+    repo.listServices(db, systemId),
+    repo.listAssets(db, systemId),
+  ]);
+  return { systemId, period, organisations, sites, services, assets };
+}
+
+/** The published offer's words for each component, for search. */
+export async function componentTerms(db: AnyDb, systemId: string): Promise<ComponentTerms[]> {
+  const offer = await getPublishedOffer(db, systemId);
+  return (offer?.components ?? []).map((c) => ({
+    code: c.code,
+    name: c.name,
+    synonyms: c.synonyms,
+    conditions: c.conditions,
+  }));
+}
+
+export type DirectorySearch = DirectoryQuery & { component?: string };
+export type Paged<T> = { items: T[]; total: number; page: number; pageSize: number };
+
+function page<T>(all: T[], pageNumber = 1, pageSize = 20): Paged<T> {
+  const size = Math.min(100, Math.max(1, pageSize));
+  const p = Math.max(1, pageNumber);
+  return { items: all.slice((p - 1) * size, p * size), total: all.length, page: p, pageSize: size };
+}
+
+/** Services and local assets matching the query, best first (borough and component filtered in SQL). */
+export async function searchStoredDirectory(
+  db: AnyDb,
+  systemId: string,
+  query: DirectorySearch,
+): Promise<DirectoryHit[]> {
+  const [services, assets, components] = await Promise.all([
+    repo.listServices(db, systemId, { borough: query.borough, component: query.component }),
+    query.component ? Promise.resolve([]) : repo.listAssets(db, systemId, { borough: query.borough }),
+    componentTerms(db, systemId),
+  ]);
+  return searchDirectory({ services, assets }, query, { components });
+}
+
+export async function searchServices(
+  db: AnyDb,
+  systemId: string,
+  query: DirectorySearch,
+  paging: { page?: number; pageSize?: number } = {},
+): Promise<Paged<Service>> {
+  const [services, components] = await Promise.all([
+    repo.listServices(db, systemId, { borough: query.borough, component: query.component }),
+    componentTerms(db, systemId),
+  ]);
+  const hits = searchDirectory({ services, assets: [] }, query, { components });
+  return page(
+    hits.map((h) => h.item as Service),
+    paging.page,
+    paging.pageSize,
+  );
+}
+
+export async function searchAssets(
+  db: AnyDb,
+  systemId: string,
+  query: DirectoryQuery,
+  paging: { page?: number; pageSize?: number } = {},
+): Promise<Paged<LocalAsset>> {
+  const assets = await repo.listAssets(db, systemId, { borough: query.borough });
+  const hits = searchDirectory({ services: [], assets }, query);
+  return page(
+    hits.map((h) => h.item as LocalAsset),
+    paging.page,
+    paging.pageSize,
+  );
+}
+
+/** Stores a checked directory for the actor's system; refused when the system already has one. */
+export async function loadDirectoryDocument(
+  db: AnyDb,
+  actor: Actor,
+  directory: Directory,
+): Promise<{ services: number }> {
+  if (actor.role !== 'system' && actor.role !== 'admin')
+    throw new ForbiddenError('Only administrators load the directory');
+  return inTransaction(db, async (tx) => {
+    if (await repo.hasDirectory(tx, actor.systemId)) return { services: 0 };
+    await repo.insertDirectory(tx, actor.systemId, directory);
+    await audit(tx, actor, {
+      action: 'directory.load',
+      recordType: 'directory',
+      recordId: actor.systemId,
+      detail: {
+        period: directory.period,
+        organisations: directory.organisations.length,
+        services: directory.services.length,
+        assets: directory.assets.length,
+      },
+    });
+    return { services: directory.services.length };
+  });
+}
+
+/** Loads data/ncl/directory.json into an empty system, checking boroughs against its places and components
+ * against its published offer. */
+export async function seedDirectory(
+  db: AnyDb,
+  systemId: string,
+  file = NCL_DIRECTORY_FILE,
+): Promise<{ services: number }> {
+  const [places, offer] = await Promise.all([listPlaces(db, systemId), getPublishedOffer(db, systemId)]);
+  const directory = await loadDirectory(file, {
+    ...(places.length ? { boroughs: places.map((p) => p.code) } : {}),
+    ...(offer ? { components: offer.components.map((c) => c.code) } : {}),
+  });
+  return loadDirectoryDocument(db, systemActor(systemId), directory);
+}
