@@ -3,6 +3,7 @@
 import { baselineMigrations } from './modules/baseline/baseline.migrations.ts';
 import { directoryMigrations } from './modules/directory/directory.migrations.ts';
 import { offerMigrations } from './modules/offer/offer.migrations.ts';
+import { outcomesMigrations } from './modules/outcomes/outcomes.migrations.ts';
 import { placesMigrations } from './modules/places/places.migrations.ts';
 import { collectMigrations } from './platform/db/migrate.ts';
 import { platformMigrations } from './platform/platform.migrations.ts';
@@ -13,4 +14,5 @@ export const migrations = collectMigrations(
   placesMigrations,
   directoryMigrations,
   baselineMigrations,
+  outcomesMigrations,
 );

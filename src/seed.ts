@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { seedBaseline } from './modules/baseline/index.ts';
 import { seedDirectory } from './modules/directory/index.ts';
 import { seedOffer } from './modules/offer/index.ts';
+import { seedOutcomes } from './modules/outcomes/index.ts';
 import { seedPlaces } from './modules/places/index.ts';
 import { createUser, issueToken } from './platform/auth/identity.ts';
 import { ROLE_LABELS, ROLES, systemActor } from './platform/auth/roles.ts';
@@ -63,6 +64,7 @@ export async function seedDemoData(db: AnyDb, engine: DatabaseEngine): Promise<S
     await seedPlaces(tx, DEMO_SYSTEM.id);
     await seedDirectory(tx, DEMO_SYSTEM.id);
     await seedBaseline(tx, DEMO_SYSTEM.id);
+    await seedOutcomes(tx, DEMO_SYSTEM.id);
     let tokens = 0;
     if (engine === 'pglite') {
       const actor = systemActor(DEMO_SYSTEM.id);

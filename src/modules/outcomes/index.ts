@@ -1,6 +1,8 @@
 // The outcomes module: the framework of indicators (domain → outcome → indicator), provider returns,
 // and the published values with intervals, disclosure control, comparisons, funnel plots, inequality
-// breakdowns and trends. Pure data in, data out (file loading aside); no database and no HTTP here.
+// breakdowns and trends. The pure logic takes data in and gives data out (file loading aside);
+// outcomes.service.ts stores the framework, returns and counts through outcomes.repository.ts, and is what
+// the web layer calls (every function takes the acting person).
 //
 //   import { loadFramework, loadValues, findIndicator, computeIndicatorValues, funnelPlot,
 //     inequalityBreakdown, validateReturnRows, returnStatus } from '../modules/outcomes/index.ts';
@@ -107,3 +109,29 @@ export {
   type TemplateColumn,
   validateReturnRows,
 } from './returns.ts';
+export { outcomesMigrations } from './outcomes.migrations.ts';
+export {
+  financialYearOf,
+  getAllIndicatorValues,
+  getFramework,
+  getIndicator,
+  getIndicatorValues,
+  getReturn,
+  type IndicatorInFramework,
+  listReturns,
+  NCL_OUTCOMES_FOLDER,
+  OUTCOMES_READERS,
+  quartersOf,
+  RETURN_SUBMITTERS,
+  type ReturnChannel,
+  type ReturnRecord,
+  ReturnRejectedError,
+  type ReturnsOverview,
+  returnsOverview,
+  returnTemplate,
+  type StoredCount,
+  type SubmitResult,
+  type SubmitReturn,
+  seedOutcomes,
+  submitReturn,
+} from './outcomes.service.ts';
