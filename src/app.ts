@@ -13,6 +13,7 @@ import errorsPlugin from './platform/http/errors.plugin.ts';
 import securityPlugin from './platform/http/security.plugin.ts';
 import { loggerOptions } from './platform/log.ts';
 import { Navigation } from './web/nav.ts';
+import offerRoutes from './web/offer/routes.ts';
 import platformRoutes from './web/platform/routes.ts';
 import renderPlugin from './web/render.plugin.ts';
 
@@ -81,5 +82,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   await app.register(platformRoutes, { deps, navigation });
+  await app.register(offerRoutes, { deps, navigation });
   return app;
 }
