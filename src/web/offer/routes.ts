@@ -797,21 +797,23 @@ export default async function offerRoutes(
     '/api/offer/drafts',
     {
       config: { policy: COMMISSIONER },
+      // The body is optional: a bare POST starts a draft with today's date.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
       schema: {
         summary: 'Start a draft copied from the published version (commissioners)',
         description: 'Refused with 409 while another draft is open.',
         tags,
-        body: Type.Optional(
-          Type.Object({
-            effectiveFrom: Type.Optional(Type.String({ description: 'YYYY-MM-DD; today when absent' })),
-            changeNotes: Type.Optional(Type.String({ maxLength: 5000 })),
-          }),
-        ),
+        body: Type.Object({
+          effectiveFrom: Type.Optional(Type.String({ description: 'YYYY-MM-DD; today when absent' })),
+          changeNotes: Type.Optional(Type.String({ maxLength: 5000 })),
+        }),
         response: { 201: VersionRowSchema, 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 409: ErrorSchema },
       },
     },
     async (request, reply) => {
-      const draft = await createDraft(db, request.actor!, request.body ?? {});
+      const draft = await createDraft(db, request.actor!, request.body);
       return reply.status(201).send(draft);
     },
   );
