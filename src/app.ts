@@ -14,6 +14,7 @@ import securityPlugin from './platform/http/security.plugin.ts';
 import { loggerOptions } from './platform/log.ts';
 import { Navigation } from './web/nav.ts';
 import offerRoutes from './web/offer/routes.ts';
+import outcomesRoutes from './web/outcomes/routes.ts';
 import platformRoutes from './web/platform/routes.ts';
 import renderPlugin from './web/render.plugin.ts';
 
@@ -83,5 +84,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(platformRoutes, { deps, navigation });
   await app.register(offerRoutes, { deps, navigation });
+  await app.register(outcomesRoutes, { deps, navigation });
   return app;
 }
