@@ -12,6 +12,8 @@ import authPlugin from './platform/http/auth.plugin.ts';
 import errorsPlugin from './platform/http/errors.plugin.ts';
 import securityPlugin from './platform/http/security.plugin.ts';
 import { loggerOptions } from './platform/log.ts';
+import analysisRoutes from './web/analysis/routes.ts';
+import directoryRoutes from './web/directory/routes.ts';
 import { Navigation } from './web/nav.ts';
 import offerRoutes from './web/offer/routes.ts';
 import outcomesRoutes from './web/outcomes/routes.ts';
@@ -83,6 +85,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   await app.register(platformRoutes, { deps, navigation });
+  await app.register(directoryRoutes, { deps, navigation });
+  await app.register(analysisRoutes, { deps, navigation });
   await app.register(offerRoutes, { deps, navigation });
   await app.register(outcomesRoutes, { deps, navigation });
   return app;
