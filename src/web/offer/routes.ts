@@ -21,6 +21,7 @@ import {
   type Component,
   createDraft,
   describeAgeBounds,
+  describeDuration,
   diffVersions,
   discardDraft,
   exportVersion,
@@ -82,6 +83,16 @@ const FormBody = Type.Record(
 
 type ErrorItem = { text: string; href: string };
 
+/** Error messages by form control id, for each control's own error message (the summary lists them all). */
+function fieldErrors(errors: ErrorItem[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of errors ?? []) {
+    const id = e.href.replace(/^#/, '');
+    out[id] = out[id] ? `${out[id]}. ${e.text}` : e.text;
+  }
+  return out;
+}
+
 const lines = (text: unknown) =>
   String(text ?? '')
     .split(/\r?\n/)
@@ -90,12 +101,31 @@ const lines = (text: unknown) =>
 const asArray = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : value ? [String(value)] : []);
 const str = (value: unknown) => (Array.isArray(value) ? String(value[0] ?? '') : String(value ?? ''));
 
+/** The chosen checkboxes in their stored order, new ones after, so re-saving a form changes nothing by itself. */
+function keepOrder(stored: readonly string[], chosen: string[]): string[] {
+  return [...stored.filter((x) => chosen.includes(x)), ...chosen.filter((x) => !stored.includes(x))];
+}
+
 /** Shows a value from the diff as short text: strings as they are, lists joined, anything else as JSON. */
 function showValue(value: unknown): string {
-  if (value === undefined) return '(none)';
+  if (value === undefined || value === null) return '(none)';
+  if (value === '') return '(empty)';
   if (typeof value === 'string') return value;
   if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value.join('; ') || '(empty list)';
   return JSON.stringify(value);
+}
+
+/** As showValue, with durations also in words: "P6W (6 weeks)". */
+function showChange(path: string, value: unknown): string {
+  // Whole days are left as they are: they may be working days, which the path alone does not say.
+  if (typeof value === 'string' && /\.(firstContact|followUp)$/.test(path) && !/^P\d+D$/.test(value)) {
+    try {
+      return `${value} (${describeDuration(value)})`;
+    } catch {
+      return value;
+    }
+  }
+  return showValue(value);
 }
 
 // The component edit form ---------------------------------------------------------------------------
@@ -131,8 +161,11 @@ function applyForm(component: Component, body: Record<string, unknown>): Compone
       rs.firstContact = str(body[`p${i}-rs${j}-firstContact`]).trim().toUpperCase();
       rs.clock = str(body[`p${i}-rs${j}-clock`]) as (typeof CLOCKS)[number];
     });
-    p.accessRoutes = asArray(body[`p${i}-accessRoutes`]) as typeof p.accessRoutes;
-    p.pointsOfDelivery = asArray(body[`p${i}-pointsOfDelivery`]) as typeof p.pointsOfDelivery;
+    p.accessRoutes = keepOrder(p.accessRoutes, asArray(body[`p${i}-accessRoutes`])) as typeof p.accessRoutes;
+    p.pointsOfDelivery = keepOrder(
+      p.pointsOfDelivery,
+      asArray(body[`p${i}-pointsOfDelivery`]),
+    ) as typeof p.pointsOfDelivery;
   });
   return next;
 }
@@ -333,6 +366,7 @@ export default async function offerRoutes(
       })),
       values: { effectiveFrom: version.effectiveFrom, changeNotes: version.changeNotes },
       ...extra,
+      fieldErrors: fieldErrors(extra.errors as ErrorItem[] | undefined),
     });
   };
 
@@ -403,6 +437,7 @@ export default async function offerRoutes(
       provisions: formProvisions(component),
       values: extra.values ?? formValues(component),
       errors: extra.errors,
+      fieldErrors: fieldErrors(extra.errors),
       accessRouteItems,
       pointItems,
       clockItems,
@@ -621,7 +656,11 @@ export default async function offerRoutes(
               .map((c) => ({ path: c.path, before: showValue(c.before), after: showValue(c.after) })),
             changed: compared.diff.changed.map((c) => ({
               ...c,
-              changes: c.changes.map((f) => ({ path: f.path, before: showValue(f.before), after: showValue(f.after) })),
+              changes: c.changes.map((f) => ({
+                path: f.path,
+                before: showChange(f.path, f.before),
+                after: showChange(f.path, f.after),
+              })),
             })),
           },
         },
