@@ -897,6 +897,14 @@ export default async function offerRoutes(
     '/api/offer/drafts/:id/components/:code',
     {
       config: { policy: COMMISSIONER },
+      // A DELETE carries no body: a stray Content-Type must not turn it into a JSON parse error before the
+      // role check has answered.
+      onRequest: async (request) => {
+        const length = request.headers['content-length'];
+        if (request.headers['transfer-encoding'] === undefined && (length === undefined || length === '0')) {
+          delete request.headers['content-type'];
+        }
+      },
       schema: {
         summary: 'Remove a component from a draft (commissioners)',
         tags,
