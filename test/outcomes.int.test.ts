@@ -95,7 +95,11 @@ for (const engine of testEngines()) {
       const small = (await api('GET', '/api/outcomes/indicators/SW2.1/values', 'analyst')).json();
       const hidden = small.values.filter((v: { suppressed: unknown }) => v.suppressed);
       assert.ok(hidden.length > 0);
-      for (const v of hidden) assert.equal(v.value, null) && assert.equal(v.numerator, null);
+      for (const v of hidden) {
+        assert.equal(v.value, null);
+        assert.equal(v.numerator, null);
+        assert.equal(v.lower95, null);
+      }
       assert.equal((await api('GET', '/api/outcomes/indicators/XX9.9/values', 'analyst')).statusCode, 404);
     });
 
