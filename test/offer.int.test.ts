@@ -323,6 +323,49 @@ for (const engine of testEngines()) {
       assert.equal(blocked.statusCode, 409, 'one draft at a time');
     });
 
+    test('publishing is all or nothing: a draft that is not a whole offer is refused and nothing is retired', async () => {
+      // Draft 3 loses a coordinating function behind the service's back (the database allows it in a draft).
+      const draft = await t.database.db
+        .selectFrom('offer_versions')
+        .select('id')
+        .where('number', '=', 3)
+        .executeTakeFirstOrThrow();
+      await t.database.db
+        .deleteFrom('offer_components')
+        .where('version_id', '=', draft.id)
+        .where('code', '=', 'trusted-holistic-assessment')
+        .execute();
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/offer/drafts/3/publish',
+        headers: as('commissioner'),
+      });
+      assert.equal(res.statusCode, 400);
+      assert.match(JSON.stringify(res.json().error.fields), /trusted-holistic-assessment/);
+      const statuses = await t.database.db
+        .selectFrom('offer_versions')
+        .select(['number', 'status'])
+        .orderBy('number')
+        .execute();
+      assert.deepEqual(
+        statuses.map((r) => r.status),
+        ['retired', 'published', 'draft'],
+      );
+      const trusted = ncl.components.find((c) => c.code === 'trusted-holistic-assessment');
+      const back = await t.app.inject({
+        method: 'PUT',
+        url: '/api/offer/drafts/3/components/trusted-holistic-assessment',
+        headers: as('commissioner'),
+        payload: trusted,
+      });
+      assert.equal(back.statusCode, 201, 'PUT adds a component the draft does not hold');
+    });
+
+    test('seeding again leaves an existing offer alone', async () => {
+      const { seedOffer } = await import('../src/modules/offer/index.ts');
+      assert.deepEqual(await seedOffer(t.database.db, DEMO_SYSTEM.id), { components: 0 });
+    });
+
     test('every write is for commissioners only: other roles get 403, no token 401', async () => {
       const writes: { method: 'POST' | 'PUT' | 'DELETE'; url: string; payload?: unknown }[] = [
         { method: 'POST', url: '/api/offer/drafts', payload: {} },
@@ -378,6 +421,7 @@ for (const engine of testEngines()) {
         'offer.component.remove',
         'offer.publish',
         'offer.import',
+        'offer.component.add',
       ]);
       assert.ok(rows.slice(1).every((r) => r.actor_role === 'commissioner'));
       assert.equal(rows[1]!.record_id, draftId);

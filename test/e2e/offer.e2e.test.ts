@@ -60,6 +60,11 @@ describe('offer in the browser', { skip: !chromiumAvailable() }, () => {
     assert.match((await page.locator('.app-offer-standards').first().textContent()) ?? '', /within 2 hours/);
     await accessible(page, 'offer-component-ucr');
 
+    await page.setViewportSize({ width: 375, height: 800 });
+    await page.goto(`${live.baseUrl}/offer/components/speech-and-language-therapy-children`);
+    await accessible(page, 'offer-component-slt-mobile');
+    await page.goto(`${live.baseUrl}/offer/components/urgent-community-response`);
+    await page.setViewportSize({ width: 1280, height: 800 });
     await page.emulateMedia({ media: 'print' });
     await screenshot(page, 'offer-component-ucr-print');
     await context.close();
