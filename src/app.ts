@@ -12,6 +12,7 @@ import authPlugin from './platform/http/auth.plugin.ts';
 import errorsPlugin from './platform/http/errors.plugin.ts';
 import securityPlugin from './platform/http/security.plugin.ts';
 import { loggerOptions } from './platform/log.ts';
+import accessRoutes from './web/access/routes.ts';
 import analysisRoutes from './web/analysis/routes.ts';
 import directoryRoutes from './web/directory/routes.ts';
 import { Navigation } from './web/nav.ts';
@@ -89,5 +90,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(analysisRoutes, { deps, navigation });
   await app.register(offerRoutes, { deps, navigation });
   await app.register(outcomesRoutes, { deps, navigation });
+  await app.register(accessRoutes, { deps, navigation });
   return app;
 }

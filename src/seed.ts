@@ -2,6 +2,7 @@
 // role, and each module's NCL data. On the embedded database only, it also creates the demo API tokens
 // (demo-<role>); they are never created on PostgreSQL.
 import { sql } from 'kysely';
+import { seedAccess } from './modules/access/index.ts';
 import { seedBaseline } from './modules/baseline/index.ts';
 import { seedDirectory } from './modules/directory/index.ts';
 import { seedOffer } from './modules/offer/index.ts';
@@ -65,6 +66,7 @@ export async function seedDemoData(db: AnyDb, engine: DatabaseEngine): Promise<S
     await seedDirectory(tx, DEMO_SYSTEM.id);
     await seedBaseline(tx, DEMO_SYSTEM.id);
     await seedOutcomes(tx, DEMO_SYSTEM.id);
+    await seedAccess(tx, DEMO_SYSTEM.id);
     let tokens = 0;
     if (engine === 'pglite') {
       const actor = systemActor(DEMO_SYSTEM.id);

@@ -162,3 +162,34 @@ function loadDistricts(): PostcodeDistrictsFile {
 
 /** The demo NCL district table (illustrative: see its `method`). Replace the lookup in a deployment. */
 export const NCL_POSTCODE_DISTRICTS: PostcodeDistrictsFile = loadDistricts();
+
+// Storage, commands and queries (the web layer calls these).
+export { accessMigrations } from './access.migrations.ts';
+export type { Communication, EventRow, GapRow, PersonRow, ReferralRow } from './access.repository.ts';
+export {
+  ACCESS_STAFF,
+  type ActionInput,
+  actOnReferral,
+  checkReferral,
+  claimReferral,
+  clearRoutingCache,
+  COMPLIANCE_READERS,
+  type ComplianceQuery,
+  complianceReport,
+  confirmationByReference,
+  GAP_READERS,
+  getReferral,
+  listOfferGaps,
+  listReferrals,
+  type ReferralView,
+  type RoutingContext,
+  residentActor,
+  routingContext,
+  type SubmitOptions,
+  type SubmitResult,
+  standardForService,
+  submitReferral,
+  type WorklistItem,
+  type WorklistQuery,
+} from './access.service.ts';
+export { seedAccess } from './access.seed.ts';

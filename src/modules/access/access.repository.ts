@@ -1,0 +1,547 @@
+// The access module's SQL: the only code that touches access_* tables. Rows come back in camelCase with
+// instants as ISO strings, the shape the pure rules (referral.ts, compliance.ts) take.
+import { sql } from 'kysely';
+import type { AnyDb } from '../../platform/db/database.ts';
+import type { CloseOutcome, ReferralState, ReferralStatus } from './referral.ts';
+
+export interface Communication {
+  language: string | null;
+  interpreter: boolean;
+  bsl: boolean;
+  needs: string | null;
+  preferredContact: string;
+}
+
+export interface PersonRow {
+  id: string;
+  nhsNumber: string;
+  givenName: string;
+  familyName: string;
+  birthDate: string;
+  postcode: string;
+  gpPractice: string | null;
+  phone: string | null;
+  email: string | null;
+}
+
+export interface ReferralRow extends ReferralState {
+  systemId: string;
+  reference: string;
+  personId: string;
+  component: string;
+  age: number;
+  ageGroup: string;
+  borough: string;
+  urgency: string;
+  source: string;
+  reason: string;
+  communication: Communication;
+  routing: Record<string, unknown>;
+  targetDueAt: string | null;
+  claimedBy: string | null;
+  claimedByName: string | null;
+  claimedAt: string | null;
+  likelyDuplicateOf: string | null;
+  createdBy: string;
+}
+
+export interface ReferralWithPerson extends ReferralRow {
+  person: PersonRow;
+}
+
+export interface EventRow {
+  id: number;
+  type: string;
+  fromStatus: string | null;
+  toStatus: string;
+  at: string;
+  actorId: string;
+  actorName: string | null;
+  actorRole: string | null;
+  reason: string | null;
+  note: string | null;
+  serviceId: string | null;
+  fromServiceId: string | null;
+  outcome: string | null;
+  firstContactDue: string | null;
+}
+
+export interface GapRow {
+  id: number;
+  referralId: string | null;
+  component: string;
+  ageGroup: string;
+  borough: string;
+  kind: string;
+  level: string;
+  message: string;
+  recordedAt: string;
+}
+
+const iso = (v: unknown): string | null => (v === null || v === undefined ? null : new Date(v as string).toISOString());
+const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
+
+// biome-ignore lint/suspicious/noExplicitAny: untyped rows from the module's own tables
+function toReferral(r: any): ReferralRow {
+  return {
+    id: r.id,
+    systemId: r.system_id,
+    reference: r.reference,
+    personId: r.person_id,
+    component: r.component,
+    age: r.age,
+    ageGroup: r.age_group,
+    borough: r.borough,
+    urgency: r.urgency,
+    source: r.source,
+    reason: r.reason,
+    communication: json<Communication>(r.communication),
+    routing: json<Record<string, unknown>>(r.routing),
+    status: r.status as ReferralStatus,
+    serviceId: r.service_id,
+    receivedAt: iso(r.received_at)!,
+    updatedAt: iso(r.updated_at)!,
+    acceptedAt: iso(r.accepted_at),
+    firstContactDue: iso(r.first_contact_due),
+    targetDueAt: iso(r.target_due_at),
+    firstContactAt: iso(r.first_contact_at),
+    closedAt: iso(r.closed_at),
+    outcome: r.outcome as CloseOutcome | null,
+    redirectCount: r.redirect_count,
+    version: r.version,
+    claimedBy: r.claimed_by,
+    claimedByName: r.claimed_by_name,
+    claimedAt: iso(r.claimed_at),
+    likelyDuplicateOf: r.likely_duplicate_of,
+    createdBy: r.created_by,
+  };
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: untyped rows from the module's own tables
+function toPerson(r: any, prefix = ''): PersonRow {
+  return {
+    id: r[`${prefix}id`],
+    nhsNumber: r[`${prefix}nhs_number`],
+    givenName: r[`${prefix}given_name`],
+    familyName: r[`${prefix}family_name`],
+    birthDate: r[`${prefix}birth_date`],
+    postcode: r[`${prefix}postcode`],
+    gpPractice: r[`${prefix}gp_practice`],
+    phone: r[`${prefix}phone`],
+    email: r[`${prefix}email`],
+  };
+}
+
+export async function upsertPerson(db: AnyDb, systemId: string, p: Omit<PersonRow, 'id'>, at: Date): Promise<string> {
+  const row = await db
+    .insertInto('access_people')
+    .values({
+      system_id: systemId,
+      nhs_number: p.nhsNumber,
+      given_name: p.givenName,
+      family_name: p.familyName,
+      birth_date: p.birthDate,
+      postcode: p.postcode,
+      gp_practice: p.gpPractice,
+      phone: p.phone,
+      email: p.email,
+      created_at: at,
+      updated_at: at,
+    })
+    .onConflict((oc) =>
+      oc.columns(['system_id', 'nhs_number']).doUpdateSet({
+        given_name: p.givenName,
+        family_name: p.familyName,
+        birth_date: p.birthDate,
+        postcode: p.postcode,
+        gp_practice: p.gpPractice,
+        // Keep contact details already held when this referral gives none.
+        phone: sql`coalesce(${p.phone}, access_people.phone)`,
+        email: sql`coalesce(${p.email}, access_people.email)`,
+        updated_at: at,
+      }),
+    )
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id as string;
+}
+
+/** The person's open referrals for a component: candidates for a likely duplicate. */
+export async function openReferralsFor(
+  db: AnyDb,
+  systemId: string,
+  personId: string,
+  component: string,
+): Promise<{ id: string; status: ReferralStatus; receivedAt: string }[]> {
+  const rows = await db
+    .selectFrom('access_referrals')
+    .select(['id', 'status', 'received_at'])
+    .where('system_id', '=', systemId)
+    .where('person_id', '=', personId)
+    .where('component', '=', component)
+    .where('status', '<>', 'closed')
+    .execute();
+  return rows.map((r) => ({ id: r.id, status: r.status, receivedAt: iso(r.received_at)! }));
+}
+
+export async function insertReferral(db: AnyDb, r: ReferralRow): Promise<void> {
+  await db
+    .insertInto('access_referrals')
+    .values({
+      id: r.id,
+      system_id: r.systemId,
+      reference: r.reference,
+      person_id: r.personId,
+      component: r.component,
+      age: r.age,
+      age_group: r.ageGroup,
+      borough: r.borough,
+      urgency: r.urgency,
+      source: r.source,
+      reason: r.reason,
+      communication: sql`${JSON.stringify(r.communication)}::jsonb`,
+      routing: sql`${JSON.stringify(r.routing)}::jsonb`,
+      status: r.status,
+      service_id: r.serviceId,
+      received_at: r.receivedAt,
+      updated_at: r.updatedAt,
+      target_due_at: r.targetDueAt,
+      redirect_count: r.redirectCount,
+      version: r.version,
+      likely_duplicate_of: r.likelyDuplicateOf,
+      created_by: r.createdBy,
+    })
+    .execute();
+}
+
+export async function insertEvent(
+  db: AnyDb,
+  systemId: string,
+  e: Omit<EventRow, 'id'> & { referralId: string },
+): Promise<void> {
+  await db
+    .insertInto('access_referral_events')
+    .values({
+      system_id: systemId,
+      referral_id: e.referralId,
+      type: e.type,
+      from_status: e.fromStatus,
+      to_status: e.toStatus,
+      at: e.at,
+      actor_id: e.actorId,
+      actor_name: e.actorName,
+      actor_role: e.actorRole,
+      reason: e.reason,
+      note: e.note,
+      service_id: e.serviceId,
+      from_service_id: e.fromServiceId,
+      outcome: e.outcome,
+      first_contact_due: e.firstContactDue,
+    })
+    .execute();
+}
+
+export async function insertGap(db: AnyDb, systemId: string, g: Omit<GapRow, 'id'>): Promise<void> {
+  await db
+    .insertInto('access_offer_gaps')
+    .values({
+      system_id: systemId,
+      referral_id: g.referralId,
+      component: g.component,
+      age_group: g.ageGroup,
+      borough: g.borough,
+      kind: g.kind,
+      level: g.level,
+      message: g.message,
+      recorded_at: g.recordedAt,
+    })
+    .execute();
+}
+
+const PERSON_COLUMNS = [
+  'p.id as p_id',
+  'p.nhs_number as p_nhs_number',
+  'p.given_name as p_given_name',
+  'p.family_name as p_family_name',
+  'p.birth_date as p_birth_date',
+  'p.postcode as p_postcode',
+  'p.gp_practice as p_gp_practice',
+  'p.phone as p_phone',
+  'p.email as p_email',
+] as const;
+
+/** One referral with its person; `forUpdate` locks the referral row for the rest of the transaction. */
+export async function findReferral(
+  db: AnyDb,
+  systemId: string,
+  id: string,
+  { forUpdate = false } = {},
+): Promise<ReferralWithPerson | null> {
+  let q = db
+    .selectFrom('access_referrals as r')
+    .innerJoin('access_people as p', 'p.id', 'r.person_id')
+    .selectAll('r')
+    .select([...PERSON_COLUMNS])
+    .where('r.system_id', '=', systemId)
+    .where('r.id', '=', id);
+  if (forUpdate) q = q.forUpdate('r');
+  const row = await q.executeTakeFirst();
+  return row ? { ...toReferral(row), person: toPerson(row, 'p_') } : null;
+}
+
+export async function findReferralIdByReference(
+  db: AnyDb,
+  systemId: string,
+  reference: string,
+): Promise<string | null> {
+  const row = await db
+    .selectFrom('access_referrals')
+    .select('id')
+    .where('system_id', '=', systemId)
+    .where('reference', '=', reference)
+    .executeTakeFirst();
+  return row?.id ?? null;
+}
+
+/** Saves a new state if nobody changed the referral since `version` was read; false otherwise. */
+export async function saveState(
+  db: AnyDb,
+  systemId: string,
+  state: ReferralState,
+  expectedVersion: number,
+  extra: { clearClaim?: boolean; targetDueAt?: string | null } = {},
+): Promise<boolean> {
+  const result = await db
+    .updateTable('access_referrals')
+    .set({
+      status: state.status,
+      service_id: state.serviceId,
+      updated_at: state.updatedAt,
+      accepted_at: state.acceptedAt,
+      first_contact_due: state.firstContactDue,
+      first_contact_at: state.firstContactAt,
+      closed_at: state.closedAt,
+      outcome: state.outcome,
+      redirect_count: state.redirectCount,
+      version: state.version,
+      ...(extra.targetDueAt !== undefined ? { target_due_at: extra.targetDueAt } : {}),
+      ...(extra.clearClaim ? { claimed_by: null, claimed_by_name: null, claimed_at: null } : {}),
+    })
+    .where('system_id', '=', systemId)
+    .where('id', '=', state.id)
+    .where('version', '=', expectedVersion)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/**
+ * Claims an unclaimed, open referral in one statement: under concurrent claims exactly one update finds
+ * claimed_by still null (PostgreSQL re-checks the condition after waiting on the row lock).
+ */
+export async function claim(
+  db: AnyDb,
+  systemId: string,
+  id: string,
+  who: { id: string; name: string },
+  at: Date,
+): Promise<boolean> {
+  const row = await db
+    .updateTable('access_referrals')
+    .set({ claimed_by: who.id, claimed_by_name: who.name, claimed_at: at })
+    .where('system_id', '=', systemId)
+    .where('id', '=', id)
+    .where('claimed_by', 'is', null)
+    .where('status', '<>', 'closed')
+    .returning('id')
+    .executeTakeFirst();
+  return !!row;
+}
+
+export type ReferralFilters = {
+  status?: string[];
+  serviceId?: string;
+  dueBefore?: Date;
+  claimedBy?: string;
+  component?: string;
+};
+
+export type ListedReferral = ReferralRow & { givenName: string; familyName: string; nhsNumber: string };
+
+export async function listReferrals(
+  db: AnyDb,
+  systemId: string,
+  f: ReferralFilters,
+  paging: { page: number; pageSize: number },
+): Promise<{ rows: ListedReferral[]; total: number }> {
+  let q = db
+    .selectFrom('access_referrals as r')
+    .innerJoin('access_people as p', 'p.id', 'r.person_id')
+    .where('r.system_id', '=', systemId);
+  if (f.status?.length) q = q.where('r.status', 'in', f.status);
+  if (f.serviceId) q = q.where('r.service_id', '=', f.serviceId);
+  if (f.component) q = q.where('r.component', '=', f.component);
+  if (f.claimedBy) q = q.where('r.claimed_by', '=', f.claimedBy);
+  if (f.dueBefore) q = q.where(sql`coalesce(r.first_contact_due, r.target_due_at)`, '<', f.dueBefore);
+  const { total } = await q.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+  const rows = await q
+    .selectAll('r')
+    .select(['p.given_name', 'p.family_name', 'p.nhs_number'])
+    .orderBy(sql`coalesce(r.first_contact_due, r.target_due_at) asc nulls last`)
+    .orderBy('r.received_at')
+    .orderBy('r.id')
+    .limit(paging.pageSize)
+    .offset((paging.page - 1) * paging.pageSize)
+    .execute();
+  return {
+    rows: rows.map((r) => ({
+      ...toReferral(r),
+      givenName: r.given_name,
+      familyName: r.family_name,
+      nhsNumber: r.nhs_number,
+    })),
+    total: Number(total),
+  };
+}
+
+export async function listEvents(
+  db: AnyDb,
+  systemId: string,
+  referralIds: string[],
+): Promise<(EventRow & { referralId: string })[]> {
+  if (referralIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('access_referral_events')
+    .selectAll()
+    .where('system_id', '=', systemId)
+    .where('referral_id', 'in', referralIds)
+    .orderBy('at')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({
+    id: Number(r.id),
+    referralId: r.referral_id,
+    type: r.type,
+    fromStatus: r.from_status,
+    toStatus: r.to_status,
+    at: iso(r.at)!,
+    actorId: r.actor_id,
+    actorName: r.actor_name,
+    actorRole: r.actor_role,
+    reason: r.reason,
+    note: r.note,
+    serviceId: r.service_id,
+    fromServiceId: r.from_service_id,
+    outcome: r.outcome,
+    firstContactDue: iso(r.first_contact_due),
+  }));
+}
+
+/** Every referral of the person (newest first), for their timeline. */
+export async function referralsOfPerson(db: AnyDb, systemId: string, personId: string): Promise<ReferralRow[]> {
+  const rows = await db
+    .selectFrom('access_referrals')
+    .selectAll()
+    .where('system_id', '=', systemId)
+    .where('person_id', '=', personId)
+    .orderBy('received_at', 'desc')
+    .execute();
+  return rows.map(toReferral);
+}
+
+export async function complianceFacts(
+  db: AnyDb,
+  systemId: string,
+  range: { from?: Date; to?: Date },
+): Promise<
+  {
+    component: string;
+    borough: string;
+    receivedAt: string;
+    redirectCount: number;
+    firstContactAt: string | null;
+    firstContactDue: string | null;
+    closedAt: string | null;
+  }[]
+> {
+  let q = db
+    .selectFrom('access_referrals')
+    .select([
+      'component',
+      'borough',
+      'received_at',
+      'redirect_count',
+      'first_contact_at',
+      'first_contact_due',
+      'closed_at',
+    ])
+    .where('system_id', '=', systemId);
+  if (range.from) q = q.where('received_at', '>=', range.from);
+  if (range.to) q = q.where('received_at', '<', range.to);
+  const rows = await q.execute();
+  return rows.map((r) => ({
+    component: r.component,
+    borough: r.borough,
+    receivedAt: iso(r.received_at)!,
+    redirectCount: r.redirect_count,
+    firstContactAt: iso(r.first_contact_at),
+    firstContactDue: iso(r.first_contact_due),
+    closedAt: iso(r.closed_at),
+  }));
+}
+
+export async function listGaps(
+  db: AnyDb,
+  systemId: string,
+  paging: { page: number; pageSize: number },
+): Promise<{ rows: GapRow[]; total: number }> {
+  const base = db.selectFrom('access_offer_gaps').where('system_id', '=', systemId);
+  const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+  const rows = await base
+    .selectAll()
+    .orderBy('recorded_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(paging.pageSize)
+    .offset((paging.page - 1) * paging.pageSize)
+    .execute();
+  return {
+    rows: rows.map((r) => ({
+      id: Number(r.id),
+      referralId: r.referral_id,
+      component: r.component,
+      ageGroup: r.age_group,
+      borough: r.borough,
+      kind: r.kind,
+      level: r.level,
+      message: r.message,
+      recordedAt: iso(r.recorded_at)!,
+    })),
+    total: Number(total),
+  };
+}
+
+/** Gaps counted by component, age group, borough and kind, most frequent first. */
+export async function gapSummary(
+  db: AnyDb,
+  systemId: string,
+): Promise<
+  { component: string; ageGroup: string; borough: string; kind: string; level: string; count: number; last: string }[]
+> {
+  const rows = await db
+    .selectFrom('access_offer_gaps')
+    .select(['component', 'age_group', 'borough', 'kind', 'level'])
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('recorded_at').as('last')])
+    .where('system_id', '=', systemId)
+    .groupBy(['component', 'age_group', 'borough', 'kind', 'level'])
+    .orderBy('n', 'desc')
+    .orderBy('component')
+    .execute();
+  return rows.map((r) => ({
+    component: r.component,
+    ageGroup: r.age_group,
+    borough: r.borough,
+    kind: r.kind,
+    level: r.level,
+    count: Number(r.n),
+    last: iso(r.last)!,
+  }));
+}

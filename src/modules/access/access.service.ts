@@ -1,0 +1,983 @@
+// Commands and queries of the central point of access. Each takes (db, actor, …); each command is one
+// transaction that changes the referral, records an event (the person's timeline), writes the audit row and,
+// where the person should hear about it, an outbox message by their preferred contact. Every read of a
+// referral is audited ('referral.read').
+//
+// Routing uses the published offer and the directory through their modules' services, cached per database
+// for ROUTING_CACHE_MS (a newly published offer reaches routing within that time).
+import { randomBytes, randomUUID } from 'node:crypto';
+import { audit } from '../../platform/audit/audit.ts';
+import type { Actor } from '../../platform/auth/roles.ts';
+import { type AnyDb, inTransaction } from '../../platform/db/database.ts';
+import {
+  ConflictError,
+  type FieldError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+} from '../../platform/errors.ts';
+import { withIdempotency } from '../../platform/idempotency.ts';
+import { enqueue } from '../../platform/outbox.ts';
+import { listRoutableServices } from '../directory/index.ts';
+import {
+  AGE_GROUPS,
+  type AgeGroupCode,
+  ageGroupsForAge,
+  type Component,
+  getPublishedOffer,
+  type OfferDocument,
+  type ResponseStandard,
+} from '../offer/index.ts';
+import { listPlaces } from '../places/index.ts';
+import * as repo from './access.repository.ts';
+import { breachStatus, firstContactDue, timeLeft } from './clock.ts';
+import { type ComplianceRow, computeCompliance } from './compliance.ts';
+import { boroughLookupFromDistricts, type PostcodeDistrictsFile, validatePostcodeDistricts } from './postcode.ts';
+import districts from '../../../data/ncl/postcode-districts.json' with { type: 'json' };
+import {
+  CLOSE_OUTCOMES,
+  type CloseOutcome,
+  type EventActor,
+  findLikelyDuplicates,
+  receiveReferral,
+  type ReferralAction,
+  type ReferralInput,
+  transition,
+  validateReferralInput,
+} from './referral.ts';
+import { type RoutableService, type RoutingResult, routeReferral } from './routing.ts';
+
+export const ACCESS_STAFF = ['spa', 'clinician'] as const;
+export const GAP_READERS = ['commissioner', 'analyst', 'spa'] as const;
+export const COMPLIANCE_READERS = ['spa', 'clinician', 'commissioner', 'analyst'] as const;
+
+// ---------------------------------------------------------------------------------------------
+// Routing context: the published offer, the directory's services and the boroughs
+
+export interface RoutingContext {
+  offer: OfferDocument | null;
+  components: Component[];
+  services: RoutableService[];
+  boroughNames: Record<string, string>;
+  areaBoroughs: string[];
+}
+
+const ROUTING_CACHE_MS = 10_000;
+const contextCache = new WeakMap<AnyDb, Map<string, { at: number; value: Promise<RoutingContext> }>>();
+
+const districtFile: PostcodeDistrictsFile = (() => {
+  const checked = validatePostcodeDistricts(districts);
+  if (!checked.ok) throw new Error(`data/ncl/postcode-districts.json: ${checked.errors[0].message}`);
+  return checked.value;
+})();
+const boroughLookup = boroughLookupFromDistricts(districtFile);
+
+/** The offer, services and boroughs routing needs for a system (cached briefly per database). */
+export function routingContext(db: AnyDb, systemId: string): Promise<RoutingContext> {
+  const perDb = contextCache.get(db) ?? new Map<string, { at: number; value: Promise<RoutingContext> }>();
+  contextCache.set(db, perDb);
+  const hit = perDb.get(systemId);
+  if (hit && Date.now() - hit.at < ROUTING_CACHE_MS) return hit.value;
+  const value = (async () => {
+    const [offer, services, places] = await Promise.all([
+      getPublishedOffer(db, systemId),
+      listRoutableServices(db, systemId),
+      listPlaces(db, systemId),
+    ]);
+    const boroughNames: Record<string, string> = {};
+    for (const b of districtFile.area.boroughs) boroughNames[b] = b;
+    for (const p of places) boroughNames[p.code] = p.name;
+    return {
+      offer,
+      components: offer?.components ?? [],
+      services,
+      boroughNames,
+      areaBoroughs: places.length ? places.map((p) => p.code) : [...districtFile.area.boroughs],
+    };
+  })();
+  value.catch(() => perDb.delete(systemId));
+  perDb.set(systemId, { at: Date.now(), value });
+  return value;
+}
+
+/** Forget cached routing data (after loading a new offer or directory in the same process). */
+export function clearRoutingCache(db: AnyDb): void {
+  contextCache.delete(db);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+function eventActor(actor: Actor): EventActor {
+  return { id: actor.id, name: actor.name, role: actor.role, organisationCode: actor.organisationCode };
+}
+
+/** The actor for the public self-referral form: residents have no account. */
+export function residentActor(systemId: string): Actor {
+  return {
+    kind: 'system',
+    id: 'self-referral',
+    name: 'Self-referral form',
+    role: 'system',
+    systemId,
+    organisationCode: null,
+  };
+}
+
+const REFERENCE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
+function newReference(): string {
+  const bytes = randomBytes(8);
+  let s = '';
+  for (const b of bytes) s += REFERENCE_ALPHABET[b % REFERENCE_ALPHABET.length];
+  return `CPA-${s}`;
+}
+
+function narrowestGroup(groups: readonly string[]): AgeGroupCode | undefined {
+  const span = (code: string) => {
+    const g = AGE_GROUPS.find((a) => a.code === code)!;
+    return g.maxAge === null ? 999 : g.maxAge - g.minAge;
+  };
+  return [...groups].sort((a, b) => span(a) - span(b))[0] as AgeGroupCode | undefined;
+}
+
+/** The response standard a service applies to a person of this age at this urgency, if it provides one. */
+export function standardForService(
+  component: Component,
+  service: RoutableService,
+  age: number,
+  urgency: string,
+): { ageGroup: AgeGroupCode; standard: ResponseStandard } | null {
+  if (!service.componentCodes.includes(component.code)) return null;
+  const groups = ageGroupsForAge(age).filter((g) => service.ageGroups.includes(g));
+  const candidates = component.provisions.filter(
+    (p) => groups.includes(p.ageGroup) && p.responseStandards.some((s) => s.urgency === urgency),
+  );
+  const group = narrowestGroup(candidates.map((p) => p.ageGroup));
+  if (!group) return null;
+  const standard = candidates.find((p) => p.ageGroup === group)!.responseStandards.find((s) => s.urgency === urgency)!;
+  return { ageGroup: group, standard };
+}
+
+function safeDue(receivedAt: string, standard: ResponseStandard | undefined): string | null {
+  if (!standard) return null;
+  try {
+    return firstContactDue(receivedAt, standard).toISOString();
+  } catch {
+    return null; // outside the bank-holiday calendar, or an unusable duration: the triager sets it
+  }
+}
+
+/** The hub's own standard (the central point of access component) when routing finds no service. */
+function hubStandard(ctx: RoutingContext, age: number, urgency: string): ResponseStandard | undefined {
+  const hub = ctx.components.find((c) => c.code === 'central-point-of-access');
+  const groups = ageGroupsForAge(age);
+  const provisions = hub?.provisions.filter((p) => groups.includes(p.ageGroup)) ?? [];
+  for (const u of [urgency, 'routine']) {
+    for (const p of provisions) {
+      const s = p.responseStandards.find((r) => r.urgency === u);
+      if (s) return s;
+    }
+  }
+  return undefined;
+}
+
+function componentName(ctx: RoutingContext, code: string): string {
+  return ctx.components.find((c) => c.code === code)?.name ?? code;
+}
+
+function serviceRef(ctx: RoutingContext, id: string | null): { id: string; name: string } | null {
+  if (!id) return null;
+  return { id, name: ctx.services.find((s) => s.id === id)?.name ?? id };
+}
+
+function notificationTopic(status: string): string {
+  return `referral.${status}`;
+}
+
+async function notify(tx: AnyDb, r: repo.ReferralRow, status: string, extra: Record<string, unknown> = {}) {
+  // No personal details in the message: the delivery adapter looks up the contact for the person.
+  await enqueue(tx, {
+    systemId: r.systemId,
+    topic: notificationTopic(status),
+    channel: r.communication.preferredContact,
+    payload: {
+      referralId: r.id,
+      reference: r.reference,
+      personId: r.personId,
+      status,
+      component: r.component,
+      communication: {
+        language: r.communication.language,
+        interpreter: r.communication.interpreter,
+        bsl: r.communication.bsl,
+      },
+      ...extra,
+    },
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Intake
+
+export interface SubmitOptions {
+  now?: Date;
+  requestId?: string;
+  idempotencyKey?: string;
+  /** The public self-referral form: only self-referral for a component that allows it at this age,
+   * and a phone number or email address for the preferred contact. */
+  publicForm?: boolean;
+}
+
+export interface SubmitResult {
+  id: string;
+  reference: string;
+  status: string;
+  receivedAt: string;
+  component: { code: string; name: string };
+  borough: { code: string; name: string };
+  ageGroup: string;
+  urgency: string;
+  receivingService: { id: string; name: string } | null;
+  /** Why this service (routed), or the checks passed before the gap. */
+  reasons: { check: string; message: string }[];
+  /** Present when no service fits: the gap, sent to a triager. */
+  noService: { kind: string; level: string; message: string; recordedAsGap: boolean } | null;
+  /** When first contact is expected: from the routed service's standard (or the hub's own when none);
+   * fixed again at acceptance from the accepting service's standard. */
+  firstContactDue: string | null;
+  eligibilityToConfirm: string[];
+  likelyDuplicateOf: string | null;
+}
+
+const PHONE = /^\+?[0-9 ()-]{7,20}$/;
+const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/;
+
+function contactDetails(
+  body: unknown,
+  preferred: string | undefined,
+  required: boolean,
+): { phone: string | null; email: string | null; errors: FieldError[] } {
+  const person =
+    typeof body === 'object' && body !== null && typeof (body as { person?: unknown }).person === 'object'
+      ? ((body as { person: Record<string, unknown> }).person ?? {})
+      : {};
+  const errors: FieldError[] = [];
+  const read = (key: 'phone' | 'email') => {
+    const v = person[key];
+    return typeof v === 'string' && v.trim() !== '' ? v.trim() : null;
+  };
+  let phone = read('phone');
+  let email = read('email');
+  if (phone !== null && (!PHONE.test(phone) || phone.replace(/\D/g, '').length < 10)) {
+    errors.push({ field: 'person.phone', message: 'Enter a UK phone number, like 020 7946 0000 or 07700 900000' });
+    phone = null;
+  }
+  if (email !== null && !EMAIL.test(email)) {
+    errors.push({
+      field: 'person.email',
+      message: 'Enter an email address in the right format, like name@example.com',
+    });
+    email = null;
+  }
+  if (required && (preferred === 'phone' || preferred === 'text') && !read('phone')) {
+    errors.push({ field: 'person.phone', message: 'Enter a phone number so we can contact you the way you prefer' });
+  }
+  if (required && preferred === 'email' && !read('email')) {
+    errors.push({ field: 'person.email', message: 'Enter an email address so we can contact you the way you prefer' });
+  }
+  return { phone, email, errors };
+}
+
+/** Checks a referral body against the published offer and the borough lookup: the value, or 400 naming fields. */
+export function checkReferral(
+  ctx: RoutingContext,
+  body: unknown,
+  now: Date,
+  options: { publicForm?: boolean } = {},
+): { input: ReferralInput & { borough: string }; route: RoutingResult; phone: string | null; email: string | null } {
+  const checked = validateReferralInput(body, {
+    today: now,
+    offer: ctx.components,
+    boroughLookup,
+    areaBoroughs: ctx.areaBoroughs,
+  });
+  const preferred =
+    typeof body === 'object' && body !== null
+      ? ((body as { communication?: { preferredContact?: unknown } }).communication?.preferredContact as string)
+      : undefined;
+  const contact = contactDetails(body, preferred, options.publicForm === true);
+  const fields: FieldError[] = checked.ok
+    ? []
+    : checked.errors.map((e) => ({ field: e.path || 'body', message: e.message }));
+  fields.push(...contact.errors);
+  if (options.publicForm && checked.ok && checked.value.source !== 'self') {
+    fields.push({ field: 'source', message: 'The public form is for self-referrals' });
+  }
+  if (!checked.ok || fields.length) throw new ValidationError(fields, 'There is a problem with the referral');
+  const input = checked.value as ReferralInput & { borough: string };
+  const route = routeReferral(
+    {
+      component: input.component,
+      age: input.age,
+      borough: input.borough,
+      urgency: input.urgency,
+      source: input.source,
+    },
+    ctx.components,
+    ctx.services,
+    { boroughNames: ctx.boroughNames },
+  );
+  if (route.outcome === 'unrouted') {
+    const kind = route.gap.kind;
+    if (kind === 'age-not-covered') {
+      throw new ValidationError([{ field: 'person.birthDate', message: route.gap.message }], route.gap.message);
+    }
+    if (kind === 'unknown-component') {
+      throw new ValidationError([{ field: 'component', message: route.gap.message }], route.gap.message);
+    }
+    if (options.publicForm && route.gap.level === 'offer') {
+      const field = kind === 'urgency-not-offered' ? 'urgency' : 'person.birthDate';
+      throw new ValidationError([{ field, message: route.gap.message }], route.gap.message);
+    }
+  }
+  return { input, route, phone: contact.phone, email: contact.email };
+}
+
+/**
+ * Receives a referral: checks it (400 naming fields, nothing written), routes it, stores the person, the
+ * referral, its first event, any gap, the audit row and an acknowledgement in one transaction. With an
+ * Idempotency-Key, a retry gets the first answer and creates nothing.
+ */
+export async function submitReferral(
+  db: AnyDb,
+  actor: Actor,
+  body: unknown,
+  options: SubmitOptions = {},
+): Promise<{ status: number; body: SubmitResult; replayed: boolean }> {
+  const now = options.now ?? new Date();
+  const ctx = await routingContext(db, actor.systemId);
+  if (!ctx.offer) throw new ConflictError('There is no published core offer to route referrals with', 'no_offer');
+  const run = async (tx: AnyDb) => {
+    const { input, route, phone, email } = checkReferral(ctx, body, now, options);
+    return {
+      status: 201,
+      body: await createReferral(tx, actor, ctx, input, route, { phone, email, now, requestId: options.requestId }),
+    };
+  };
+  if (options.idempotencyKey === undefined) {
+    return { ...(await inTransaction(db, run)), replayed: false };
+  }
+  return withIdempotency(db, actor, { key: options.idempotencyKey, route: 'POST /api/referrals', request: body }, run);
+}
+
+async function createReferral(
+  tx: AnyDb,
+  actor: Actor,
+  ctx: RoutingContext,
+  input: ReferralInput & { borough: string },
+  route: RoutingResult,
+  o: { phone: string | null; email: string | null; now: Date; requestId?: string },
+): Promise<SubmitResult> {
+  const systemId = actor.systemId;
+  const personId = await repo.upsertPerson(tx, systemId, { ...input.person, phone: o.phone, email: o.email }, o.now);
+  const open = await repo.openReferralsFor(tx, systemId, personId, input.component);
+  const id = randomUUID();
+  const duplicates = findLikelyDuplicates(
+    { id, nhsNumber: input.person.nhsNumber, component: input.component, receivedAt: o.now },
+    open.map((r) => ({ ...r, nhsNumber: input.person.nhsNumber, component: input.component })),
+  );
+  const by: EventActor =
+    input.source === 'self' && actor.id === 'self-referral'
+      ? {
+          id: 'self-referral',
+          name: `${input.person.givenName} ${input.person.familyName} (self-referral)`,
+          role: 'resident',
+        }
+      : eventActor(actor);
+  const { referral, event } = receiveReferral(id, by, o.now);
+  const routed = route.outcome === 'routed' ? route : null;
+  const standard = routed ? routed.standard : hubStandard(ctx, input.age, input.urgency);
+  const ageGroup: string =
+    route.outcome === 'routed'
+      ? route.ageGroup
+      : (narrowestGroup(route.offerAgeGroups.length ? route.offerAgeGroups : route.ageGroups) ?? 'working-age-adults');
+  const row: repo.ReferralRow = {
+    ...referral,
+    serviceId: routed?.service.id ?? null,
+    systemId,
+    reference: newReference(),
+    personId,
+    component: input.component,
+    age: input.age,
+    ageGroup,
+    borough: input.borough,
+    urgency: input.urgency,
+    source: input.source,
+    reason: input.reason,
+    communication: input.communication,
+    routing:
+      route.outcome === 'routed'
+        ? {
+            outcome: 'routed',
+            serviceId: route.service.id,
+            reasons: route.reasons,
+            eligibilityToConfirm: route.eligibilityToConfirm,
+            alternatives: route.alternatives.map((s) => s.id),
+            standard: route.standard,
+          }
+        : {
+            outcome: 'unrouted',
+            gap: route.gap,
+            reasons: route.reasons,
+            elsewhere: route.elsewhere.map((s) => s.id),
+          },
+    targetDueAt: safeDue(referral.receivedAt, standard),
+    claimedBy: null,
+    claimedByName: null,
+    claimedAt: null,
+    likelyDuplicateOf: duplicates[0]?.id ?? null,
+    createdBy: actor.id,
+  };
+  await repo.insertReferral(tx, row);
+  await repo.insertEvent(tx, systemId, {
+    referralId: id,
+    type: event.type,
+    fromStatus: null,
+    toStatus: event.to,
+    at: event.at,
+    actorId: by.id,
+    actorName: by.name ?? null,
+    actorRole: by.role ?? null,
+    reason: null,
+    note: duplicates.length
+      ? `Likely duplicate of ${duplicates.length === 1 ? 'an open referral' : `${duplicates.length} open referrals`}`
+      : null,
+    serviceId: row.serviceId,
+    fromServiceId: null,
+    outcome: null,
+    firstContactDue: null,
+  });
+  if (route.outcome === 'unrouted') {
+    await repo.insertGap(tx, systemId, {
+      referralId: id,
+      component: input.component,
+      ageGroup: row.ageGroup,
+      borough: input.borough,
+      kind: route.gap.kind,
+      level: route.gap.level,
+      message: route.gap.message,
+      recordedAt: row.receivedAt,
+    });
+  }
+  await audit(tx, actor, {
+    action: 'referral.create',
+    recordType: 'referral',
+    recordId: id,
+    requestId: o.requestId,
+    detail: {
+      reference: row.reference,
+      component: row.component,
+      source: row.source,
+      routed: route.outcome === 'routed',
+      likelyDuplicateOf: row.likelyDuplicateOf,
+    },
+  });
+  await notify(tx, row, 'received', { firstContactDue: row.targetDueAt });
+  return {
+    id,
+    reference: row.reference,
+    status: row.status,
+    receivedAt: row.receivedAt,
+    component: { code: row.component, name: componentName(ctx, row.component) },
+    borough: { code: row.borough, name: ctx.boroughNames[row.borough] ?? row.borough },
+    ageGroup: row.ageGroup,
+    urgency: row.urgency,
+    receivingService: routed ? { id: routed.service.id, name: routed.service.name } : null,
+    reasons: route.reasons,
+    noService:
+      route.outcome === 'unrouted'
+        ? { kind: route.gap.kind, level: route.gap.level, message: route.gap.message, recordedAsGap: true }
+        : null,
+    firstContactDue: row.targetDueAt,
+    eligibilityToConfirm: routed?.eligibilityToConfirm ?? [],
+    likelyDuplicateOf: row.likelyDuplicateOf,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reads
+
+export interface ReferralView extends repo.ReferralRow {
+  person: repo.PersonRow;
+  componentName: string;
+  boroughName: string;
+  service: { id: string; name: string } | null;
+  dueAt: string | null;
+  timeLeft: string | null;
+  breach: string | null;
+  events: (repo.EventRow & { serviceName: string | null; fromServiceName: string | null })[];
+  otherReferrals: {
+    id: string;
+    reference: string;
+    component: string;
+    componentName: string;
+    status: string;
+    receivedAt: string;
+  }[];
+}
+
+function requireStaff(actor: Actor, roles: readonly string[]) {
+  if (actor.role !== 'system' && !roles.includes(actor.role)) {
+    throw new ForbiddenError('Your role does not give you access to referrals');
+  }
+}
+
+function clockView(r: repo.ReferralRow, now: Date) {
+  const due = r.firstContactDue ?? r.targetDueAt;
+  if (!due) return { dueAt: null, timeLeft: null, breach: null };
+  if (r.status === 'closed' && !r.firstContactAt) return { dueAt: due, timeLeft: null, breach: null };
+  return {
+    dueAt: due,
+    timeLeft: r.firstContactAt ? null : timeLeft(due, now).text,
+    breach: breachStatus(due, now, { firstContactAt: r.firstContactAt }),
+  };
+}
+
+/** One referral with the person, its timeline and the person's other referrals; audited as a read. */
+export async function getReferral(
+  db: AnyDb,
+  actor: Actor,
+  id: string,
+  options: { now?: Date; requestId?: string } = {},
+): Promise<ReferralView> {
+  requireStaff(actor, ACCESS_STAFF);
+  const ctx = await routingContext(db, actor.systemId);
+  return inTransaction(db, async (tx) => {
+    const r = await repo.findReferral(tx, actor.systemId, id);
+    if (!r) throw new NotFoundError('Referral');
+    const others = (await repo.referralsOfPerson(tx, actor.systemId, r.personId)).filter((o) => o.id !== r.id);
+    const events = await repo.listEvents(tx, actor.systemId, [r.id, ...others.map((o) => o.id)]);
+    await audit(tx, actor, {
+      action: 'referral.read',
+      recordType: 'referral',
+      recordId: r.id,
+      requestId: options.requestId,
+      detail: { reference: r.reference },
+    });
+    const refOf = new Map([[r.id, r.reference], ...others.map((o) => [o.id, o.reference] as const)]);
+    return {
+      ...r,
+      componentName: componentName(ctx, r.component),
+      boroughName: ctx.boroughNames[r.borough] ?? r.borough,
+      service: serviceRef(ctx, r.serviceId),
+      ...clockView(r, options.now ?? new Date()),
+      events: events.map((e) => ({
+        ...e,
+        reference: refOf.get(e.referralId),
+        serviceName: serviceRef(ctx, e.serviceId)?.name ?? null,
+        fromServiceName: serviceRef(ctx, e.fromServiceId)?.name ?? null,
+      })),
+      otherReferrals: others.map((o) => ({
+        id: o.id,
+        reference: o.reference,
+        component: o.component,
+        componentName: componentName(ctx, o.component),
+        status: o.status,
+        receivedAt: o.receivedAt,
+      })),
+    };
+  });
+}
+
+export interface WorklistItem {
+  id: string;
+  reference: string;
+  name: string;
+  nhsNumber: string;
+  component: string;
+  componentName: string;
+  borough: string;
+  boroughName: string;
+  urgency: string;
+  source: string;
+  status: string;
+  service: { id: string; name: string } | null;
+  receivedAt: string;
+  dueAt: string | null;
+  timeLeft: string | null;
+  breach: string | null;
+  claimedBy: string | null;
+  claimedByName: string | null;
+  likelyDuplicateOf: string | null;
+  routed: boolean;
+}
+
+export interface WorklistQuery {
+  status?: string[];
+  serviceId?: string;
+  dueBefore?: Date;
+  mine?: boolean;
+  component?: string;
+  page?: number;
+  pageSize?: number;
+}
+
+/** A worklist ordered by due time, with time left and breaches; audited as one read of the list. */
+export async function listReferrals(
+  db: AnyDb,
+  actor: Actor,
+  q: WorklistQuery,
+  options: { now?: Date; requestId?: string } = {},
+): Promise<{ items: WorklistItem[]; total: number; page: number; pageSize: number }> {
+  requireStaff(actor, ACCESS_STAFF);
+  const ctx = await routingContext(db, actor.systemId);
+  const now = options.now ?? new Date();
+  const page = Math.max(1, q.page ?? 1);
+  const pageSize = Math.min(100, Math.max(1, q.pageSize ?? 25));
+  return inTransaction(db, async (tx) => {
+    const { rows, total } = await repo.listReferrals(
+      tx,
+      actor.systemId,
+      {
+        status: q.status,
+        serviceId: q.serviceId,
+        dueBefore: q.dueBefore,
+        component: q.component,
+        claimedBy: q.mine ? actor.id : undefined,
+      },
+      { page, pageSize },
+    );
+    await audit(tx, actor, {
+      action: 'referral.list',
+      recordType: 'referral',
+      requestId: options.requestId,
+      detail: {
+        status: q.status ?? null,
+        service: q.serviceId ?? null,
+        dueBefore: q.dueBefore?.toISOString() ?? null,
+        page,
+        shown: rows.map((r) => r.reference),
+      },
+    });
+    return {
+      items: rows.map((r) => ({
+        id: r.id,
+        reference: r.reference,
+        name: `${r.givenName} ${r.familyName}`,
+        nhsNumber: r.nhsNumber,
+        component: r.component,
+        componentName: componentName(ctx, r.component),
+        borough: r.borough,
+        boroughName: ctx.boroughNames[r.borough] ?? r.borough,
+        urgency: r.urgency,
+        source: r.source,
+        status: r.status,
+        service: serviceRef(ctx, r.serviceId),
+        receivedAt: r.receivedAt,
+        ...clockView(r, now),
+        claimedBy: r.claimedBy,
+        claimedByName: r.claimedByName,
+        likelyDuplicateOf: r.likelyDuplicateOf,
+        routed: (r.routing as { outcome?: string }).outcome === 'routed',
+      })),
+      total,
+      page,
+      pageSize,
+    };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commands on a referral
+
+/** Claims a referral for the actor. Exactly one of several concurrent claims wins; the others get 409. */
+export async function claimReferral(
+  db: AnyDb,
+  actor: Actor,
+  id: string,
+  options: { now?: Date; requestId?: string } = {},
+): Promise<{ id: string; claimedBy: string; claimedByName: string; claimedAt: string }> {
+  requireStaff(actor, ACCESS_STAFF);
+  const now = options.now ?? new Date();
+  return inTransaction(db, async (tx) => {
+    const won = await repo.claim(tx, actor.systemId, id, { id: actor.id, name: actor.name }, now);
+    const r = await repo.findReferral(tx, actor.systemId, id);
+    if (!r) throw new NotFoundError('Referral');
+    if (!won) {
+      if (r.status === 'closed')
+        throw new ConflictError('A referral that is closed cannot be claimed', 'illegal_transition');
+      if (r.claimedBy === actor.id)
+        throw new ConflictError('You have already claimed this referral', 'already_claimed');
+      throw new ConflictError(
+        `${r.claimedByName ?? 'Someone else'} claimed this referral first, at ${r.claimedAt}. Choose another referral from the worklist.`,
+        'already_claimed',
+      );
+    }
+    await repo.insertEvent(tx, actor.systemId, {
+      referralId: id,
+      type: 'claim',
+      fromStatus: r.status,
+      toStatus: r.status,
+      at: now.toISOString(),
+      actorId: actor.id,
+      actorName: actor.name,
+      actorRole: actor.role,
+      reason: null,
+      note: null,
+      serviceId: null,
+      fromServiceId: null,
+      outcome: null,
+      firstContactDue: null,
+    });
+    await audit(tx, actor, {
+      action: 'referral.claim',
+      recordType: 'referral',
+      recordId: id,
+      requestId: options.requestId,
+      detail: { reference: r.reference },
+    });
+    return { id, claimedBy: actor.id, claimedByName: actor.name, claimedAt: now.toISOString() };
+  });
+}
+
+export type ActionInput =
+  | { type: 'triage'; serviceId?: string | null; note?: string }
+  | { type: 'accept'; serviceId?: string; note?: string }
+  | { type: 'redirect'; reason: string; toServiceId?: string | null }
+  | { type: 'first-contact'; at?: string; note?: string }
+  | { type: 'close'; outcome: string; note?: string };
+
+const NOTIFY_ON = new Set(['accepted', 'redirected', 'first-contact-made', 'closed']);
+
+/**
+ * Moves a referral through its lifecycle. Illegal transitions are 409 naming the transition; a missing
+ * reason, service or outcome is 400 naming the field; a referral claimed by someone else cannot be
+ * changed before acceptance; a change that lost a race is 409. Nothing is written unless all succeeds.
+ */
+export async function actOnReferral(
+  db: AnyDb,
+  actor: Actor,
+  id: string,
+  input: ActionInput,
+  options: { now?: Date; requestId?: string } = {},
+): Promise<ReferralView> {
+  requireStaff(actor, ACCESS_STAFF);
+  const now = options.now ?? new Date();
+  const ctx = await routingContext(db, actor.systemId);
+  const checkService = (sid: string | null | undefined, field: string) => {
+    if (sid && !ctx.services.some((s) => s.id === sid)) {
+      throw new ValidationError([{ field, message: `Choose a service in the directory: "${sid}" is not one` }]);
+    }
+  };
+  await inTransaction(db, async (tx) => {
+    const r = await repo.findReferral(tx, actor.systemId, id, { forUpdate: true });
+    if (!r) throw new NotFoundError('Referral');
+    if (
+      r.claimedBy &&
+      r.claimedBy !== actor.id &&
+      ['received', 'triaged', 'redirected'].includes(r.status) &&
+      input.type !== 'accept'
+    ) {
+      throw new ConflictError(
+        `${r.claimedByName ?? 'Someone else'} has claimed this referral: only they can change it until a service accepts it`,
+        'claimed_by_someone_else',
+      );
+    }
+    let at = now;
+    let action: ReferralAction;
+    let due: string | null = null;
+    switch (input.type) {
+      case 'triage':
+        checkService(input.serviceId, 'serviceId');
+        action = { type: 'triage', ...(input.serviceId ? { serviceId: input.serviceId } : {}), note: input.note };
+        break;
+      case 'accept': {
+        checkService(input.serviceId, 'serviceId');
+        const sid = input.serviceId || r.serviceId;
+        if (sid) {
+          const component = ctx.components.find((c) => c.code === r.component);
+          const service = ctx.services.find((s) => s.id === sid);
+          const found = component && service ? standardForService(component, service, r.age, r.urgency) : null;
+          if (!found) {
+            throw new ValidationError([
+              {
+                field: 'serviceId',
+                message: `${service?.name ?? sid} does not provide ${componentName(ctx, r.component)} for people aged ${r.age} at "${r.urgency}" urgency`,
+              },
+            ]);
+          }
+          due = safeDue(r.receivedAt, found.standard);
+          if (!due)
+            throw new ConflictError('The first-contact due time cannot be worked out for this referral', 'no_due_time');
+        }
+        action = { type: 'accept', ...(sid ? { serviceId: sid } : {}), firstContactDue: due ?? now, note: input.note };
+        break;
+      }
+      case 'redirect':
+        checkService(input.toServiceId, 'toServiceId');
+        action = { type: 'redirect', reason: input.reason, toServiceId: input.toServiceId || null };
+        break;
+      case 'first-contact':
+        if (input.at) {
+          const t = new Date(input.at);
+          if (Number.isNaN(t.getTime()))
+            throw new ValidationError([
+              { field: 'at', message: 'Give the time of first contact as an ISO 8601 instant' },
+            ]);
+          if (t.getTime() > now.getTime())
+            throw new ValidationError([
+              { field: 'at', message: 'The time of first contact must not be in the future' },
+            ]);
+          at = t;
+        }
+        action = { type: 'first-contact', note: input.note };
+        break;
+      case 'close':
+        action = { type: 'close', outcome: input.outcome as CloseOutcome, note: input.note };
+        break;
+    }
+    const result = transition(r, action, eventActor(actor), at);
+    if (!result.ok) {
+      const e = result.error;
+      if (e.kind === 'conflict') {
+        throw new ConflictError(
+          e.code === 'illegal-transition' ? `${e.message} (${e.from} → ${input.type})` : e.message,
+          e.code.replace(/-/g, '_'),
+        );
+      }
+      throw new ValidationError([{ field: e.field ?? input.type, message: e.message }], e.message);
+    }
+    const next = result.referral;
+    const saved = await repo.saveState(tx, actor.systemId, next, r.version, {
+      clearClaim: input.type === 'redirect',
+      ...(input.type === 'accept' ? { targetDueAt: next.firstContactDue } : {}),
+    });
+    if (!saved)
+      throw new ConflictError(
+        'Someone else changed this referral at the same time. Reload it and try again.',
+        'changed',
+      );
+    const ev = result.event;
+    await repo.insertEvent(tx, actor.systemId, {
+      referralId: id,
+      type: ev.type,
+      fromStatus: ev.from,
+      toStatus: ev.to,
+      at: ev.at,
+      actorId: actor.id,
+      actorName: actor.name,
+      actorRole: actor.role,
+      reason: ev.reason ?? null,
+      note: ev.note ?? null,
+      serviceId: ev.serviceId ?? null,
+      fromServiceId: ev.fromServiceId ?? null,
+      outcome: ev.outcome ?? null,
+      firstContactDue: ev.firstContactDue ?? null,
+    });
+    await audit(tx, actor, {
+      action: `referral.${input.type}`,
+      recordType: 'referral',
+      recordId: id,
+      requestId: options.requestId,
+      reason: ev.reason ?? null,
+      detail: {
+        reference: r.reference,
+        from: ev.from,
+        to: ev.to,
+        service: next.serviceId,
+        outcome: ev.outcome ?? null,
+      },
+    });
+    if (NOTIFY_ON.has(next.status) && ev.from !== next.status) {
+      await notify(tx, { ...r, ...next }, next.status, {
+        service: serviceRef(ctx, next.serviceId)?.name ?? null,
+        firstContactDue: next.firstContactDue,
+        outcome: next.outcome,
+      });
+    }
+  });
+  return getReferral(db, actor, id, options);
+}
+
+export { CLOSE_OUTCOMES };
+
+// ---------------------------------------------------------------------------------------------
+// Measures and gaps
+
+export interface ComplianceQuery {
+  from?: string;
+  to?: string;
+  component?: string;
+  borough?: string;
+}
+
+export async function complianceReport(
+  db: AnyDb,
+  actor: Actor,
+  q: ComplianceQuery,
+  options: { now?: Date } = {},
+): Promise<{ asOf: string; rows: (ComplianceRow & { componentName: string; boroughName: string })[] }> {
+  requireStaff(actor, COMPLIANCE_READERS);
+  const ctx = await routingContext(db, actor.systemId);
+  const asOf = options.now ?? new Date();
+  const facts = await repo.complianceFacts(db, actor.systemId, {
+    from: q.from ? new Date(`${q.from}T00:00:00Z`) : undefined,
+    to: q.to ? new Date(`${q.to}T00:00:00Z`) : undefined,
+  });
+  const rows = computeCompliance(
+    facts.filter((f) => (!q.component || f.component === q.component) && (!q.borough || f.borough === q.borough)),
+    { asOf },
+  );
+  return {
+    asOf: asOf.toISOString(),
+    rows: rows.map((r) => ({
+      ...r,
+      componentName: componentName(ctx, r.component),
+      boroughName: ctx.boroughNames[r.borough] ?? r.borough,
+    })),
+  };
+}
+
+export async function listOfferGaps(db: AnyDb, actor: Actor, paging: { page?: number; pageSize?: number } = {}) {
+  requireStaff(actor, GAP_READERS);
+  const ctx = await routingContext(db, actor.systemId);
+  const page = Math.max(1, paging.page ?? 1);
+  const pageSize = Math.min(200, Math.max(1, paging.pageSize ?? 50));
+  const [list, summary] = await Promise.all([
+    repo.listGaps(db, actor.systemId, { page, pageSize }),
+    repo.gapSummary(db, actor.systemId),
+  ]);
+  const name = <T extends { component: string; borough: string; ageGroup: string }>(g: T) => ({
+    ...g,
+    componentName: componentName(ctx, g.component),
+    boroughName: ctx.boroughNames[g.borough] ?? g.borough,
+    ageGroupName: AGE_GROUPS.find((a) => a.code === g.ageGroup)?.name ?? g.ageGroup,
+  });
+  return { rows: list.rows.map(name), total: list.total, page, pageSize, summary: summary.map(name) };
+}
+
+/** The reference the public confirmation page shows: only what the person was already told. */
+export async function confirmationByReference(
+  db: AnyDb,
+  systemId: string,
+  reference: string,
+): Promise<{
+  reference: string;
+  componentName: string;
+  firstContactDue: string | null;
+  routed: boolean;
+  preferredContact: string;
+} | null> {
+  const id = await repo.findReferralIdByReference(db, systemId, reference);
+  if (!id) return null;
+  const r = await repo.findReferral(db, systemId, id);
+  if (!r) return null;
+  const ctx = await routingContext(db, systemId);
+  return {
+    reference: r.reference,
+    componentName: componentName(ctx, r.component),
+    firstContactDue: r.targetDueAt,
+    routed: (r.routing as { outcome?: string }).outcome === 'routed',
+    preferredContact: r.communication.preferredContact,
+  };
+}

@@ -1,0 +1,820 @@
+// The central point of access on the web: the JSON API for other systems, the public self-referral form,
+// and the staff pages (worklist, referral with timeline and actions, professional referral form,
+// signposting) and the commissioners' list of offer gaps.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import type { AppDeps } from '../../app.ts';
+import {
+  ACCESS_STAFF,
+  type ActionInput,
+  actOnReferral,
+  CLOSE_OUTCOMES,
+  COMPLIANCE_READERS,
+  claimReferral,
+  complianceReport,
+  confirmationByReference,
+  GAP_READERS,
+  getReferral,
+  listOfferGaps,
+  listReferrals,
+  PREFERRED_CONTACTS,
+  REFERRAL_STATUSES,
+  residentActor,
+  routingContext,
+  standardForService,
+  submitReferral,
+} from '../../modules/access/index.ts';
+import { searchAssets } from '../../modules/directory/index.ts';
+import { AGE_GROUPS, ageGroupsForAge, type Component, humaniseDuration } from '../../modules/offer/index.ts';
+import type { Actor } from '../../platform/auth/roles.ts';
+import { DomainError, NotFoundError } from '../../platform/errors.ts';
+import type { Navigation } from '../nav.ts';
+
+const STAFF = [...ACCESS_STAFF];
+const ErrorBody = Type.Object({
+  error: Type.Object({
+    status: Type.Integer(),
+    code: Type.String(),
+    message: Type.String(),
+    fields: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+  }),
+  requestId: Type.String(),
+});
+const Id = Type.Object({ id: Type.String({ format: 'uuid' }) });
+const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+const Str = () => Type.String();
+
+const ReferralBody = Type.Object(
+  {
+    person: Type.Optional(
+      Type.Object({
+        nhsNumber: Type.Optional(Type.String({ description: '10 digits passing Modulus 11; spaces allowed' })),
+        givenName: Type.Optional(Type.String()),
+        familyName: Type.Optional(Type.String()),
+        birthDate: Type.Optional(Type.String({ description: 'YYYY-MM-DD' })),
+        postcode: Type.Optional(Type.String({ description: 'UK postcode; the borough comes from it' })),
+        gpPractice: Type.Optional(Nullable(Type.String({ description: 'ODS code of the GP practice, e.g. F83004' }))),
+        phone: Type.Optional(Nullable(Type.String({ description: 'For notifications by phone or text' }))),
+        email: Type.Optional(Nullable(Type.String({ description: 'For notifications by email' }))),
+      }),
+    ),
+    component: Type.Optional(Type.String({ description: 'A core offer component code, e.g. "podiatry"' })),
+    urgency: Type.Optional(Type.String({ description: '"urgent", "routine", or a level the component defines' })),
+    reason: Type.Optional(Type.String({ maxLength: 4000 })),
+    source: Type.Optional(Type.String({ description: '"professional" or "self"' })),
+    communication: Type.Optional(
+      Type.Object({
+        language: Type.Optional(Nullable(Type.String())),
+        interpreter: Type.Optional(Type.Boolean()),
+        bsl: Type.Optional(Type.Boolean()),
+        needs: Type.Optional(Nullable(Type.String({ description: 'Sensory, dementia-friendly and other needs' }))),
+        preferredContact: Type.Optional(Type.String({ description: PREFERRED_CONTACTS.join(', ') })),
+      }),
+    ),
+  },
+  { description: 'A referral. Fields are checked all at once; each problem names its field.' },
+);
+
+const Reason = Type.Object({ check: Str(), message: Str() });
+const Ref = Type.Object({ id: Str(), name: Str() });
+const SubmitResponse = Type.Object({
+  id: Str(),
+  reference: Str(),
+  status: Str(),
+  receivedAt: Str(),
+  component: Type.Object({ code: Str(), name: Str() }),
+  borough: Type.Object({ code: Str(), name: Str() }),
+  ageGroup: Str(),
+  urgency: Str(),
+  receivingService: Type.Union([Ref, Type.Null()]),
+  reasons: Type.Array(Reason),
+  noService: Type.Union([
+    Type.Object({ kind: Str(), level: Str(), message: Str(), recordedAsGap: Type.Boolean() }),
+    Type.Null(),
+  ]),
+  firstContactDue: Nullable(Str()),
+  eligibilityToConfirm: Type.Array(Str()),
+  likelyDuplicateOf: Nullable(Str()),
+});
+const Open = Type.Object({}, { additionalProperties: true });
+const WorklistResponse = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      id: Str(),
+      reference: Str(),
+      name: Str(),
+      nhsNumber: Str(),
+      component: Str(),
+      componentName: Str(),
+      borough: Str(),
+      boroughName: Str(),
+      urgency: Str(),
+      source: Str(),
+      status: Str(),
+      service: Type.Union([Ref, Type.Null()]),
+      receivedAt: Str(),
+      dueAt: Nullable(Str()),
+      timeLeft: Nullable(Str()),
+      breach: Nullable(Str()),
+      claimedBy: Nullable(Str()),
+      claimedByName: Nullable(Str()),
+      likelyDuplicateOf: Nullable(Str()),
+      routed: Type.Boolean(),
+    }),
+  ),
+  total: Type.Integer(),
+  page: Type.Integer(),
+  pageSize: Type.Integer(),
+});
+
+const ACTIONS = ['triage', 'accept', 'redirect', 'first-contact', 'close'] as const;
+type ActionName = (typeof ACTIONS)[number];
+const ActionBodies: Record<ActionName, ReturnType<typeof Type.Object>> = {
+  triage: Type.Object({
+    serviceId: Type.Optional(Nullable(Type.String({ maxLength: 200, description: 'Proposed service' }))),
+    note: Type.Optional(Type.String({ maxLength: 2000 })),
+  }),
+  accept: Type.Object({
+    serviceId: Type.Optional(Type.String({ maxLength: 200, description: 'Defaults to the proposed service' })),
+    note: Type.Optional(Type.String({ maxLength: 2000 })),
+  }),
+  redirect: Type.Object({
+    reason: Type.Optional(Type.String({ maxLength: 2000 })),
+    toServiceId: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+  }),
+  'first-contact': Type.Object({
+    at: Type.Optional(Type.String({ format: 'date-time', description: 'When contact was made; now by default' })),
+    note: Type.Optional(Type.String({ maxLength: 2000 })),
+  }),
+  close: Type.Object({
+    outcome: Type.Optional(Type.String({ maxLength: 50, description: CLOSE_OUTCOMES.join(', ') })),
+    note: Type.Optional(Type.String({ maxLength: 2000 })),
+  }),
+};
+const ACTION_SUMMARY: Record<ActionName, string> = {
+  triage: 'Triage a referral (optionally proposing a service)',
+  accept: 'Accept a referral for a service; sets the first-contact due time from its standard',
+  redirect: 'Redirect a referral with a reason, to another service or back to the triager',
+  'first-contact': 'Record first contact with the person',
+  close: 'Close a referral with an outcome',
+};
+
+// biome-ignore lint/suspicious/noExplicitAny: action bodies vary by action
+function toAction(type: ActionName, b: any): ActionInput {
+  switch (type) {
+    case 'triage':
+      return { type, serviceId: b.serviceId || null, note: b.note };
+    case 'accept':
+      return { type, serviceId: b.serviceId || undefined, note: b.note };
+    case 'redirect':
+      return { type, reason: b.reason ?? '', toServiceId: b.toServiceId || null };
+    case 'first-contact':
+      return { type, at: b.at || undefined, note: b.note };
+    case 'close':
+      return { type, outcome: b.outcome ?? '', note: b.note };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Forms
+
+const FIELD_IDS: Record<string, string> = {
+  'person.nhsNumber': 'nhsNumber',
+  'person.givenName': 'givenName',
+  'person.familyName': 'familyName',
+  'person.birthDate': 'birthDate-day',
+  'person.postcode': 'postcode',
+  'person.gpPractice': 'gpPractice',
+  'person.phone': 'phone',
+  'person.email': 'email',
+  'communication.language': 'language',
+  'communication.interpreter': 'interpreter',
+  'communication.bsl': 'bsl',
+  'communication.needs': 'needs',
+  'communication.preferredContact': 'preferredContact',
+};
+const fieldId = (field: string) => FIELD_IDS[field] ?? field.replace(/[^A-Za-z0-9-]/g, '-');
+
+type FormValues = Record<string, string | undefined>;
+
+/** The form's flat fields → the API's referral body, so both go through the same checks. */
+function bodyFromForm(f: FormValues, source: 'self' | 'professional') {
+  const day = (f.birthDay ?? '').trim();
+  const month = (f.birthMonth ?? '').trim();
+  const year = (f.birthYear ?? '').trim();
+  const birthDate =
+    day || month || year
+      ? /^\d{4}$/.test(year) && /^\d{1,2}$/.test(day) && /^\d{1,2}$/.test(month)
+        ? `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`
+        : 'invalid'
+      : '';
+  return {
+    person: {
+      nhsNumber: f.nhsNumber ?? '',
+      givenName: f.givenName ?? '',
+      familyName: f.familyName ?? '',
+      birthDate,
+      postcode: f.postcode ?? '',
+      gpPractice: f.gpPractice?.trim() || null,
+      phone: f.phone?.trim() || null,
+      email: f.email?.trim() || null,
+    },
+    component: f.component ?? '',
+    urgency: f.urgency ?? '',
+    reason: f.reason ?? '',
+    source,
+    communication: {
+      interpreter: f.interpreter === 'yes',
+      language: f.language?.trim() || null,
+      bsl: f.bsl === 'yes',
+      needs: f.needs?.trim() || null,
+      preferredContact: f.preferredContact || undefined,
+    },
+  };
+}
+
+const FormBody = Type.Record(Type.String(), Type.String({ maxLength: 5000 }));
+
+const URGENCY_WORDS: Record<string, { text: string; hint: string }> = {
+  emergency: { text: 'Emergency', hint: 'Someone is at risk now. If life is at risk call 999.' },
+  urgent: { text: 'Urgent', hint: 'It needs attention in the next day or two' },
+  routine: { text: 'Routine', hint: 'It can wait for a routine appointment' },
+};
+
+function urgencyItems(component: Component, ageGroups: readonly string[] | null, source: 'self' | 'professional') {
+  const route = source === 'self' ? ['self-referral'] : ['professional-referral', 'central-point-of-access'];
+  const provisions = component.provisions.filter(
+    (p) => (!ageGroups || ageGroups.includes(p.ageGroup)) && p.accessRoutes.some((r) => route.includes(r)),
+  );
+  const seen = new Map<string, string>();
+  for (const p of provisions)
+    for (const s of p.responseStandards) {
+      if (!seen.has(s.urgency)) seen.set(s.urgency, humaniseDuration(s.firstContact, s.clock));
+    }
+  return [...seen].map(([code, within]) => {
+    const level = component.urgencyLevels?.find((l) => l.code === code);
+    const words = URGENCY_WORDS[code];
+    return {
+      value: code,
+      text: words?.text ?? level?.name ?? code,
+      hint: `${words?.hint ?? level?.description ?? ''}${words?.hint || level?.description ? '. ' : ''}First contact ${within}.`.replace(
+        '..',
+        '.',
+      ),
+    };
+  });
+}
+
+function selfReferralGroups(component: Component): string[] {
+  return component.provisions.filter((p) => p.accessRoutes.includes('self-referral')).map((p) => p.ageGroup);
+}
+
+function groupsText(codes: readonly string[]): string {
+  const names = AGE_GROUPS.filter((g) => codes.includes(g.code)).map(
+    (g) => `${g.name.toLowerCase()} (${g.maxAge === null ? `${g.minAge} and over` : `${g.minAge} to ${g.maxAge}`})`,
+  );
+  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+const STATUS_TEXT: Record<string, { text: string; classes: string }> = {
+  received: { text: 'Received', classes: 'nhsuk-tag--blue' },
+  triaged: { text: 'Triaged', classes: 'nhsuk-tag--aqua-green' },
+  accepted: { text: 'Accepted', classes: 'nhsuk-tag--green' },
+  redirected: { text: 'Redirected', classes: 'nhsuk-tag--orange' },
+  'first-contact-made': { text: 'First contact made', classes: 'nhsuk-tag--purple' },
+  closed: { text: 'Closed', classes: 'nhsuk-tag--grey' },
+};
+const BREACH_TEXT: Record<string, { text: string; classes: string }> = {
+  breached: { text: 'Breached', classes: 'nhsuk-tag--red' },
+  'due-soon': { text: 'Due soon', classes: 'nhsuk-tag--yellow' },
+  'on-track': { text: 'On track', classes: 'nhsuk-tag--white' },
+  met: { text: 'Met', classes: 'nhsuk-tag--green' },
+};
+const OUTCOME_TEXT: Record<string, string> = {
+  signposted: 'Signposted to a local service or group',
+  completed: 'Completed',
+  'not-eligible': 'Not eligible',
+  declined: 'The person declined',
+  withdrawn: 'Withdrawn by the referrer',
+  duplicate: 'Duplicate of another referral',
+  'unable-to-contact': 'Unable to contact',
+};
+const EVENT_TEXT: Record<string, string> = {
+  receive: 'Referral received',
+  claim: 'Claimed for triage',
+  triage: 'Triaged',
+  accept: 'Accepted by a service',
+  redirect: 'Redirected',
+  'first-contact': 'First contact made',
+  close: 'Closed',
+};
+const CONTACT_TEXT: Record<string, string> = {
+  phone: 'Phone call',
+  text: 'Text message',
+  email: 'Email',
+  letter: 'Letter',
+};
+
+export default async function accessRoutes(
+  appBase: FastifyInstance,
+  { deps, navigation }: { deps: AppDeps; navigation: Navigation },
+) {
+  const app = appBase.withTypeProvider<TypeBoxTypeProvider>();
+  const { db } = deps.database;
+  const { config } = deps;
+  const systemOf = (actor: Actor | null) => actor?.systemId ?? config.defaultSystem;
+
+  navigation.add({ href: '/access', text: 'Referrals', roles: STAFF });
+  navigation.add({ href: '/access/gaps', text: 'Offer gaps', roles: ['commissioner', 'analyst'] });
+
+  // JSON API ------------------------------------------------------------------------------------------
+  app.post(
+    '/api/referrals',
+    {
+      config: { policy: STAFF },
+      schema: {
+        tags: ['access'],
+        summary: 'Send a referral to the central point of access',
+        description:
+          'Checks the referral (400 naming each field), routes it to a service or records why none fits, and ' +
+          'flags a likely duplicate (same person and component, open, within 30 days) for the triager. ' +
+          'Send an Idempotency-Key header to make retries safe: the same key returns the same answer.',
+        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ maxLength: 200 })) }),
+        body: ReferralBody,
+        response: { 201: SubmitResponse, 400: ErrorBody, 409: ErrorBody, 422: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const result = await submitReferral(db, request.actor!, request.body, {
+        idempotencyKey: request.headers['idempotency-key'],
+        requestId: request.id,
+      });
+      if (result.replayed) reply.header('idempotency-replayed', 'true');
+      return reply.status(result.status as 201).send(result.body);
+    },
+  );
+
+  app.get(
+    '/api/referrals',
+    {
+      config: { policy: STAFF },
+      schema: {
+        tags: ['access'],
+        summary: 'Worklist: referrals ordered by due time, with time left and breaches',
+        querystring: Type.Object({
+          status: Type.Optional(Type.Array(Type.String({ enum: [...REFERRAL_STATUSES] }))),
+          service: Type.Optional(Type.String({ maxLength: 200 })),
+          due_before: Type.Optional(Type.String({ format: 'date-time' })),
+          mine: Type.Optional(Type.Boolean()),
+          page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })),
+          pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+        }),
+        response: { 200: WorklistResponse, 400: ErrorBody },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      return listReferrals(
+        db,
+        request.actor!,
+        {
+          status: q.status,
+          serviceId: q.service,
+          dueBefore: q.due_before ? new Date(q.due_before) : undefined,
+          mine: q.mine,
+          page: q.page,
+          pageSize: q.pageSize,
+        },
+        { requestId: request.id },
+      );
+    },
+  );
+
+  app.get(
+    '/api/referrals/:id',
+    {
+      config: { policy: STAFF },
+      schema: {
+        tags: ['access'],
+        summary: "A referral with the person, communication needs and the person's timeline (audited)",
+        params: Id,
+        response: { 200: Open, 404: ErrorBody },
+      },
+    },
+    async (request) => getReferral(db, request.actor!, request.params.id, { requestId: request.id }),
+  );
+
+  app.post(
+    '/api/referrals/:id/claim',
+    {
+      config: { policy: STAFF },
+      schema: {
+        tags: ['access'],
+        summary: 'Claim a referral for triage; 409 when someone else claimed it first',
+        params: Id,
+        response: {
+          200: Type.Object({ id: Str(), claimedBy: Str(), claimedByName: Str(), claimedAt: Str() }),
+          404: ErrorBody,
+          409: ErrorBody,
+        },
+      },
+    },
+    async (request) => claimReferral(db, request.actor!, request.params.id, { requestId: request.id }),
+  );
+
+  for (const action of ACTIONS) {
+    app.post(
+      `/api/referrals/:id/${action}`,
+      {
+        config: { policy: STAFF },
+        schema: {
+          tags: ['access'],
+          summary: ACTION_SUMMARY[action],
+          description: 'An action the referral status does not allow is 409 naming the transition.',
+          params: Id,
+          body: ActionBodies[action],
+          response: { 200: Open, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody },
+        },
+      },
+      async (request) =>
+        actOnReferral(db, request.actor!, request.params.id, toAction(action, request.body ?? {}), {
+          requestId: request.id,
+        }),
+    );
+  }
+
+  app.get(
+    '/api/access/compliance',
+    {
+      config: { policy: [...COMPLIANCE_READERS] },
+      schema: {
+        tags: ['access'],
+        summary:
+          'Per component, borough and month: referrals, routed first time, median and 90th percentile hours to first contact, share meeting the standard',
+        querystring: Type.Object({
+          from: Type.Optional(Type.String({ format: 'date', description: 'Received on or after (UTC date)' })),
+          to: Type.Optional(Type.String({ format: 'date', description: 'Received before (UTC date)' })),
+          component: Type.Optional(Type.String({ maxLength: 100 })),
+          borough: Type.Optional(Type.String({ maxLength: 20 })),
+        }),
+        response: { 200: Open, 400: ErrorBody },
+      },
+    },
+    async (request) => complianceReport(db, request.actor!, request.query),
+  );
+
+  app.get(
+    '/api/access/gaps',
+    {
+      config: { policy: [...GAP_READERS] },
+      schema: {
+        tags: ['access'],
+        summary: 'Offer gaps found while routing referrals: evidence for commissioners',
+        querystring: Type.Object({
+          page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })),
+          pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+        }),
+        response: { 200: Open },
+      },
+    },
+    async (request) => listOfferGaps(db, request.actor!, request.query),
+  );
+
+  // Public self-referral -----------------------------------------------------------------------------
+  const findComponent = async (systemId: string, code: string) => {
+    const ctx = await routingContext(db, systemId);
+    const component = ctx.components.find((c) => c.code === code);
+    if (!component) throw new NotFoundError('Service');
+    return component;
+  };
+
+  const renderSelfForm = (
+    reply: FastifyReply,
+    component: Component,
+    values: FormValues,
+    errors: { text: string; href: string }[] = [],
+  ) => {
+    const groups = selfReferralGroups(component);
+    return reply.render('access/self-referral.njk', {
+      title: `Refer yourself: ${component.name}`,
+      component,
+      groupsText: groupsText(groups),
+      urgencies: urgencyItems(component, groups, 'self'),
+      values,
+      errors,
+      fieldErrors: Object.fromEntries(errors.map((e) => [e.href.slice(1), e.text])),
+      action: `/refer/${component.code}`,
+    });
+  };
+
+  app.get(
+    '/refer/:componentCode',
+    {
+      config: { policy: 'public' },
+      schema: { params: Type.Object({ componentCode: Type.String({ pattern: '^[a-z0-9-]{1,100}$' }) }) },
+    },
+    async (request, reply) => {
+      const component = await findComponent(systemOf(request.actor), request.params.componentCode);
+      if (selfReferralGroups(component).length === 0) {
+        return reply
+          .status(404)
+          .render('access/no-self-referral.njk', { title: `Getting ${component.name}`, component });
+      }
+      return renderSelfForm(reply, component, {});
+    },
+  );
+
+  app.post(
+    '/refer/:componentCode',
+    {
+      config: { policy: 'public', rateLimit: { max: config.publicPostRateLimit, timeWindow: '1 minute' } },
+      schema: {
+        params: Type.Object({ componentCode: Type.String({ pattern: '^[a-z0-9-]{1,100}$' }) }),
+        body: FormBody,
+      },
+    },
+    async (request, reply) => {
+      const systemId = systemOf(request.actor);
+      const component = await findComponent(systemId, request.params.componentCode);
+      if (selfReferralGroups(component).length === 0) {
+        return reply
+          .status(404)
+          .render('access/no-self-referral.njk', { title: `Getting ${component.name}`, component });
+      }
+      const values = request.body as FormValues;
+      const body = bodyFromForm({ ...values, component: component.code }, 'self');
+      try {
+        const result = await submitReferral(db, residentActor(systemId), body, {
+          publicForm: true,
+          requestId: request.id,
+        });
+        return reply.redirect(`/refer/confirmation/${result.body.reference}`, 303);
+      } catch (error) {
+        if (error instanceof DomainError && error.status === 400 && error.fields.length) {
+          reply.status(400);
+          return renderSelfForm(
+            reply,
+            component,
+            values,
+            error.fields.map((f) => ({ text: f.message, href: `#${fieldId(f.field)}` })),
+          );
+        }
+        throw error;
+      }
+    },
+  );
+
+  app.get(
+    '/refer/confirmation/:reference',
+    {
+      config: { policy: 'public' },
+      schema: { params: Type.Object({ reference: Type.String({ pattern: '^CPA-[A-Z0-9]{8}$' }) }) },
+    },
+    async (request, reply) => {
+      const found = await confirmationByReference(db, systemOf(request.actor), request.params.reference);
+      if (!found) throw new NotFoundError('Referral');
+      return reply.render('access/confirmation.njk', {
+        title: 'Referral sent',
+        found,
+        contactText: CONTACT_TEXT[found.preferredContact]?.toLowerCase() ?? found.preferredContact,
+      });
+    },
+  );
+
+  // Staff: worklist ------------------------------------------------------------------------------------
+  const VIEWS = {
+    triage: { label: 'To triage', status: ['received', 'triaged', 'redirected'] },
+    accepted: { label: 'Waiting for first contact', status: ['accepted'] },
+    mine: { label: 'Claimed by me', status: ['received', 'triaged', 'redirected', 'accepted'] },
+    closed: { label: 'Contacted and closed', status: ['first-contact-made', 'closed'] },
+  } as const;
+  type View = keyof typeof VIEWS;
+
+  app.get(
+    '/access',
+    {
+      config: { policy: STAFF },
+      schema: {
+        querystring: Type.Object({
+          view: Type.Optional(Type.String({ enum: Object.keys(VIEWS) })),
+          page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })),
+          claimed: Type.Optional(Type.String({ maxLength: 40 })),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const view: View = (request.query.view as View) ?? 'triage';
+      const result = await listReferrals(
+        db,
+        request.actor!,
+        { status: [...VIEWS[view].status], mine: view === 'mine', page: request.query.page, pageSize: 25 },
+        { requestId: request.id },
+      );
+      const pages = Math.max(1, Math.ceil(result.total / result.pageSize));
+      const href = (p: number) => `/access?view=${view}&page=${p}`;
+      return reply.render('access/worklist.njk', {
+        title: 'Referrals',
+        view,
+        views: Object.entries(VIEWS).map(([k, v]) => ({ key: k, label: v.label, current: k === view })),
+        result,
+        pages,
+        previous: result.page > 1 ? href(result.page - 1) : null,
+        next: result.page < pages ? href(result.page + 1) : null,
+        statusText: STATUS_TEXT,
+        breachText: BREACH_TEXT,
+        actorId: request.actor!.id,
+      });
+    },
+  );
+
+  // Staff: one referral ------------------------------------------------------------------------------------
+  const renderReferral = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    extra: { errors?: { text: string; href: string }[]; values?: FormValues; need?: string; done?: string } = {},
+  ) => {
+    const actor = request.actor!;
+    const r = await getReferral(db, actor, id, { requestId: request.id });
+    const ctx = await routingContext(db, actor.systemId);
+    const component = ctx.components.find((c) => c.code === r.component);
+    const fitting = component
+      ? ctx.services
+          .filter((s) => standardForService(component, s, r.age, r.urgency))
+          .map((s) => ({
+            id: s.id,
+            name: s.name,
+            local: s.boroughs.includes(r.borough),
+          }))
+          .sort((a, b) => Number(b.local) - Number(a.local) || a.name.localeCompare(b.name))
+      : [];
+    const need = extra.need?.trim() ?? '';
+    const assets = need
+      ? await searchAssets(db, actor.systemId, { need, borough: r.borough, age: r.age }, { pageSize: 10 })
+      : null;
+    const assetsText =
+      need && assets && assets.total === 0
+        ? await searchAssets(db, actor.systemId, { text: need, borough: r.borough, age: r.age }, { pageSize: 10 })
+        : null;
+    const serviceItems = (selected?: string | null) => [
+      { value: '', text: 'Choose a service' },
+      ...fitting.map((s) => ({
+        value: s.id,
+        text: `${s.name}${s.local ? '' : ' (outside the borough)'}`,
+        selected: s.id === selected,
+      })),
+    ];
+    const errors = extra.errors ?? [];
+    return reply.render('access/referral.njk', {
+      title: `Referral ${r.reference}`,
+      r,
+      claimedByMe: r.claimedBy === actor.id,
+      canAct: !r.claimedBy || r.claimedBy === actor.id || !['received', 'triaged', 'redirected'].includes(r.status),
+      statusText: STATUS_TEXT,
+      breachText: BREACH_TEXT,
+      eventText: EVENT_TEXT,
+      outcomeText: OUTCOME_TEXT,
+      contactText: CONTACT_TEXT,
+      routing: r.routing,
+      fittingServices: serviceItems(r.serviceId),
+      redirectServices: [{ value: '', text: 'Back to the central point of access' }, ...serviceItems().slice(1)],
+      outcomes: CLOSE_OUTCOMES.map((o) => ({ value: o, text: OUTCOME_TEXT[o] ?? o })),
+      need,
+      assets: (assetsText ?? assets)?.items ?? null,
+      errors,
+      fieldErrors: Object.fromEntries(errors.map((e) => [e.href.slice(1), e.text])),
+      values: extra.values ?? {},
+      done: extra.done,
+    });
+  };
+
+  app.get(
+    '/access/referrals/:id',
+    {
+      config: { policy: STAFF },
+      schema: {
+        params: Id,
+        querystring: Type.Object({
+          need: Type.Optional(Type.String({ maxLength: 200 })),
+          done: Type.Optional(Type.String({ maxLength: 40 })),
+        }),
+      },
+    },
+    async (request, reply) =>
+      renderReferral(request, reply, request.params.id, { need: request.query.need, done: request.query.done }),
+  );
+
+  app.post(
+    '/access/referrals/:id/:action',
+    {
+      config: { policy: STAFF },
+      schema: {
+        params: Type.Object({
+          id: Type.String({ format: 'uuid' }),
+          action: Type.String({ enum: ['claim', ...ACTIONS] }),
+        }),
+        body: FormBody,
+      },
+    },
+    async (request, reply) => {
+      const { id, action } = request.params;
+      const form = (request.body ?? {}) as FormValues;
+      try {
+        if (action === 'claim') await claimReferral(db, request.actor!, id, { requestId: request.id });
+        else
+          await actOnReferral(db, request.actor!, id, toAction(action as ActionName, form), { requestId: request.id });
+        return reply.redirect(`/access/referrals/${id}?done=${action}`, 303);
+      } catch (error) {
+        if (error instanceof DomainError && (error.status === 400 || error.status === 409)) {
+          reply.status(error.status);
+          const errors = error.fields.length
+            ? error.fields.map((f) => ({ text: f.message, href: `#${action}-${f.field}` }))
+            : [{ text: error.message, href: `#${action}` }];
+          return renderReferral(request, reply, id, { errors, values: form });
+        }
+        throw error;
+      }
+    },
+  );
+
+  // Staff: professional referral ---------------------------------------------------------------------------
+  const renderProfessionalForm = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    values: FormValues,
+    errors: { text: string; href: string }[] = [],
+  ) => {
+    const ctx = await routingContext(db, request.actor!.systemId);
+    const components = [...ctx.components].sort((a, b) => a.name.localeCompare(b.name));
+    const chosen = components.find((c) => c.code === values.component);
+    return reply.render('access/professional-referral.njk', {
+      title: 'Make a referral',
+      componentItems: [
+        { value: '', text: 'Choose a service' },
+        ...components.map((c) => ({ value: c.code, text: c.name, selected: c.code === values.component })),
+      ],
+      urgencies: chosen
+        ? urgencyItems(chosen, null, 'professional')
+        : [
+            { value: 'urgent', text: 'Urgent', hint: URGENCY_WORDS.urgent.hint },
+            { value: 'routine', text: 'Routine', hint: URGENCY_WORDS.routine.hint },
+          ],
+      values,
+      errors,
+      fieldErrors: Object.fromEntries(errors.map((e) => [e.href.slice(1), e.text])),
+    });
+  };
+
+  app.get(
+    '/access/new',
+    {
+      config: { policy: STAFF },
+      schema: { querystring: Type.Object({ component: Type.Optional(Type.String({ maxLength: 100 })) }) },
+    },
+    async (request, reply) => renderProfessionalForm(request, reply, { component: request.query.component }),
+  );
+
+  app.post('/access/new', { config: { policy: STAFF }, schema: { body: FormBody } }, async (request, reply) => {
+    const values = request.body as FormValues;
+    try {
+      const result = await submitReferral(db, request.actor!, bodyFromForm(values, 'professional'), {
+        requestId: request.id,
+      });
+      return reply.redirect(`/access/referrals/${result.body.id}?done=created`, 303);
+    } catch (error) {
+      if (error instanceof DomainError && error.status === 400 && error.fields.length) {
+        reply.status(400);
+        return renderProfessionalForm(
+          request,
+          reply,
+          values,
+          error.fields.map((f) => ({ text: f.message, href: `#${fieldId(f.field)}` })),
+        );
+      }
+      throw error;
+    }
+  });
+
+  // Commissioners: offer gaps, and compliance --------------------------------------------------------------
+  app.get(
+    '/access/gaps',
+    {
+      config: { policy: [...GAP_READERS] },
+      schema: { querystring: Type.Object({ page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })) }) },
+    },
+    async (request, reply) => {
+      const gaps = await listOfferGaps(db, request.actor!, { page: request.query.page, pageSize: 50 });
+      const pages = Math.max(1, Math.ceil(gaps.total / gaps.pageSize));
+      const report = await complianceReport(db, request.actor!, {});
+      return reply.render('access/gaps.njk', {
+        title: 'Offer gaps found by referrals',
+        gaps,
+        compliance: report.rows,
+        previous: gaps.page > 1 ? `/access/gaps?page=${gaps.page - 1}` : null,
+        next: gaps.page < pages ? `/access/gaps?page=${gaps.page + 1}` : null,
+        ageGroupsForAge,
+      });
+    },
+  );
+}
