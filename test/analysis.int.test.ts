@@ -26,9 +26,9 @@ for (const engine of testEngines()) {
     before(async () => {
       t = await startTestApp(engine);
       // Demo tokens exist only on PGlite; issue real ones so both engines run the same API tests.
-      for (const role of ['analyst', 'commissioner', 'spa', 'provider']) {
+      for (const role of ['analyst', 'commissioner', 'spa', 'provider'] as const) {
         const issued = await issueToken(t.database.db, systemActor(DEMO_SYSTEM.id), { label: `test ${role}`, role });
-        tokens[role] = (issued as { value: string }).value;
+        tokens[role] = issued.value;
       }
       csv = await readFile(NCL_BASELINE_FILE, 'utf8');
     });

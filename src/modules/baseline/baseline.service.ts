@@ -39,7 +39,7 @@ export class BaselineImportError extends DomainError {
     super(
       400,
       'import_failed',
-      `The file has ${problems.length} problem${problems.length === 1 ? '' : 's'}. Nothing was imported: fix them and import the whole file again.`,
+      `The file has ${problems.length} problem${problems.length === 1 ? '' : 's'}. Nothing was imported: fix ${problems.length === 1 ? 'it' : 'them'} and import the whole file again.`,
       problems.slice(0, 500).map((p) => ({
         field: p.column ? `row ${p.row}, ${p.column}` : `row ${p.row}`,
         message: `Row ${p.row}${p.column ? `, column ${p.column}` : ''}: ${p.message}. Expected ${p.expected}${

@@ -315,7 +315,7 @@ function findingChart(f: Finding, names: Names) {
     : f.chart.unit === 'weeks' || f.chart.unit === 'WTE'
       ? 1
       : 0;
-  const unit = money ? ' £ per head' : f.chart.unit === 'offered' ? '' : ` ${f.chart.unit}`;
+  const unit = money || f.chart.unit === 'offered' ? '' : f.chart.unit === 'contacts' ? '' : ` ${f.chart.unit}`;
   const svg = barChart({
     id: `finding-${f.rank}`,
     title: f.chart.title,
@@ -342,6 +342,7 @@ function findingChart(f: Finding, names: Names) {
   });
   return {
     svg,
+    title: `${f.chart.title}${money ? ' (£ per head)' : f.chart.unit === 'contacts' ? ' (contacts)' : ''}`,
     rows: f.chart.bars.map((b) => ({
       borough: names.place(b.borough),
       value: money
@@ -469,6 +470,13 @@ export default async function analysisRoutes(
     if (sent) return sent;
     const boroughs = data.places.filter((p) => !filters.borough || p.code === filters.borough);
     const comps = data.components.filter((c) => cells.some((x) => x.component === c.code));
+    // The heat map's label column fits about 32 characters; the table below names each component in full.
+    const label = new Map<string, string>();
+    for (const c of comps) {
+      let text = c.name.length > 32 ? `${c.name.slice(0, 30).trimEnd()}…` : c.name;
+      for (let n = 2; [...label.values()].includes(text); n++) text = `${text.slice(0, 28)}… ${n}`;
+      label.set(c.code, text);
+    }
     const heat = cells.length
       ? heatMap({
           id: 'gap-matrix',
@@ -476,7 +484,7 @@ export default async function analysisRoutes(
           description:
             'Each core offer component (rows) in each borough (columns): meets the offer, partly meets it or not offered. ' +
             'The table after the chart lists every cell that partly meets the offer, with the standards it misses.',
-          rows: comps.map((c) => c.name),
+          rows: comps.map((c) => label.get(c.code)!),
           columns: boroughs.map((p) => p.name),
           cells: comps.flatMap((c) =>
             boroughs.map((p) => {
@@ -484,7 +492,7 @@ export default async function analysisRoutes(
               const status = rollUp(mine);
               const partly = mine.filter((x) => x.status !== 'meets').length;
               return {
-                row: c.name,
+                row: label.get(c.code)!,
                 column: p.name,
                 value: status,
                 text:
@@ -606,7 +614,7 @@ export default async function analysisRoutes(
                 tone: r.borough === place.code ? 'highlight' : 'neutral',
                 note: r.borough === place.code ? '(this borough)' : undefined,
               })),
-            unit: ' £',
+            unit: '',
             reference: {
               value: (community.find((r) => r.borough === SYSTEM_TOTAL)?.spendPerHeadPence ?? 0) / 100,
               label: `NCL ${pounds(community.find((r) => r.borough === SYSTEM_TOTAL)?.spendPerHeadPence ?? null)}`,
@@ -650,29 +658,31 @@ export default async function analysisRoutes(
       const boroughRows = rows.filter((r) => r.borough !== SYSTEM_TOTAL);
       const sys = rows.find((r) => r.borough === SYSTEM_TOTAL);
       const title = names.component(code);
-      const charts: string[] = [];
+      const charts: { title: string; svg: string }[] = [];
       if (sys && boroughRows.some((r) => r.spendPerHeadPence)) {
         const max = Math.max(...boroughRows.map((r) => (r.spendPerHeadPence ?? 0) / 100));
-        charts.push(
-          barChart({
+        charts.push({
+          title: `${title}: spend per head served (£), ${data.period}`,
+          svg: barChart({
             id: 'spend',
-            title: `${title}: spend per head served, ${data.period}`,
+            title: `${title}: spend per head served (£), ${data.period}`,
             description:
               'Spend per person in the age groups served, by borough; the dashed line is the pooled NCL figure.',
             bars: boroughRows.map((r) => ({
               label: names.place(r.borough),
               value: r.spendPerHeadPence === null ? null : r.spendPerHeadPence / 100,
             })),
-            unit: ' £',
+            unit: '',
             digits: max < 10 ? 2 : 0,
             reference: { value: (sys.spendPerHeadPence ?? 0) / 100, label: `NCL ${pounds(sys.spendPerHeadPence)}` },
             width: 720,
           }),
-        );
+        });
       }
       if (sys && boroughRows.some((r) => r.staffWte > 0)) {
-        charts.push(
-          barChart({
+        charts.push({
+          title: `${title}: staff per 100,000 people served, ${data.period}`,
+          svg: barChart({
             id: 'staff',
             title: `${title}: staff per 100,000 people served, ${data.period}`,
             description:
@@ -682,14 +692,15 @@ export default async function analysisRoutes(
             reference: { value: sys.staffPer100k ?? 0, label: `NCL ${round(sys.staffPer100k ?? 0)}` },
             width: 720,
           }),
-        );
+        });
       }
       const standard = boroughRows.find((r) => r.standardWeeks !== null)?.standardWeeks ?? null;
       if (boroughRows.some((r) => r.medianWaitWeeks !== null)) {
-        charts.push(
-          barChart({
+        charts.push({
+          title: `${title}: median weeks to first contact (longest of the age groups), ${data.period}`,
+          svg: barChart({
             id: 'waits',
-            title: `${title}: median weeks to first contact, ${data.period}`,
+            title: `${title}: median weeks to first contact (longest of the age groups), ${data.period}`,
             description: `The longest median wait of the age groups served, by borough${standard !== null ? `; the dashed line is the offer's routine standard of ${standard} weeks` : ''}. Red bars are slower than the standard.`,
             bars: boroughRows.map((r) => ({
               label: names.place(r.borough),
@@ -702,7 +713,7 @@ export default async function analysisRoutes(
             ...(standard !== null ? { reference: { value: standard, label: `Standard ${standard} wk` } } : {}),
             width: 720,
           }),
-        );
+        });
       }
       const cells = component ? gapsOf(data, { component: code, ageGroup: filters.ageGroup }) : [];
       return reply.render('analysis/component.njk', {
@@ -797,7 +808,7 @@ export default async function analysisRoutes(
               title: `Community health services: spend per resident, ${data.period}`,
               description: 'Spend per resident by borough; the dashed line is the pooled NCL figure.',
               bars: community.map((r) => ({ label: names.place(r.borough), value: (r.spendPerHeadPence ?? 0) / 100 })),
-              unit: ' £',
+              unit: '',
               reference: { value: (sys.spendPerHeadPence ?? 0) / 100, label: `NCL ${pounds(sys.spendPerHeadPence)}` },
               width: 720,
             })

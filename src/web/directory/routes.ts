@@ -117,6 +117,7 @@ export default async function directoryRoutes(
       return reply.render('directory/index.njk', {
         title: searching ? `Services${q ? ` for ${q}` : ''}` : 'Find a service near you',
         errors,
+        ageError: errors.find((e) => e.href === '#age')?.text ?? null,
         values: { q, age: ageText, borough },
         searching,
         boroughs: [
