@@ -28,12 +28,21 @@ function parseJson<T>(value: unknown): T {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** A version by its id (uuid) or its number within the system ("2"). */
-export async function findVersion(db: AnyDb, systemId: string, ref: string): Promise<VersionRow | null> {
+/**
+ * A version by its id (uuid) or its number within the system ("2"). With `lock`, the row stays locked until
+ * the transaction ends, so a publish and an edit of the same draft happen one after the other.
+ */
+export async function findVersion(
+  db: AnyDb,
+  systemId: string,
+  ref: string,
+  { lock = false } = {},
+): Promise<VersionRow | null> {
   let q = db.selectFrom('offer_versions').selectAll().where('system_id', '=', systemId);
   if (/^\d{1,9}$/.test(ref)) q = q.where('number', '=', Number(ref));
   else if (UUID.test(ref)) q = q.where('id', '=', ref);
   else return null;
+  if (lock) q = q.forUpdate();
   const row = await q.executeTakeFirst();
   return row ? toVersion(row) : null;
 }

@@ -207,7 +207,8 @@ export async function createDraft(db: AnyDb, actor: Actor, details: DraftDetails
 }
 
 async function requireDraft(tx: AnyDb, actor: Actor, ref: string): Promise<repo.VersionRow> {
-  const version = await requireVersion(tx, actor, ref);
+  const version = await repo.findVersion(tx, actor.systemId, ref, { lock: true });
+  if (!version) throw new NotFoundError('Offer version');
   if (version.status !== 'draft') {
     throw new ConflictError(
       `Version ${version.number} is ${version.status} and cannot be changed: start a draft to make changes`,
