@@ -13,6 +13,8 @@ export class Sol {
   readonly bwd: Float64Array;
   readonly routeOf: Int32Array;
   readonly posOf: Int32Array;
+  /** Load carried up to and including each visit (for tail exchanges). */
+  readonly cumLoad: Float64Array;
 
   constructor(I: Inst) {
     this.I = I;
@@ -24,6 +26,7 @@ export class Sol {
     this.bwd = new Float64Array(I.N);
     this.routeOf = new Int32Array(I.n).fill(-1);
     this.posOf = new Int32Array(I.n).fill(-1);
+    this.cumLoad = new Float64Array(I.n);
     for (let k = 0; k < I.m; k++) this.update(k);
   }
 
@@ -39,6 +42,7 @@ export class Sol {
     this.bwd.set(o.bwd);
     this.routeOf.set(o.routeOf);
     this.posOf.set(o.posOf);
+    this.cumLoad.set(o.cumLoad);
   }
 
   clone(): Sol {
@@ -68,6 +72,7 @@ export class Sol {
       t = Math.max(arr, ready[u]);
       fwd[u] = t;
       load += demand[u];
+      this.cumLoad[u] = load;
       c += cost[prev * N + u];
       if (moveCost > 0 && prefVehicle[u] >= 0 && prefVehicle[u] !== k) c += moveCost;
       this.posOf[u] = i;

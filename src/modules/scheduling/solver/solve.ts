@@ -1,3 +1,4 @@
+import { interchangeable, twoOptStar } from './localsearch.ts';
 import { compile, type Inst } from './model.ts';
 import { createRng, type Rng } from './rng.ts';
 import { ORDER_TIGHT, RuinRecreate } from './search.ts';
@@ -15,6 +16,7 @@ const COVERAGE_END = 0.15;
 const FLEET_END = env('VRP_FLEET_END', 0.55);
 const T_START = env('VRP_T0', 2); // × mean distance between visits
 const T_END = env('VRP_TF', 0.02);
+const OUT_PATIENCE = env('VRP_PATIENCE', 2000);
 
 export function solve(problem: Problem, options: SolveOptions = {}): Plan {
   const I = compile(problem, options);
@@ -125,6 +127,7 @@ export function solveInst(I: Inst, options: SolveOptions = {}): SolveResult {
     return lambda * p;
   };
   let curOut = outPrice(cur);
+  let outIters = 0;
   // The fleet is fixed to the vehicles the best plan uses, so that leaving visits out cannot masquerade
   // as saving a vehicle, and an emptied route can be reopened.
   const restrictFleet = (s: Sol) => {
@@ -132,6 +135,8 @@ export function solveInst(I: Inst, options: SolveOptions = {}): SolveResult {
     for (let k = 0; k < I.m; k++) rr.allowed[k] = s.len[k] > 0 ? 1 : 0;
   };
   restrictFleet(cur);
+  const same = interchangeable(I);
+  const LS_EVERY = env('VRP_LS', 100);
   const maxOut = env('VRP_MAXOUT', 2);
   const baseAbsent = absentList(cur).length;
   let nComplete = 0;
@@ -145,6 +150,7 @@ export function solveInst(I: Inst, options: SolveOptions = {}): SolveResult {
     rr.collectAbsent(cand);
     rr.ruin(cand);
     rr.recreate(cand, rr.pickOrder(false), true, true);
+    if (LS_EVERY > 0 && iter % LS_EVERY === 0) twoOptStar(cand, same, rr.allowed);
     const s = scoreOf(cand);
     if (env('VRP_DEBUG', 0) > 2 && iter % 20000 === 0)
       console.error(
@@ -168,6 +174,15 @@ export function solveInst(I: Inst, options: SolveOptions = {}): SolveResult {
         bestScore = s;
       }
     }
+    // A plan that keeps visits out for long has wandered off: restart from the best.
+    if (curScore.pen > bestScore.pen) {
+      if (++outIters > OUT_PATIENCE) {
+        cur.copyFrom(best);
+        curScore = bestScore;
+        curOut = 0;
+        outIters = 0;
+      }
+    } else outIters = 0;
   }
   if (env('VRP_DEBUG', 0)) {
     console.error(
