@@ -32,7 +32,7 @@ export const COMPARISON_KEY: readonly {
     key: 'similar',
     word: 'Similar',
     symbol: '=',
-    tagClass: 'nhsuk-tag--yellow',
+    tagClass: 'nhsuk-tag--orange',
     tone: 'warning',
     meaning: 'Not significantly different from North Central London',
   },
@@ -104,21 +104,32 @@ export type Cell = {
   note: string | null;
 };
 
+const DISCLOSURE_REASONS: readonly string[] = ['small-count', 'complement', 'small-denominator', 'secondary'];
+
+/** Why a value is not shown, in two or three words (the indicator page's tables give the full reason). */
+export function missingNote(v: IndicatorValue | undefined): string {
+  if (!v) return 'No value';
+  if (v.suppressed && DISCLOSURE_REASONS.includes(v.suppressed.reason)) return 'Suppressed (small numbers)';
+  return v.suppressed ? 'Not available' : 'No value';
+}
+
+/** A number with its unit when the unit is short ('75.3%'); otherwise the number (the unit is in the heading). */
+export function formatCompact(value: number, definition: IndicatorDefinition): string {
+  return definition.unit === '%' ? `${formatNumber(value)}%` : formatNumber(value);
+}
+
 /** One value as the overview and tables show it. */
 export function presentValue(v: IndicatorValue | undefined, definition: IndicatorDefinition): Cell {
-  if (!v) return { text: '', interval: '', comparison: null, note: 'No value' };
-  if (v.value === null) {
-    return { text: '', interval: '', comparison: null, note: v.suppressed ? 'Suppressed' : 'No value' };
-  }
+  if (!v || v.value === null) return { text: '', interval: '', comparison: null, note: missingNote(v) };
   const interval =
     v.lower95 !== null && v.upper95 !== null ? `${formatNumber(v.lower95)} to ${formatNumber(v.upper95)}` : '';
   const comparison = v.area === NCL_SYSTEM_ID && v.breakdown === 'total' ? null : comparisonKey(v.comparison?.at95);
-  return { text: formatValue(v.value, definition), interval, comparison, note: v.intervalNote };
+  return { text: formatCompact(v.value, definition), interval, comparison, note: v.intervalNote };
 }
 
 /** A bar for the borough comparison or inequality chart, toned and labelled by its comparison at 95%. */
 export function barFor(v: IndicatorValue, label: string): Bar {
-  if (v.value === null) return { label, value: null, note: v.suppressed ? 'Suppressed' : 'No value' };
+  if (v.value === null) return { label, value: null, note: missingNote(v) };
   const key = comparisonKey(v.comparison?.at95);
   const isBenchmark = v.area === NCL_SYSTEM_ID && v.breakdown === 'total';
   return {
@@ -156,7 +167,10 @@ export function pageTable(table: ChartTable, keys: readonly string[], definition
   ]);
   const show = (key: string, v: TableCell) => {
     if (v === null || v === undefined || v === '') return '';
-    if (typeof v !== 'number') return String(v);
+    if (typeof v !== 'number') {
+      // The column heading names the confidence level; the cell need not repeat it.
+      return /^(comparison|position)(95|998)$/.test(key) ? String(v).replace(/ \((95|99\.8)%\)$/, '') : String(v);
+    }
     if (key === 'numerator' || key === 'denominator') return formatNumber(v, Number.isInteger(v) ? 0 : 1);
     return formatNumber(v, key === 'denominator' ? 0 : digitsFor(v));
   };

@@ -127,18 +127,18 @@ function returnJson(r: ReturnRecord) {
   };
 }
 
-/** Quarters a provider may submit for: this financial year's and last year's that have begun, newest first. */
+/** Quarters a provider may submit for: this financial year's and last year's that have ended, newest first. */
 function submittablePeriods(now = new Date()): string[] {
   const year = financialYearOf(now);
   const y = Number(year.slice(0, 4));
   const last = `${y - 1}/${String(y % 100).padStart(2, '0')}`;
   const today = now.toISOString().slice(0, 10);
-  const starts: Record<number, string> = { 1: '04-01', 2: '07-01', 3: '10-01', 4: '01-01' };
+  const ends: Record<number, string> = { 1: '06-30', 2: '09-30', 3: '12-31', 4: '03-31' };
   return [...quartersOf(last), ...quartersOf(year)]
     .filter((q) => {
       const n = Number(q.slice(-1));
-      const startYear = Number(q.slice(0, 4)) + (n === 4 ? 1 : 0);
-      return `${startYear}-${starts[n]}` <= today;
+      const endYear = Number(q.slice(0, 4)) + (n === 4 ? 1 : 0);
+      return `${endYear}-${ends[n]}` < today;
     })
     .reverse();
 }
