@@ -66,7 +66,7 @@ describe('charts', () => {
 
   it('explains when a funnel is not available', () => {
     const med = funnelPlot(indicator('LW1.4'), [], '2023/24 Q1');
-    assert.ok(!med.available && /median-time/.test(med.reason));
+    assert.ok(!med.available && /median time/.test(med.reason));
     const none = funnelPlot(pct, values, '2019/20');
     assert.ok(!none.available && /no NCL value/.test(none.reason));
     assert.equal(funnelTable(pct, none).rows.length, 0);

@@ -126,7 +126,7 @@ export function funnelPlot(
     return {
       available: false,
       period,
-      reason: `A funnel plot needs a proportion or a crude rate, not a ${definition.type}`,
+      reason: `A funnel plot needs a proportion or a crude rate, not a ${definition.type.replaceAll('-', ' ')}`,
     };
   }
   if (definition.computedFrom?.source === 'baseline') {

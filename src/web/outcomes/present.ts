@@ -169,7 +169,11 @@ export function pageTable(table: ChartTable, keys: readonly string[], definition
     if (v === null || v === undefined || v === '') return '';
     if (typeof v !== 'number') {
       // The column heading names the confidence level; the cell need not repeat it.
-      return /^(comparison|position)(95|998)$/.test(key) ? String(v).replace(/ \((95|99\.8)%\)$/, '') : String(v);
+      return /^(comparison|position)(95|998)$/.test(key)
+        ? String(v)
+            .replace(/ \((95|99\.8)%\)$/, '')
+            .replace('North Central London', 'NCL')
+        : String(v);
     }
     if (key === 'numerator' || key === 'denominator') return formatNumber(v, Number.isInteger(v) ? 0 : 1);
     return formatNumber(v, key === 'denominator' ? 0 : digitsFor(v));
