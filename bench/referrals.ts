@@ -1,0 +1,270 @@
+// Referral intake under load, on real PostgreSQL. Not part of npm test.
+//
+//   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test ./node_modules/.bin/node bench/referrals.ts \
+//     [--rate 40] [--duration 20] [--read-share 0.3] [--retry-share 0.05] [--concurrency 64] [--out bench/results/referrals.md]
+//
+// Creates a fresh schema, migrates it and loads the NCL demo data, starts the app in this process on a
+// free port, and drives the HTTP API open-loop: requests are started at a fixed rate whatever the
+// latency (a request that cannot start because `concurrency` are in flight is counted as shed, not
+// queued), for a bounded time. A share are worklist reads (GET /api/referrals); the rest are submissions
+// (POST /api/referrals) with a unique Idempotency-Key, some of which are sent a second time with the same
+// key, as a client retrying after a timeout would. Afterwards it checks in the database that every
+// accepted submission is stored exactly once: one referral per key, the id the client was given, and no
+// referral the clients were not told about. Then it drops the schema.
+import { randomBytes } from 'node:crypto';
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { sql } from 'kysely';
+import { buildApp } from '../src/app.ts';
+import { migrations } from '../src/migrations.ts';
+import { nhsNumberCheckDigit } from '../src/modules/access/index.ts';
+import { issueToken } from '../src/platform/auth/identity.ts';
+import { systemActor } from '../src/platform/auth/roles.ts';
+import { loadConfig } from '../src/platform/config.ts';
+import { openPostgres } from '../src/platform/db/database.ts';
+import { migrateToLatest } from '../src/platform/db/migrate.ts';
+import { seedDemoData } from '../src/seed.ts';
+
+type Opts = {
+  rate: number;
+  duration: number;
+  readShare: number;
+  retryShare: number;
+  concurrency: number;
+  out: string | null;
+};
+
+function parseArgs(argv: string[]): Opts {
+  const o: Opts = { rate: 40, duration: 20, readShare: 0.3, retryShare: 0.05, concurrency: 64, out: null };
+  for (let i = 0; i < argv.length; i += 2) {
+    const key = argv[i].replace(/^--/, '').replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
+    const raw = argv[i + 1];
+    if (key === 'out') {
+      o.out = raw;
+      continue;
+    }
+    const v = Number(raw);
+    if (!(key in o) || !Number.isFinite(v) || v < 0) {
+      process.stderr.write(
+        `error: ${argv[i]} expects a number (flags: --rate --duration --read-share --retry-share --concurrency --out)\n`,
+      );
+      process.exit(2);
+    }
+    (o as Record<string, unknown>)[key] = v;
+  }
+  return o;
+}
+
+const POSTCODES = ['N19 5HX', 'NW5 2HX', 'N17 6RA', 'N9 0PZ', 'N12 0DR', 'NW1 8NH', 'EN1 1AA', 'N1 9GU'];
+const COMPONENTS = [
+  ['podiatry', '1948-03-04'],
+  ['falls-prevention', '1940-07-21'],
+  ['district-nursing', '1951-11-30'],
+  ['physiotherapy-and-msk', '1979-05-15'],
+  ['social-prescribing', '1990-01-09'],
+  ['nhs-talking-therapies', '1996-08-18'],
+] as const;
+
+function nhs(n: number): string {
+  for (let b = n; ; b++) {
+    const nine = `97${String(b).padStart(7, '0')}`;
+    const check = nhsNumberCheckDigit(nine);
+    if (check !== null) return `${nine}${check}`;
+  }
+}
+
+function body(i: number) {
+  const [component, birthDate] = COMPONENTS[i % COMPONENTS.length];
+  return {
+    person: {
+      nhsNumber: nhs(i * 3),
+      givenName: 'Bench',
+      familyName: `Person ${i}`,
+      birthDate,
+      postcode: POSTCODES[i % POSTCODES.length],
+      gpPractice: 'F83004',
+    },
+    component,
+    urgency: 'routine',
+    reason: 'Load test referral',
+    source: 'professional',
+    communication: { preferredContact: 'phone', interpreter: false, bsl: false },
+  };
+}
+
+function quantile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const h = (sorted.length - 1) * p;
+  const lo = Math.floor(h);
+  const hi = Math.min(lo + 1, sorted.length - 1);
+  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+}
+
+type Sample = { kind: 'submit' | 'retry' | 'read'; ms: number; status: number };
+
+async function main() {
+  const o = parseArgs(process.argv.slice(2));
+  const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const schema = `bench_${randomBytes(5).toString('hex')}`;
+  const admin = await openPostgres({ url, poolSize: 1 });
+  await sql`create schema ${sql.id(schema)}`.execute(admin.db);
+  await admin.close();
+  const database = await openPostgres({ url, schema, poolSize: 10 });
+  let server: Awaited<ReturnType<typeof buildApp>> | null = null;
+  try {
+    await migrateToLatest(database.db, migrations, schema);
+    await seedDemoData(database.db, 'postgres');
+    const { token, value } = await issueToken(database.db, systemActor('QMJ'), {
+      label: 'benchmark',
+      role: 'spa',
+      value: `bench-${randomBytes(8).toString('hex')}`,
+    });
+    const config = loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: url });
+    server = await buildApp({ config, database, demoMode: false });
+    await server.listen({ port: 0, host: '127.0.0.1' });
+    const address = server.server.address();
+    const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    const headers = { authorization: `Bearer ${value}`, 'content-type': 'application/json' };
+
+    // Warm up: routing caches, prepared plans, connections.
+    for (let i = 0; i < 5; i++) {
+      await fetch(`${base}/api/referrals?status=received`, { headers });
+    }
+
+    const samples: Sample[] = [];
+    const accepted = new Map<string, string>(); // idempotency key → referral id from the first 201
+    const mismatches: string[] = [];
+    let inFlight = 0;
+    let shed = 0;
+    let errors = 0;
+    let seq = 0;
+    const retryQueue: { key: string; i: number }[] = [];
+    const pending = new Set<Promise<void>>();
+
+    const fire = (kind: Sample['kind'], run: () => Promise<Response>, after?: (r: Response) => Promise<void>) => {
+      if (inFlight >= o.concurrency) {
+        shed++;
+        return;
+      }
+      inFlight++;
+      const t0 = performance.now();
+      const p = run()
+        .then(async (res) => {
+          const ms = performance.now() - t0;
+          samples.push({ kind, ms, status: res.status });
+          if (after) await after(res);
+          else await res.arrayBuffer();
+        })
+        .catch(() => {
+          errors++;
+        })
+        .finally(() => {
+          inFlight--;
+          pending.delete(p);
+        });
+      pending.add(p);
+    };
+
+    const submit = (i: number, key: string, kind: 'submit' | 'retry') =>
+      fire(
+        kind,
+        () =>
+          fetch(`${base}/api/referrals`, {
+            method: 'POST',
+            headers: { ...headers, 'idempotency-key': key },
+            body: JSON.stringify(body(i)),
+          }),
+        async (res) => {
+          const json = (await res.json()) as { id?: string };
+          if (res.status !== 201 || !json.id) return;
+          const seen = accepted.get(key);
+          if (seen === undefined) accepted.set(key, json.id);
+          else if (seen !== json.id) mismatches.push(`${key}: ${seen} then ${json.id}`);
+          if (kind === 'submit' && Math.random() < o.retryShare) retryQueue.push({ key, i });
+        },
+      );
+
+    const start = performance.now();
+    const interval = 1000 / o.rate;
+    const total = Math.round(o.rate * o.duration);
+    for (let n = 0; n < total; n++) {
+      const due = start + n * interval;
+      const wait = due - performance.now();
+      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+      const retry = retryQueue.shift();
+      if (retry) submit(retry.i, retry.key, 'retry');
+      else if (Math.random() < o.readShare) {
+        fire('read', () => fetch(`${base}/api/referrals?status=received&status=triaged&pageSize=25`, { headers }));
+      } else {
+        const i = seq++;
+        submit(i, `bench-${i}`, 'submit');
+      }
+    }
+    const sendingEnded = performance.now();
+    await Promise.all([...pending]);
+    const elapsed = (performance.now() - start) / 1000;
+
+    // Every accepted submission is in the database exactly once, with the id its client was given.
+    const rows = await database.db
+      .selectFrom('access_referrals')
+      .select(['id'])
+      .where('created_by', '=', token.id)
+      .execute();
+    const stored = new Set(rows.map((r) => r.id as string));
+    const given = new Set(accepted.values());
+    const missing = [...given].filter((id) => !stored.has(id));
+    const unexpected = [...stored].filter((id) => !given.has(id));
+    const keyRows = await sql<{ n: number }>`select count(*)::int as n from idempotency_keys
+      where actor_id = ${token.id} and response_status = 201`.execute(database.db);
+    const exactlyOnce =
+      missing.length === 0 &&
+      unexpected.length === 0 &&
+      mismatches.length === 0 &&
+      rows.length === accepted.size &&
+      keyRows.rows[0].n === accepted.size;
+
+    const by = (kind: Sample['kind']) => samples.filter((s) => s.kind === kind);
+    const ok = samples.filter((s) => s.status < 400);
+    const line = (label: string, list: Sample[]) => {
+      const ms = list.map((s) => s.ms).sort((a, b) => a - b);
+      const bad = list.filter((s) => s.status >= 400).length;
+      return `| ${label} | ${list.length} | ${bad} | ${quantile(ms, 0.5).toFixed(1)} | ${quantile(ms, 0.99).toFixed(1)} | ${ms.length ? ms[ms.length - 1].toFixed(1) : '–'} |`;
+    };
+    const cpu = cpus()[0]?.model ?? 'unknown CPU';
+    const report = [
+      `### Offered ${o.rate} requests/s for ${o.duration} s (${new Date().toISOString().slice(0, 16)}Z)`,
+      '',
+      `Machine: ${cpus().length} logical CPUs (nproc), ${cpu}; Node ${process.version}; PostgreSQL at ${database.location}, pool 10; app and load generator in one process.`,
+      `Command: \`DATABASE_URL=${url} ./node_modules/.bin/node bench/referrals.ts --rate ${o.rate} --duration ${o.duration} --read-share ${o.readShare} --retry-share ${o.retryShare} --concurrency ${o.concurrency}\``,
+      '',
+      `Sustained throughput: **${(ok.length / elapsed).toFixed(1)} successful requests/s** (${ok.length} in ${elapsed.toFixed(1)} s, of which ${(sendingEnded - start) / 1000 < elapsed ? `${(elapsed - (sendingEnded - start) / 1000).toFixed(1)} s draining` : 'no drain'}); shed at the concurrency cap: ${shed}; transport errors: ${errors}.`,
+      '',
+      '| requests | count | 4xx/5xx | p50 ms | p99 ms | max ms |',
+      '| --- | ---: | ---: | ---: | ---: | ---: |',
+      line('submit (POST /api/referrals)', by('submit')),
+      line('retry with the same key', by('retry')),
+      line('worklist read (GET /api/referrals)', by('read')),
+      line('all', samples),
+      '',
+      `Exactly once: **${exactlyOnce ? 'yes' : 'NO'}**: ${accepted.size} accepted keys, ${rows.length} referrals stored for the benchmark token, ${keyRows.rows[0].n} idempotency keys with a 201; missing ${missing.length}, unexpected ${unexpected.length}, retries given a different id ${mismatches.length}.`,
+      '',
+    ].join('\n');
+    process.stdout.write(`${report}\n`);
+    if (o.out) {
+      if (!existsSync(o.out)) writeFileSync(o.out, '# Referral intake benchmark\n\n');
+      appendFileSync(o.out, `${report}\n`);
+    }
+    if (!exactlyOnce) process.exitCode = 1;
+  } finally {
+    await server?.close();
+    await database.close();
+    const cleanup = await openPostgres({ url, poolSize: 1 });
+    await sql`drop schema ${sql.id(schema)} cascade`.execute(cleanup.db);
+    await cleanup.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
