@@ -697,6 +697,8 @@ function buildIndicatorView(
         unit,
         digits: 1,
         width: Math.max(640, 120 * allPeriods.length + 190),
+        // Taller with two lines, so their end labels stay apart when the values are close.
+        height: series.length > 1 ? 440 : 300,
       })
     : null;
 
