@@ -6,6 +6,7 @@ import { DatabaseUnavailableError, openDatabase } from './platform/db/database.t
 import { MigrationError, migrateToLatest } from './platform/db/migrate.ts';
 import { migrations } from './migrations.ts';
 import { isDemoMode, seedDemoData } from './seed.ts';
+import { startNotificationDelivery } from './modules/access/index.ts';
 
 async function main() {
   const config = loadConfig();
@@ -13,6 +14,7 @@ async function main() {
   await migrateToLatest(database.db, migrations, database.schema);
   if (config.demoData) await seedDemoData(database.db, database.engine);
   const app = await buildApp({ config, database, demoMode: await isDemoMode(database.db, database.engine) });
+  app.addHook('onClose', startNotificationDelivery(database.db, app.log).stop);
 
   let closing = false;
   const shutdown = async (signal: string) => {

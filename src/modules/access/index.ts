@@ -193,3 +193,4 @@ export {
   type WorklistQuery,
 } from './access.service.ts';
 export { seedAccess } from './access.seed.ts';
+export { startNotificationDelivery } from './notifications.ts';
