@@ -12,7 +12,7 @@ for (const engine of testEngines()) {
   describe(`idempotency and outbox on ${engine}`, () => {
     let database: Database;
     before(async () => {
-      database = await openTestDatabase(engine, { seed: true });
+      database = await openTestDatabase(engine);
       await sql`create table things (id serial primary key, name text not null)`.execute(database.db);
     });
     after(async () => database?.close());

@@ -185,7 +185,7 @@ export function lineChart(options: {
 }): string {
   const { width = 640, height = 300, digits = 0, unit = '' } = options;
   const left = 60;
-  const right = 130;
+  const right = 170;
   const top = 16;
   const bottom = 40;
   const xs = options.series[0]?.points.map((p) => p.x) ?? [];
@@ -243,7 +243,9 @@ export function lineChart(options: {
     });
     const last = [...s.points].reverse().find((p) => p.y !== null);
     if (last && last.y !== null) {
-      body += `<text x="${width - right + 8}" y="${py(last.y) + 4}" fill="${colour}">${escapeXml(`${s.label}: ${format(last.y, digits)}${unit}`)}</text>`;
+      // The label is black (contrast), with a short stroke in the series' colour and dash beside it.
+      body += `<line x1="${width - right + 6}" y1="${py(last.y)}" x2="${width - right + 22}" y2="${py(last.y)}" stroke="${colour}" stroke-width="3" stroke-dasharray="${dashes[k % dashes.length]}"/>`;
+      body += `<text x="${width - right + 26}" y="${py(last.y) + 4}" fill="${NHS_COLOURS.black}">${escapeXml(`${s.label}: ${format(last.y, digits)}${unit}`)}</text>`;
     }
   });
   return frame(options.id, width, height, options.title, options.description, body);
@@ -276,8 +278,11 @@ export function funnelPlot(options: {
     ...options.limits.flatMap((l) => [l.upper998, l.lower998]),
     options.target,
   ].filter(Number.isFinite);
-  const minY = Math.max(0, Math.min(...ys));
-  const maxY = niceMax(Math.max(...ys));
+  // Leave a margin below the lowest value so no point sits on the axis.
+  const rawMin = Math.min(...ys);
+  const rawMax = Math.max(...ys);
+  const minY = Math.max(0, rawMin - (rawMax - rawMin) * 0.1);
+  const maxY = niceMax(rawMax);
   const px = (v: number) => left + (v / maxX) * (width - left - right);
   const py = (v: number) => top + (1 - (v - minY) / (maxY - minY || 1)) * (height - top - bottom);
   let body = '';
