@@ -27,7 +27,6 @@ const BOROUGHS = [
   { name: 'Haringey', lat: 51.589, lon: -0.108, pop: 264_000, km2: 29.6 },
   { name: 'Islington', lat: 51.546, lon: -0.106, pop: 217_000, km2: 14.9 },
 ] as const;
-const TOTAL_POP = BOROUGHS.reduce((s, b) => s + b.pop, 0);
 
 type Opts = { days: number; seed: number; clinicians: number; ucr: number; vw: number; timeLimit: number };
 
@@ -50,7 +49,10 @@ function parseArgs(argv: string[]): Opts {
 const gauss = (rng: Rng) => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
 const pick = <T>(rng: Rng, xs: readonly T[], w: readonly number[]) => {
   let r = rng() * w.reduce((a, b) => a + b, 0);
-  for (let i = 0; i < xs.length; i++) if ((r -= w[i]) < 0) return xs[i];
+  for (let i = 0; i < xs.length; i++) {
+    r -= w[i];
+    if (r < 0) return xs[i];
+  }
   return xs[xs.length - 1];
 };
 

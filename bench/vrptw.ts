@@ -142,7 +142,7 @@ async function main() {
   const s = summarise(rows);
   const classes = new Map<string, Row[]>();
   for (const r of rows) {
-    const c = r.name.replace(/_?\d+$/, '').replace(/(\D+\d).*$/, '$1');
+    const c = r.name.match(/^[a-z]+\d/)?.[0] ?? r.name;
     classes.set(c, [...(classes.get(c) ?? []), r]);
   }
   const cpu = readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? 'unknown';

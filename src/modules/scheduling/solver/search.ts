@@ -240,7 +240,7 @@ export class RuinRecreate {
         const prev = p === 0 ? start : seq[p - 1];
         const arr = fwd[prev] + service[prev] + time[prev * N + u];
         if (arr > du) break;
-        let t = arr > ru ? arr : ru;
+        let t = Math.max(arr, ru);
         let cur = u;
         const insDelta = cost[prev * N + u] + cost[uN + seq[p]] - cost[prev * N + seq[p]];
         for (let j = p; j < L; j++) {
@@ -263,7 +263,7 @@ export class RuinRecreate {
             }
           }
           const a = t + service[cur] + time[cur * N + w];
-          t = a > ready[w] ? a : ready[w];
+          t = Math.max(a, ready[w]);
           if (t > due[w]) break;
           cur = w;
         }
@@ -279,13 +279,13 @@ export class RuinRecreate {
         for (let p = j + 2; p <= L; p++) {
           const x = seq[p - 1];
           const a = t + service[cur] + time[cur * N + x];
-          t = a > ready[x] ? a : ready[x];
+          t = Math.max(a, ready[x]);
           if (t > due[x]) break;
           cur = x;
           const nxt = p < L ? seq[p] : end;
           const arr = t + service[cur] + time[cur * N + u];
           if (arr > du) break;
-          const tu = arr > ru ? arr : ru;
+          const tu = Math.max(arr, ru);
           if (tu + su + time[uN + nxt] <= bwd[nxt]) {
             const delta = skip + cost[cur * N + u] + cost[uN + nxt] - cost[cur * N + nxt];
             if (abs[w] < bestAbs || delta < bestDelta) {

@@ -281,6 +281,7 @@ export function toPlan(I: Inst, r: SolveResult): Plan {
     const first = s.seq[k][0];
     // Leave as late as possible without delaying the first visit, so no one waits at the door.
     const departure = Math.max(ready[start], visits[0].start - time[start * N + first]);
+    visits[0].arrival = departure + time[start * N + first];
     routes.push({
       vehicleId: I.vehicleIds[k],
       departure,
