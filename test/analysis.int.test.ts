@@ -307,6 +307,22 @@ for (const engine of testEngines()) {
         assert.equal(c.statusCode, 200, url);
         assert.match(c.headers['content-type'] as string, /text\/csv/, url);
       }
+      const chartData = await browser.get('/analysis/case-for-change?period=2021-22&format=csv&table=chart-data');
+      assert.match(chartData.headers['content-disposition'] as string, /case-for-change-2021-22-chart-data\.csv/);
+      assert.match(chartData.body, /^rank,chart,borough_code,borough,value,unit,compared/);
+      assert.match(chartData.body, /E09000014,Haringey,98(\.\d+)?,pounds per head,yes/);
+      const gapsCsv = await browser.get('/analysis/components/district-nursing?period=2021-22&format=csv&table=gaps');
+      assert.match(gapsCsv.body, /^period,borough_code,borough,component_code,component,age_group,status,reasons/);
+      const report2 = await t.app.inject({
+        url: '/analysis/case-for-change?period=2021-22&format=xlsx',
+        headers: { cookie: browser.cookieHeader },
+      });
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(report2.rawPayload as unknown as ArrayBuffer);
+      assert.deepEqual(
+        book.worksheets.map((w) => w.name),
+        ['Case for change', 'Chart data'],
+      );
       const xlsx = await t.app.inject({
         url: '/analysis/gaps?period=2021-22&format=xlsx',
         headers: { cookie: browser.cookieHeader },

@@ -61,6 +61,7 @@ const PageFilters = Type.Object({
   ageGroup: Type.Optional(Type.String({ maxLength: 40 })),
   category: Type.Optional(Type.String({ maxLength: 60 })),
   format: Type.Optional(Format),
+  table: Type.Optional(Type.String({ maxLength: 40 })),
 });
 type PageQuery = { [K in keyof AnalysisFilters]?: string } & { format?: 'html' | 'csv' | 'xlsx' };
 
@@ -169,21 +170,32 @@ const pct = (ratio: number | null) =>
   ratio === null ? '' : `${ratio >= 1 ? '+' : ''}${Math.round((ratio - 1) * 100)}%`;
 
 type Cell = string | number | null;
-type Table = { name: string; header: string[]; rows: Cell[][] };
+type Table = { name: string; header: string[]; rows: Cell[][]; key?: string };
 
-/** Sends a table as CSV or XLSX when asked; returns false for the page. */
-async function sendTable(reply: FastifyReply, format: string | undefined, file: string, table: Table) {
-  if (format === 'csv') {
+/**
+ * Sends a page's tables when asked: CSV holds one table (the first, or the one `table` names by key), XLSX holds
+ * every table of the page, one sheet each. Returns null for the page itself.
+ */
+async function sendTable(
+  reply: FastifyReply,
+  query: { format?: string; table?: string },
+  file: string,
+  tables: Table | Table[],
+) {
+  const list = Array.isArray(tables) ? tables : [tables];
+  if (query.format === 'csv') {
+    const chosen = list.find((t) => t.key && t.key === query.table) ?? list[0];
+    const suffix = chosen === list[0] ? '' : `-${chosen.key}`;
     return reply
       .type('text/csv; charset=utf-8')
-      .header('Content-Disposition', `attachment; filename="${file}.csv"`)
-      .send(writeCsv([table.header, ...table.rows]));
+      .header('Content-Disposition', `attachment; filename="${file}${suffix}.csv"`)
+      .send(writeCsv([chosen.header, ...chosen.rows]));
   }
-  if (format === 'xlsx') {
+  if (query.format === 'xlsx') {
     return reply
       .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
       .header('Content-Disposition', `attachment; filename="${file}.xlsx"`)
-      .send(await writeXlsx([{ name: table.name, rows: [table.header, ...table.rows] }]));
+      .send(await writeXlsx(list.map((t) => ({ name: t.name, rows: [t.header, ...t.rows] }))));
   }
   return null;
 }
@@ -290,6 +302,42 @@ function findingsTable(findings: Finding[], names: Names): Table {
       f.boroughs.map(names.place).join('; '),
       f.sources.join(' | '),
     ]),
+  };
+}
+
+/** The figures behind every finding's chart, one row per bar. */
+function chartDataTable(findings: Finding[], names: Names): Table {
+  return {
+    name: 'Chart data',
+    key: 'chart-data',
+    header: [
+      'rank',
+      'chart',
+      'borough_code',
+      'borough',
+      'value',
+      'unit',
+      'compared',
+      'reference_label',
+      'reference_value',
+    ],
+    rows: findings.flatMap((f) =>
+      f.chart.bars.map((b) => [
+        f.rank,
+        f.chart.title,
+        b.borough,
+        names.place(b.borough),
+        f.chart.unit === 'pence per head' ? round(b.value / 100, 2) : round(b.value, 2),
+        f.chart.unit === 'pence per head' ? 'pounds per head' : f.chart.unit,
+        b.highlight ? 'yes' : 'no',
+        f.chart.reference?.label ?? null,
+        f.chart.reference
+          ? f.chart.unit === 'pence per head'
+            ? round(f.chart.reference.value / 100, 2)
+            : round(f.chart.reference.value, 2)
+          : null,
+      ]),
+    ),
   };
 }
 
@@ -433,7 +481,7 @@ export default async function analysisRoutes(
         ];
       }),
     };
-    const sent = await sendTable(reply, request.query.format, `analysis-boroughs-${data.period ?? 'none'}`, table);
+    const sent = await sendTable(reply, request.query, `analysis-boroughs-${data.period ?? 'none'}`, table);
     if (sent) return sent;
     return reply.render('analysis/index.njk', {
       title: 'Gap analysis',
@@ -461,12 +509,7 @@ export default async function analysisRoutes(
   app.get('/analysis/gaps', { config: { policy }, schema: { querystring: PageFilters } }, async (request, reply) => {
     const { data, filters, names } = await load(request, request.query);
     const cells = gapsOf(data, filters);
-    const sent = await sendTable(
-      reply,
-      request.query.format,
-      `gap-matrix-${data.period ?? 'none'}`,
-      gapTable(cells, names),
-    );
+    const sent = await sendTable(reply, request.query, `gap-matrix-${data.period ?? 'none'}`, gapTable(cells, names));
     if (sent) return sent;
     const boroughs = data.places.filter((p) => !filters.borough || p.code === filters.borough);
     const comps = data.components.filter((c) => cells.some((x) => x.component === c.code));
@@ -568,6 +611,7 @@ export default async function analysisRoutes(
             standard: v?.standardWeeks ?? null,
           };
         });
+      const community = variationOf(data, { component: COMMUNITY_TOTAL });
       const table: Table = {
         name: place.name,
         header: [
@@ -593,14 +637,11 @@ export default async function analysisRoutes(
           round(c.standard),
         ]),
       };
-      const sent = await sendTable(
-        reply,
-        request.query.format,
-        `borough-${place.code}-${data.period ?? 'none'}`,
+      const sent = await sendTable(reply, request.query, `borough-${place.code}-${data.period ?? 'none'}`, [
         table,
-      );
+        { ...variationTable(community, names), name: 'Community spend', key: 'community-spend' },
+      ]);
       if (sent) return sent;
-      const community = variationOf(data, { component: COMMUNITY_TOTAL });
       const chart = community.length
         ? barChart({
             id: 'community-spend',
@@ -648,12 +689,11 @@ export default async function analysisRoutes(
       if (!component && request.params.code !== COMMUNITY_TOTAL) throw new NotFoundError('Component');
       const code = request.params.code;
       const rows = variationOf(data, { component: code, ageGroup: filters.ageGroup });
-      const sent = await sendTable(
-        reply,
-        request.query.format,
-        `component-${code}-${data.period ?? 'none'}`,
+      const cells = component ? gapsOf(data, { component: code, ageGroup: filters.ageGroup }) : [];
+      const sent = await sendTable(reply, request.query, `component-${code}-${data.period ?? 'none'}`, [
         variationTable(rows, names),
-      );
+        { ...gapTable(cells, names), key: 'gaps' },
+      ]);
       if (sent) return sent;
       const boroughRows = rows.filter((r) => r.borough !== SYSTEM_TOTAL);
       const sys = rows.find((r) => r.borough === SYSTEM_TOTAL);
@@ -715,7 +755,6 @@ export default async function analysisRoutes(
           }),
         });
       }
-      const cells = component ? gapsOf(data, { component: code, ageGroup: filters.ageGroup }) : [];
       return reply.render('analysis/component.njk', {
         title: `${title}: across boroughs`,
         ...common(data, { ...filters, component: code }, request),
@@ -759,7 +798,7 @@ export default async function analysisRoutes(
       const rows = variationOf(data, filters);
       const sent = await sendTable(
         reply,
-        request.query.format,
+        request.query,
         `variation-${data.period ?? 'none'}`,
         variationTable(rows, names),
       );
@@ -830,12 +869,10 @@ export default async function analysisRoutes(
     async (request, reply) => {
       const { data, filters, names } = await load(request, request.query);
       const findings = findingsOf(data, filters);
-      const sent = await sendTable(
-        reply,
-        request.query.format,
-        `case-for-change-${data.period ?? 'none'}`,
+      const sent = await sendTable(reply, request.query, `case-for-change-${data.period ?? 'none'}`, [
         findingsTable(findings, names),
-      );
+        chartDataTable(findings, names),
+      ]);
       if (sent) return sent;
       return reply.render('analysis/case-for-change.njk', {
         title: 'Case for change',
