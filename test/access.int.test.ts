@@ -471,6 +471,11 @@ for (const engine of testEngines()) {
       const after = await browser.get(`/access/referrals/${r.id}?done=accept`);
       assert.match(after.body, /Referral accepted/);
       assert.match(after.body, /Accepted by a service/);
+      const serviceList = await browser.get('/access?view=accepted&service=islington-falls-prevention');
+      assert.equal(serviceList.statusCode, 200);
+      assert.match(serviceList.body, /Test Person12/, "on the receiving service's worklist");
+      const otherService = await browser.get('/access?view=accepted&service=camden-district-nursing');
+      assert.doesNotMatch(otherService.body, /Test Person12/);
       const signpost = await browser.get(`/access/referrals/${r.id}?need=loneliness`);
       assert.equal(signpost.statusCode, 200);
       assert.match(signpost.body, /Signpost to local support/);

@@ -599,24 +599,45 @@ export default async function accessRoutes(
         querystring: Type.Object({
           view: Type.Optional(Type.String({ enum: Object.keys(VIEWS) })),
           page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })),
-          claimed: Type.Optional(Type.String({ maxLength: 40 })),
+          service: Type.Optional(Type.String({ maxLength: 200 })),
         }),
       },
     },
     async (request, reply) => {
       const view: View = (request.query.view as View) ?? 'triage';
+      const service = request.query.service || undefined;
       const result = await listReferrals(
         db,
         request.actor!,
-        { status: [...VIEWS[view].status], mine: view === 'mine', page: request.query.page, pageSize: 25 },
+        {
+          status: [...VIEWS[view].status],
+          mine: view === 'mine',
+          serviceId: service,
+          page: request.query.page,
+          pageSize: 25,
+        },
         { requestId: request.id },
       );
+      const ctx = await routingContext(db, request.actor!.systemId);
       const pages = Math.max(1, Math.ceil(result.total / result.pageSize));
-      const href = (p: number) => `/access?view=${view}&page=${p}`;
+      const href = (p: number) =>
+        `/access?${new URLSearchParams({ view, page: String(p), ...(service ? { service } : {}) })}`;
       return reply.render('access/worklist.njk', {
         title: 'Referrals',
         view,
-        views: Object.entries(VIEWS).map(([k, v]) => ({ key: k, label: v.label, current: k === view })),
+        views: Object.entries(VIEWS).map(([k, v]) => ({
+          key: k,
+          label: v.label,
+          current: k === view,
+          href: `/access?${new URLSearchParams({ view: k, ...(service ? { service } : {}) })}`,
+        })),
+        service,
+        serviceItems: [
+          { value: '', text: 'All services' },
+          ...[...ctx.services]
+            .sort((a, b) => a.name.localeCompare(b.name))
+            .map((x) => ({ value: x.id, text: x.name, selected: x.id === service })),
+        ],
         result,
         pages,
         previous: result.page > 1 ? href(result.page - 1) : null,
@@ -730,7 +751,7 @@ export default async function accessRoutes(
           reply.status(error.status);
           const errors = error.fields.length
             ? error.fields.map((f) => ({ text: f.message, href: `#${action}-${f.field}` }))
-            : [{ text: error.message, href: `#${action}` }];
+            : [{ text: error.message, href: '#status' }];
           return renderReferral(request, reply, id, { errors, values: form });
         }
         throw error;
