@@ -498,3 +498,21 @@ for (const engine of testEngines()) {
     });
   });
 }
+
+describe('the public self-referral form is rate limited', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp('pglite', { env: { PUBLIC_POST_RATE_LIMIT: '2' } });
+  });
+  after(async () => t?.close());
+
+  test('after the limit, another submission from the same address is refused with 429', async () => {
+    const browser = new Browser(t.app);
+    await browser.get('/refer/falls-prevention');
+    assert.equal((await browser.post('/refer/falls-prevention', {})).statusCode, 400);
+    assert.equal((await browser.post('/refer/falls-prevention', {})).statusCode, 400);
+    const limited = await browser.post('/refer/falls-prevention', {});
+    assert.equal(limited.statusCode, 429);
+    assert.match(limited.body, /Too many requests/);
+  });
+});
