@@ -36,7 +36,14 @@ export interface GapCell {
   reasons: GapReason[];
 }
 
-const weeks = (n: number) => `${Number(n.toFixed(1))} week${n === 1 ? '' : 's'}`;
+// Waits are collected in weeks, but some standards are hours or days: say each in the unit that reads naturally.
+const plural = (v: number, unit: string) => `${v} ${unit}${v === 1 ? '' : 's'}`;
+const weeks = (n: number) => {
+  if (n >= 2) return plural(Number(n.toFixed(1)), 'week');
+  const days = n * 7;
+  if (days >= 1) return plural(Number(days.toFixed(1)), 'day');
+  return plural(Number((days * 24).toFixed(1)), 'hour');
+};
 const spanText = (s: HoursSpan) => (s.kind === '24h' ? '24 hours' : s.kind === 'closed' ? 'closed' : formatSpan(s));
 
 /** Compare one baseline row with the offer's provision for that age group. */
