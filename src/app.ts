@@ -20,6 +20,7 @@ import offerRoutes from './web/offer/routes.ts';
 import outcomesRoutes from './web/outcomes/routes.ts';
 import platformRoutes from './web/platform/routes.ts';
 import renderPlugin from './web/render.plugin.ts';
+import schedulingRoutes from './web/scheduling/routes.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -91,5 +92,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(offerRoutes, { deps, navigation });
   await app.register(outcomesRoutes, { deps, navigation });
   await app.register(accessRoutes, { deps, navigation });
+  await app.register(schedulingRoutes, { deps, navigation });
   return app;
 }

@@ -6,6 +6,7 @@ import { directoryMigrations } from './modules/directory/directory.migrations.ts
 import { offerMigrations } from './modules/offer/offer.migrations.ts';
 import { outcomesMigrations } from './modules/outcomes/outcomes.migrations.ts';
 import { placesMigrations } from './modules/places/places.migrations.ts';
+import { schedulingMigrations } from './modules/scheduling/scheduling.migrations.ts';
 import { collectMigrations } from './platform/db/migrate.ts';
 import { platformMigrations } from './platform/platform.migrations.ts';
 
@@ -17,4 +18,5 @@ export const migrations = collectMigrations(
   baselineMigrations,
   outcomesMigrations,
   accessMigrations,
+  schedulingMigrations,
 );

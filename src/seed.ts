@@ -8,6 +8,7 @@ import { seedDirectory } from './modules/directory/index.ts';
 import { seedOffer } from './modules/offer/index.ts';
 import { seedOutcomes } from './modules/outcomes/index.ts';
 import { seedPlaces } from './modules/places/index.ts';
+import { seedScheduling } from './modules/scheduling/index.ts';
 import { createUser, issueToken } from './platform/auth/identity.ts';
 import { ROLE_LABELS, ROLES, systemActor } from './platform/auth/roles.ts';
 import type { AnyDb, DatabaseEngine } from './platform/db/database.ts';
@@ -67,6 +68,7 @@ export async function seedDemoData(db: AnyDb, engine: DatabaseEngine): Promise<S
     await seedBaseline(tx, DEMO_SYSTEM.id);
     await seedOutcomes(tx, DEMO_SYSTEM.id);
     await seedAccess(tx, DEMO_SYSTEM.id);
+    await seedScheduling(tx, DEMO_SYSTEM.id);
     let tokens = 0;
     if (engine === 'pglite') {
       const actor = systemActor(DEMO_SYSTEM.id);
