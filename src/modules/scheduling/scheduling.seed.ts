@@ -2,7 +2,7 @@
 // clinicians based in the five boroughs and about forty visits (2-hour urgent responses, timed virtual-ward
 // visits and routine ones) in the districts around them, planned by the solver with an iteration limit so
 // the demo plan is the same every time. Invented: no real patients, rotas or demand figures.
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { systemActor } from '../../platform/auth/roles.ts';
 import type { AnyDb } from '../../platform/db/database.ts';
 import { NCL_DISTRICTS } from './districts.ts';
@@ -112,7 +112,7 @@ export async function seedScheduling(db: AnyDb, systemId: string, day = londonTo
         db,
         systemId,
         {
-          id: randomUUID(),
+          id: demoId(systemId, n),
           teamId: DEMO_TEAM_ID,
           day,
           patientRef: `${prefix}-${String(1000 + n * 7).padStart(4, '0')}`,
@@ -139,4 +139,10 @@ export async function seedScheduling(db: AnyDb, systemId: string, day = londonTo
 
 function twoHours(start: number): [number, number] {
   return [start, start + 120];
+}
+
+/** The same visit ids every time (visits with equal windows are ordered by id, so the plan depends on them). */
+function demoId(systemId: string, n: number): string {
+  const h = createHash('sha256').update(`scheduling-demo:${systemId}:${n}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

@@ -290,6 +290,12 @@ export default async function schedulingRoutes(
       values: {},
       lockValues: {},
       ...extra,
+      // Only the fields at fault show an error (the first message for each).
+      fieldErrors: Object.fromEntries(
+        ((extra.errors as { text: string; href: string }[] | undefined) ?? [])
+          .toReversed()
+          .map((e) => [e.href.slice(1), e.text]),
+      ),
     });
   }
 
@@ -306,7 +312,7 @@ export default async function schedulingRoutes(
   app.get('/scheduling', { config: { policy: COORD }, schema: { querystring: BoardQuery } }, async (request, reply) => {
     const q = request.query;
     const day = q.day ?? (await defaultDay(db, request.actor as Actor, q.team));
-    const notice: { title: string; text: string } | null = await (async () => {
+    const notice: { title: string; text: string; success: boolean } | null = await (async () => {
       if (!q.added && !q.locked && !q.replanned) return null;
       const view = await getDayPlan(db, request.actor as Actor, { day, teamId: q.team });
       const where = (id: string) => {
@@ -327,15 +333,17 @@ export default async function schedulingRoutes(
         const ref = w?.it.visit.patientRef ?? view.unassigned.find((v) => v.id === q.added)?.patientRef ?? 'The visit';
         return {
           title: 'Visit added',
+          success: !!w,
           text: w
             ? `${ref} is planned with ${w.name} as visit ${w.it.sequence}, starting at ${clock(w.it.start)}.${movedText}`
-            : `${ref} could not be planned today: no qualified clinician can reach it inside its window. It is listed under unassigned visits.`,
+            : `${ref} is saved but not planned: no clinician with the skills can fit it inside its window without moving other visits. It is listed under unassigned visits. Re-plan the day to let the planner move visits, or lock it to a clinician.`,
         };
       }
       if (q.locked) {
         const w = where(q.locked);
         return {
           title: 'Visit locked',
+          success: !!w,
           text: w
             ? `${w.it.visit.patientRef} is locked to ${w.name}, as visit ${w.it.sequence} at ${clock(w.it.start)}.${movedText}`
             : 'The lock is saved, but the visit does not fit in that clinician’s day. It is listed under unassigned visits.',
@@ -343,6 +351,7 @@ export default async function schedulingRoutes(
       }
       return {
         title: 'Day re-planned',
+        success: true,
         text: `The planner ran for ${q.seconds ?? 0} seconds.${q.moved === undefined ? '' : q.moved === 0 ? ' No visit changed clinician.' : ` ${q.moved} ${q.moved === 1 ? 'visit' : 'visits'} changed clinician.`}`,
       };
     })();

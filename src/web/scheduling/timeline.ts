@@ -27,7 +27,7 @@ export function timelineSvg(routes: readonly BoardRoute[], options: { id: string
   const ends = routes.map((r) => Math.max(r.shift.endMinute, r.returnAt));
   const from = Math.floor(Math.min(8 * 60, ...starts) / 60) * 60;
   const to = Math.ceil(Math.max(18 * 60, ...ends) / 60) * 60;
-  const plotWidth = width - labelWidth - 16;
+  const plotWidth = width - labelWidth - 28;
   const x = (m: number) => labelWidth + ((m - from) / (to - from)) * plotWidth;
   const height = top + routes.length * rowHeight + axisHeight;
   let body = '';
