@@ -154,6 +154,34 @@ for (const engine of testEngines()) {
       assert.equal(res.json().error.fields[0].field, 'clinicianId');
     });
 
+    test('a visit from an accepted referral gets a 2-hour window from acceptance and is placed', async () => {
+      const { createVisitFromReferral } = await import('../src/modules/scheduling/index.ts');
+      // 10:15 London time on the planned day (GMT in November, BST in summer: find the instant that reads 10:15).
+      let at = new Date(`${day}T10:15:00Z`);
+      const london = (d: Date) =>
+        new Intl.DateTimeFormat('en-GB', {
+          timeZone: 'Europe/London',
+          hour: '2-digit',
+          minute: '2-digit',
+          hourCycle: 'h23',
+        }).format(d);
+      if (london(at) !== '10:15') at = new Date(`${day}T09:15:00Z`);
+      const result = await createVisitFromReferral(t.database.db, systemActor(DEMO_SYSTEM.id), {
+        referralId: '00000000-0000-4000-8000-000000000001',
+        patientRef: 'CPA-T3',
+        postcode: 'N22 6XX',
+        priority: 'urgent-2h',
+        acceptedAt: at,
+        day,
+      });
+      assert.equal(result.visit.source, 'referral');
+      assert.equal(result.visit.postcodeDistrict, 'N22');
+      assert.equal(result.visit.windowStart, 10 * 60 + 15);
+      assert.equal(result.visit.windowEnd, 12 * 60 + 15);
+      assert.ok(result.placement);
+      await feasible();
+    });
+
     test('roles: the board and API are for coordinators; a clinician reads only their own day', async () => {
       for (const role of ['spa', 'analyst']) {
         assert.equal((await api('GET', `/api/scheduling/plans/${day}`, role)).statusCode, 403);

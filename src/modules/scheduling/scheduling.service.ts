@@ -314,6 +314,8 @@ export async function getDayPlan(
   query: { day: string; teamId?: string | null },
 ): Promise<DayView> {
   requireRole(actor, SCHEDULERS);
+  if (!validDay(query.day))
+    throw new ValidationError([{ field: 'day', message: 'Enter the day as a date, like 2026-11-23' }]);
   const team = await resolveTeam(db, actor, query.teamId);
   const data = await loadDay(db, team, query.day);
   return toView(data, await repo.latestPlan(db, team.id, query.day), await visibleTeams(db, actor));
@@ -733,13 +735,17 @@ export async function replanDay(
   const baseRow = await repo.latestPlan(db, team.id, query.day);
   const base = baseRow?.plan ?? emptyPlan(data.visits);
   const previousAssignment = Object.fromEntries(assignmentOf(base));
-  const result = await solveInWorker(data.problem, {
-    minimiseVehicles: false,
-    initial: base,
-    previousAssignment,
-    timeLimitMs: Math.min(Math.max(query.timeLimitMs ?? DEFAULT_REPLAN_MS, 100), 10_000),
-    seed: (base.stats?.seed ?? 0) + 1,
-  });
+  // Nothing to plan (no visits or nobody on shift): no need to spend the time limit finding that out.
+  const trivial = data.problem.visits.length === 0 || data.problem.vehicles.length === 0;
+  const result = trivial
+    ? emptyPlan(data.visits)
+    : await solveInWorker(data.problem, {
+        minimiseVehicles: false,
+        initial: base,
+        previousAssignment,
+        timeLimitMs: Math.min(Math.max(query.timeLimitMs ?? DEFAULT_REPLAN_MS, 100), 10_000),
+        seed: (base.stats?.seed ?? 0) + 1,
+      });
   return inTransaction(db, async (tx) => {
     await repo.getTeam(tx, actor.systemId, team.id, true);
     const latest = await repo.latestPlan(tx, team.id, query.day);

@@ -255,9 +255,13 @@ export default async function schedulingRoutes(
       text: `${r.clinician.name} (${r.clinician.skills.map((s) => SKILL_LABELS[s as keyof typeof SKILL_LABELS] ?? s).join(', ')})`,
     }));
     const nameOf = new Map(view.routes.map((r) => [r.clinician.id, r.clinician.name]));
+    const shift = (n: number) =>
+      new Date(Date.parse(`${view.day}T12:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
     return reply.render('scheduling/board.njk', {
       title: 'Visit planning',
       view,
+      previousDay: { href: boardHref(shift(-1), view.team.id), text: longDay(shift(-1)) },
+      nextDay: { href: boardHref(shift(1), view.team.id), text: longDay(shift(1)) },
       dayText: longDay(view.day),
       svg: view.routes.length
         ? timelineSvg(view.routes, { id: 'timeline', title: `Visits by clinician, ${longDay(view.day)}` })
@@ -579,15 +583,18 @@ export default async function schedulingRoutes(
     '/api/scheduling/plans/:day/replan',
     {
       config: { policy: COORD },
+      // No body at all means the defaults.
+      preValidation: async (request) => {
+        if (request.body === undefined || request.body === null) request.body = {};
+      },
       schema: {
         tags: ['scheduling'],
         summary: 'Re-plan the day in a worker thread, preferring to keep each visit with its clinician',
         params: Type.Object({ day: DayParam }),
         querystring: TeamQuery,
-        body: Type.Optional(
-          Type.Object({
-            timeLimitMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 10000, description: 'Default 3000' })),
-          }),
+        body: Type.Object(
+          { timeLimitMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 10000, description: 'Default 3000' })) },
+          { description: 'Optional; an empty request body is fine' },
         ),
         response: {
           200: Type.Object({
@@ -607,7 +614,7 @@ export default async function schedulingRoutes(
       replanDay(
         db,
         request.actor as Actor,
-        { day: request.params.day, teamId: request.query.team, timeLimitMs: request.body?.timeLimitMs },
+        { day: request.params.day, teamId: request.query.team, timeLimitMs: request.body.timeLimitMs },
         { requestId: request.id },
       ),
   );
