@@ -119,6 +119,13 @@ describe('central point of access in the browser', { skip: !chromiumAvailable() 
     assert.match((await triager.locator('.nhsuk-error-summary').textContent()) ?? '', /Choose the service/);
     await accessible(triager);
     await screenshot(triager, 'access-professional-referral-errors');
+
+    // A demo referral no local service could take: the gap is shown to the triager.
+    await triager.goto(`${live.baseUrl}/access`);
+    await triager.getByRole('link', { name: 'Leo Marsh' }).click();
+    assert.match((await triager.locator('.nhsuk-card--warning').first().textContent()) ?? '', /No service found/);
+    await accessible(triager);
+    await screenshot(triager, 'access-referral-gap');
     await staff.close();
   });
 
