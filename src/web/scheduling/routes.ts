@@ -14,6 +14,7 @@ import {
   defaultDay,
   getDayPlan,
   lockVisit,
+  londonToday,
   minutesToClock,
   myClinicians,
   NCL_DISTRICTS,
@@ -200,6 +201,20 @@ function changeOut(r: Awaited<ReturnType<typeof addVisit>>) {
   };
 }
 
+/** Minutes since midnight, London time. */
+function londonMinute(now = new Date()): number {
+  const [h, m] = new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/London',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  })
+    .format(now)
+    .split(':')
+    .map(Number);
+  return h * 60 + m;
+}
+
 const percent = (x: number) => `${Math.round(x * 100)}%`;
 const longDay = (day: string) =>
   new Intl.DateTimeFormat('en-GB', { dateStyle: 'full', timeZone: 'UTC' }).format(new Date(`${day}T12:00:00Z`));
@@ -264,7 +279,11 @@ export default async function schedulingRoutes(
       nextDay: { href: boardHref(shift(1), view.team.id), text: longDay(shift(1)) },
       dayText: longDay(view.day),
       svg: view.routes.length
-        ? timelineSvg(view.routes, { id: 'timeline', title: `Visits by clinician, ${longDay(view.day)}` })
+        ? timelineSvg(view.routes, {
+            id: 'timeline',
+            title: `Visits by clinician, ${longDay(view.day)}`,
+            now: view.day === londonToday() ? londonMinute() : undefined,
+          })
         : '',
       figures: view.figures && {
         ...view.figures,

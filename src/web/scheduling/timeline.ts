@@ -17,7 +17,10 @@ const PRIORITY_WORDS: Record<string, string> = {
   routine: 'routine',
 };
 
-export function timelineSvg(routes: readonly BoardRoute[], options: { id: string; title: string }): string {
+export function timelineSvg(
+  routes: readonly BoardRoute[],
+  options: { id: string; title: string /** Minutes from midnight: draws a labelled "Now" line. */; now?: number },
+): string {
   const labelWidth = 170;
   const width = 960;
   const rowHeight = 46;
@@ -52,6 +55,7 @@ export function timelineSvg(routes: readonly BoardRoute[], options: { id: string
     body += `<line x1="${x(m)}" x2="${x(m)}" y1="${top - 8}" y2="${top + routes.length * rowHeight}" stroke="${NHS_COLOURS.lightGrey}"/>`;
     body += `<text x="${x(m)}" y="${top + routes.length * rowHeight + 20}" text-anchor="middle" fill="${NHS_COLOURS.grey}">${minutesToClock(m)}</text>`;
   }
+  const showNow = options.now !== undefined && options.now >= from && options.now <= to;
   routes.forEach((r, i) => {
     const y = top + i * rowHeight;
     const mid = y + rowHeight / 2;
@@ -75,6 +79,11 @@ export function timelineSvg(routes: readonly BoardRoute[], options: { id: string
         body += `<text x="${bx + bw / 2}" y="${mid + 5}" text-anchor="middle" fill="${NHS_COLOURS.white}" font-size="13" font-weight="bold">${escapeXml(label)}</text>`;
     }
   });
+  if (showNow) {
+    const nx = x(options.now as number);
+    body += `<line x1="${nx}" x2="${nx}" y1="${top - 14}" y2="${top + routes.length * rowHeight}" stroke="${NHS_COLOURS.black}" stroke-width="2" stroke-dasharray="4 3"/>`;
+    body += `<text x="${nx}" y="${top - 18}" text-anchor="middle" fill="${NHS_COLOURS.black}" font-size="12">Now ${minutesToClock(options.now as number)}</text>`;
+  }
   const described = routes
     .map((r) =>
       r.items.length
@@ -92,7 +101,7 @@ export function timelineSvg(routes: readonly BoardRoute[], options: { id: string
     `<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" ` +
     `role="img" aria-labelledby="${key}-title ${key}-desc" font-size="14" font-family="Frutiger W01, Arial, sans-serif">` +
     `<title id="${key}-title">${escapeXml(options.title)}</title><desc id="${key}-desc">${escapeXml(
-      `Each row is a clinician's shift from left to right on a time axis; grey bars are travel, coloured bars are visits numbered in order. ${described}.`,
+      `Each row is a clinician's shift from left to right on a time axis; grey bars are travel, coloured bars are visits numbered in order.${showNow ? ` The time now is ${minutesToClock(options.now as number)}.` : ''} ${described}.`,
     )}</desc>${body}</svg>`
   );
 }
