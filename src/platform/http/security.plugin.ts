@@ -9,6 +9,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../config.ts';
+import { formValue } from './upload.ts';
 
 export function cookieName(base: string, secure: boolean): string {
   // __Host- cookies must be Secure, host-only and for path /, which stops sub-domains from overwriting them.
@@ -49,11 +50,9 @@ async function securityPlugin(app: FastifyInstance, { config }: { config: Config
     cookieKey: cookieName('csrf', config.secureCookies),
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: config.secureCookies, signed: false },
     getToken: (request: FastifyRequest) => {
-      const body = request.body as Record<string, unknown> | undefined;
-      const fromBody = body && typeof body === 'object' ? body._csrf : undefined;
-      return (
-        (typeof fromBody === 'string' ? fromBody : undefined) ?? (request.headers['x-csrf-token'] as string | undefined)
-      );
+      // formValue reads url-encoded fields and multipart fields (which arrive as { value } objects) alike.
+      const fromBody = formValue(request.body, '_csrf');
+      return fromBody || (request.headers['x-csrf-token'] as string | undefined);
     },
   });
   await app.register(rateLimit, {

@@ -13,7 +13,7 @@ export function formValue(body: unknown, name: string): string {
 /** The uploaded file in field `name`, or a ValidationError naming the field when none was chosen. */
 export async function uploadedFile(body: unknown, name: string): Promise<{ fileName: string; bytes: Buffer }> {
   const field = (body as Record<string, unknown> | undefined)?.[name] as MultipartField | undefined;
-  if (!field || field.type !== 'file' || !field.toBuffer || !field.filename) {
+  if (field?.type !== 'file' || !field.toBuffer || !field.filename) {
     throw new ValidationError([{ field: name, message: 'Select a CSV or Excel (.xlsx) file to upload' }]);
   }
   const bytes = await field.toBuffer();

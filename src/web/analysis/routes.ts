@@ -31,7 +31,7 @@ import {
 import { AGE_GROUPS, CATEGORIES } from '../../modules/offer/index.ts';
 import type { Place } from '../../modules/places/index.ts';
 import { NotFoundError } from '../../platform/errors.ts';
-import { formValue, uploadedFile } from '../../platform/http/upload.ts';
+import { uploadedFile } from '../../platform/http/upload.ts';
 import { writeCsv, writeXlsx } from '../../platform/tabular.ts';
 import { barChart, heatMap, NHS_COLOURS } from '../charts.ts';
 import type { Navigation } from '../nav.ts';
@@ -929,13 +929,6 @@ export default async function analysisRoutes(
     '/analysis/imports',
     {
       config: { policy },
-      // A multipart form's fields arrive as { value } objects; the CSRF check reads _csrf as text.
-      preValidation: async (request) => {
-        const body = request.body as Record<string, unknown> | undefined;
-        if (body && typeof body === 'object' && body._csrf && typeof body._csrf === 'object') {
-          body._csrf = formValue(body, '_csrf');
-        }
-      },
     },
     async (request, reply) => {
       try {

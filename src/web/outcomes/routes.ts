@@ -344,12 +344,6 @@ export default async function outcomesRoutes(
     '/outcomes/returns',
     {
       config: { policy: SUBMITTERS },
-      // A multipart form's fields arrive as { value } objects, which the shared CSRF check does not read;
-      // hand it the form's token as the header it does read. The check itself still runs.
-      preValidation: async (request: FastifyRequest) => {
-        const token = formValue(request.body, '_csrf');
-        if (token && !request.headers['x-csrf-token']) request.headers['x-csrf-token'] = token;
-      },
     },
     async (request, reply) => {
       const actor = request.actor as Actor;
