@@ -271,6 +271,37 @@ for (const engine of testEngines()) {
       assert.ok(adapter.sent.some((m) => m.topic === 'referral.accepted' && m.payload.referralId === r.id));
     });
 
+    test('an accepted urgent community response referral goes onto the scheduling board, recorded on the timeline', async () => {
+      const r = (
+        await post(
+          '/api/referrals',
+          referral(13, {
+            component: 'urgent-community-response',
+            urgency: 'urgent',
+            person: { ...referral(13).person, postcode: 'N12 0DR' },
+          }),
+        )
+      ).json();
+      await post(`/api/referrals/${r.id}/triage`, {});
+      const accepted = await post(`/api/referrals/${r.id}/accept`, {});
+      assert.equal(accepted.statusCode, 200, accepted.body);
+      const visitEvent = accepted.json().events.find((e: { type: string }) => e.type === 'visit');
+      assert.ok(visitEvent, 'the timeline says what happened on the scheduling board');
+      const visits = await t.database.db
+        .selectFrom('scheduling_visits')
+        .select(['priority', 'patient_ref'])
+        .where('referral_id', '=', r.id)
+        .execute();
+      if (/^Visit (booked|added)/.test(visitEvent.note)) {
+        assert.equal(visits.length, 1);
+        assert.equal(visits[0].priority, 'urgent-2h');
+        assert.equal(visits[0].patient_ref, r.reference, 'the board shows the reference, never the name');
+      } else {
+        assert.match(visitEvent.note, /^No visit could be booked/);
+        assert.equal(visits.length, 0);
+      }
+    });
+
     test('an unrouted referral records a gap for commissioners and still reaches a triager', async () => {
       const res = await post(
         '/api/referrals',

@@ -7,7 +7,7 @@
 // for ROUTING_CACHE_MS (a newly published offer reaches routing within that time).
 import { randomBytes, randomUUID } from 'node:crypto';
 import { audit } from '../../platform/audit/audit.ts';
-import type { Actor } from '../../platform/auth/roles.ts';
+import { type Actor, systemActor } from '../../platform/auth/roles.ts';
 import { type AnyDb, inTransaction } from '../../platform/db/database.ts';
 import {
   ConflictError,
@@ -29,6 +29,7 @@ import {
   type ResponseStandard,
 } from '../offer/index.ts';
 import { listPlaces } from '../places/index.ts';
+import { createVisitFromReferral, listTeamsFor, type VisitPriority } from '../scheduling/index.ts';
 import * as repo from './access.repository.ts';
 import { breachStatus, firstContactDue, timeLeft } from './clock.ts';
 import { type ComplianceRow, computeCompliance } from './compliance.ts';
@@ -896,7 +897,69 @@ export async function actOnReferral(
       });
     }
   });
+  // After the acceptance has committed, outside its transaction: a failure here never undoes it.
+  if (input.type === 'accept' && !db.isTransaction) await bookVisit(db, actor, id, ctx, now, options.requestId);
   return getReferral(db, actor, id, options);
+}
+
+/** Components whose accepted referrals become visits on a scheduling board, and at what priority. */
+const VISIT_PRIORITY: Record<string, Record<string, VisitPriority>> = {
+  'urgent-community-response': { urgent: 'urgent-2h', routine: 'routine' },
+  'virtual-wards': { urgent: 'virtual-ward', routine: 'virtual-ward' },
+};
+
+/**
+ * Puts an accepted urgent community response or virtual-ward referral on the scheduling board of the team
+ * run by the accepting service's organisation (or the system's only team), and records the result on the
+ * referral's timeline. Nothing happens without a matching team; a refusal is recorded, not thrown.
+ */
+async function bookVisit(db: AnyDb, actor: Actor, id: string, ctx: RoutingContext, now: Date, requestId?: string) {
+  const r = await repo.findReferral(db, actor.systemId, id);
+  const priority = r ? VISIT_PRIORITY[r.component]?.[r.urgency] : undefined;
+  if (!r || !priority || r.status !== 'accepted') return;
+  const system = systemActor(actor.systemId);
+  const teams = await listTeamsFor(db, system);
+  const service = ctx.services.find((s) => s.id === r.serviceId);
+  const team =
+    teams.find((t) => t.organisationCode === service?.organisationCode) ?? (teams.length === 1 ? teams[0] : undefined);
+  if (!team) return;
+  let note: string;
+  try {
+    const booked = await createVisitFromReferral(
+      db,
+      system,
+      {
+        referralId: id,
+        patientRef: r.reference,
+        postcode: r.person.postcode.split(' ')[0],
+        priority,
+        acceptedAt: now,
+        teamId: team.id,
+      },
+      { requestId },
+    );
+    note = booked.placement
+      ? `Visit booked on the ${team.name} board`
+      : `Visit added to the ${team.name} board, not yet placed with a clinician`;
+  } catch (error) {
+    note = `No visit could be booked on the ${team.name} board: ${(error as Error).message}`;
+  }
+  await repo.insertEvent(db, actor.systemId, {
+    referralId: id,
+    type: 'visit',
+    fromStatus: r.status,
+    toStatus: r.status,
+    at: new Date(Math.max(now.getTime(), Date.parse(r.updatedAt))).toISOString(),
+    actorId: system.id,
+    actorName: system.name,
+    actorRole: system.role,
+    reason: null,
+    note,
+    serviceId: r.serviceId,
+    fromServiceId: null,
+    outcome: null,
+    firstContactDue: null,
+  });
 }
 
 export { CLOSE_OUTCOMES };

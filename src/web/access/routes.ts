@@ -303,6 +303,7 @@ const OUTCOME_TEXT: Record<string, string> = {
 const EVENT_TEXT: Record<string, string> = {
   receive: 'Referral received',
   claim: 'Claimed for triage',
+  visit: 'Visit for the scheduling board',
   triage: 'Triaged',
   accept: 'Accepted by a service',
   redirect: 'Redirected',
