@@ -59,6 +59,8 @@ const BY_CODE = new Map(NCL_DISTRICTS.map((d) => [d.district, d]));
 
 /** "n19 5hx", "N19" → the district N19, or undefined when it is not one of these. */
 export function findDistrict(text: string): District | undefined {
-  const outward = text.trim().toUpperCase().split(/\s+/)[0] ?? '';
-  return BY_CODE.get(outward);
+  const clean = text.trim().toUpperCase();
+  const outward = clean.split(/\s+/)[0] ?? '';
+  // A full postcode written without its space ("N226XX"): the inward code is always the last three characters.
+  return BY_CODE.get(outward) ?? (/^[A-Z0-9]{5,7}$/.test(clean) ? BY_CODE.get(clean.slice(0, -3)) : undefined);
 }

@@ -378,7 +378,13 @@ export default async function schedulingRoutes(
         text: `The planner ran for ${q.seconds ?? 0} seconds.${q.moved === undefined ? '' : q.moved === 0 ? ' No visit changed clinician.' : ` ${q.moved} ${q.moved === 1 ? 'visit' : 'visits'} changed clinician.`}`,
       };
     })();
-    return renderBoard(request, reply, { day, team: q.team }, { notice });
+    const today = londonToday();
+    return renderBoard(
+      request,
+      reply,
+      { day, team: q.team },
+      { notice, notToday: !q.day && day !== today ? longDay(today) : null },
+    );
   });
 
   app.post('/scheduling/visits', { config: { policy: COORD }, schema: { body: FormBody } }, async (request, reply) => {
