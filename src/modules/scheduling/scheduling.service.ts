@@ -534,10 +534,19 @@ export async function addVisit(
     const team = await resolveTeam(tx, actor, input.teamId);
     await repo.getTeam(tx, actor.systemId, team.id, true); // one plan change at a time per team
     const roster = await repo.rosterOfDay(tx, team.id, value.day);
-    if (value.lockedClinicianId && !roster.some((c) => c.id === value.lockedClinicianId))
-      throw new ValidationError([
-        { field: 'lockedClinicianId', message: 'Select a clinician who works that day in this team' },
-      ]);
+    if (value.lockedClinicianId) {
+      const c = roster.find((x) => x.id === value.lockedClinicianId);
+      const missing = c ? value.skills.filter((s) => !c.skills.includes(s)) : [];
+      if (!c || missing.length)
+        throw new ValidationError([
+          {
+            field: 'lockedClinicianId',
+            message: c
+              ? `${c.name} does not have the skills this visit needs: ${missing.join(', ')}`
+              : 'Select a clinician who works that day in this team',
+          },
+        ]);
+    }
     const visit: repo.VisitRow = {
       ...value,
       id: randomUUID(),
