@@ -44,7 +44,10 @@ describe('central point of access in the browser', { skip: !chromiumAvailable() 
     const page = await resident.newPage();
     // From the public component page, by its self-referral link.
     await page.goto(`${live.baseUrl}/offer/components/falls-prevention`);
-    await page.getByRole('link', { name: /^Refer yourself/ }).first().click();
+    await page
+      .getByRole('link', { name: /^Refer yourself/ })
+      .first()
+      .click();
     await page.waitForURL('**/refer/falls-prevention*');
     assert.equal(await page.locator('h1').textContent(), 'Refer yourself');
     await accessible(page);
