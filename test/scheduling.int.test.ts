@@ -99,6 +99,28 @@ for (const engine of testEngines()) {
       await feasible();
     });
 
+    test('a new urgent visit never takes the place of an urgent visit already planned', async () => {
+      const before = (await api('GET', `/api/scheduling/plans/${day}`, 'coordinator')).json();
+      const plannedUrgent = before.routes.flatMap((r: { visits: { visit: { id: string; priority: string } }[] }) =>
+        r.visits.filter((v) => v.visit.priority === 'urgent-2h').map((v) => v.visit.id),
+      );
+      // Only one physiotherapist works today, and already has 2-hour responses in the morning.
+      const res = await api('POST', '/api/scheduling/visits', 'coordinator', {
+        day,
+        patientRef: 'UCR-T4',
+        postcodeDistrict: 'EN3',
+        priority: 'urgent-2h',
+        windowStart: '10:00',
+        durationMinutes: 60,
+        skills: ['physiotherapist'],
+      });
+      assert.equal(res.statusCode, 201, res.body);
+      const after = assignment((await api('GET', `/api/scheduling/plans/${day}`, 'coordinator')).json());
+      for (const id of plannedUrgent) assert.ok(after.has(id), `urgent visit ${id} is still planned`);
+      if (res.json().placement === null) assert.equal(after.has(res.json().visit.id), false);
+      await feasible();
+    });
+
     test('a lock moves the visit to that clinician, and a re-plan in the worker honours it', async () => {
       const plan = (await api('GET', `/api/scheduling/plans/${day}`, 'coordinator')).json();
       // A nurse visit on one nurse's route, locked to another nurse.

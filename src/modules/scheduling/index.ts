@@ -37,6 +37,7 @@ export {
   defaultDay,
   getDayPlan,
   LATE_RISK_MINUTES,
+  lastChange,
   listTeamsFor,
   lockVisit,
   londonToday,

@@ -304,6 +304,19 @@ export async function latestPlan(db: AnyDb, teamId: string, day: string): Promis
   return r ? toPlan(r) : undefined;
 }
 
+/** The two newest plans of a team's day (newest first): what the last change did. */
+export async function lastTwoPlans(db: AnyDb, teamId: string, day: string): Promise<PlanRow[]> {
+  const rows = await db
+    .selectFrom('scheduling_plans')
+    .selectAll()
+    .where('team_id', '=', teamId)
+    .where('day', '=', day)
+    .orderBy('seq', 'desc')
+    .limit(2)
+    .execute();
+  return rows.map(toPlan);
+}
+
 /** The newest day with a plan for a team (the board falls back to it when today has none). */
 export async function latestPlannedDay(db: AnyDb, teamId: string): Promise<string | undefined> {
   const r = await db

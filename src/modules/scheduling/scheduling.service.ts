@@ -11,6 +11,7 @@ import { findDistrict, NCL_DISTRICTS } from './districts.ts';
 import * as repo from './scheduling.repository.ts';
 import {
   checkPlan,
+  DEFAULT_PENALTY,
   haversineProvider,
   insertVisit,
   type Plan,
@@ -321,6 +322,32 @@ export async function getDayPlan(
   return toView(data, await repo.latestPlan(db, team.id, query.day), await visibleTeams(db, actor));
 }
 
+/** What the newest plan of a day changed: the visits that moved to another clinician, with both names. */
+export async function lastChange(
+  db: AnyDb,
+  actor: Actor,
+  query: { day: string; teamId?: string | null },
+): Promise<{ kind: repo.PlanKind; moved: { visitId: string; patientRef: string; from: string; to: string }[] } | null> {
+  requireRole(actor, SCHEDULERS);
+  const team = await resolveTeam(db, actor, query.teamId);
+  const [latest, previous] = await repo.lastTwoPlans(db, team.id, query.day);
+  if (!latest) return null;
+  const roster = await repo.rosterOfDay(db, team.id, query.day);
+  const visits = new Map((await repo.openVisitsOfDay(db, team.id, query.day)).map((v) => [v.id, v]));
+  const name = (id: string | undefined) => roster.find((c) => c.id === id)?.name ?? 'not planned';
+  const before = previous ? assignmentOf(previous.plan) : new Map<string, string>();
+  const after = assignmentOf(latest.plan);
+  const moved = [...before]
+    .filter(([id, k]) => after.get(id) !== k && visits.has(id))
+    .map(([id, k]) => ({
+      visitId: id,
+      patientRef: visits.get(id)?.patientRef ?? id,
+      from: name(k),
+      to: name(after.get(id)),
+    }));
+  return { kind: latest.kind, moved };
+}
+
 /** The day to show when none is asked for: today, or the newest planned day when today has no plan. */
 export async function defaultDay(db: AnyDb, actor: Actor, teamId?: string | null, now = new Date()): Promise<string> {
   const today = londonToday(now);
@@ -560,7 +587,21 @@ export async function addVisit(
     const data = await loadDay(tx, team, value.day);
     const before = (await repo.latestPlan(tx, team.id, value.day))?.plan ?? emptyPlan(data.visits);
     const sv = data.problem.visits.find((v) => v.id === visit.id)!;
-    const plan = insertVisit(before, data.problem, sv, { seed: 1, maxIterations: INSERT_ITERATIONS });
+    let plan = insertVisit(before, data.problem, sv, { seed: 1, maxIterations: INSERT_ITERATIONS });
+    // A visit already promised is dropped only if that leaves less unplanned in all (penalties by priority):
+    // never for a new visit of the same or lower priority, which then waits unassigned for the coordinator
+    // (lock or re-plan) rather than silently taking another's place.
+    const penaltyOf = (id: string) => {
+      const v = data.problem.visits.find((x) => x.id === id);
+      return v?.penalty ?? DEFAULT_PENALTY[v?.priority ?? 'routine'];
+    };
+    const unplannedPenalty = (p: Plan) => {
+      const on = assignmentOf(p);
+      return data.problem.visits.reduce((sum, v) => sum + (on.has(v.id) ? 0 : penaltyOf(v.id)), 0);
+    };
+    const kept: Plan = { ...before, unassigned: [...before.unassigned.filter((id) => id !== visit.id), visit.id] };
+    const dropsPromised = [...assignmentOf(before).keys()].some((id) => !assignmentOf(plan).has(id));
+    if (dropsPromised && unplannedPenalty(plan) >= unplannedPenalty(kept)) plan = kept;
     const stored = await storePlan(tx, actor, data, plan, 'insert');
     const placement = placementOf(plan, visit.id, data.roster);
     const moved = movedVisits(before, plan, visit.id);

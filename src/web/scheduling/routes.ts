@@ -13,6 +13,7 @@ import {
   type DayView,
   defaultDay,
   getDayPlan,
+  lastChange,
   lockVisit,
   londonToday,
   minutesToClock,
@@ -345,12 +346,24 @@ export default async function schedulingRoutes(
         }
         return null;
       };
+      // Name the visits that moved (from the plan before), so the coordinator can tell the clinicians.
+      const change = await lastChange(db, request.actor as Actor, { day, teamId: q.team });
+      const others = (change?.moved ?? []).filter((m) => m.visitId !== (q.added ?? q.locked));
+      const list = others
+        .slice(0, 5)
+        .map((m) =>
+          m.to === 'not planned'
+            ? `${m.patientRef} (taken off ${m.from}’s day, now not planned)`
+            : `${m.patientRef} (${m.from} to ${m.to})`,
+        )
+        .join(', ');
+      const more = others.length > 5 ? ` and ${others.length - 5} more` : '';
       const movedText =
         q.moved === undefined
           ? ''
-          : q.moved === 0
+          : others.length === 0
             ? ' No other visit changed clinician.'
-            : ` ${q.moved} other ${q.moved === 1 ? 'visit' : 'visits'} changed clinician to make room.`;
+            : ` ${others.length} other ${others.length === 1 ? 'visit' : 'visits'} changed clinician to make room: ${list}${more}.`;
       if (q.added) {
         const w = where(q.added);
         const ref = w?.it.visit.patientRef ?? view.unassigned.find((v) => v.id === q.added)?.patientRef ?? 'The visit';
@@ -375,7 +388,7 @@ export default async function schedulingRoutes(
       return {
         title: 'Day re-planned',
         success: true,
-        text: `The planner ran for ${q.seconds ?? 0} seconds.${q.moved === undefined ? '' : q.moved === 0 ? ' No visit changed clinician.' : ` ${q.moved} ${q.moved === 1 ? 'visit' : 'visits'} changed clinician.`}`,
+        text: `The planner ran for ${q.seconds ?? 0} seconds.${others.length === 0 ? ' No visit changed clinician.' : ` ${others.length} ${others.length === 1 ? 'visit' : 'visits'} changed clinician: ${list}${more}.`}`,
       };
     })();
     const today = londonToday();
