@@ -11,12 +11,13 @@ import type { Plan, Problem, SolveOptions } from './types.ts';
 //    others (SISR's fleet minimisation, in the spirit of Nagata & Bräysy's ejection pool);
 // 3. distance: simulated annealing over ruin & recreate with a hierarchical acceptance test.
 
-const env = (name: string, d: number) => Number(globalThis.process?.env?.[name] ?? d);
 const COVERAGE_END = 0.15;
-const FLEET_END = env('VRP_FLEET_END', 0.55);
-const T_START = env('VRP_T0', 2); // × mean distance between visits
-const T_END = env('VRP_TF', 0.02);
-const OUT_PATIENCE = env('VRP_PATIENCE', 2000);
+const FLEET_END = 0.55;
+const T_START = 2; // × mean distance between visits
+const T_END = 0.02;
+const OUT_PATIENCE = 2000; // iterations a plan may keep visits out before a restart from the best
+const LS_EVERY = 100; // 2-opt* descent on every 100th candidate
+const MAX_OUT = 2; // visits a candidate may leave out (long-route mode)
 
 export function solve(problem: Problem, options: SolveOptions = {}): Plan {
   const I = compile(problem, options);
@@ -119,7 +120,7 @@ export function solveInst(I: Inst, options: SolveOptions = {}): SolveResult {
   // Only for few long routes (e.g. Solomon R2/RC2), where a strict test freezes the search; with many
   // short routes the strict test works better (measured on r104, r108, rc105, r202, r211).
   const longRoutes = cur.assignedCount() > 20 * Math.max(1, cur.vehicles());
-  const lambda = env('VRP_LAMBDA', longRoutes ? 2 : 0);
+  const lambda = longRoutes ? 2 : 0;
   // Price of leaving u out: a return trip from the first depot, at least any reasonable insertion detour.
   const outPrice = (sol: Sol) => {
     let p = 0;
@@ -136,12 +137,7 @@ export function solveInst(I: Inst, options: SolveOptions = {}): SolveResult {
   };
   restrictFleet(cur);
   const same = interchangeable(I);
-  const LS_EVERY = env('VRP_LS', 100);
-  const maxOut = env('VRP_MAXOUT', 2);
   const baseAbsent = absentList(cur).length;
-  let nComplete = 0;
-  let nAccepted = 0;
-  const iter0 = iter;
   for (let p = p0; p < 1; p = progress()) {
     iter++;
     const frac = p0 < 1 ? (p - p0) / (1 - p0) : 1;
@@ -152,24 +148,16 @@ export function solveInst(I: Inst, options: SolveOptions = {}): SolveResult {
     rr.recreate(cand, rr.pickOrder(false), true, true);
     if (LS_EVERY > 0 && iter % LS_EVERY === 0) twoOptStar(cand, same, rr.allowed);
     const s = scoreOf(cand);
-    if (env('VRP_DEBUG', 0) > 2 && iter % 20000 === 0)
-      console.error(
-        `  it ${iter} cur pen ${curScore.pen} veh ${curScore.veh} cost ${curScore.cost.toFixed(1)} | cand pen ${s.pen} veh ${s.veh} cost ${s.cost.toFixed(1)} pool ${rr.poolSize} T ${temp.toFixed(2)}`,
-      );
-    if (rr.poolSize > baseAbsent + maxOut) continue;
-    if (s.pen === curScore.pen && s.veh === curScore.veh) nComplete++;
+    if (rr.poolSize > baseAbsent + MAX_OUT) continue;
     const candOut = lambda > 0 && s.pen > 0 ? outPrice(cand) : 0;
     if (accept(s, curScore, candOut, curOut, temp, rng, lambda)) {
       curOut = candOut;
-      nAccepted++;
       const t = cur;
       cur = cand;
       cand = t;
       curScore = s;
       if (compareScore(s, bestScore) < 0) {
         if (s.veh < bestScore.veh) restrictFleet(cur);
-        if (env('VRP_DEBUG', 0) > 1)
-          console.error(`  ${(p * 100).toFixed(1)}% best ${s.veh} ${s.cost.toFixed(2)} T ${temp.toFixed(3)}`);
         best.copyFrom(cur);
         bestScore = s;
       }
@@ -183,11 +171,6 @@ export function solveInst(I: Inst, options: SolveOptions = {}): SolveResult {
         outIters = 0;
       }
     } else outIters = 0;
-  }
-  if (env('VRP_DEBUG', 0)) {
-    console.error(
-      `fleet phase ended at ${p0.toFixed(2)}; SA iterations ${iter - iter0}, same level ${nComplete}, accepted ${nAccepted}`,
-    );
   }
   return { best, iterations: iter, elapsedMs: performance.now() - t0, seed };
 }
