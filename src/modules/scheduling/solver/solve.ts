@@ -42,9 +42,12 @@ export function solveInst(I: Inst, options: SolveOptions = {}): SolveResult {
   rr.recreate(cur, ORDER_TIGHT, false, true);
   const best = cur.clone();
   let cand = new Sol(I);
+  if (I.n === 0) return { best, iterations: 0, elapsedMs: performance.now() - t0, seed };
 
   // Absence-driven search: accept fewer absent penalty or a lower sum of absence counters (SISR §4.4).
-  const absenceSearch = (until: number, targetPen: number): boolean => {
+  // openNew: unused vehicles may take visits (coverage); in route minimisation a route emptied by the
+  // search stays closed, which can only help.
+  const absenceSearch = (until: number, targetPen: number, openNew: boolean): boolean => {
     rr.absence.fill(0);
     let curPen = cur.unassignedPenalty();
     let curAbsent = absentList(cur);
@@ -53,7 +56,7 @@ export function solveInst(I: Inst, options: SolveOptions = {}): SolveResult {
       cand.copyFrom(cur);
       rr.collectAbsent(cand);
       rr.ruin(cand);
-      rr.recreate(cand, rr.pickOrder(true), true, false, true);
+      rr.recreate(cand, rr.pickOrder(true), true, openNew, true);
       let pen = 0;
       let abs = 0;
       for (let i = 0; i < rr.poolSize; i++) {
@@ -90,7 +93,7 @@ export function solveInst(I: Inst, options: SolveOptions = {}): SolveResult {
     const target = cur.unassignedPenalty() - recoverable;
     rr.allowed.fill(1);
     // Open every vehicle: in this phase covering visits matters more than the fleet.
-    absenceSearch(COVERAGE_END, target);
+    absenceSearch(COVERAGE_END, target, true);
     if (compareScore(scoreOf(cur), scoreOf(best)) < 0) best.copyFrom(cur);
   }
 
@@ -102,7 +105,7 @@ export function solveInst(I: Inst, options: SolveOptions = {}): SolveResult {
       const k = pickRouteToRemove(cur, rng, failedRoute);
       cur.removeRoute(k);
       for (let j = 0; j < I.m; j++) rr.allowed[j] = cur.len[j] > 0 ? 1 : 0;
-      if (absenceSearch(FLEET_END, best.unassignedPenalty())) best.copyFrom(cur);
+      if (absenceSearch(FLEET_END, best.unassignedPenalty(), false)) best.copyFrom(cur);
       else failedRoute = k;
     }
     rr.allowed.fill(1);
@@ -135,7 +138,8 @@ export function solveInst(I: Inst, options: SolveOptions = {}): SolveResult {
     if (!I.vehiclesFirst) return;
     for (let k = 0; k < I.m; k++) rr.allowed[k] = s.len[k] > 0 ? 1 : 0;
   };
-  restrictFleet(cur);
+  // With visits still out, a new vehicle may be what serves them (penalty comes before vehicles).
+  if (cur.unassignedPenalty() === 0) restrictFleet(cur);
   const same = interchangeable(I);
   const baseAbsent = absentList(cur).length;
   for (let p = p0; p < 1; p = progress()) {
@@ -157,7 +161,7 @@ export function solveInst(I: Inst, options: SolveOptions = {}): SolveResult {
       cand = t;
       curScore = s;
       if (compareScore(s, bestScore) < 0) {
-        if (s.veh < bestScore.veh) restrictFleet(cur);
+        if (s.veh < bestScore.veh && s.pen === 0) restrictFleet(cur);
         best.copyFrom(cur);
         bestScore = s;
       }
