@@ -1,18 +1,9 @@
 // A resident refers themselves from the public form; a triager signs in, finds the referral on the worklist,
 // claims it and accepts it for a service. axe-core finds no serious or critical problems on any page.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, test } from 'node:test';
 import { nhsNumberCheckDigit } from '../../src/modules/access/index.ts';
-import {
-  chromiumAvailable,
-  describeViolations,
-  type LiveApp,
-  launchChromium,
-  screenshot,
-  seriousViolations,
-  startLiveApp,
-} from '../support/browser.ts';
+import { assertAccessible, chromiumAvailable, screenshot, useLiveBrowser } from '../support/browser.ts';
 
 function nhs(n: number): string {
   for (let b = n; ; b++) {
@@ -22,42 +13,28 @@ function nhs(n: number): string {
   }
 }
 
-async function accessible(page: Page) {
-  const violations = await seriousViolations(page);
-  assert.deepEqual(violations, [], describeViolations(violations));
-}
-
 describe('central point of access in the browser', { skip: !chromiumAvailable() }, () => {
-  let live: LiveApp;
-  let browser: Browser;
-  before(async () => {
-    live = await startLiveApp();
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await live?.close();
-  });
+  const session = useLiveBrowser();
 
   test('a self-referral from the public form reaches the triage worklist, and is claimed and accepted', async () => {
-    const resident = await browser.newContext();
+    const resident = await session.browser.newContext();
     const page = await resident.newPage();
     // From the public component page, by its self-referral link.
-    await page.goto(`${live.baseUrl}/offer/components/falls-prevention`);
+    await page.goto(`${session.live.baseUrl}/offer/components/falls-prevention`);
     await page
       .getByRole('link', { name: /^Refer yourself/ })
       .first()
       .click();
     await page.waitForURL('**/refer/falls-prevention*');
     assert.equal(await page.locator('h1').textContent(), 'Refer yourself');
-    await accessible(page);
+    await assertAccessible(page);
     await screenshot(page, 'access-self-referral-form');
 
     await page.getByRole('button', { name: 'Send referral' }).click();
     const summary = (await page.locator('.nhsuk-error-summary').textContent()) ?? '';
     assert.match(summary, /Enter the NHS number/);
     assert.match(summary, /Enter the date of birth/);
-    await accessible(page);
+    await assertAccessible(page);
     await screenshot(page, 'access-self-referral-errors');
 
     const nhsNumber = nhs(4242);
@@ -83,13 +60,13 @@ describe('central point of access in the browser', { skip: !chromiumAvailable() 
     const reference = (await page.locator('.nhsuk-panel strong').textContent())?.trim() ?? '';
     assert.match(reference, /^CPA-[A-Z0-9]{8}$/);
     assert.match((await page.locator('main').textContent()) ?? '', /You should hear from us by/);
-    await accessible(page);
+    await assertAccessible(page);
     await screenshot(page, 'access-self-referral-confirmation');
     await resident.close();
 
-    const staff = await browser.newContext();
+    const staff = await session.browser.newContext();
     const triager = await staff.newPage();
-    await triager.goto(`${live.baseUrl}/sign-in?next=/access`);
+    await triager.goto(`${session.live.baseUrl}/sign-in?next=/access`);
     await triager.getByLabel('Username').fill('spa');
     await triager.getByLabel('Password').fill('demo-password');
     await triager.getByRole('button', { name: 'Sign in' }).click();
@@ -98,7 +75,7 @@ describe('central point of access in the browser', { skip: !chromiumAvailable() 
     assert.equal(await row.count(), 1, 'the new referral is on the triage worklist');
     assert.match((await row.textContent()) ?? '', /Edith Browne/);
     assert.match((await row.textContent()) ?? '', /On track|Due soon/);
-    await accessible(triager);
+    await assertAccessible(triager);
     await screenshot(triager, 'access-worklist');
 
     await row.getByRole('button', { name: /^Claim referral/ }).click();
@@ -112,34 +89,34 @@ describe('central point of access in the browser', { skip: !chromiumAvailable() 
     assert.match((await triager.locator('.nhsuk-notification-banner').textContent()) ?? '', /Referral accepted/);
     await triager.getByLabel('What does the person need help with?').fill('loneliness');
     await triager.getByRole('button', { name: 'Search local support' }).click();
-    await accessible(triager);
+    await assertAccessible(triager);
     await screenshot(triager, 'access-referral-accepted');
 
-    await triager.goto(`${live.baseUrl}/access/new`);
+    await triager.goto(`${session.live.baseUrl}/access/new`);
     await triager.getByRole('button', { name: 'Send referral' }).click();
     assert.match((await triager.locator('.nhsuk-error-summary').textContent()) ?? '', /Choose the service/);
-    await accessible(triager);
+    await assertAccessible(triager);
     await screenshot(triager, 'access-professional-referral-errors');
 
     // A demo referral no local service could take: the gap is shown to the triager.
-    await triager.goto(`${live.baseUrl}/access`);
+    await triager.goto(`${session.live.baseUrl}/access`);
     await triager.getByRole('link', { name: 'Leo Marsh' }).click();
     assert.match((await triager.locator('.nhsuk-card--warning').first().textContent()) ?? '', /No service found/);
-    await accessible(triager);
+    await assertAccessible(triager);
     await screenshot(triager, 'access-referral-gap');
     await staff.close();
   });
 
   test('a commissioner sees the offer gaps and response times', async () => {
-    const context = await browser.newContext();
+    const context = await session.browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${live.baseUrl}/sign-in?next=/access/gaps`);
+    await page.goto(`${session.live.baseUrl}/sign-in?next=/access/gaps`);
     await page.getByLabel('Username').fill('commissioner');
     await page.getByLabel('Password').fill('demo-password');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL('**/access/gaps');
     assert.match((await page.locator('main').textContent()) ?? '', /Gap in provision/);
-    await accessible(page);
+    await assertAccessible(page);
     await screenshot(page, 'access-offer-gaps');
     await context.close();
   });

@@ -2,34 +2,22 @@
 // Haringey/Islington spend finding, and every page visited has no serious or critical axe-core problems.
 // Screenshots go to test-results/.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, test } from 'node:test';
 import {
   chromiumAvailable,
   describeViolations,
-  type LiveApp,
-  launchChromium,
   screenshot,
   seriousViolations,
-  startLiveApp,
+  useLiveBrowser,
 } from '../support/browser.ts';
 
 describe('gap analysis in the browser', { skip: !chromiumAvailable() }, () => {
-  let live: LiveApp;
-  let browser: Browser;
-  before(async () => {
-    live = await startLiveApp();
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await live?.close();
-  });
+  const session = useLiveBrowser();
 
   test('a commissioner reads the case for change and finds the Haringey/Islington spend finding', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await session.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
-    await page.goto(`${live.baseUrl}/sign-in?next=%2Fanalysis`);
+    await page.goto(`${session.live.baseUrl}/sign-in?next=%2Fanalysis`);
     await page.getByLabel('Username').fill('commissioner');
     await page.getByLabel('Password').fill('demo-password');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -52,7 +40,7 @@ describe('gap analysis in the browser', { skip: !chromiumAvailable() }, () => {
     await screenshot(page, 'analysis-case-for-change');
     await section.screenshot({ path: 'test-results/analysis-case-for-change-haringey.png' });
 
-    await page.goto(`${live.baseUrl}/analysis/gaps?ageGroup=children-young-people`);
+    await page.goto(`${session.live.baseUrl}/analysis/gaps?ageGroup=children-young-people`);
     assert.equal(await page.locator('svg#gap-matrix, svg[aria-labelledby^="gap-matrix"]').count(), 1);
     assert.deepEqual(await seriousViolations(page), [], describeViolations(await seriousViolations(page)));
     await screenshot(page, 'analysis-gap-matrix');
@@ -61,19 +49,19 @@ describe('gap analysis in the browser', { skip: !chromiumAvailable() }, () => {
       .screenshot({ path: 'test-results/analysis-gap-matrix-heatmap.png' });
     await page.locator('#partly + div table').screenshot({ path: 'test-results/analysis-gap-matrix-reasons.png' });
 
-    await page.goto(`${live.baseUrl}/analysis/components/speech-and-language-therapy-children`);
+    await page.goto(`${session.live.baseUrl}/analysis/components/speech-and-language-therapy-children`);
     assert.deepEqual(await seriousViolations(page), [], describeViolations(await seriousViolations(page)));
     await screenshot(page, 'analysis-component');
 
-    await page.goto(`${live.baseUrl}/analysis/boroughs/E09000014`);
+    await page.goto(`${session.live.baseUrl}/analysis/boroughs/E09000014`);
     assert.deepEqual(await seriousViolations(page), [], describeViolations(await seriousViolations(page)));
     await screenshot(page, 'analysis-borough');
 
-    await page.goto(`${live.baseUrl}/analysis/variation`);
+    await page.goto(`${session.live.baseUrl}/analysis/variation`);
     assert.deepEqual(await seriousViolations(page), [], describeViolations(await seriousViolations(page)));
     await screenshot(page, 'analysis-variation');
 
-    await page.goto(`${live.baseUrl}/analysis/imports`);
+    await page.goto(`${session.live.baseUrl}/analysis/imports`);
     await page.setInputFiles('#file', {
       name: 'broken.csv',
       mimeType: 'text/csv',
@@ -89,9 +77,9 @@ describe('gap analysis in the browser', { skip: !chromiumAvailable() }, () => {
   });
 
   test('a resident searches the directory', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await session.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
-    await page.goto(`${live.baseUrl}/directory`);
+    await page.goto(`${session.live.baseUrl}/directory`);
     await page.getByLabel('What do you need help with?').fill('diabetes');
     await page.getByLabel('Borough (optional)').selectOption({ label: 'Enfield' });
     await page.getByRole('button', { name: 'Search' }).click();

@@ -2,40 +2,22 @@
 // commissioner changes a response standard in a draft and publishes it. axe-core finds no serious or
 // critical problems on any page visited; screenshots go to test-results/.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import {
-  chromiumAvailable,
-  describeViolations,
-  type LiveApp,
-  launchChromium,
-  screenshot,
-  seriousViolations,
-  startLiveApp,
-} from '../support/browser.ts';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { assertAccessible, chromiumAvailable, screenshot, useLiveBrowser } from '../support/browser.ts';
 
 async function accessible(page: Page, name: string): Promise<void> {
-  const violations = await seriousViolations(page);
-  assert.deepEqual(violations, [], describeViolations(violations));
+  await assertAccessible(page);
   await screenshot(page, name);
 }
 
 describe('offer in the browser', { skip: !chromiumAvailable() }, () => {
-  let live: LiveApp;
-  let browser: Browser;
-  before(async () => {
-    live = await startLiveApp();
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await live?.close();
-  });
+  const session = useLiveBrowser();
 
   test('a resident searches "stammer", opens speech and language therapy and reads how fast they will be contacted', async () => {
-    const context = await browser.newContext();
+    const context = await session.browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${live.baseUrl}/`);
+    await page.goto(`${session.live.baseUrl}/`);
     await page.getByRole('link', { name: 'Find services in the core offer' }).click();
     await page.waitForURL('**/offer');
     assert.equal(await page.locator('h1').textContent(), 'Find community and mental health services');
@@ -56,14 +38,14 @@ describe('offer in the browser', { skip: !chromiumAvailable() }, () => {
     assert.match((await page.locator('main').textContent()) ?? '', /British Sign Language/);
     await accessible(page, 'offer-component-slt');
 
-    await page.goto(`${live.baseUrl}/offer/components/urgent-community-response`);
+    await page.goto(`${session.live.baseUrl}/offer/components/urgent-community-response`);
     assert.match((await page.locator('.app-offer-standards').first().textContent()) ?? '', /within 2 hours/);
     await accessible(page, 'offer-component-ucr');
 
     await page.setViewportSize({ width: 375, height: 800 });
-    await page.goto(`${live.baseUrl}/offer/components/speech-and-language-therapy-children`);
+    await page.goto(`${session.live.baseUrl}/offer/components/speech-and-language-therapy-children`);
     await accessible(page, 'offer-component-slt-mobile');
-    await page.goto(`${live.baseUrl}/offer/components/urgent-community-response`);
+    await page.goto(`${session.live.baseUrl}/offer/components/urgent-community-response`);
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.emulateMedia({ media: 'print' });
     await screenshot(page, 'offer-component-ucr-print');
@@ -71,9 +53,9 @@ describe('offer in the browser', { skip: !chromiumAvailable() }, () => {
   });
 
   test('a commissioner drafts a change, sees the error summary, compares and publishes', async () => {
-    const context = await browser.newContext();
+    const context = await session.browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${live.baseUrl}/sign-in?next=/offer/manage`);
+    await page.goto(`${session.live.baseUrl}/sign-in?next=/offer/manage`);
     await page.getByLabel('Username').fill('commissioner');
     await page.getByLabel('Password').fill('demo-password');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -116,16 +98,16 @@ describe('offer in the browser', { skip: !chromiumAvailable() }, () => {
     );
     await accessible(page, 'offer-compare');
 
-    await page.goto(`${live.baseUrl}/offer/manage/versions/2/publish`);
+    await page.goto(`${session.live.baseUrl}/offer/manage/versions/2/publish`);
     await accessible(page, 'offer-publish-confirm');
     await page.getByRole('button', { name: 'Publish version 2' }).click();
     await page.waitForURL('**/offer/manage?published=2');
     assert.match((await page.locator('.nhsuk-notification-banner').textContent()) ?? '', /Version 2 is published/);
 
-    await page.goto(`${live.baseUrl}/offer/components/speech-and-language-therapy-children`);
+    await page.goto(`${session.live.baseUrl}/offer/components/speech-and-language-therapy-children`);
     assert.match((await page.locator('.app-offer-standards').first().textContent()) ?? '', /within 6 weeks/);
 
-    await page.goto(`${live.baseUrl}/offer/manage/import`);
+    await page.goto(`${session.live.baseUrl}/offer/manage/import`);
     await page.getByLabel('Offer JSON').fill('{"components": []}');
     await page.getByRole('button', { name: 'Import as a new draft' }).click();
     assert.match((await page.locator('.nhsuk-error-summary').textContent()) ?? '', /version\.|components/);

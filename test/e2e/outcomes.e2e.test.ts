@@ -3,47 +3,16 @@
 // reads the table behind the borough chart. A provider sees its returns page. axe-core finds no serious or
 // critical problems on any page visited; screenshots go to test-results/.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import {
-  chromiumAvailable,
-  describeViolations,
-  type LiveApp,
-  launchChromium,
-  screenshot,
-  seriousViolations,
-  startLiveApp,
-} from '../support/browser.ts';
-
-async function signIn(page: Page, baseUrl: string, username: string) {
-  await page.goto(`${baseUrl}/sign-in`);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill('demo-password');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL('**/staff');
-}
-
-async function assertAccessible(page: Page) {
-  const violations = await seriousViolations(page);
-  assert.deepEqual(violations, [], describeViolations(violations));
-}
+import { describe, test } from 'node:test';
+import { assertAccessible, chromiumAvailable, screenshot, signIn, useLiveBrowser } from '../support/browser.ts';
 
 describe('outcomes in the browser', { skip: !chromiumAvailable() }, () => {
-  let live: LiveApp;
-  let browser: Browser;
-  before(async () => {
-    live = await startLiveApp();
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await live?.close();
-  });
+  const session = useLiveBrowser();
 
   test('an analyst opens an indicator from the framework and reads the table behind its chart', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await session.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
-    await signIn(page, live.baseUrl, 'analyst');
+    await signIn(page, session.live.baseUrl, 'analyst');
 
     await page.getByRole('link', { name: 'Outcomes', exact: true }).first().click();
     await page.waitForURL('**/outcomes');
@@ -88,7 +57,7 @@ describe('outcomes in the browser', { skip: !chromiumAvailable() }, () => {
     await assertAccessible(page);
     await screenshot(page, 'outcomes-indicator-haringey');
 
-    await page.goto(`${live.baseUrl}/outcomes/returns`);
+    await page.goto(`${session.live.baseUrl}/outcomes/returns`);
     assert.match((await page.locator('h1').textContent()) ?? '', /Outcome returns/);
     await assertAccessible(page);
     await screenshot(page, 'outcomes-returns-analyst');
@@ -96,10 +65,10 @@ describe('outcomes in the browser', { skip: !chromiumAvailable() }, () => {
   });
 
   test('a provider sees its template, upload form and history', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await session.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
-    await signIn(page, live.baseUrl, 'provider');
-    await page.goto(`${live.baseUrl}/outcomes/returns`);
+    await signIn(page, session.live.baseUrl, 'provider');
+    await page.goto(`${session.live.baseUrl}/outcomes/returns`);
     assert.match((await page.locator('h1').textContent()) ?? '', /Your outcome returns/);
     await page.getByRole('button', { name: 'Upload and check' }).click();
     await page.waitForURL('**/outcomes/returns');

@@ -1,34 +1,22 @@
 // A person's first visit: the public home page, then a member of staff signs in and reaches their home
 // page; axe-core finds no serious or critical problems on any page visited.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, test } from 'node:test';
 import {
   chromiumAvailable,
   describeViolations,
-  type LiveApp,
-  launchChromium,
   screenshot,
   seriousViolations,
-  startLiveApp,
+  useLiveBrowser,
 } from '../support/browser.ts';
 
 describe('platform in the browser', { skip: !chromiumAvailable() }, () => {
-  let live: LiveApp;
-  let browser: Browser;
-  before(async () => {
-    live = await startLiveApp();
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await live?.close();
-  });
+  const session = useLiveBrowser();
 
   test('home page, sign-in as a commissioner, staff home and sign-out, each accessible', async () => {
-    const context = await browser.newContext();
+    const context = await session.browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${live.baseUrl}/`);
+    await page.goto(`${session.live.baseUrl}/`);
     assert.equal(await page.locator('h1').textContent(), 'Community and mental health services you can expect');
     assert.deepEqual(await seriousViolations(page), [], describeViolations(await seriousViolations(page)));
     await screenshot(page, 'platform-home');
@@ -48,7 +36,7 @@ describe('platform in the browser', { skip: !chromiumAvailable() }, () => {
     assert.deepEqual(await seriousViolations(page), [], describeViolations(await seriousViolations(page)));
     await screenshot(page, 'platform-staff-home');
 
-    await page.goto(`${live.baseUrl}/admin/audit`);
+    await page.goto(`${session.live.baseUrl}/admin/audit`);
     assert.match((await page.locator('h1').textContent()) ?? '', /You cannot use this page/);
 
     await page.getByRole('link', { name: 'Sign out' }).click();
@@ -58,13 +46,13 @@ describe('platform in the browser', { skip: !chromiumAvailable() }, () => {
   });
 
   test('an administrator searches the audit log', async () => {
-    const context = await browser.newContext();
+    const context = await session.browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${live.baseUrl}/sign-in`);
+    await page.goto(`${session.live.baseUrl}/sign-in`);
     await page.getByLabel('Username').fill('admin');
     await page.getByLabel('Password').fill('demo-password');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.goto(`${live.baseUrl}/admin/audit?action=sign-in`);
+    await page.goto(`${session.live.baseUrl}/admin/audit?action=sign-in`);
     assert.ok((await page.locator('tbody tr').count()) >= 1);
     assert.deepEqual(await seriousViolations(page), [], describeViolations(await seriousViolations(page)));
     await screenshot(page, 'platform-audit-log');

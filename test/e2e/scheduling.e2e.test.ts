@@ -1,53 +1,22 @@
 // A visit coordinator signs in, opens today's board, adds an urgent visit and sees where it went, locks a
 // visit and re-plans; a clinician opens their own day list. axe-core finds no serious or critical problems.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import {
-  chromiumAvailable,
-  describeViolations,
-  type LiveApp,
-  launchChromium,
-  screenshot,
-  seriousViolations,
-  startLiveApp,
-} from '../support/browser.ts';
-
-async function accessible(page: Page) {
-  const violations = await seriousViolations(page);
-  assert.deepEqual(violations, [], describeViolations(violations));
-}
-
-async function signIn(page: Page, baseUrl: string, username: string) {
-  await page.goto(`${baseUrl}/sign-in`);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill('demo-password');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL('**/staff');
-}
+import { describe, test } from 'node:test';
+import { assertAccessible, chromiumAvailable, screenshot, signIn, useLiveBrowser } from '../support/browser.ts';
 
 describe('visit scheduling in the browser', { skip: !chromiumAvailable() }, () => {
-  let live: LiveApp;
-  let browser: Browser;
-  before(async () => {
-    live = await startLiveApp();
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await live?.close();
-  });
+  const session = useLiveBrowser();
 
   test('a coordinator adds an urgent visit, sees it placed, locks a visit and re-plans', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await session.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
-    await signIn(page, live.baseUrl, 'coordinator');
+    await signIn(page, session.live.baseUrl, 'coordinator');
     await page.getByRole('link', { name: 'Visit planning' }).first().click();
     await page.waitForURL('**/scheduling');
     assert.match((await page.locator('h1').textContent()) ?? '', /^Visit planning: /);
     assert.equal(await page.locator('svg[role="img"] title').first().count(), 1);
     assert.match((await page.locator('.nhsuk-summary-list').textContent()) ?? '', /2-hour responses met/);
-    await accessible(page);
+    await assertAccessible(page);
     await screenshot(page, 'scheduling-board');
 
     // Errors first: the summary names the fields.
@@ -56,7 +25,7 @@ describe('visit scheduling in the browser', { skip: !chromiumAvailable() }, () =
     assert.match(summary, /Enter the patient reference or initials/);
     assert.match(summary, /Select the postcode district/);
     assert.match(summary, /Select the priority/);
-    await accessible(page);
+    await assertAccessible(page);
     await screenshot(page, 'scheduling-add-visit-errors');
 
     await page.getByLabel('Patient reference or initials').fill('UCR-E2E');
@@ -71,7 +40,7 @@ describe('visit scheduling in the browser', { skip: !chromiumAvailable() }, () =
     assert.match(banner, /UCR-E2E is planned with .+ as visit \d+, starting at 1[234]:\d\d\./);
     assert.match(banner, /No other visit changed clinician/);
     assert.equal(await page.locator('td', { hasText: 'UCR-E2E' }).count(), 1);
-    await accessible(page);
+    await assertAccessible(page);
     await screenshot(page, 'scheduling-visit-added');
 
     // Lock the new visit to another nurse, then re-plan: it stays there.
@@ -88,20 +57,20 @@ describe('visit scheduling in the browser', { skip: !chromiumAvailable() }, () =
     assert.match((await page.locator('.nhsuk-notification-banner').textContent()) ?? '', /Day re-planned/);
     const hugo = page.locator('#clinician-cl-hugo + p + div table');
     if (/locked to Hugo/.test(lockBanner)) assert.equal(await hugo.locator('td', { hasText: 'UCR-E2E' }).count(), 1);
-    await accessible(page);
+    await assertAccessible(page);
     await screenshot(page, 'scheduling-replanned');
     await context.close();
   });
 
   test('a clinician opens their own day list, ready to print', async () => {
-    const context = await browser.newContext({ viewport: { width: 1024, height: 900 } });
+    const context = await session.browser.newContext({ viewport: { width: 1024, height: 900 } });
     const page = await context.newPage();
-    await signIn(page, live.baseUrl, 'clinician');
+    await signIn(page, session.live.baseUrl, 'clinician');
     await page.getByRole('link', { name: 'My visits' }).first().click();
     await page.waitForURL('**/scheduling/clinicians/cl-amara');
     assert.match((await page.locator('h1').textContent()) ?? '', /Amara Mensah/);
     assert.ok((await page.locator('ol li').count()) >= 1);
-    await accessible(page);
+    await assertAccessible(page);
     await screenshot(page, 'scheduling-clinician-day');
     await page.emulateMedia({ media: 'print' });
     await screenshot(page, 'scheduling-clinician-day-print');

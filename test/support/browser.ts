@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { TestContext } from 'node:test';
+import { after, before, type TestContext } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import type { TestApp } from './app.ts';
 import { startTestApp } from './app.ts';
@@ -75,4 +75,34 @@ export function describeViolations(violations: AxeViolation[]): string {
   return violations
     .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
     .join('\n');
+}
+
+/** No serious or critical axe-core violations on the page, with the list in the failure message. */
+export async function assertAccessible(page: Page): Promise<void> {
+  const violations = await seriousViolations(page);
+  if (violations.length)
+    throw new Error(`axe-core found serious or critical problems:\n${describeViolations(violations)}`);
+}
+
+/** Signs in through the real form as a demo user and waits for the staff home page. */
+export async function signIn(page: Page, baseUrl: string, username: string): Promise<void> {
+  await page.goto(`${baseUrl}/sign-in`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill('demo-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL('**/staff');
+}
+
+/** The app on a real port and one chromium, started before a describe block's tests and closed after. */
+export function useLiveBrowser(): { readonly live: LiveApp; readonly browser: Browser } {
+  const handles = {} as { live: LiveApp; browser: Browser };
+  before(async () => {
+    handles.live = await startLiveApp();
+    handles.browser = await launchChromium();
+  });
+  after(async () => {
+    await handles.browser?.close();
+    await handles.live?.close();
+  });
+  return handles;
 }
