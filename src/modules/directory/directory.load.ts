@@ -1,26 +1,19 @@
 // Validating a directory file. Every problem is collected with its field path; references
 // (organisation codes, sites, boroughs) are checked so a typo cannot orphan a service.
 
+import { DataFileError, type DataProblem } from '../../platform/data-file.ts';
 import { readFile } from 'node:fs/promises';
 import { ACCESS_ROUTES, AGE_GROUP_CODES } from '../offer/index.ts';
 import { ASSET_KINDS, type Directory, isDramaNumber, ORGANISATION_KINDS } from './directory.ts';
 
-export interface DirectoryProblem {
-  path: string;
-  message: string;
-}
+export type DirectoryProblem = DataProblem;
 
 export type DirectoryValidation = { ok: true; value: Directory } | { ok: false; errors: DirectoryProblem[] };
 
-export class DirectoryFileError extends Error {
-  readonly file: string;
-  readonly problems: DirectoryProblem[];
+export class DirectoryFileError extends DataFileError {
   constructor(file: string, problems: DirectoryProblem[]) {
-    const lines = problems.slice(0, 50).map((p) => `- ${file}${p.path ? `, ${p.path}` : ''}: ${p.message}`);
-    super([`${file} has ${problems.length} problem${problems.length === 1 ? '' : 's'}:`, ...lines].join('\n'));
+    super(file, problems);
     this.name = 'DirectoryFileError';
-    this.file = file;
-    this.problems = problems;
   }
 }
 

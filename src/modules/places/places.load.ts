@@ -1,6 +1,7 @@
 // Validating places documents (data/<system>/places.json). Validation collects every problem
 // with the field path, so a data author fixes the file in one pass.
 
+import { DataFileError, type DataProblem } from '../../platform/data-file.ts';
 import { readFile } from 'node:fs/promises';
 import {
   type FigureSource,
@@ -14,23 +15,14 @@ import {
   type PopulationFigure,
 } from './places.ts';
 
-export interface PlacesProblem {
-  /** Field path inside the document, e.g. "places[2].needs[0].value". */
-  path: string;
-  message: string;
-}
+export type PlacesProblem = DataProblem;
 
 export type PlacesValidation = { ok: true; value: PlacesDocument } | { ok: false; errors: PlacesProblem[] };
 
-export class PlacesFileError extends Error {
-  readonly file: string;
-  readonly problems: PlacesProblem[];
+export class PlacesFileError extends DataFileError {
   constructor(file: string, problems: PlacesProblem[]) {
-    const lines = problems.slice(0, 50).map((p) => `- ${file}${p.path ? `, ${p.path}` : ''}: ${p.message}`);
-    super([`${file} has ${problems.length} problem${problems.length === 1 ? '' : 's'}:`, ...lines].join('\n'));
+    super(file, problems);
     this.name = 'PlacesFileError';
-    this.file = file;
-    this.problems = problems;
   }
 }
 
