@@ -13,7 +13,7 @@
 //   const plan2 = await solveInWorker(problem, { timeLimitMs: 5000 }); // off the main thread
 
 export { type CheckResult, checkPlan } from './check.ts';
-export { insertVisit, replan } from './stability.ts';
+export { type InsertOptions, insertVisit, replan } from './stability.ts';
 export { parseSolomon, type SolomonInstance, solomonToProblem } from './solomon.ts';
 export { solve } from './solve.ts';
 export {
