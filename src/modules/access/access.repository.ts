@@ -461,6 +461,8 @@ export async function complianceFacts(
     firstContactAt: string | null;
     firstContactDue: string | null;
     closedAt: string | null;
+    /** Age in whole years when referred. */
+    age: number;
   }[]
 > {
   let q = db
@@ -468,6 +470,7 @@ export async function complianceFacts(
     .select([
       'component',
       'borough',
+      'age',
       'received_at',
       'redirect_count',
       'first_contact_at',
@@ -486,6 +489,7 @@ export async function complianceFacts(
     firstContactAt: iso(r.first_contact_at),
     firstContactDue: iso(r.first_contact_due),
     closedAt: iso(r.closed_at),
+    age: Number(r.age),
   }));
 }
 

@@ -32,7 +32,7 @@ import { listPlaces } from '../places/index.ts';
 import { createVisitFromReferral, listTeamsFor, type VisitPriority } from '../scheduling/index.ts';
 import * as repo from './access.repository.ts';
 import { breachStatus, firstContactDue, timeLeft } from './clock.ts';
-import { type ComplianceRow, computeCompliance } from './compliance.ts';
+import { type ComplianceRow, computeCompliance, type ReferralFact } from './compliance.ts';
 import { boroughLookupFromDistricts, type PostcodeDistrictsFile, validatePostcodeDistricts } from './postcode.ts';
 import districts from '../../../data/ncl/postcode-districts.json' with { type: 'json' };
 import {
@@ -999,6 +999,15 @@ export async function complianceReport(
       boroughName: ctx.boroughNames[r.borough] ?? r.borough,
     })),
   };
+}
+
+/** Every referral as plain facts (with the age when referred), for measures computed elsewhere (outcomes). */
+export async function referralFacts(
+  db: AnyDb,
+  actor: Actor,
+): Promise<(ReferralFact & { age: number; closedAt: string | null })[]> {
+  requireStaff(actor, COMPLIANCE_READERS);
+  return repo.complianceFacts(db, actor.systemId, {});
 }
 
 export async function listOfferGaps(db: AnyDb, actor: Actor, paging: { page?: number; pageSize?: number } = {}) {

@@ -182,6 +182,7 @@ export {
   listOfferGaps,
   listReferrals,
   type ReferralView,
+  referralFacts,
   type RoutingContext,
   residentActor,
   routingContext,

@@ -111,6 +111,16 @@ export {
 } from './returns.ts';
 export { outcomesMigrations } from './outcomes.migrations.ts';
 export {
+  annualPeriodOf,
+  CHILDRENS_COMMUNITY_NURSING,
+  COMPUTED_INDICATORS,
+  type ComputedIndicator,
+  type ComputedRefresh,
+  financialQuarterOf,
+  MENTAL_HEALTH_CATEGORY,
+  refreshComputedIndicators,
+} from './outcomes.computed.ts';
+export {
   financialYearOf,
   getAllIndicatorValues,
   getFramework,

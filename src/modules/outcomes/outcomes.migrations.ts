@@ -116,4 +116,27 @@ export const outcomesMigrations: Migrations = {
         for each row execute function outcomes_counts_append_only()`.execute(db);
     },
   },
+  // Counts the system computes from its own data (outcomes.computed.ts) are replaced on every refresh. The
+  // old rows stay as history: a refresh marks them replaced (replaced_at) and the trigger allows only that
+  // change, and only on counts loaded by the ICB (return_id null).
+  '0600_outcomes_counts_replaced': {
+    // biome-ignore lint/suspicious/noExplicitAny: migrations are written against no fixed schema
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('outcomes_counts').addColumn('replaced_at', 'timestamptz').execute();
+      await sql`
+        create or replace function outcomes_counts_append_only() returns trigger language plpgsql as $$
+        begin
+          if tg_op = 'UPDATE' and old.return_id is null and new.return_id is null and old.replaced_at is null
+             and new.replaced_at is not null and new.id = old.id and new.system_id = old.system_id
+             and new.indicator = old.indicator and new.period = old.period and new.borough = old.borough
+             and new.breakdown = old.breakdown and new.breakdown_value = old.breakdown_value
+             and new.numerator = old.numerator and new.denominator = old.denominator
+             and new.standard_deviation is not distinct from old.standard_deviation
+             and new.provider = old.provider and new.notes = old.notes then
+            return new;
+          end if;
+          raise exception 'outcomes counts are kept as history: % refused', tg_op;
+        end $$`.execute(db);
+    },
+  },
 };

@@ -98,10 +98,32 @@ export async function currentCounts(db: AnyDb, systemId: string, indicator?: str
     .leftJoin('outcomes_returns as r', 'r.id', 'c.return_id')
     .selectAll('c')
     .where('c.system_id', '=', systemId)
+    .where('c.replaced_at', 'is', null)
     .where((eb) => eb.or([eb('c.return_id', 'is', null), eb('r.status', '=', 'accepted')]));
   if (indicator) q = q.where('c.indicator', '=', indicator);
   const rows = await q.orderBy('c.id').execute();
   return rows.map(toCount);
+}
+
+/** Marks the ICB-loaded counts (no return) of these indicators replaced; they stay as history. */
+export async function markSystemCountsReplaced(
+  db: AnyDb,
+  systemId: string,
+  provider: string,
+  indicators: readonly string[],
+  at: Date,
+): Promise<number> {
+  if (indicators.length === 0) return 0;
+  const result = await db
+    .updateTable('outcomes_counts')
+    .set({ replaced_at: at })
+    .where('system_id', '=', systemId)
+    .where('provider', '=', provider)
+    .where('return_id', 'is', null)
+    .where('replaced_at', 'is', null)
+    .where('indicator', 'in', [...indicators])
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
 export async function countsOfReturn(db: AnyDb, returnId: string): Promise<StoredCount[]> {

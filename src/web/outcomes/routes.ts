@@ -7,7 +7,8 @@
 //   - /outcomes, /outcomes/indicators/…, GET /api/outcomes/indicators/{code}/values: analysts, commissioners;
 //   - GET /api/outcomes/framework and /api/outcomes/indicators/{code}: those, and providers (to fill returns);
 //   - /outcomes/returns and GET /api/outcomes/returns…: providers see their own, readers see all;
-//   - POST /outcomes/returns and POST /api/outcomes/returns: providers, for their own organisation.
+//   - POST /outcomes/returns and POST /api/outcomes/returns: providers, for their own organisation;
+//   - POST /api/outcomes/computed/refresh: analysts, commissioners (recompute SW2.2, AW1.1, LW3.3, SW2.3).
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Static, Type } from 'typebox';
@@ -40,6 +41,7 @@ import {
   type ReturnRecord,
   ReturnRejectedError,
   returnsOverview,
+  refreshComputedIndicators,
   returnTemplate,
   submitReturn,
   tableToCsv,
@@ -632,6 +634,31 @@ export default async function outcomesRoutes(
         throw error;
       }
     },
+  );
+
+  const ComputedCounts = Type.Object({
+    'SW2.2': Type.Integer(),
+    'AW1.1': Type.Integer(),
+    'LW3.3': Type.Integer(),
+    'SW2.3': Type.Integer(),
+  });
+  app.post(
+    '/api/outcomes/computed/refresh',
+    {
+      config: { policy: READERS },
+      schema: {
+        summary: 'Recompute the indicators the system computes from its own data',
+        description:
+          "SW2.2 and AW1.1 from the central point of access's referrals, LW3.3 and SW2.3 from the stored baseline and populations. The counts loaded for them before are replaced (kept as history), in one transaction with an audit row. Returns how many counts were written per indicator.",
+        tags: ['outcomes'],
+        response: {
+          200: Type.Object({ asOf: Type.String(), written: ComputedCounts, replaced: Type.Integer() }),
+          401: ErrorSchema,
+          403: ErrorSchema,
+        },
+      },
+    },
+    async (request) => refreshComputedIndicators(db, request.actor!),
   );
 }
 
