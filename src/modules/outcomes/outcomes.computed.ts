@@ -156,7 +156,14 @@ export async function refreshComputedIndicators(
       }
     }
 
-    const replaced = await repo.markSystemCountsReplaced(tx, actor.systemId, NCL_SYSTEM_ID, COMPUTED_INDICATORS, now);
+    // Replace loaded figures only where the system now has its own; other periods keep what was loaded.
+    const periodsByIndicator = new Map(
+      COMPUTED_INDICATORS.map((code) => [
+        code,
+        [...new Set(counts.filter((c) => c.indicatorCode === code).map((c) => c.period))],
+      ]),
+    );
+    const replaced = await repo.markSystemCountsReplaced(tx, actor.systemId, NCL_SYSTEM_ID, periodsByIndicator, now);
     await repo.insertCounts(tx, actor.systemId, counts);
     const written = Object.fromEntries(
       COMPUTED_INDICATORS.map((code) => [code, counts.filter((c) => c.indicatorCode === code).length]),

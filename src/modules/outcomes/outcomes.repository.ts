@@ -106,24 +106,33 @@ export async function currentCounts(db: AnyDb, systemId: string, indicator?: str
 }
 
 /** Marks the ICB-loaded counts (no return) of these indicators replaced; they stay as history. */
+/**
+ * Marks as replaced the counts the ICB loaded without a return for exactly the indicator-periods given, so a
+ * computed value supersedes a loaded one for the periods the system has data for and leaves the others.
+ */
 export async function markSystemCountsReplaced(
   db: AnyDb,
   systemId: string,
   provider: string,
-  indicators: readonly string[],
+  periodsByIndicator: ReadonlyMap<string, readonly string[]>,
   at: Date,
 ): Promise<number> {
-  if (indicators.length === 0) return 0;
-  const result = await db
-    .updateTable('outcomes_counts')
-    .set({ replaced_at: at })
-    .where('system_id', '=', systemId)
-    .where('provider', '=', provider)
-    .where('return_id', 'is', null)
-    .where('replaced_at', 'is', null)
-    .where('indicator', 'in', [...indicators])
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+  let replaced = 0;
+  for (const [indicator, periods] of periodsByIndicator) {
+    if (periods.length === 0) continue;
+    const result = await db
+      .updateTable('outcomes_counts')
+      .set({ replaced_at: at })
+      .where('system_id', '=', systemId)
+      .where('provider', '=', provider)
+      .where('return_id', 'is', null)
+      .where('replaced_at', 'is', null)
+      .where('indicator', '=', indicator)
+      .where('period', 'in', [...periods])
+      .executeTakeFirst();
+    replaced += Number(result.numUpdatedRows);
+  }
+  return replaced;
 }
 
 export async function countsOfReturn(db: AnyDb, returnId: string): Promise<StoredCount[]> {
