@@ -18,3 +18,15 @@ export class DataFileError extends Error {
     this.problems = problems;
   }
 }
+
+/** A JSON object read from a data file or a request body (not an array, not null). */
+export type Obj = Record<string, unknown>;
+
+export function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The field path of `key` inside `path` ("" for the document itself): "places[2]" + "code" → "places[2].code". */
+export function fieldPath(path: string, key: string): string {
+  return path ? `${path}.${key}` : key;
+}

@@ -11,6 +11,7 @@
 // is the list of events. Nothing here reads a clock: the caller passes `at`, and a change dated before
 // the referral's last change is refused, so the history always reads in order.
 
+import { isObj as isObject, type Obj } from '../../platform/data-file.ts';
 import type { Component, OfferDocument, ValidationError, ValidationResult } from '../offer/index.ts';
 import { validateNhsNumber } from './nhs-number.ts';
 import { type BoroughLookup, normalisePostcode, POSTCODE_FORMAT_MESSAGE, resolveBorough } from './postcode.ts';
@@ -452,9 +453,6 @@ const LIMITS = { name: 100, reason: 4000, language: 60, needs: 2000 } as const;
 /** GP practice ODS codes: one letter and five digits, e.g. F83004. */
 const GP_PRACTICE = /^[A-Z]\d{5}$/;
 const URGENCY_CODE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-
-type Obj = Record<string, unknown>;
-const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Check a referral body. Every problem comes back with the field's path ("person.nhsNumber") and a

@@ -1,7 +1,7 @@
 // Validating a directory file. Every problem is collected with its field path; references
 // (organisation codes, sites, boroughs) are checked so a typo cannot orphan a service.
 
-import { DataFileError, type DataProblem } from '../../platform/data-file.ts';
+import { DataFileError, type DataProblem, fieldPath, isObj, type Obj } from '../../platform/data-file.ts';
 import { readFile } from 'node:fs/promises';
 import { ACCESS_ROUTES, AGE_GROUP_CODES } from '../offer/index.ts';
 import { ASSET_KINDS, type Directory, isDramaNumber, ORGANISATION_KINDS } from './directory.ts';
@@ -17,8 +17,6 @@ export class DirectoryFileError extends DataFileError {
   }
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const GSS = /^[EWSN]\d{8}$/;
 
 export interface DirectoryValidationOptions {
@@ -38,7 +36,7 @@ export function validateDirectory(data: unknown, options: DirectoryValidationOpt
   const str = (o: Obj, k: string, path: string, optional = false) => {
     const v = o[k];
     if (v === undefined && optional) return;
-    if (typeof v !== 'string' || v.trim() === '') err(`${path}.${k}`.replace(/^\./, ''), 'Expected non-empty text');
+    if (typeof v !== 'string' || v.trim() === '') err(fieldPath(path, k), 'Expected non-empty text');
   };
   const list = (o: Obj, k: string, path: string, allowed?: readonly string[], what = 'value', optional = false) => {
     const v = o[k];

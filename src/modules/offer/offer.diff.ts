@@ -8,6 +8,7 @@
 // Lists of plain values (synonyms, access routes …) and of unkeyed objects (best practice)
 // are compared as a whole and reported as one change with the full before and after lists.
 
+import { isObj as isPlainObject } from '../../platform/data-file.ts';
 import { AGE_GROUP_CODES, type Component, type OfferDocument, type OfferVersion } from './offer.ts';
 
 export interface FieldChange {
@@ -60,10 +61,6 @@ function itemKeys(list: unknown[], keyField: string): string[] | null {
     keys.push(n === 1 ? k : `${k}#${n}`);
   }
   return keys;
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Deep equality of JSON-like values, ignoring key order. */

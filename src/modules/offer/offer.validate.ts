@@ -3,6 +3,7 @@
 // and says in plain words what was expected, so a commissioner can fix it without reading code.
 // The returned value is rebuilt field by field, so it holds nothing the types do not describe.
 
+import { fieldPath, isObj as isObject, type Obj } from '../../platform/data-file.ts';
 import { hasCalendarParts, isZeroDuration, parseDuration, workingDays } from './duration.ts';
 import {
   ACCESS_ROUTES,
@@ -46,15 +47,7 @@ const TIME_PATTERN = /^([01]\d|2[0-3]):([0-5]\d)$/;
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
-type Obj = Record<string, unknown>;
-
-function isObject(value: unknown): value is Obj {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function at(path: string, key: string): string {
-  return path ? `${path}.${key}` : key;
-}
+const at = fieldPath;
 
 function item(path: string, index: number): string {
   return `${path}[${index}]`;

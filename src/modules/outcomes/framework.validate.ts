@@ -2,6 +2,7 @@
 // (domains[1].outcomes[0].indicators[2].polarity) and says what was expected, so an analyst can fix the
 // file without reading code. The value returned is rebuilt field by field, holding nothing the types omit.
 
+import { isObj as isObject, type Obj } from '../../platform/data-file.ts';
 import {
   BOROUGH_CODES,
   type BoroughCode,
@@ -44,8 +45,6 @@ export const INDICATOR_CODE_PATTERN = /^[A-Z]{2}\d{1,2}\.\d{1,2}$/;
 const OUTCOME_CODE_PATTERN = /^[A-Z]{2}\d{1,2}$/;
 const ODS_PATTERN = /^[A-Z0-9]{3,5}$/;
 
-type Obj = Record<string, unknown>;
-const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const at = (path: string, key: string) => (path ? `${path}.${key}` : key);
 const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
 

@@ -1,7 +1,7 @@
 // Validating places documents (data/<system>/places.json). Validation collects every problem
 // with the field path, so a data author fixes the file in one pass.
 
-import { DataFileError, type DataProblem } from '../../platform/data-file.ts';
+import { DataFileError, type DataProblem, isObj, type Obj } from '../../platform/data-file.ts';
 import { readFile } from 'node:fs/promises';
 import {
   type FigureSource,
@@ -25,9 +25,6 @@ export class PlacesFileError extends DataFileError {
     this.name = 'PlacesFileError';
   }
 }
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function text(o: Obj, key: string, path: string, errors: PlacesProblem[], optional = false): string | undefined {
   const v = o[key];
