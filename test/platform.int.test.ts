@@ -157,6 +157,35 @@ for (const engine of testEngines()) {
       const anon = await t.app.inject({ url: '/api/me' });
       assert.equal(anon.statusCode, 401);
       assert.equal(anon.json().error.code, 'unauthenticated');
+
+      // The name promises a refused call is audited: make one (a demo token where they exist, a session
+      // elsewhere) and find exactly one new access.refused row for it.
+      const refusedRows = () =>
+        t.database.db
+          .selectFrom('audit_log')
+          .select(['actor_role', 'outcome', 'record_id'])
+          .where('action', '=', 'access.refused')
+          .where('record_id', '=', 'GET /api/analysis/gaps')
+          .orderBy('id')
+          .execute();
+      const beforeRefused = (await refusedRows()).length;
+      let refused: { statusCode: number; json: () => { error?: { code?: string } } };
+      if (engine === 'pglite') {
+        refused = await t.app.inject({ url: '/api/analysis/gaps', headers: bearer('spa') });
+      } else {
+        const spa = new Browser(t.app);
+        await spa.signIn('spa');
+        refused = await spa.get('/api/analysis/gaps');
+      }
+      assert.equal(refused.statusCode, 403);
+      assert.equal(refused.json().error?.code, 'forbidden');
+      const afterRefused = await refusedRows();
+      assert.equal(afterRefused.length, beforeRefused + 1, 'the refused call is audited once');
+      assert.deepEqual(afterRefused.at(-1), {
+        actor_role: 'spa',
+        outcome: 'refused',
+        record_id: 'GET /api/analysis/gaps',
+      });
     });
 
     test('an admin issues a token, it works, it is revoked, it stops working; all audited', async () => {
