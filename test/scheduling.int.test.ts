@@ -104,6 +104,7 @@ for (const engine of testEngines()) {
       const plannedUrgent = before.routes.flatMap((r: { visits: { visit: { id: string; priority: string } }[] }) =>
         r.visits.filter((v) => v.visit.priority === 'urgent-2h').map((v) => v.visit.id),
       );
+      assert.ok(plannedUrgent.length > 0, 'the day already has urgent visits planned, or nothing is being protected');
       // Only one physiotherapist works today, and already has 2-hour responses in the morning.
       const res = await api('POST', '/api/scheduling/visits', 'coordinator', {
         day,
