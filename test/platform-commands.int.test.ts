@@ -77,13 +77,14 @@ for (const engine of testEngines()) {
     });
 
     test('outbox messages are delivered once, only after their transaction commits, and retried on failure', async () => {
-      await database.db
-        .transaction()
-        .execute(async (tx) => {
+      // Only the deliberate rollback may end this transaction: a failing enqueue must fail the test.
+      await assert.rejects(
+        database.db.transaction().execute(async (tx) => {
           await enqueue(tx, { systemId: 'QMJ', topic: 'rolled-back', channel: 'text', payload: {} });
           throw new Error('roll back');
-        })
-        .catch(() => {});
+        }),
+        /^Error: roll back$/,
+      );
       await enqueue(database.db, {
         systemId: 'QMJ',
         topic: 'referral.accepted',
