@@ -10,7 +10,7 @@
 // list); the tests use it to check the data file for typing mistakes.
 
 import data from '../../../data/bank-holidays-england-and-wales.json' with { type: 'json' };
-import { addDays, formatDate, isoWeekday, parseDate } from './london-time.ts';
+import { addDays, formatDate, isoWeekday, parseDate } from '../../platform/london-time.ts';
 
 export interface BankHoliday {
   date: string;

@@ -11,7 +11,7 @@ import {
   timeLeft,
   workingDayZero,
 } from './clock.ts';
-import { addDays, isoWeekday, londonDate, londonDateTime, londonInstant } from './london-time.ts';
+import { addDays, isoWeekday, londonDate, londonDateTime, londonInstant } from '../../platform/london-time.ts';
 
 const due = (start: string, duration: string, clock: 'calendar' | 'working-days') =>
   dueAt(start, duration, clock).toISOString();

@@ -32,7 +32,7 @@ import {
   londonDateTime,
   londonInstant,
   toInstant,
-} from './london-time.ts';
+} from '../../platform/london-time.ts';
 
 export const WORKING_DAY_ENDS = '17:00';
 

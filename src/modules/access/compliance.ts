@@ -26,7 +26,7 @@
 //                without a first contact before it was due (withdrawn, declined)
 // share = met / (met + breached); null when there is nothing to divide.
 
-import { londonMonth, toInstant } from './london-time.ts';
+import { londonMonth, toInstant } from '../../platform/london-time.ts';
 
 export interface ReferralFact {
   component: string;

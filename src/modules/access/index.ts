@@ -72,7 +72,7 @@ export {
   londonMonth,
   londonOffsetMinutes,
   parseDate,
-} from './london-time.ts';
+} from '../../platform/london-time.ts';
 export {
   formatNhsNumber,
   isValidNhsNumber,

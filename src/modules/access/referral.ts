@@ -15,7 +15,7 @@ import { isObj as isObject, type Obj } from '../../platform/data-file.ts';
 import type { Component, OfferDocument, ValidationError, ValidationResult } from '../offer/index.ts';
 import { validateNhsNumber } from './nhs-number.ts';
 import { type BoroughLookup, normalisePostcode, POSTCODE_FORMAT_MESSAGE, resolveBorough } from './postcode.ts';
-import { londonDate, parseDate, toInstant } from './london-time.ts';
+import { londonDate, parseDate, toInstant } from '../../platform/london-time.ts';
 import { REFERRAL_SOURCES, type ReferralSource } from './routing.ts';
 
 export const REFERRAL_STATUSES = [

@@ -18,6 +18,7 @@ import {
   ValidationError,
 } from '../../platform/errors.ts';
 import { toCsv } from '../../platform/csv.ts';
+import { londonToday } from '../../platform/london-time.ts';
 import { diffOffers, type OfferDiff } from './offer.diff.ts';
 import { loadOfferFolder, toCsvRows } from './offer.files.ts';
 import type { Component, OfferDocument, OfferVersion } from './offer.ts';
@@ -63,10 +64,6 @@ async function conflictOnUnique<T>(work: Promise<T>, message: string): Promise<T
 function versionOf(row: repo.VersionRow): OfferVersion {
   const { createdBy: _createdBy, ...version } = row;
   return version;
-}
-
-function londonToday(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(now);
 }
 
 // Queries -----------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import { audit } from '../../platform/audit/audit.ts';
 import type { Actor, Role } from '../../platform/auth/roles.ts';
 import { type AnyDb, inTransaction } from '../../platform/db/database.ts';
 import { type FieldError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
+import { londonToday } from '../../platform/london-time.ts';
 import { findDistrict, NCL_DISTRICTS } from './districts.ts';
 import * as repo from './scheduling.repository.ts';
 import {
@@ -23,6 +24,9 @@ import {
   solveInWorker,
   type TravelMatrix,
 } from './solver/index.ts';
+
+/** Today's date in London, YYYY-MM-DD (the scheduling module's public name for the platform clock). */
+export { londonToday };
 
 export const SCHEDULERS: readonly Role[] = ['coordinator'];
 export const DAY_READERS: readonly Role[] = ['coordinator', 'clinician'];
@@ -68,11 +72,6 @@ export function parseClock(text: string): number | undefined {
   const h = Number(m[1]);
   const min = Number(m[2]);
   return h <= 23 && min <= 59 ? h * 60 + min : undefined;
-}
-
-/** Today's date in London, YYYY-MM-DD. */
-export function londonToday(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(now);
 }
 
 function requireRole(actor: Actor, roles: readonly Role[]): void {

@@ -183,3 +183,8 @@ export function londonInstant(date: string, time = '00:00'): Date {
   if (!m) throw new TypeError(`Not a time (HH:MM): ${time}`);
   return fromLondon({ ...d, hour: Number(m[1]), minute: Number(m[2]), second: 0, millisecond: 0 });
 }
+
+/** Today's date in London, "YYYY-MM-DD". */
+export function londonToday(now: Date = new Date()): string {
+  return londonDate(now);
+}
