@@ -34,6 +34,7 @@ import { NotFoundError } from '../../platform/errors.ts';
 import { uploadedFile } from '../../platform/http/upload.ts';
 import { writeCsv, writeXlsx } from '../../platform/tabular.ts';
 import { barChart, heatMap, NHS_COLOURS } from '../charts.ts';
+import { sendCsv, sendXlsx } from '../downloads.ts';
 import type { Navigation } from '../nav.ts';
 
 const ANALYSTS = ['commissioner', 'analyst'] as const;
@@ -186,16 +187,14 @@ async function sendTable(
   if (query.format === 'csv') {
     const chosen = list.find((t) => t.key && t.key === query.table) ?? list[0];
     const suffix = chosen === list[0] ? '' : `-${chosen.key}`;
-    return reply
-      .type('text/csv; charset=utf-8')
-      .header('Content-Disposition', `attachment; filename="${file}${suffix}.csv"`)
-      .send(writeCsv([chosen.header, ...chosen.rows]));
+    return sendCsv(reply, `${file}${suffix}.csv`, writeCsv([chosen.header, ...chosen.rows]));
   }
   if (query.format === 'xlsx') {
-    return reply
-      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-      .header('Content-Disposition', `attachment; filename="${file}.xlsx"`)
-      .send(await writeXlsx(list.map((t) => ({ name: t.name, rows: [t.header, ...t.rows] }))));
+    return sendXlsx(
+      reply,
+      `${file}.xlsx`,
+      await writeXlsx(list.map((t) => ({ name: t.name, rows: [t.header, ...t.rows] }))),
+    );
   }
   return null;
 }
@@ -913,15 +912,9 @@ export default async function analysisRoutes(
             ],
           },
         ]);
-        return reply
-          .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-          .header('Content-Disposition', 'attachment; filename="baseline-template.xlsx"')
-          .send(xlsx);
+        return sendXlsx(reply, 'baseline-template.xlsx', xlsx);
       }
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('Content-Disposition', 'attachment; filename="baseline-template.csv"')
-        .send(baselineTemplateCsv());
+      return sendCsv(reply, 'baseline-template.csv', baselineTemplateCsv());
     },
   );
 

@@ -44,6 +44,7 @@ import {
 import type { Actor } from '../../platform/auth/roles.ts';
 import { ROLES } from '../../platform/auth/roles.ts';
 import { DomainError, type FieldError, NotFoundError, ValidationError } from '../../platform/errors.ts';
+import { sendCsv, sendJsonFile } from '../downloads.ts';
 import type { Navigation } from '../nav.ts';
 import {
   ACCESS_ROUTE_TEXT,
@@ -674,10 +675,11 @@ export default async function offerRoutes(
     { config: { policy: COMMISSIONER }, schema: { params: Type.Object({ ref: Ref }) } },
     async (request, reply) => {
       const document = await exportVersion(db, request.actor!, request.params.ref);
-      return reply
-        .type('application/json; charset=utf-8')
-        .header('Content-Disposition', `attachment; filename="core-offer-version-${document.version.number}.json"`)
-        .send(JSON.stringify(document, null, 2));
+      return sendJsonFile(
+        reply,
+        `core-offer-version-${document.version.number}.json`,
+        JSON.stringify(document, null, 2),
+      );
     },
   );
 
@@ -686,10 +688,11 @@ export default async function offerRoutes(
     { config: { policy: COMMISSIONER }, schema: { params: Type.Object({ ref: Ref }) } },
     async (request, reply) => {
       const { version } = await getVersion(db, request.actor!, request.params.ref);
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('Content-Disposition', `attachment; filename="core-offer-version-${version.number}.csv"`)
-        .send(await exportVersionCsv(db, request.actor!, request.params.ref));
+      return sendCsv(
+        reply,
+        `core-offer-version-${version.number}.csv`,
+        await exportVersionCsv(db, request.actor!, request.params.ref),
+      );
     },
   );
 

@@ -55,6 +55,7 @@ import { DomainError } from '../../platform/errors.ts';
 import { formValue, uploadedFile } from '../../platform/http/upload.ts';
 import { detectFormat, readTabular, TabularFileError, writeCsv, writeXlsx } from '../../platform/tabular.ts';
 import { barChart, funnelPlot as funnelChart, lineChart } from '../charts.ts';
+import { sendCsv, sendXlsx } from '../downloads.ts';
 import type { Navigation } from '../nav.ts';
 import {
   barFor,
@@ -94,10 +95,7 @@ function fileSafe(text: string): string {
 async function sendTable(reply: FastifyReply, table: ChartTable, format: 'csv' | 'xlsx', fileBase: string) {
   const name = fileSafe(fileBase);
   if (format === 'csv') {
-    return reply
-      .type('text/csv; charset=utf-8')
-      .header('Content-Disposition', `attachment; filename="${name}.csv"`)
-      .send(tableToCsv(table));
+    return sendCsv(reply, `${name}.csv`, tableToCsv(table));
   }
   const rows = [
     table.columns.map((c) => c.label),
@@ -107,10 +105,7 @@ async function sendTable(reply: FastifyReply, table: ChartTable, format: 'csv' |
     { name: 'Data', rows },
     { name: 'About', rows: [['Table'], [table.title]] },
   ]);
-  return reply
-    .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-    .header('Content-Disposition', `attachment; filename="${name}.xlsx"`)
-    .send(bytes);
+  return sendXlsx(reply, `${name}.xlsx`, bytes);
 }
 
 function returnJson(r: ReturnRecord) {
@@ -330,15 +325,9 @@ export default async function outcomesRoutes(
             ],
           },
         ]);
-        return reply
-          .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-          .header('Content-Disposition', `attachment; filename="${name}.xlsx"`)
-          .send(bytes);
+        return sendXlsx(reply, `${name}.xlsx`, bytes);
       }
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('Content-Disposition', `attachment; filename="${name}.csv"`)
-        .send(writeCsv(t.rows));
+      return sendCsv(reply, `${name}.csv`, writeCsv(t.rows));
     },
   );
 
