@@ -164,6 +164,14 @@ for (const engine of testEngines()) {
         return { numerator, denominator };
       };
 
+      const refreshAudits = async () =>
+        (
+          await sql<{ actor_role: string | null }>`
+            select actor_role from audit_log where action = 'outcomes.computed.refresh' order by id`.execute(
+            t.database.db,
+          )
+        ).rows.map((r) => r.actor_role);
+      const auditedBefore = await refreshAudits();
       const res = await post('/api/outcomes/computed/refresh', 'analyst');
       assert.equal(res.statusCode, 200, res.body);
       const body = res.json();
@@ -202,6 +210,11 @@ for (const engine of testEngines()) {
       const audited = await sql<{ n: number }>`
         select count(*)::int as n from audit_log where action = 'outcomes.computed.refresh'`.execute(t.database.db);
       assert.ok(Number(audited.rows[0]!.n) >= 4, 'the seed and three refreshes are audited');
+      // Each of this test's three refreshes is audited once, in order, as who ran it (not just "at least 4",
+      // which earlier tests' refreshes could satisfy on their own).
+      const auditedAfter = await refreshAudits();
+      assert.equal(auditedAfter.length, auditedBefore.length + 3, 'three refreshes, three audit rows');
+      assert.deepEqual(auditedAfter.slice(-3), ['analyst', 'commissioner', 'system']);
     });
 
     test('SW2.2 is the median days to first contact of children, with how many were contacted', async () => {
