@@ -3,6 +3,7 @@
 // expected, so an analyst can fix the file in one pass. Saving all-or-nothing is the caller's job.
 
 import { parse } from 'csv-parse/sync';
+import { toCsv } from '../../platform/csv.ts';
 import {
   ACCESS_ROUTES,
   type AccessRoute,
@@ -280,8 +281,7 @@ export function parseBaselineCsv(text: string, context: ImportContext): ImportRe
   return validateBaselineRows(rows, context, header);
 }
 
-/** The template as CSV: the header, then one example row. */
+/** The template as CSV (RFC 4180, CRLF, like every other export): the header, then one example row. */
 export function baselineTemplateCsv(): string {
-  const q = (v: string) => (/[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
-  return `${BASELINE_HEADER.join(',')}\n${BASELINE_COLUMNS.map((c) => q(c.example)).join(',')}\n`;
+  return toCsv([BASELINE_HEADER, BASELINE_COLUMNS.map((c) => c.example)]);
 }
