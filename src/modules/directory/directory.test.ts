@@ -58,6 +58,16 @@ describe('NCL directory', async () => {
     assert.ok(diabetes.every((h) => h.item.boroughs.includes('E09000010')));
     const child = searchDirectory(dir, { need: 'diabetes', age: 8 });
     assert.ok(child.every((h) => !h.item.ageGroups || h.item.ageGroups.includes('children-young-people')));
+    // Every diabetes service is for adults, so the check above holds on an empty list; speech and language
+    // has services for both, so the age filter must keep some and drop others.
+    const forChildren = (h: { item: { ageGroups?: readonly string[] } }) =>
+      !h.item.ageGroups || h.item.ageGroups.includes('children-young-people');
+    const speech = searchDirectory(dir, { need: 'speech', age: 8 });
+    const speechAnyAge = searchDirectory(dir, { need: 'speech' });
+    assert.ok(speech.length > 0, 'a child finds speech and language services');
+    assert.ok(speech.length < speechAnyAge.length, 'the adult-only speech services are dropped');
+    assert.ok(speech.every(forChildren));
+    assert.ok(!speechAnyAge.every(forChildren), 'there were adult-only services to drop');
   });
 });
 
