@@ -184,6 +184,14 @@ export async function openReferralsFor(
   return rows.map((r) => ({ id: r.id, status: r.status, receivedAt: iso(r.received_at)! }));
 }
 
+/** How many referrals a system holds (the demo loader runs only into an empty one). */
+export async function countReferrals(db: AnyDb, systemId: string): Promise<number> {
+  const r = await sql<{
+    n: number;
+  }>`select count(*)::int as n from access_referrals where system_id = ${systemId}`.execute(db);
+  return r.rows[0]?.n ?? 0;
+}
+
 export async function insertReferral(db: AnyDb, r: ReferralRow): Promise<void> {
   await db
     .insertInto('access_referrals')

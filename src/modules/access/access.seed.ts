@@ -1,10 +1,11 @@
 // Illustrative demo referrals in different states, so the worklist, a timeline, a breach, a duplicate flag
 // and a recorded gap can be seen straight away. The people are invented; NHS numbers are in the 999 range
 // used for testing and pass Modulus 11. Times are relative to when the demo data is loaded.
-import { sql } from 'kysely';
+import { findUser, userActor } from '../../platform/auth/identity.ts';
 import type { Actor } from '../../platform/auth/roles.ts';
 import type { AnyDb } from '../../platform/db/database.ts';
 import { actOnReferral, claimReferral, type ActionInput, residentActor, submitReferral } from './access.service.ts';
+import { countReferrals } from './access.repository.ts';
 import { nhsNumberCheckDigit } from './nhs-number.ts';
 
 const HOUR = 3_600_000;
@@ -159,29 +160,14 @@ const DEMOS: Demo[] = [
 ];
 
 async function staff(tx: AnyDb, systemId: string, username: string): Promise<Actor> {
-  const row = await tx
-    .selectFrom('users')
-    .select(['id', 'display_name', 'role', 'organisation_code'])
-    .where('username', '=', username)
-    .where('system_id', '=', systemId)
-    .executeTakeFirst();
-  if (!row) throw new Error(`Demo user "${username}" is missing: seed users before referrals`);
-  return {
-    kind: 'user',
-    id: row.id,
-    name: row.display_name,
-    role: row.role,
-    systemId,
-    organisationCode: row.organisation_code,
-  };
+  const user = await findUser(tx, systemId, username);
+  if (!user) throw new Error(`Demo user "${username}" is missing: seed users before referrals`);
+  return userActor(user);
 }
 
 /** Loads the demo referrals into a system that has the offer, places, directory and demo users. */
 export async function seedAccess(tx: AnyDb, systemId: string, now = new Date()): Promise<{ referrals: number }> {
-  const existing = await sql<{
-    n: number;
-  }>`select count(*)::int as n from access_referrals where system_id = ${systemId}`.execute(tx);
-  if ((existing.rows[0]?.n ?? 0) > 0) return { referrals: 0 };
+  if ((await countReferrals(tx, systemId)) > 0) return { referrals: 0 };
   const spa = await staff(tx, systemId, 'spa');
   const clinician = await staff(tx, systemId, 'clinician');
   const at = (hoursAgo: number) => new Date(now.getTime() - hoursAgo * HOUR);

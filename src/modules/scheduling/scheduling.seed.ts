@@ -3,6 +3,7 @@
 // visits and routine ones) in the districts around them, planned by the solver with an iteration limit so
 // the demo plan is the same every time. Invented: no real patients, rotas or demand figures.
 import { createHash } from 'node:crypto';
+import { findUser } from '../../platform/auth/identity.ts';
 import { systemActor } from '../../platform/auth/roles.ts';
 import type { AnyDb } from '../../platform/db/database.ts';
 import { NCL_DISTRICTS } from './districts.ts';
@@ -63,9 +64,7 @@ export async function seedScheduling(db: AnyDb, systemId: string, day = londonTo
   });
   for (const c of CLINICIANS) {
     const base = NCL_DISTRICTS.find((d) => d.district === c.base)!;
-    const user = c.demoUser
-      ? await db.selectFrom('users').select('id').where('username', '=', c.demoUser).executeTakeFirst()
-      : undefined;
+    const user = c.demoUser ? await findUser(db, systemId, c.demoUser) : null;
     await repo.insertClinician(db, systemId, {
       id: c.id,
       teamId: DEMO_TEAM_ID,

@@ -67,6 +67,17 @@ export async function createUser(
   return toUser(row);
 }
 
+/** A system's account by username (enabled or not), or null: for seeds and tools that act as a named user. */
+export async function findUser(db: AnyDb, systemId: string, username: string): Promise<StaffUser | null> {
+  const row = await db
+    .selectFrom('users')
+    .selectAll()
+    .where('username', '=', username.trim().toLowerCase())
+    .where('system_id', '=', systemId)
+    .executeTakeFirst();
+  return row ? toUser(row) : null;
+}
+
 /** Checks a username and password. Returns the user, or null for any failure (never says which part was wrong). */
 export async function checkPassword(db: AnyDb, username: string, password: string): Promise<StaffUser | null> {
   const row = await db
