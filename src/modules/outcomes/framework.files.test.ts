@@ -102,8 +102,11 @@ describe('NCL outcomes data', async () => {
   });
 
   it('labels every demo value illustrative and loads them all', async () => {
-    for (const f of (await readdir(DIR)).filter((name) => name.startsWith('values-'))) {
+    const valueFiles = (await readdir(DIR)).filter((name) => name.startsWith('values-'));
+    assert.ok(valueFiles.length >= 3, `national, provider-return and system values files: ${valueFiles}`);
+    for (const f of valueFiles) {
       const lines = (await readFile(join(DIR, f), 'utf8')).trim().split('\n').slice(1);
+      assert.ok(lines.length > 0, `${f} has rows to check`);
       for (const line of lines) assert.match(line, /,illustrative$/, `${f}: ${line}`);
     }
     assert.ok(counts.length > 300);
