@@ -29,18 +29,10 @@ import { searchAssets } from '../../modules/directory/index.ts';
 import { AGE_GROUPS, ageGroupsForAge, type Component, humaniseDuration } from '../../modules/offer/index.ts';
 import type { Actor } from '../../platform/auth/roles.ts';
 import { DomainError, NotFoundError } from '../../platform/errors.ts';
+import { ErrorBody } from '../api-schemas.ts';
 import type { Navigation } from '../nav.ts';
 
 const STAFF = [...ACCESS_STAFF];
-const ErrorBody = Type.Object({
-  error: Type.Object({
-    status: Type.Integer(),
-    code: Type.String(),
-    message: Type.String(),
-    fields: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
-  }),
-  requestId: Type.String(),
-});
 const Id = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 const Str = () => Type.String();

@@ -35,6 +35,7 @@ import { uploadedFile } from '../../platform/http/upload.ts';
 import { writeCsv, writeXlsx } from '../../platform/tabular.ts';
 import { barChart, heatMap, NHS_COLOURS } from '../charts.ts';
 import { sendCsv, sendXlsx } from '../downloads.ts';
+import { ErrorBody } from '../api-schemas.ts';
 import type { Navigation } from '../nav.ts';
 
 const ANALYSTS = ['commissioner', 'analyst'] as const;
@@ -65,16 +66,6 @@ const PageFilters = Type.Object({
   table: Type.Optional(Type.String({ maxLength: 40 })),
 });
 type PageQuery = { [K in keyof AnalysisFilters]?: string } & { format?: 'html' | 'csv' | 'xlsx' };
-
-const ErrorBody = Type.Object({
-  error: Type.Object({
-    status: Type.Integer(),
-    code: Type.String(),
-    message: Type.String(),
-    fields: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
-  }),
-  requestId: Type.String(),
-});
 
 const Reason = Type.Object({
   code: Type.String(),

@@ -137,15 +137,8 @@ export const DiffSchema = Type.Object({
   }),
 });
 
-export const ErrorSchema = Type.Object({
-  error: Type.Object({
-    status: Type.Integer(),
-    code: Type.String(),
-    message: Type.String(),
-    fields: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
-  }),
-  requestId: Type.String(),
-});
+/** The API error body, shared by every area. */
+export { ErrorBody as ErrorSchema } from '../api-schemas.ts';
 
 /** Any JSON object: the offer module validates it and names each field at fault. */
 export const AnyObject = Type.Object({}, { additionalProperties: true });

@@ -4,15 +4,8 @@ import { Type } from 'typebox';
 const Nullable = <T extends ReturnType<typeof Type.String> | ReturnType<typeof Type.Number>>(t: T) =>
   Type.Union([t, Type.Null()]);
 
-export const ErrorSchema = Type.Object({
-  error: Type.Object({
-    status: Type.Integer(),
-    code: Type.String(),
-    message: Type.String(),
-    fields: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
-  }),
-  requestId: Type.String(),
-});
+/** The API error body, shared by every area. */
+export { ErrorBody as ErrorSchema } from '../api-schemas.ts';
 
 export const DisclosureSchema = Type.Object({
   minimumCount: Type.Integer(),

@@ -29,20 +29,12 @@ import {
 } from '../../modules/scheduling/index.ts';
 import type { Actor } from '../../platform/auth/roles.ts';
 import { NotFoundError, ValidationError } from '../../platform/errors.ts';
+import { ErrorBody } from '../api-schemas.ts';
 import type { Navigation } from '../nav.ts';
 import { PRIORITY_COLOURS, timelineSvg } from './timeline.ts';
 
 const Str = () => Type.String();
 const DayParam = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
-const ErrorBody = Type.Object({
-  error: Type.Object({
-    status: Type.Integer(),
-    code: Str(),
-    message: Str(),
-    fields: Type.Optional(Type.Array(Type.Object({ field: Str(), message: Str() }))),
-  }),
-  requestId: Str(),
-});
 const Figures = Type.Object({
   clinicians: Type.Integer(),
   shiftMinutes: Type.Number(),
