@@ -286,8 +286,3 @@ export interface OfferDocument {
   version: OfferVersion;
   components: Component[];
 }
-
-/** True when the figure is labelled illustrative (not from a public source). */
-export function isIllustrative(figure: { illustrative?: boolean }): boolean {
-  return figure.illustrative === true;
-}

@@ -260,18 +260,3 @@ export async function listReturns(
   const rows = await q.orderBy('submitted_at', 'desc').orderBy('id').execute();
   return rows.map(toReturn);
 }
-
-/** How many returns and counts are stored: tests use it to show a refused import changed nothing. */
-export async function tableSizes(db: AnyDb, systemId: string): Promise<{ returns: number; counts: number }> {
-  const r = await db
-    .selectFrom('outcomes_returns')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('system_id', '=', systemId)
-    .executeTakeFirstOrThrow();
-  const c = await db
-    .selectFrom('outcomes_counts')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('system_id', '=', systemId)
-    .executeTakeFirstOrThrow();
-  return { returns: Number(r.n), counts: Number(c.n) };
-}
