@@ -30,6 +30,7 @@ import { AGE_GROUPS, ageGroupsForAge, type Component, humaniseDuration } from '.
 import type { Actor } from '../../platform/auth/roles.ts';
 import { DomainError, NotFoundError } from '../../platform/errors.ts';
 import { ErrorBody } from '../api-schemas.ts';
+import { fieldErrors } from '../forms.ts';
 import type { Navigation } from '../nav.ts';
 
 const STAFF = [...ACCESS_STAFF];
@@ -496,7 +497,7 @@ export default async function accessRoutes(
       urgencies: urgencyItems(component, groups, 'self'),
       values,
       errors,
-      fieldErrors: Object.fromEntries(errors.map((e) => [e.href.slice(1), e.text])),
+      fieldErrors: fieldErrors(errors),
       action: `/refer/${component.code}`,
     });
   };
@@ -697,7 +698,7 @@ export default async function accessRoutes(
       need,
       assets: (assetsText ?? assets)?.items ?? null,
       errors,
-      fieldErrors: Object.fromEntries(errors.map((e) => [e.href.slice(1), e.text])),
+      fieldErrors: fieldErrors(errors),
       values: extra.values ?? {},
       done: extra.done,
     });
@@ -776,7 +777,7 @@ export default async function accessRoutes(
           ],
       values,
       errors,
-      fieldErrors: Object.fromEntries(errors.map((e) => [e.href.slice(1), e.text])),
+      fieldErrors: fieldErrors(errors),
     });
   };
 

@@ -45,6 +45,7 @@ import type { Actor } from '../../platform/auth/roles.ts';
 import { ROLES } from '../../platform/auth/roles.ts';
 import { DomainError, type FieldError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { sendCsv, sendJsonFile } from '../downloads.ts';
+import { type ErrorItem, fieldErrors } from '../forms.ts';
 import type { Navigation } from '../nav.ts';
 import {
   ACCESS_ROUTE_TEXT,
@@ -81,18 +82,6 @@ const FormBody = Type.Record(
   Type.String(),
   Type.Union([Type.String({ maxLength: 20000 }), Type.Array(Type.String({ maxLength: 20000 }), { maxItems: 50 })]),
 );
-
-type ErrorItem = { text: string; href: string };
-
-/** Error messages by form control id, for each control's own error message (the summary lists them all). */
-function fieldErrors(errors: ErrorItem[] | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const e of errors ?? []) {
-    const id = e.href.replace(/^#/, '');
-    out[id] = out[id] ? `${out[id]}. ${e.text}` : e.text;
-  }
-  return out;
-}
 
 const lines = (text: unknown) =>
   String(text ?? '')
