@@ -29,6 +29,7 @@ import {
 } from '../../modules/scheduling/index.ts';
 import type { Actor } from '../../platform/auth/roles.ts';
 import { NotFoundError, ValidationError } from '../../platform/errors.ts';
+import { londonDateTime } from '../../platform/london-time.ts';
 import { ErrorBody } from '../api-schemas.ts';
 import type { Navigation } from '../nav.ts';
 import { PRIORITY_COLOURS, timelineSvg } from './timeline.ts';
@@ -196,16 +197,8 @@ function changeOut(r: Awaited<ReturnType<typeof addVisit>>) {
 
 /** Minutes since midnight, London time. */
 function londonMinute(now = new Date()): number {
-  const [h, m] = new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Europe/London',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  })
-    .format(now)
-    .split(':')
-    .map(Number);
-  return h * 60 + m;
+  const { hour, minute } = londonDateTime(now);
+  return hour * 60 + minute;
 }
 
 const percent = (x: number) => `${Math.round(x * 100)}%`;
