@@ -76,11 +76,14 @@ export {
 export {
   comparePeriods,
   dueDateFor,
+  financialQuarterOf,
+  financialYearOf,
   type Period,
   PERIOD_FORMATS,
   parsePeriod,
   periodContains,
   periodsOverlap,
+  quartersOf,
 } from './periods.ts';
 export {
   type Breakdown,
@@ -116,12 +119,10 @@ export {
   COMPUTED_INDICATORS,
   type ComputedIndicator,
   type ComputedRefresh,
-  financialQuarterOf,
   MENTAL_HEALTH_CATEGORY,
   refreshComputedIndicators,
 } from './outcomes.computed.ts';
 export {
-  financialYearOf,
   getAllIndicatorValues,
   getFramework,
   getIndicator,
@@ -131,7 +132,6 @@ export {
   listReturns,
   NCL_OUTCOMES_FOLDER,
   OUTCOMES_READERS,
-  quartersOf,
   RETURN_SUBMITTERS,
   type ReturnChannel,
   type ReturnRecord,

@@ -16,12 +16,12 @@ import { audit } from '../../platform/audit/audit.ts';
 import type { Actor } from '../../platform/auth/roles.ts';
 import { type AnyDb, inTransaction } from '../../platform/db/database.ts';
 import { ForbiddenError } from '../../platform/errors.ts';
-import { londonDate, median, referralFacts, standardOutcome } from '../access/index.ts';
+import { median, referralFacts, standardOutcome } from '../access/index.ts';
 import { analysisData } from '../baseline/index.ts';
 import { populationOf } from '../places/index.ts';
 import { type AreaCode, BOROUGH_CODES, NCL_SYSTEM_ID } from './framework.ts';
 import * as repo from './outcomes.repository.ts';
-import { parsePeriod } from './periods.ts';
+import { financialQuarterOf, parsePeriod } from './periods.ts';
 
 export const COMPUTED_INDICATORS = ['SW2.2', 'AW1.1', 'LW3.3', 'SW2.3'] as const;
 export type ComputedIndicator = (typeof COMPUTED_INDICATORS)[number];
@@ -41,14 +41,6 @@ export type ComputedRefresh = {
   /** Earlier counts of these indicators marked replaced. */
   readonly replaced: number;
 };
-
-/** The London financial quarter of an instant: "2024/25 Q2" (Q1 = April–June). */
-export function financialQuarterOf(instant: Date | string): string {
-  const [y, m] = londonDate(instant).split('-').map(Number) as [number, number];
-  const start = m >= 4 ? y : y - 1;
-  const q = m >= 4 ? Math.floor((m - 4) / 3) + 1 : 4;
-  return `${start}/${String((start + 1) % 100).padStart(2, '0')} Q${q}`;
-}
 
 /** A baseline period ("2021-22") as a framework annual period ("2021/22"); undefined when it is not one. */
 export function annualPeriodOf(baselinePeriod: string): string | undefined {

@@ -22,7 +22,7 @@ import {
   NCL_SYSTEM_ID,
   type Outcome,
 } from './framework.ts';
-import { dueDateFor, parsePeriod } from './periods.ts';
+import { dueDateFor, financialYearOf, parsePeriod, quartersOf } from './periods.ts';
 import * as repo from './outcomes.repository.ts';
 import {
   describeReturnProblem,
@@ -319,16 +319,6 @@ export async function returnTemplate(
     }
   }
   return { providerCode, period, rows: returnTemplateRows(framework, providerCode, period) };
-}
-
-/** The financial year (April to March) a date falls in, e.g. '2024/25'. */
-export function financialYearOf(date: Date): string {
-  const y = date.getUTCMonth() >= 3 ? date.getUTCFullYear() : date.getUTCFullYear() - 1;
-  return `${y}/${String((y + 1) % 100).padStart(2, '0')}`;
-}
-
-export function quartersOf(year: string): string[] {
-  return [1, 2, 3, 4].map((q) => `${year} Q${q}`);
 }
 
 export type ReturnsOverview = ReturnStatusReport & {

@@ -4,6 +4,7 @@
 //   monthly   '2024-07'       a calendar month
 // Dates are UTC calendar dates (YYYY-MM-DD) so results do not depend on the server's time zone.
 
+import { londonDate } from '../../platform/london-time.ts';
 import type { Frequency } from './framework.ts';
 
 export type Period = {
@@ -89,4 +90,27 @@ export function dueDateFor(period: string, daysAfterEnd = 20): string {
   if (!p) throw new RangeError(`not a period: ${period}`);
   const [y, m, d] = p.end.split('-').map(Number);
   return iso(y, m, d + daysAfterEnd);
+}
+
+/** "2024/25" for the financial year starting in April of `start`. */
+function financialYearLabel(start: number): string {
+  return `${start}/${String((start + 1) % 100).padStart(2, '0')}`;
+}
+
+/** The financial year (April to March) a date falls in, e.g. '2024/25'. */
+export function financialYearOf(date: Date): string {
+  return financialYearLabel(date.getUTCMonth() >= 3 ? date.getUTCFullYear() : date.getUTCFullYear() - 1);
+}
+
+/** The four quarter periods of a financial year: "2024/25" → "2024/25 Q1" … "2024/25 Q4". */
+export function quartersOf(year: string): string[] {
+  return [1, 2, 3, 4].map((q) => `${year} Q${q}`);
+}
+
+/** The London financial quarter of an instant: "2024/25 Q2" (Q1 = April–June). */
+export function financialQuarterOf(instant: Date | string): string {
+  const [y, m] = londonDate(instant).split('-').map(Number) as [number, number];
+  const start = m >= 4 ? y : y - 1;
+  const q = m >= 4 ? Math.floor((m - 4) / 3) + 1 : 4;
+  return `${financialYearLabel(start)} Q${q}`;
 }
