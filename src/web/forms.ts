@@ -13,3 +13,16 @@ export function fieldErrors(errors: readonly ErrorItem[] | undefined): Record<st
   }
   return out;
 }
+
+/** A paged list's page count (at least 1) and its previous and next links, null at either end. */
+export function pageLinks(
+  list: { page: number; total: number; pageSize: number },
+  href: (page: number) => string,
+): { pages: number; previous: string | null; next: string | null } {
+  const pages = Math.max(1, Math.ceil(list.total / list.pageSize));
+  return {
+    pages,
+    previous: list.page > 1 ? href(list.page - 1) : null,
+    next: list.page < pages ? href(list.page + 1) : null,
+  };
+}

@@ -30,7 +30,7 @@ import { AGE_GROUPS, ageGroupsForAge, type Component, humaniseDuration } from '.
 import type { Actor } from '../../platform/auth/roles.ts';
 import { DomainError, NotFoundError } from '../../platform/errors.ts';
 import { ErrorBody } from '../api-schemas.ts';
-import { fieldErrors } from '../forms.ts';
+import { fieldErrors, pageLinks } from '../forms.ts';
 import type { Navigation } from '../nav.ts';
 
 const STAFF = [...ACCESS_STAFF];
@@ -613,7 +613,6 @@ export default async function accessRoutes(
         { requestId: request.id },
       );
       const ctx = await routingContext(db, request.actor!.systemId);
-      const pages = Math.max(1, Math.ceil(result.total / result.pageSize));
       const href = (p: number) =>
         `/access?${new URLSearchParams({ view, page: String(p), ...(service ? { service } : {}) })}`;
       return reply.render('access/worklist.njk', {
@@ -633,9 +632,7 @@ export default async function accessRoutes(
             .map((x) => ({ value: x.id, text: x.name, selected: x.id === service })),
         ],
         result,
-        pages,
-        previous: result.page > 1 ? href(result.page - 1) : null,
-        next: result.page < pages ? href(result.page + 1) : null,
+        ...pageLinks(result, href),
         statusText: STATUS_TEXT,
         breachText: BREACH_TEXT,
         actorId: request.actor!.id,
@@ -820,14 +817,12 @@ export default async function accessRoutes(
     },
     async (request, reply) => {
       const gaps = await listOfferGaps(db, request.actor!, { page: request.query.page, pageSize: 50 });
-      const pages = Math.max(1, Math.ceil(gaps.total / gaps.pageSize));
       const report = await complianceReport(db, request.actor!, {});
       return reply.render('access/gaps.njk', {
         title: 'Offer gaps found by referrals',
         gaps,
         compliance: report.rows,
-        previous: gaps.page > 1 ? `/access/gaps?page=${gaps.page - 1}` : null,
-        next: gaps.page < pages ? `/access/gaps?page=${gaps.page + 1}` : null,
+        ...pageLinks(gaps, (p) => `/access/gaps?page=${p}`),
         ageGroupsForAge,
       });
     },

@@ -9,6 +9,7 @@ import { searchAssets, searchServices } from '../../modules/directory/index.ts';
 import { AGE_GROUPS, getPublishedOffer } from '../../modules/offer/index.ts';
 import { listPlaces } from '../../modules/places/index.ts';
 import type { Actor } from '../../platform/auth/roles.ts';
+import { pageLinks } from '../forms.ts';
 import type { Navigation } from '../nav.ts';
 
 const PAGE_SIZE = 20;
@@ -108,7 +109,6 @@ export default async function directoryRoutes(
       ]);
       const componentName = new Map((offer?.components ?? []).map((c) => [c.code, c.name]));
       const placeName = new Map(places.map((p) => [p.code, p.name]));
-      const pages = services ? Math.max(1, Math.ceil(services.total / PAGE_SIZE)) : 1;
       const params = new URLSearchParams(
         Object.entries({ q, age: ageText, borough: borough ?? '' }).filter(([, v]) => v !== ''),
       );
@@ -140,9 +140,7 @@ export default async function directoryRoutes(
             boroughNames: a.boroughs.map((b) => placeName.get(b) ?? b).join(', '),
           })),
         },
-        pages,
-        previous: services && services.page > 1 ? pageHref(services.page - 1) : null,
-        next: services && services.page < pages ? pageHref(services.page + 1) : null,
+        ...(services ? pageLinks(services, pageHref) : { pages: 1, previous: null, next: null }),
       });
     },
   );
