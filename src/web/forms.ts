@@ -26,3 +26,11 @@ export function pageLinks(
     next: list.page < pages ? href(list.page + 1) : null,
   };
 }
+
+/** A validation error's fields as error summary items, each linked to the control `idOf` names for its field. */
+export function errorItems(
+  error: { fields: readonly { field: string; message: string }[] },
+  idOf: (field: string) => string = (field) => field,
+): ErrorItem[] {
+  return error.fields.map((f) => ({ text: f.message, href: `#${idOf(f.field)}` }));
+}

@@ -30,7 +30,7 @@ import { AGE_GROUPS, ageGroupsForAge, type Component, humaniseDuration } from '.
 import type { Actor } from '../../platform/auth/roles.ts';
 import { DomainError, NotFoundError } from '../../platform/errors.ts';
 import { ErrorBody } from '../api-schemas.ts';
-import { fieldErrors, pageLinks } from '../forms.ts';
+import { errorItems, fieldErrors, pageLinks } from '../forms.ts';
 import type { Navigation } from '../nav.ts';
 
 const STAFF = [...ACCESS_STAFF];
@@ -547,12 +547,7 @@ export default async function accessRoutes(
       } catch (error) {
         if (error instanceof DomainError && error.status === 400 && error.fields.length) {
           reply.status(400);
-          return renderSelfForm(
-            reply,
-            component,
-            values,
-            error.fields.map((f) => ({ text: f.message, href: `#${fieldId(f.field)}` })),
-          );
+          return renderSelfForm(reply, component, values, errorItems(error, fieldId));
         }
         throw error;
       }
@@ -741,7 +736,7 @@ export default async function accessRoutes(
         if (error instanceof DomainError && (error.status === 400 || error.status === 409)) {
           reply.status(error.status);
           const errors = error.fields.length
-            ? error.fields.map((f) => ({ text: f.message, href: `#${action}-${f.field}` }))
+            ? errorItems(error, (field) => `${action}-${field}`)
             : [{ text: error.message, href: '#status' }];
           return renderReferral(request, reply, id, { errors, values: form });
         }
@@ -797,12 +792,7 @@ export default async function accessRoutes(
     } catch (error) {
       if (error instanceof DomainError && error.status === 400 && error.fields.length) {
         reply.status(400);
-        return renderProfessionalForm(
-          request,
-          reply,
-          values,
-          error.fields.map((f) => ({ text: f.message, href: `#${fieldId(f.field)}` })),
-        );
+        return renderProfessionalForm(request, reply, values, errorItems(error, fieldId));
       }
       throw error;
     }

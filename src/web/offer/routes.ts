@@ -45,7 +45,7 @@ import type { Actor } from '../../platform/auth/roles.ts';
 import { ROLES } from '../../platform/auth/roles.ts';
 import { DomainError, type FieldError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { sendCsv, sendJsonFile } from '../downloads.ts';
-import { type ErrorItem, fieldErrors } from '../forms.ts';
+import { type ErrorItem, errorItems, fieldErrors } from '../forms.ts';
 import type { Navigation } from '../nav.ts';
 import {
   ACCESS_ROUTE_TEXT,
@@ -404,7 +404,7 @@ export default async function offerRoutes(
         if (!(error instanceof ValidationError)) throw error;
         reply.status(400);
         return renderVersion(reply, request.actor!, request.params.ref, {
-          errors: error.fields.map((f) => ({ text: f.message, href: `#${f.field}` })),
+          errors: errorItems(error),
           values: { effectiveFrom, changeNotes },
         });
       }

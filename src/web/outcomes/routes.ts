@@ -56,6 +56,7 @@ import { formValue, uploadedFile } from '../../platform/http/upload.ts';
 import { detectFormat, readTabular, TabularFileError, writeCsv, writeXlsx } from '../../platform/tabular.ts';
 import { barChart, funnelPlot as funnelChart, lineChart } from '../charts.ts';
 import { sendCsv, sendXlsx } from '../downloads.ts';
+import { errorItems } from '../forms.ts';
 import type { Navigation } from '../nav.ts';
 import {
   barFor,
@@ -389,9 +390,7 @@ export default async function outcomesRoutes(
           return fail(errors, error.problems, file.fileName);
         }
         if (error instanceof DomainError && error.status === 400) {
-          return fail(
-            error.fields.map((f) => ({ text: f.message, href: `#${f.field === 'period' ? 'period' : 'file'}` })),
-          );
+          return fail(errorItems(error, (field) => (field === 'period' ? 'period' : 'file')));
         }
         throw error;
       }

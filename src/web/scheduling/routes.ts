@@ -31,6 +31,7 @@ import type { Actor } from '../../platform/auth/roles.ts';
 import { NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { londonDateTime } from '../../platform/london-time.ts';
 import { ErrorBody } from '../api-schemas.ts';
+import { errorItems } from '../forms.ts';
 import type { Navigation } from '../nav.ts';
 import { PRIORITY_COLOURS, timelineSvg } from './timeline.ts';
 
@@ -207,8 +208,7 @@ const longDay = (day: string) =>
 
 // Form fields → error summary anchors.
 const FIELD_IDS: Record<string, string> = { lat: 'postcodeDistrict', lon: 'postcodeDistrict', day: 'patientRef' };
-const toErrors = (e: ValidationError) =>
-  e.fields.map((f) => ({ text: f.message, href: `#${FIELD_IDS[f.field] ?? f.field}` }));
+const toErrors = (e: ValidationError) => errorItems(e, (field) => FIELD_IDS[field] ?? field);
 
 const FormBody = Type.Object({
   _csrf: Type.Optional(Type.String()),
