@@ -4,6 +4,7 @@
 // The returned value is rebuilt field by field, so it holds nothing the types do not describe.
 
 import { fieldPath, isObj as isObject, type Obj } from '../../platform/data-file.ts';
+import { parseDate } from '../../platform/london-time.ts';
 import { hasCalendarParts, isZeroDuration, parseDuration, workingDays } from './duration.ts';
 import {
   ACCESS_ROUTES,
@@ -44,7 +45,6 @@ export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: 
 export const DURATION_HINT = 'Enter a duration such as PT2H (2 hours) or P6W (6 weeks)';
 const CODE_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const TIME_PATTERN = /^([01]\d|2[0-3]):([0-5]\d)$/;
-const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
 const at = fieldPath;
@@ -71,11 +71,7 @@ export function isCode(text: unknown): text is string {
 }
 
 function isCalendarDate(text: unknown): text is string {
-  if (typeof text !== 'string') return false;
-  const m = DATE_PATTERN.exec(text);
-  if (!m) return false;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+  return parseDate(text) !== null;
 }
 
 function isInstant(text: unknown): text is string {
