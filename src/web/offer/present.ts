@@ -54,7 +54,7 @@ export function categoryName(code: string): string {
   return CATEGORIES.find((c) => c.code === code)?.name ?? code;
 }
 
-export function describeSource(source: Source | undefined): { text: string; url?: string } | null {
+function describeSource(source: Source | undefined): { text: string; url?: string } | null {
   if (!source) return null;
   const extra = [source.publisher, source.year].filter((x) => x !== undefined && x !== '').join(', ');
   return { text: extra ? `${source.title} (${extra})` : source.title, url: source.url };
@@ -65,7 +65,7 @@ function percent(target: number | undefined): string | null {
   return `${Math.round(target * 1000) / 10}%`;
 }
 
-export type StandardView = {
+type StandardView = {
   when: string;
   within: string;
   followUp: string | null;
@@ -75,7 +75,7 @@ export type StandardView = {
   source: { text: string; url?: string } | null;
 };
 
-export function presentStandard(component: Component, rs: ResponseStandard): StandardView {
+function presentStandard(component: Component, rs: ResponseStandard): StandardView {
   const level = component.urgencyLevels?.find((l) => l.code === rs.urgency);
   return {
     when: URGENCY_TEXT[rs.urgency] ?? level?.name ?? rs.urgency,

@@ -13,7 +13,7 @@ import {
   POINTS_OF_DELIVERY,
 } from '../../modules/offer/index.ts';
 
-export const SourceSchema = Type.Object({
+const SourceSchema = Type.Object({
   title: Type.String(),
   publisher: Type.Optional(Type.String()),
   url: Type.Optional(Type.String()),

@@ -74,7 +74,7 @@ export function comparisonKey(comparison: string | null | undefined) {
   return COMPARISON_KEY.find((k) => k.key === comparison) ?? COMPARISON_KEY[COMPARISON_KEY.length - 1]!;
 }
 
-export function digitsFor(value: number | null | undefined): number {
+function digitsFor(value: number | null | undefined): number {
   return value !== null && value !== undefined && Math.abs(value) >= 1000 ? 0 : 1;
 }
 
@@ -107,14 +107,14 @@ export type Cell = {
 const DISCLOSURE_REASONS: readonly string[] = ['small-count', 'complement', 'small-denominator', 'secondary'];
 
 /** Why a value is not shown, in two or three words (the indicator page's tables give the full reason). */
-export function missingNote(v: IndicatorValue | undefined): string {
+function missingNote(v: IndicatorValue | undefined): string {
   if (!v) return 'No value';
   if (v.suppressed && DISCLOSURE_REASONS.includes(v.suppressed.reason)) return 'Suppressed (small numbers)';
   return v.suppressed ? 'Not available' : 'No value';
 }
 
 /** A number with its unit when the unit is short ('75.3%'); otherwise the number (the unit is in the heading). */
-export function formatCompact(value: number, definition: IndicatorDefinition): string {
+function formatCompact(value: number, definition: IndicatorDefinition): string {
   return definition.unit === '%' ? `${formatNumber(value)}%` : formatNumber(value);
 }
 

@@ -7,7 +7,7 @@ const Nullable = <T extends ReturnType<typeof Type.String> | ReturnType<typeof T
 /** The API error body, shared by every area. */
 export { ErrorBody as ErrorSchema } from '../api-schemas.ts';
 
-export const DisclosureSchema = Type.Object({
+const DisclosureSchema = Type.Object({
   minimumCount: Type.Integer(),
   suppressComplement: Type.Boolean(),
   secondarySuppression: Type.Boolean(),
@@ -78,7 +78,7 @@ export const FrameworkSchema = Type.Object({
   ),
 });
 
-export const ValueSchema = Type.Object({
+const ValueSchema = Type.Object({
   period: Type.String(),
   area: Type.String({ description: "Borough GSS code, or 'QMJ' for North Central London" }),
   areaName: Type.String(),
@@ -126,14 +126,14 @@ export const ReturnSchema = Type.Object({
   supersedes: Nullable(Type.String()),
 });
 
-export const ProblemSchema = Type.Object({
+const ProblemSchema = Type.Object({
   row: Type.Integer({ description: 'Row number (the first row is 1 in JSON, 2 in a file under its header)' }),
   column: Type.String(),
   value: Type.String(),
   message: Type.String(),
 });
 
-export const ReturnRowInput = Type.Object(
+const ReturnRowInput = Type.Object(
   {
     indicator_code: Type.Optional(Type.String()),
     period: Type.Optional(Type.String()),
