@@ -4,11 +4,12 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { checkPlan, parseSolomon, solomonToProblem, solveInWorker } from '../src/modules/scheduling/solver/index.ts';
 
 const SUITES: Record<string, string> = {
-  solomon: '/work/shared/data/solomon',
-  homberger: '/work/shared/data/homberger',
+  solomon: fileURLToPath(new URL('../data/benchmarks/solomon', import.meta.url)),
+  homberger: fileURLToPath(new URL('../data/benchmarks/homberger', import.meta.url)),
 };
 
 type Row = {

@@ -20,7 +20,7 @@ export const DEMO_SYSTEM = {
 } as const;
 export const DEMO_PASSWORD = 'demo-password';
 
-// Demo staff sit in a plausible organisation for their role (ODS codes from shared/reference/facts.md).
+// Demo staff sit in a plausible organisation for their role (ODS codes from data/reference/facts.md).
 const DEMO_ORGANISATION: Partial<Record<(typeof ROLES)[number], string>> = {
   spa: 'RKE',
   clinician: 'RKE',

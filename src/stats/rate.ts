@@ -1,7 +1,7 @@
 // Crude rates with Poisson limits on the count. Byar's approximation for counts of 10 or more and
 // the exact (chi-square) method below 10: APHO "Technical Guide: Confidence Intervals" (2008),
 // PHEindicatormethods::phe_rate ("for small numerators Byar's method is less accurate"), Breslow &
-// Day (1987). The worked examples in shared/data/phe use Byar for counts >= 10, so they agree.
+// Day (1987). The worked examples in data/reference/phe use Byar for counts >= 10, so they agree.
 
 import { exactPoissonLimits } from './distributions.ts';
 import {

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 
-// The repo is always cloned with ../shared beside it.
-const PHE_DIR = new URL('../../../shared/data/phe/', import.meta.url);
+// The PHE worked examples are copied into the repository (data/reference/phe, with their README).
+const PHE_DIR = new URL('../../data/reference/phe/', import.meta.url);
 
 export function readPheCsv(name: string): Record<string, number>[] {
   const [header, ...lines] = readFileSync(new URL(name, PHE_DIR), 'utf8').trim().split(/\r?\n/);

@@ -336,7 +336,7 @@ const SITES = [
 ].map(([id, n, org, address, postcode, b]) => ({ id, name: n, organisationCode: org, address, postcode, borough: code(b), note: 'Address from public knowledge, not checked against ODS: check before use.' }));
 const directory = {
   systemId: 'QMJ',
-  period: '2021-22: NHS organisations as they were before the 2024 and 2025 mergers (ODS codes from shared/reference/facts.md). Councils are identified by ONS GSS code. Services, voluntary organisations, local assets and every contact are illustrative: phone numbers are Ofcom drama numbers (020 7946 0xxx) and emails use example.org.',
+  period: '2021-22: NHS organisations as they were before the 2024 and 2025 mergers (ODS codes from data/reference/facts.md). Councils are identified by ONS GSS code. Services, voluntary organisations, local assets and every contact are illustrative: phone numbers are Ofcom drama numbers (020 7946 0xxx) and emails use example.org.',
   organisations: ORGS,
   sites: SITES,
   services,

@@ -11,7 +11,7 @@ describe('schedule CLI', () => {
     const r = run(
       'solve',
       '--solomon',
-      '/work/shared/data/solomon/c101.txt',
+      fileURLToPath(new URL('../../../../data/benchmarks/solomon/c101.txt', import.meta.url)),
       '--iterations',
       '300',
       '--seed',

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import {
@@ -17,7 +18,9 @@ import {
   type Visit,
 } from './index.ts';
 
-const C101 = '/work/shared/data/solomon/c101.txt';
+// The Solomon instances are copied into the repository (data/benchmarks/solomon, with their README).
+const SOLOMON = fileURLToPath(new URL('../../../../data/benchmarks/solomon/', import.meta.url));
+const C101 = `${SOLOMON}c101.txt`;
 
 function firstCustomers(text: string, count: number): Problem {
   const inst = parseSolomon(text);
@@ -162,7 +165,7 @@ describe('solve', () => {
   });
 
   it('is deterministic for a seed and an iteration limit', () => {
-    const problem = firstCustomers(readFileSync('/work/shared/data/solomon/r101.txt', 'utf8'), 40);
+    const problem = firstCustomers(readFileSync(`${SOLOMON}r101.txt`, 'utf8'), 40);
     const a = solve(problem, { maxIterations: 1500, seed: 7 });
     const b = solve(problem, { maxIterations: 1500, seed: 7 });
     assert.deepEqual(
@@ -228,10 +231,10 @@ describe('solve', () => {
 });
 
 describe('insertVisit and replan', () => {
-  const base = () => firstCustomers(readFileSync('/work/shared/data/solomon/r201.txt', 'utf8'), 30);
+  const base = () => firstCustomers(readFileSync(`${SOLOMON}r201.txt`, 'utf8'), 30);
 
   it('keeps every other assignment and order when the new visit fits', () => {
-    const full0 = firstCustomers(readFileSync('/work/shared/data/solomon/r201.txt', 'utf8'), 31);
+    const full0 = firstCustomers(readFileSync(`${SOLOMON}r201.txt`, 'utf8'), 31);
     const problem = { ...full0, visits: full0.visits.slice(0, 30) };
     const plan = solve(problem, { maxIterations: 1000, seed: 1 });
     const visit: Visit = { id: 'new', location: 31, window: { start: 0, end: 1000 }, duration: 10, priority: 'urgent' };
