@@ -20,6 +20,7 @@ import { migrations } from '../src/migrations.ts';
 import { nhsNumberCheckDigit } from '../src/modules/access/index.ts';
 import { issueToken } from '../src/platform/auth/identity.ts';
 import { systemActor } from '../src/platform/auth/roles.ts';
+import { systemClock } from '../src/platform/clock.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { openPostgres } from '../src/platform/db/database.ts';
 import { migrateToLatest } from '../src/platform/db/migrate.ts';
@@ -120,7 +121,7 @@ async function main() {
       value: `bench-${randomBytes(8).toString('hex')}`,
     });
     const config = loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: url });
-    server = await buildApp({ config, database, demoMode: false });
+    server = await buildApp({ config, database, clock: systemClock, demoMode: false });
     await server.listen({ port: 0, host: '127.0.0.1' });
     const address = server.server.address();
     const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { Clock } from './platform/clock.ts';
 import type { Config } from './platform/config.ts';
 import type { Database } from './platform/db/database.ts';
 import authPlugin from './platform/http/auth.plugin.ts';
@@ -27,6 +28,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export type AppDeps = {
   config: Config;
   database: Database;
+  /** Business time: routes read `clock.now()` once per request and pass it into services (tests fix it). */
+  clock: Clock;
   /** True when this database holds the demo data (shows the demo banner and the demo accounts list). */
   demoMode: boolean;
 };

@@ -1,6 +1,7 @@
 // Start-up: configuration → database → migrations → demo data → app → listen; on SIGTERM or SIGINT,
 // stop taking requests, let in-flight ones finish, then close the database.
 import { buildApp } from './app.ts';
+import { systemClock } from './platform/clock.ts';
 import { ConfigError, loadConfig } from './platform/config.ts';
 import { DatabaseUnavailableError, openDatabase } from './platform/db/database.ts';
 import { MigrationError, migrateToLatest } from './platform/db/migrate.ts';
@@ -13,7 +14,12 @@ async function main() {
   const database = await openDatabase(config);
   await migrateToLatest(database.db, migrations, database.schema);
   if (config.demoData) await seedDemoData(database.db, database.engine);
-  const app = await buildApp({ config, database, demoMode: await isDemoMode(database.db, database.engine) });
+  const app = await buildApp({
+    config,
+    database,
+    clock: systemClock,
+    demoMode: await isDemoMode(database.db, database.engine),
+  });
   app.addHook('onClose', startNotificationDelivery(database.db, app.log).stop);
 
   let closing = false;

@@ -1,6 +1,7 @@
 // Builds the real application on a test database, and signs in like a browser would (CSRF token and all).
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.ts';
+import { type Clock, systemClock } from '../../src/platform/clock.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import type { Database, DatabaseEngine } from '../../src/platform/db/database.ts';
 import { DEMO_PASSWORD } from '../../src/seed.ts';
@@ -10,12 +11,12 @@ export type TestApp = { app: FastifyInstance; database: Database; close(): Promi
 
 export async function startTestApp(
   engine: DatabaseEngine = 'pglite',
-  { seed = true, env = {} }: { seed?: boolean; env?: Record<string, string> } = {},
+  { seed = true, env = {}, clock = systemClock }: { seed?: boolean; env?: Record<string, string>; clock?: Clock } = {},
 ): Promise<TestApp> {
   const database = await openTestDatabase(engine, { seed });
   // Every injected request comes from one address, so tests lift the sign-in limit unless they test it.
   const config = loadConfig({ LOG_LEVEL: 'silent', SIGN_IN_RATE_LIMIT: '10000', ...env });
-  const app = await buildApp({ config, database, demoMode: seed && engine === 'pglite' });
+  const app = await buildApp({ config, database, clock, demoMode: seed && engine === 'pglite' });
   await app.ready();
   return {
     app,
