@@ -132,3 +132,66 @@ platformMigrations['0002_platform_idempotency_outbox'] = {
     await sql`create index outbox_pending on outbox (next_attempt_at) where delivered_at is null`.execute(db);
   },
 };
+
+platformMigrations['0003_platform_relationships'] = {
+  // biome-ignore lint/suspicious/noExplicitAny: migrations are written against no fixed schema
+  async up(db: Kysely<any>) {
+    // Why a member of staff may see a person's records (see platform/auth/relationships.ts). The person id
+    // is the owning module's; grantee is a user id, an ODS code or a role, by grantee_kind.
+    await db.schema
+      .createTable('person_relationships')
+      .addColumn('id', 'bigserial', (c) => c.primaryKey())
+      .addColumn('system_id', 'text', (c) => c.notNull())
+      .addColumn('person_id', 'text', (c) => c.notNull())
+      .addColumn('grantee_kind', 'text', (c) => c.notNull().check(sql`grantee_kind in ('user','organisation','role')`))
+      .addColumn('grantee', 'text', (c) => c.notNull())
+      .addColumn('basis', 'text', (c) => c.notNull())
+      .addColumn('source_type', 'text', (c) => c.notNull())
+      .addColumn('source_id', 'text', (c) => c.notNull())
+      .addColumn('starts_at', 'timestamptz', (c) => c.notNull())
+      .addColumn('ends_at', 'timestamptz')
+      .addUniqueConstraint('person_relationships_grant', [
+        'system_id',
+        'person_id',
+        'grantee_kind',
+        'grantee',
+        'source_type',
+        'source_id',
+      ])
+      .execute();
+    // Lists ask "whom may this grantee see?"; single reads ask "may they see this person?".
+    await db.schema
+      .createIndex('person_relationships_grantee')
+      .on('person_relationships')
+      .columns(['system_id', 'grantee_kind', 'grantee', 'person_id'])
+      .execute();
+    await db.schema
+      .createIndex('person_relationships_source')
+      .on('person_relationships')
+      .columns(['system_id', 'source_type', 'source_id'])
+      .execute();
+
+    // Emergency ("break-glass") access: who, to whom, why, until when, and the administrator's review.
+    await db.schema
+      .createTable('break_glass')
+      .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
+      .addColumn('system_id', 'text', (c) => c.notNull())
+      .addColumn('person_id', 'text', (c) => c.notNull())
+      .addColumn('user_id', 'text', (c) => c.notNull())
+      .addColumn('user_name', 'text', (c) => c.notNull())
+      .addColumn('role', 'text', (c) => c.notNull())
+      .addColumn('organisation_code', 'text')
+      .addColumn('reason', 'text', (c) => c.notNull())
+      .addColumn('granted_at', 'timestamptz', (c) => c.notNull())
+      .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
+      .addColumn('reviewed_at', 'timestamptz')
+      .addColumn('reviewed_by', 'text')
+      .addColumn('review_note', 'text')
+      .execute();
+    await db.schema
+      .createIndex('break_glass_user')
+      .on('break_glass')
+      .columns(['system_id', 'user_id', 'person_id', 'expires_at'])
+      .execute();
+  },
+};

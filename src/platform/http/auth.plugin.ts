@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { audit } from '../audit/audit.ts';
 import { actorForToken, resumeSession, userActor } from '../auth/identity.ts';
+import { isNoRelationshipError } from '../auth/relationships.ts';
 import { allows, type RoutePolicy } from '../auth/roles.ts';
 import type { Config } from '../config.ts';
 import type { AnyDb } from '../db/database.ts';
@@ -102,6 +103,13 @@ async function authPlugin(app: FastifyInstance, { db, config }: AuthOptions) {
       code: 'forbidden',
       message: 'Your role does not give you access to this page. If you think it should, ask your administrator.',
     });
+  });
+
+  // A record outside the caller's relationships answers "not found"; the refusal is still audited, with the
+  // root database, because the request's own transaction has rolled back.
+  app.addHook('onError', async (request, _reply, error) => {
+    if (!isNoRelationshipError(error)) return;
+    await audit(db, request.actor, { ...error.refusal, requestId: error.refusal.requestId ?? request.id });
   });
 
   // Pages and API answers for a signed-in person may hold personal data: never cache them.
