@@ -18,10 +18,14 @@ export interface DeliveryAdapter {
   deliver(message: PendingMessage): Promise<void>;
 }
 
-export async function enqueue(tx: AnyDb, message: OutboxMessage): Promise<void> {
+// `now` is set from the application's clock rather than the database default: deliverPending compares it with
+// a JavaScript Date (millisecond precision), and a microsecond database now() could otherwise be a fraction
+// of a millisecond "in the future" and the message missed on the first poll.
+export async function enqueue(tx: AnyDb, message: OutboxMessage, { now = new Date() } = {}): Promise<void> {
   await tx
     .insertInto('outbox')
     .values({
+      next_attempt_at: now,
       system_id: message.systemId,
       topic: message.topic,
       channel: message.channel,
