@@ -22,6 +22,7 @@ import outcomesRoutes from './web/outcomes/routes.ts';
 import platformRoutes from './web/platform/routes.ts';
 import renderPlugin from './web/render.plugin.ts';
 import schedulingRoutes from './web/scheduling/routes.ts';
+import silverTriageRoutes from './web/silver-triage/routes.ts';
 import virtualWardRoutes from './web/virtual-wards/routes.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -98,5 +99,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(accessRoutes, { deps, navigation });
   await app.register(schedulingRoutes, { deps, navigation });
   await app.register(virtualWardRoutes, { deps, navigation });
+  await app.register(silverTriageRoutes, { deps, navigation });
   return app;
 }

@@ -7,6 +7,7 @@ import { offerMigrations } from './modules/offer/offer.migrations.ts';
 import { outcomesMigrations } from './modules/outcomes/outcomes.migrations.ts';
 import { placesMigrations } from './modules/places/places.migrations.ts';
 import { schedulingMigrations } from './modules/scheduling/scheduling.migrations.ts';
+import { silverTriageMigrations } from './modules/silvertriage/silvertriage.migrations.ts';
 import { virtualWardMigrations } from './modules/virtualwards/virtualwards.migrations.ts';
 import { collectMigrations } from './platform/db/migrate.ts';
 import { platformMigrations } from './platform/platform.migrations.ts';
@@ -21,4 +22,5 @@ export const migrations = collectMigrations(
   accessMigrations,
   schedulingMigrations,
   virtualWardMigrations,
+  silverTriageMigrations,
 );

@@ -9,6 +9,7 @@ import { seedOffer } from './modules/offer/index.ts';
 import { refreshComputedIndicators, seedOutcomes } from './modules/outcomes/index.ts';
 import { seedPlaces } from './modules/places/index.ts';
 import { seedScheduling } from './modules/scheduling/index.ts';
+import { seedSilverTriage } from './modules/silvertriage/index.ts';
 import { seedVirtualWards } from './modules/virtualwards/index.ts';
 import { createUser, issueToken } from './platform/auth/identity.ts';
 import { ROLE_LABELS, ROLES, systemActor } from './platform/auth/roles.ts';
@@ -71,6 +72,7 @@ export async function seedDemoData(db: AnyDb, engine: DatabaseEngine): Promise<S
     await seedAccess(tx, DEMO_SYSTEM.id);
     await seedScheduling(tx, DEMO_SYSTEM.id);
     await seedVirtualWards(tx, DEMO_SYSTEM.id);
+    await seedSilverTriage(tx, DEMO_SYSTEM.id);
     await refreshComputedIndicators(tx, systemActor(DEMO_SYSTEM.id));
     let tokens = 0;
     if (engine === 'pglite') {

@@ -122,7 +122,7 @@ function ward(
   minAge: number,
   maxAge: number,
 ): Omit<repo.WardRow, 'systemId'> {
-  const component = pathway === 'children-hospital-at-home' ? 'children-hospital-at-home' : 'virtual-wards';
+  const component = pathway === 'children-hospital-at-home' ? 'childrens-hospital-at-home' : 'virtual-wards';
   return {
     id,
     name,
