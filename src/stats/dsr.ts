@@ -5,7 +5,7 @@
 
 import { byarLimits } from './rate.ts';
 import {
-  assertConfidence,
+  confidenceLevel,
   assertCount,
   assertPositiveFinite,
   type Confidence,
@@ -34,8 +34,8 @@ export const DSR_MINIMUM_COUNT = 10;
 
 /** A directly standardised rate with Dobson confidence limits. */
 export function dsr(groups: readonly DsrGroup[], options: DsrOptions): Estimate {
-  const { confidence, multiplier } = options;
-  assertConfidence(confidence);
+  const { multiplier } = options;
+  const confidence = confidenceLevel(options.confidence);
   assertPositiveFinite('multiplier', multiplier);
   if (groups.length === 0) throw new RangeError('dsr needs at least one age group');
   let totalCount = 0;

@@ -65,6 +65,7 @@ export {
 export {
   CONFIDENCE_LEVELS,
   type Confidence,
+  confidenceLevel,
   type Estimate,
   type Interval,
   isSuppressed,

@@ -13,7 +13,7 @@
 // covariance is included).
 
 import {
-  assertConfidence,
+  confidenceLevel,
   assertPositiveFinite,
   type Confidence,
   type Estimate,
@@ -74,9 +74,8 @@ export function standardErrorFromInterval(lower: number, upper: number, confiden
 
 /** Slope and relative index of inequality, groups ordered from most to least deprived. */
 export function slopeIndexOfInequality(groups: readonly InequalityGroup[], options: SiiOptions): SiiEstimate {
-  const { confidence } = options;
+  const confidence = confidenceLevel(options.confidence);
   const multiplier = options.multiplier ?? 1;
-  assertConfidence(confidence);
   assertPositiveFinite('multiplier', multiplier);
   if (groups.length > SII_MAXIMUM_GROUPS) {
     throw new RangeError(`an SII takes at most ${SII_MAXIMUM_GROUPS} quantiles, got ${groups.length}`);

@@ -11,7 +11,15 @@ import { rate } from './rate.ts';
 import type { Confidence, Estimate } from './types.ts';
 
 const settings = { seed: 7007, numRuns: 300 };
-const confidence = fc.constantFrom<Confidence>(0.95, 0.998);
+// Any level the package accepts: a fraction in [0.9, 1) or, as a percentage, [90, 100).
+const confidence = fc.oneof(
+  fc.constantFrom<Confidence>(0.9, 0.95, 0.99, 0.998, 95, 99.8),
+  fc.double({ min: 0.9, max: 0.9999, noNaN: true }),
+);
+const levelPair = fc
+  .tuple(fc.double({ min: 0.9, max: 0.9999, noNaN: true }), fc.double({ min: 0.9, max: 0.9999, noNaN: true }))
+  .filter(([a, b]) => Math.abs(a - b) > 1e-6)
+  .map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as const);
 
 function contains(e: Estimate): void {
   assert.equal(e.suppressed, false);
@@ -55,6 +63,24 @@ describe('properties', () => {
       fc.property(proportionCase, ([k, n]) => {
         const w95 = width(proportion(k, n, { confidence: 0.95 }));
         assert.ok(width(proportion(k, n, { confidence: 0.998 })) > w95);
+      }),
+      settings,
+    );
+  });
+
+  it('a wider confidence level gives a wider interval, for proportions, rates and DSRs', () => {
+    fc.assert(
+      fc.property(proportionCase, levelPair, ([k, n], [low, high]) => {
+        assert.ok(width(proportion(k, n, { confidence: high })) > width(proportion(k, n, { confidence: low })));
+        assert.ok(
+          width(rate(k, n, { confidence: high, multiplier: 1000 })) >
+            width(rate(k, n, { confidence: low, multiplier: 1000 })),
+        );
+        const bands = [{ count: k + 10, population: n + 10, standardPopulation: 1000 }];
+        assert.ok(
+          width(dsr(bands, { confidence: high, multiplier: 1e5 })) >
+            width(dsr(bands, { confidence: low, multiplier: 1e5 })),
+        );
       }),
       settings,
     );
