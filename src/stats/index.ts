@@ -42,15 +42,19 @@ export {
 export {
   type InequalityGroup,
   relativeRanks,
+  SII_DEFAULT_REPETITIONS,
   SII_MAXIMUM_GROUPS,
   SII_MINIMUM_GROUPS,
+  SII_MINIMUM_REPETITIONS,
   type SiiEstimate,
   type SiiOptions,
+  SiiValueType,
   slopeIndexOfInequality,
   slopeIndexOfInequality as sii,
   standardErrorFromInterval,
 } from './inequality.ts';
 export { expectedCount, type IsrEstimate, type IsrGroup, type IsrOptions, isr, isrFromTotals } from './isr.ts';
+export { DEFAULT_SEED, type Random, seededRandom } from './random.ts';
 export { type MeanOptions, type MeanSummary, mean, meanFromSummary } from './mean.ts';
 export { type ProportionOptions, proportion, wilsonLimits } from './proportion.ts';
 export { BYAR_MINIMUM_COUNT, byarLimits, poissonLimits, type RateOptions, rate } from './rate.ts';

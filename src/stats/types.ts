@@ -19,6 +19,8 @@ export const Method = {
   studentT: 'student-t',
   weightedLeastSquares: 'weighted-least-squares',
   deltaMethod: 'delta-method',
+  simulation: 'simulation',
+  chiang: 'chiang',
 } as const;
 export type Method = (typeof Method)[keyof typeof Method];
 
@@ -30,6 +32,11 @@ export const SuppressionReason = {
   tooFewGroups: 'too-few-groups',
   zeroPopulation: 'zero-population',
   nonPositiveFittedValue: 'non-positive-fitted-value',
+  valueAtLimit: 'value-at-limit',
+  tooFewBands: 'too-few-bands',
+  countAbovePopulation: 'count-above-population',
+  smallPopulation: 'small-population',
+  wideInterval: 'wide-interval',
 } as const;
 export type SuppressionReason = (typeof SuppressionReason)[keyof typeof SuppressionReason];
 

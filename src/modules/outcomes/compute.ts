@@ -56,6 +56,11 @@ export const VALUE_SUPPRESSIONS = [
   'zero-expected',
   'too-few-groups',
   'non-positive-fitted-value',
+  'value-at-limit',
+  'too-few-bands',
+  'count-above-population',
+  'small-population',
+  'wide-interval',
 ] as const;
 export type ValueSuppression = (typeof VALUE_SUPPRESSIONS)[number];
 
