@@ -16,6 +16,7 @@ export const Method = {
   byar: 'byar',
   exactPoisson: 'exact-poisson',
   dobson: 'dobson',
+  dobsonNonIndependent: 'dobson-non-independent',
   studentT: 'student-t',
   weightedLeastSquares: 'weighted-least-squares',
   deltaMethod: 'delta-method',
