@@ -55,6 +55,16 @@ export {
 } from './inequality.ts';
 export { expectedCount, type IsrEstimate, type IsrGroup, type IsrOptions, isr, isrFromTotals } from './isr.ts';
 export { DEFAULT_SEED, type Random, seededRandom } from './random.ts';
+export {
+  LIFE_EXPECTANCY_MAXIMUM_INTERVAL,
+  LIFE_EXPECTANCY_MINIMUM_POPULATION,
+  LIFE_TABLE_START_AGES,
+  type LifeExpectancyEstimate,
+  type LifeExpectancyOptions,
+  type LifeTableBand,
+  lifeExpectancy,
+} from './life-expectancy.ts';
+export { assignQuantiles, type QuantileOptions } from './quantiles.ts';
 export { type MeanOptions, type MeanSummary, mean, meanFromSummary } from './mean.ts';
 export { type ProportionOptions, proportion, wilsonLimits } from './proportion.ts';
 export { BYAR_MINIMUM_COUNT, byarLimits, poissonLimits, type RateOptions, rate } from './rate.ts';
