@@ -86,5 +86,6 @@ export {
   Method,
   type Suppressed,
   SuppressionReason,
+  suppressed,
   zFor,
 } from './types.ts';
