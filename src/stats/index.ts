@@ -11,8 +11,11 @@
 //   compareWithBenchmark(p, 0.11, Polarity.higherIsBetter);      // 'better' | 'similar' | 'worse' | …
 //
 // Data conditions (zero denominators, small counts) give { value: null, suppressed: reason };
-// programmer errors (negative counts, numerator > denominator, confidence other than 0.95 or 0.998)
-// throw RangeError. Methods and sources: docs/decisions/0007-statistics-methods.md.
+// programmer errors (negative counts, numerator > denominator, a confidence level outside 0.9–1 or
+// 90–100) throw RangeError. Any level the package accepts works: 0.9, 95 (meaning 0.95), 0.999.
+// Also: dsr(..., { independentEvents: false }), slopeIndexOfInequality(..., { valueType, transform,
+// repetitions, seed }), lifeExpectancy(bands, { confidence }), assignQuantiles(values, { quantiles }).
+// Methods and sources: docs/decisions/0007-statistics-methods.md.
 
 export {
   betaInc,
