@@ -96,7 +96,11 @@ export const bedsMigrations: Migrations = {
       await sql`create unique index beds_requests_one_per_bed on beds_requests (bed_id) where status = 'allocated'`.execute(
         db,
       );
-      await db.schema.createIndex('beds_requests_status').on('beds_requests').columns(['system_id', 'status']).execute();
+      await db.schema
+        .createIndex('beds_requests_status')
+        .on('beds_requests')
+        .columns(['system_id', 'status'])
+        .execute();
 
       await db.schema
         .createTable('beds_stays')
@@ -111,13 +115,20 @@ export const bedsMigrations: Migrations = {
         .addColumn('delay_reason', 'text')
         .addColumn('discharged_at', 'timestamptz')
         .addColumn('discharge_destination', 'text')
-        .addCheckConstraint('beds_stays_discharge_after_admission', sql`discharged_at is null or discharged_at >= admitted_at`)
+        .addCheckConstraint(
+          'beds_stays_discharge_after_admission',
+          sql`discharged_at is null or discharged_at >= admitted_at`,
+        )
         .execute();
       // One bed, one person: at most one open stay per bed.
       await sql`create unique index beds_stays_one_open_per_bed on beds_stays (bed_id) where discharged_at is null`.execute(
         db,
       );
-      await db.schema.createIndex('beds_stays_admitted').on('beds_stays').columns(['system_id', 'admitted_at']).execute();
+      await db.schema
+        .createIndex('beds_stays_admitted')
+        .on('beds_stays')
+        .columns(['system_id', 'admitted_at'])
+        .execute();
 
       await db.schema
         .createTable('beds_leave')

@@ -217,7 +217,15 @@ export async function insertWard(db: AnyDb, systemId: string, w: WardRow): Promi
 export async function insertBed(
   db: AnyDb,
   systemId: string,
-  b: { id: string; wardId: string; label: string; bay: Bay | null; state?: BedState; closedReason?: string | null; at: Date },
+  b: {
+    id: string;
+    wardId: string;
+    label: string;
+    bay: Bay | null;
+    state?: BedState;
+    closedReason?: string | null;
+    at: Date;
+  },
 ): Promise<void> {
   await db
     .insertInto('beds_beds')
@@ -334,7 +342,11 @@ export async function upsertPatient(
   return toPatient(r);
 }
 
-export async function patientsByIds(db: AnyDb, systemId: string, ids: readonly string[]): Promise<Map<string, PatientRow>> {
+export async function patientsByIds(
+  db: AnyDb,
+  systemId: string,
+  ids: readonly string[],
+): Promise<Map<string, PatientRow>> {
   if (!ids.length) return new Map();
   const rows = await db
     .selectFrom('beds_patients')
@@ -560,14 +572,15 @@ export async function updateStay(
   db: AnyDb,
   systemId: string,
   id: string,
-  set: Partial<{ ready_since: string | null; delay_reason: string | null; discharged_at: Date; discharge_destination: string }>,
+  set: Partial<{
+    ready_since: string | null;
+    delay_reason: string | null;
+    discharged_at: Date;
+    discharge_destination: string;
+  }>,
   onlyOpen = true,
 ): Promise<boolean> {
-  let q = db
-    .updateTable('beds_stays')
-    .set(set)
-    .where('system_id', '=', systemId)
-    .where(sql<boolean>`id::text = ${id}`);
+  let q = db.updateTable('beds_stays').set(set).where('system_id', '=', systemId).where(sql<boolean>`id::text = ${id}`);
   if (onlyOpen) q = q.where('discharged_at', 'is', null);
   const r = await q.executeTakeFirst();
   return Number(r.numUpdatedRows ?? 0) === 1;

@@ -48,8 +48,58 @@ export function testNhsNumber(n: number): string {
   }
 }
 
-const GIVEN = ['Aisha', 'Ben', 'Chen', 'Dara', 'Efe', 'Femi', 'Gita', 'Hassan', 'Ines', 'Jonah', 'Kemi', 'Leon', 'Maya', 'Nikos', 'Omar', 'Priya', 'Rosa', 'Sami', 'Tomasz', 'Uma', 'Victor', 'Wen', 'Yusuf', 'Zara'];
-const FAMILY = ['Adeyemi', 'Brennan', 'Costa', 'Demir', 'Evans', 'Farah', 'Green', 'Hussain', 'Ivanova', 'Joseph', 'Kaur', 'Lewis', 'Mensah', 'Nowak', 'Okafor', 'Patel', 'Quinn', 'Rahman', 'Silva', 'Taylor', 'Usman', 'Walsh', 'Yilmaz', 'Zhou'];
+const GIVEN = [
+  'Aisha',
+  'Ben',
+  'Chen',
+  'Dara',
+  'Efe',
+  'Femi',
+  'Gita',
+  'Hassan',
+  'Ines',
+  'Jonah',
+  'Kemi',
+  'Leon',
+  'Maya',
+  'Nikos',
+  'Omar',
+  'Priya',
+  'Rosa',
+  'Sami',
+  'Tomasz',
+  'Uma',
+  'Victor',
+  'Wen',
+  'Yusuf',
+  'Zara',
+];
+const FAMILY = [
+  'Adeyemi',
+  'Brennan',
+  'Costa',
+  'Demir',
+  'Evans',
+  'Farah',
+  'Green',
+  'Hussain',
+  'Ivanova',
+  'Joseph',
+  'Kaur',
+  'Lewis',
+  'Mensah',
+  'Nowak',
+  'Okafor',
+  'Patel',
+  'Quinn',
+  'Rahman',
+  'Silva',
+  'Taylor',
+  'Usman',
+  'Walsh',
+  'Yilmaz',
+  'Zhou',
+];
 const HOME: Record<string, string[]> = {
   Barnet: ['N3 2AB', 'N12 0DR', 'NW4 4BT', 'EN5 2LX', 'HA8 7AD', 'NW9 5HJ'],
   Camden: ['NW1 9JD', 'NW3 2QG', 'NW5 1TL', 'NW6 1RX', 'WC1H 9SE'],
@@ -57,7 +107,16 @@ const HOME: Record<string, string[]> = {
   Haringey: ['N15 3QL', 'N17 6AB', 'N22 6HH', 'N8 0RB', 'N10 3JL'],
   Islington: ['N1 2UN', 'N4 3LR', 'N5 1SS', 'N7 6PP', 'N19 5NX'],
 };
-const DELAYS: DelayReason[] = ['housing', 'housing', 'care-package', 'residential-placement', 'funding', 'nhs-service', 'housing', 'patient-family-choice'];
+const DELAYS: DelayReason[] = [
+  'housing',
+  'housing',
+  'care-package',
+  'residential-placement',
+  'funding',
+  'nhs-service',
+  'housing',
+  'patient-family-choice',
+];
 
 export async function seedBeds(db: AnyDb, systemId: string, now: Date = new Date()): Promise<void> {
   const random = rng(20261202);
@@ -85,7 +144,16 @@ export async function seedBeds(db: AnyDb, systemId: string, now: Date = new Date
   const { trust } = wardsFile;
   const wards = wardsFile.wards as WardSpec[];
   // Beds kept free, closed or on leave so the demo shows each state (the rest are mostly occupied).
-  const FREE = new Set(['hmhc-a2-07', 'chf-a2-12', 'sta-a1-03', 'edg-o1-13', 'stp-r1-11', 'chf-c1-05', 'stp-a3-15', 'edg-a1-06']);
+  const FREE = new Set([
+    'hmhc-a2-07',
+    'chf-a2-12',
+    'sta-a1-03',
+    'edg-o1-13',
+    'stp-r1-11',
+    'chf-c1-05',
+    'stp-a3-15',
+    'edg-a1-06',
+  ]);
   const CLOSED: Record<string, string> = { 'sta-a1-17': 'estates', 'hmhc-p1-09': 'staffing' };
   let delayed = 0;
   for (const w of wards) {
@@ -102,11 +170,18 @@ export async function seedBeds(db: AnyDb, systemId: string, now: Date = new Date
       source: `Site: public knowledge (formerly ${w.formerTrust}); ward and ${w.beds} beds illustrative`,
     });
     const bays: Bay[] = [];
-    if (w.sex === 'mixed') for (const [bay, n] of Object.entries(w.bays ?? {})) for (let i = 0; i < (n ?? 0); i++) bays.push(bay as Bay);
+    if (w.sex === 'mixed')
+      for (const [bay, n] of Object.entries(w.bays ?? {})) for (let i = 0; i < (n ?? 0); i++) bays.push(bay as Bay);
     for (let i = 1; i <= w.beds; i++) {
       const id = `${w.id}-${String(i).padStart(2, '0')}`;
       const bay = w.sex === 'mixed' ? (bays[i - 1] ?? 'single-room') : null;
-      const state: BedState = FREE.has(id) ? 'available' : CLOSED[id] ? 'closed' : random() < 0.035 ? 'leave' : 'occupied';
+      const state: BedState = FREE.has(id)
+        ? 'available'
+        : CLOSED[id]
+          ? 'closed'
+          : random() < 0.035
+            ? 'leave'
+            : 'occupied';
       await repo.insertBed(db, systemId, {
         id,
         wardId: w.id,
@@ -131,7 +206,10 @@ export async function seedBeds(db: AnyDb, systemId: string, now: Date = new Date
       });
       await db
         .updateTable('beds_stays')
-        .set({ discharged_at: ago(prevEnd, int(0, 8)), discharge_destination: pick(['home', 'home', 'supported-housing', 'care-home']) })
+        .set({
+          discharged_at: ago(prevEnd, int(0, 8)),
+          discharge_destination: pick(['home', 'home', 'supported-housing', 'care-home']),
+        })
         .where('bed_id', '=', id)
         .where('discharged_at', 'is', null)
         .execute();
@@ -154,7 +232,14 @@ export async function seedBeds(db: AnyDb, systemId: string, now: Date = new Date
         });
         delayed++;
       }
-      const grant = { systemId, personId: patient.id, basis: 'ward-stay', sourceType: 'bed_stay', sourceId: stayId, at: ago(currentFrom, 12) };
+      const grant = {
+        systemId,
+        personId: patient.id,
+        basis: 'ward-stay',
+        sourceType: 'bed_stay',
+        sourceId: stayId,
+        at: ago(currentFrom, 12),
+      };
       await relate(db, { ...grant, grantee: { role: 'bed_manager' } });
       await relate(db, { ...grant, grantee: { organisation: trust.code } });
     }
@@ -169,17 +254,48 @@ export async function seedBeds(db: AnyDb, systemId: string, now: Date = new Date
     homePostcode: HOME[borough][n % HOME[borough].length],
   });
   const waiting = [
-    { n: 1, borough: 'Enfield', wardType: 'adult-acute', sex: 'female', urgency: 'emergency', source: 'liaison', hours: 5 },
-    { n: 2, borough: 'Islington', wardType: 'adult-acute', sex: 'male', urgency: 'urgent', source: 'crisis-team', hours: 19 },
+    {
+      n: 1,
+      borough: 'Enfield',
+      wardType: 'adult-acute',
+      sex: 'female',
+      urgency: 'emergency',
+      source: 'liaison',
+      hours: 5,
+    },
+    {
+      n: 2,
+      borough: 'Islington',
+      wardType: 'adult-acute',
+      sex: 'male',
+      urgency: 'urgent',
+      source: 'crisis-team',
+      hours: 19,
+    },
     { n: 3, borough: 'Haringey', wardType: 'picu', sex: 'male', urgency: 'emergency', source: 'liaison', hours: 9 },
-    { n: 4, borough: 'Barnet', wardType: 'older-adult', sex: 'female', urgency: 'routine', source: 'community-team', hours: 30 },
+    {
+      n: 4,
+      borough: 'Barnet',
+      wardType: 'older-adult',
+      sex: 'female',
+      urgency: 'routine',
+      source: 'community-team',
+      hours: 30,
+    },
     { n: 5, borough: 'Camden', wardType: 'rehabilitation', sex: 'male', urgency: 'routine', source: 'spa', hours: 50 },
   ];
   for (const w of waiting) {
     const r = await requestBed(
       db,
       actor,
-      { ...person(w.n, w.borough), homeBorough: w.borough, wardType: w.wardType, sex: w.sex, urgency: w.urgency, source: w.source },
+      {
+        ...person(w.n, w.borough),
+        homeBorough: w.borough,
+        wardType: w.wardType,
+        sex: w.sex,
+        urgency: w.urgency,
+        source: w.source,
+      },
       { now: ago(0, w.hours) },
     );
     if (w.n === 5) await allocateBed(db, actor, r.id, { bedId: 'stp-r1-11' }, { now: ago(0, 2) });
@@ -189,24 +305,152 @@ export async function seedBeds(db: AnyDb, systemId: string, now: Date = new Date
   const costs = wardsFile.placementCosts as unknown as Record<WardType, number>;
   const today = londonDate(now);
   const placements = [
-    { n: 10, borough: 'Enfield', wardType: 'adult-acute', sex: 'female', provider: 'Independent hospital, Kent (illustrative)', code: null, postcode: 'ME1 1AA', start: 24, end: null, reason: '10' },
-    { n: 11, borough: 'Haringey', wardType: 'picu', sex: 'male', provider: 'Independent PICU, Essex (illustrative)', code: null, postcode: 'CM20 1QR', start: 41, end: null, reason: '10' },
-    { n: 12, borough: 'Islington', wardType: 'adult-acute', sex: 'male', provider: 'NHS trust, Hertfordshire (illustrative)', code: null, postcode: 'AL1 3EN', start: 12, end: null, reason: '10' },
-    { n: 13, borough: 'Barnet', wardType: 'older-adult', sex: 'female', provider: 'NHS trust, Berkshire (illustrative)', code: null, postcode: 'RG1 5AN', start: 8, end: null, reason: '10' },
-    { n: 14, borough: 'Camden', wardType: 'eating-disorder', sex: 'female', provider: 'Specialist unit, Birmingham (illustrative)', code: null, postcode: 'B15 2TH', start: 63, end: null, reason: 'specialist' },
-    { n: 15, borough: 'Enfield', wardType: 'adult-acute', sex: 'male', provider: 'Independent hospital, Kent (illustrative)', code: null, postcode: 'ME1 1AA', start: 120, end: 92, reason: '10' },
-    { n: 16, borough: 'Haringey', wardType: 'adult-acute', sex: 'female', provider: 'NHS trust, Hertfordshire (illustrative)', code: null, postcode: 'AL1 3EN', start: 100, end: 71, reason: '10' },
-    { n: 17, borough: 'Barnet', wardType: 'picu', sex: 'male', provider: 'Independent PICU, Essex (illustrative)', code: null, postcode: 'CM20 1QR', start: 80, end: 44, reason: '10' },
-    { n: 18, borough: 'Islington', wardType: 'adult-acute', sex: 'female', provider: 'NHS trust, south London (illustrative)', code: null, postcode: 'SE5 8AZ', start: 60, end: 39, reason: '11' },
-    { n: 19, borough: 'Camden', wardType: 'adult-acute', sex: 'male', provider: 'Independent hospital, Northampton (illustrative)', code: null, postcode: 'NN1 5BD', start: 45, end: 20, reason: '10' },
-    { n: 20, borough: 'Enfield', wardType: 'adult-acute', sex: 'male', provider: 'Independent hospital, Manchester (illustrative)', code: null, postcode: 'M20 2LR', start: 33, end: 6, reason: '10' },
+    {
+      n: 10,
+      borough: 'Enfield',
+      wardType: 'adult-acute',
+      sex: 'female',
+      provider: 'Independent hospital, Kent (illustrative)',
+      code: null,
+      postcode: 'ME1 1AA',
+      start: 24,
+      end: null,
+      reason: '10',
+    },
+    {
+      n: 11,
+      borough: 'Haringey',
+      wardType: 'picu',
+      sex: 'male',
+      provider: 'Independent PICU, Essex (illustrative)',
+      code: null,
+      postcode: 'CM20 1QR',
+      start: 41,
+      end: null,
+      reason: '10',
+    },
+    {
+      n: 12,
+      borough: 'Islington',
+      wardType: 'adult-acute',
+      sex: 'male',
+      provider: 'NHS trust, Hertfordshire (illustrative)',
+      code: null,
+      postcode: 'AL1 3EN',
+      start: 12,
+      end: null,
+      reason: '10',
+    },
+    {
+      n: 13,
+      borough: 'Barnet',
+      wardType: 'older-adult',
+      sex: 'female',
+      provider: 'NHS trust, Berkshire (illustrative)',
+      code: null,
+      postcode: 'RG1 5AN',
+      start: 8,
+      end: null,
+      reason: '10',
+    },
+    {
+      n: 14,
+      borough: 'Camden',
+      wardType: 'eating-disorder',
+      sex: 'female',
+      provider: 'Specialist unit, Birmingham (illustrative)',
+      code: null,
+      postcode: 'B15 2TH',
+      start: 63,
+      end: null,
+      reason: 'specialist',
+    },
+    {
+      n: 15,
+      borough: 'Enfield',
+      wardType: 'adult-acute',
+      sex: 'male',
+      provider: 'Independent hospital, Kent (illustrative)',
+      code: null,
+      postcode: 'ME1 1AA',
+      start: 120,
+      end: 92,
+      reason: '10',
+    },
+    {
+      n: 16,
+      borough: 'Haringey',
+      wardType: 'adult-acute',
+      sex: 'female',
+      provider: 'NHS trust, Hertfordshire (illustrative)',
+      code: null,
+      postcode: 'AL1 3EN',
+      start: 100,
+      end: 71,
+      reason: '10',
+    },
+    {
+      n: 17,
+      borough: 'Barnet',
+      wardType: 'picu',
+      sex: 'male',
+      provider: 'Independent PICU, Essex (illustrative)',
+      code: null,
+      postcode: 'CM20 1QR',
+      start: 80,
+      end: 44,
+      reason: '10',
+    },
+    {
+      n: 18,
+      borough: 'Islington',
+      wardType: 'adult-acute',
+      sex: 'female',
+      provider: 'NHS trust, south London (illustrative)',
+      code: null,
+      postcode: 'SE5 8AZ',
+      start: 60,
+      end: 39,
+      reason: '11',
+    },
+    {
+      n: 19,
+      borough: 'Camden',
+      wardType: 'adult-acute',
+      sex: 'male',
+      provider: 'Independent hospital, Northampton (illustrative)',
+      code: null,
+      postcode: 'NN1 5BD',
+      start: 45,
+      end: 20,
+      reason: '10',
+    },
+    {
+      n: 20,
+      borough: 'Enfield',
+      wardType: 'adult-acute',
+      sex: 'male',
+      provider: 'Independent hospital, Manchester (illustrative)',
+      code: null,
+      postcode: 'M20 2LR',
+      start: 33,
+      end: 6,
+      reason: '10',
+    },
   ];
   for (const p of placements) {
     const startDate = addDays(today, -p.start);
     const r = await requestBed(
       db,
       actor,
-      { ...person(p.n, p.borough), homeBorough: p.borough, wardType: p.wardType, sex: p.sex, urgency: 'emergency', source: 'liaison' },
+      {
+        ...person(p.n, p.borough),
+        homeBorough: p.borough,
+        wardType: p.wardType,
+        sex: p.sex,
+        urgency: 'emergency',
+        source: 'liaison',
+      },
       { now: ago(p.start + 1) },
     );
     await createPlacement(

@@ -76,7 +76,7 @@ const validDate = (v: unknown) => (typeof v === 'string' && parseDate(v.trim()) 
 // The board
 
 export type BoardBed = repo.BedRow & { delayed: boolean; delayedDays: number; delayReason: string | null };
-export type BoardWard = repo.WardRow & { beds: BoardBed[]; counts: Record<BedState, number> & { total: number } };
+export type BoardWard = repo.WardRow & { beds: BoardBed[]; counts: Counts };
 export type Counts = Record<BedState, number> & { total: number; delayed: number };
 export type BoardView = {
   wards: BoardWard[];
@@ -253,7 +253,8 @@ function checkRequest(input: RequestInput, now: Date) {
   if (!familyName) errors.push({ field: 'familyName', message: 'Enter the last name' });
   const birthDate = validDate(input.birthDate);
   if (!birthDate) errors.push({ field: 'birthDate', message: 'Enter the date of birth, like 1990-03-27' });
-  else if (birthDate > londonDate(now)) errors.push({ field: 'birthDate', message: 'Date of birth must be in the past' });
+  else if (birthDate > londonDate(now))
+    errors.push({ field: 'birthDate', message: 'Date of birth must be in the past' });
   const postcode = parsePostcode(input.homePostcode ?? '');
   if (!postcode) errors.push({ field: 'homePostcode', message: 'Enter a full UK postcode, like N19 5HX' });
   const district = postcode ? findDistrict(postcode.postcode) : undefined;
@@ -342,7 +343,14 @@ export async function requestBed(db: AnyDb, actor: Actor, input: RequestInput, c
 }
 
 async function grantForRequest(tx: AnyDb, actor: Actor, personId: string, requestId: string, at: Date) {
-  const base = { systemId: actor.systemId, personId, basis: 'bed-request', sourceType: 'bed_request', sourceId: requestId, at };
+  const base = {
+    systemId: actor.systemId,
+    personId,
+    basis: 'bed-request',
+    sourceType: 'bed_request',
+    sourceId: requestId,
+    at,
+  };
   await relate(tx, { ...base, grantee: { role: 'bed_manager' } });
   if (actor.kind === 'user') await relate(tx, { ...base, grantee: { user: actor.id } });
 }
@@ -379,7 +387,11 @@ export async function listRequests(
     detail: { page, shown: rows.length, personIds: [...new Set(rows.map((r) => r.patientId))] },
   });
   return {
-    items: rows.map((r) => ({ ...r, patient: people.get(r.patientId) as repo.PatientRow, waitMinutes: waitOf(r, ctx.now) })),
+    items: rows.map((r) => ({
+      ...r,
+      patient: people.get(r.patientId) as repo.PatientRow,
+      waitMinutes: waitOf(r, ctx.now),
+    })),
     total,
     page,
     pageSize,
@@ -432,7 +444,12 @@ export async function getRequest(db: AnyDb, actor: Actor, id: string, ctx: Ctx):
   const [wards, beds] = await Promise.all([repo.listWards(db, actor.systemId), repo.listBeds(db, actor.systemId)]);
   const proposals =
     r.status === 'waiting'
-      ? proposeBeds(wards, beds, { type: r.wardType, sex: r.sex, homeBorough: r.homeBorough }, distanceFrom(r.homeDistrict))
+      ? proposeBeds(
+          wards,
+          beds,
+          { type: r.wardType, sex: r.sex, homeBorough: r.homeBorough },
+          distanceFrom(r.homeDistrict),
+        )
       : [];
   const bed = r.bedId ? beds.find((b) => b.id === r.bedId) : undefined;
   const ward = bed ? wards.find((w) => w.id === bed.wardId) : undefined;
@@ -468,7 +485,9 @@ export async function allocateBed(
     const r = await readRequest(tx, actor, requestId, ctx);
     if (r.status !== 'waiting') {
       throw new ConflictError(
-        r.status === 'allocated' ? 'This request already has a bed allocated' : `This request is ${r.status.replace(/-/g, ' ')}`,
+        r.status === 'allocated'
+          ? 'This request already has a bed allocated'
+          : `This request is ${r.status.replace(/-/g, ' ')}`,
         'request_not_waiting',
       );
     }
@@ -478,12 +497,7 @@ export async function allocateBed(
     const closedText = bed.closedReason
       ? (CLOSURE_REASON_LABELS[bed.closedReason as ClosureReason] ?? bed.closedReason).toLowerCase()
       : null;
-    const problems = unsuitability(
-      ward,
-      bed,
-      { type: r.wardType, sex: r.sex, homeBorough: r.homeBorough },
-      closedText,
-    );
+    const problems = unsuitability(ward, bed, { type: r.wardType, sex: r.sex, homeBorough: r.homeBorough }, closedText);
     if (bed.state !== 'available') throw new ConflictError(problems.join('. '), 'bed_not_available');
     if (problems.length) throw new ValidationError([{ field: 'bedId', message: problems.join('. ') }]);
     const moved = await repo.applyBedEvent(tx, actor.systemId, bed.id, 'allocate', ctx.now);
@@ -515,7 +529,8 @@ export async function cancelRequest(db: AnyDb, actor: Actor, requestId: string, 
     const r = await readRequest(tx, actor, requestId, ctx);
     const done = await repo.setRequestStatus(tx, actor.systemId, r.id, OPEN_STATUSES, 'cancelled', ctx.now);
     if (!done) throw new ConflictError('Only a waiting or allocated request can be cancelled', 'request_closed');
-    if (r.bedId && r.status === 'allocated') await repo.applyBedEvent(tx, actor.systemId, r.bedId, 'cancel-allocation', ctx.now);
+    if (r.bedId && r.status === 'allocated')
+      await repo.applyBedEvent(tx, actor.systemId, r.bedId, 'cancel-allocation', ctx.now);
     await endRelationships(tx, {
       systemId: actor.systemId,
       sourceType: 'bed_request',
@@ -559,7 +574,8 @@ export async function admit(
   requireRole(actor, BED_MANAGERS);
   const errors: FieldError[] = [];
   const at = instantInput(input.admittedAt, 'admittedAt', 'admission date', errors) ?? ctx.now;
-  if (at.getTime() > ctx.now.getTime()) errors.push({ field: 'admittedAt', message: 'The admission cannot be in the future' });
+  if (at.getTime() > ctx.now.getTime())
+    errors.push({ field: 'admittedAt', message: 'The admission cannot be in the future' });
   if (errors.length) throw new ValidationError(errors);
   const stayId = randomUUID();
   await inTransaction(db, async (tx) => {
@@ -568,7 +584,9 @@ export async function admit(
       throw new ConflictError('Only a request with a bed allocated can be admitted', 'request_not_allocated');
     }
     if (at.getTime() < Date.parse(r.requestedAt) - 86_400_000) {
-      throw new ValidationError([{ field: 'admittedAt', message: 'The admission must be after the bed was requested' }]);
+      throw new ValidationError([
+        { field: 'admittedAt', message: 'The admission must be after the bed was requested' },
+      ]);
     }
     const bed = await repo.applyBedEvent(tx, actor.systemId, r.bedId, 'admit', ctx.now);
     if (!bed) throw new ConflictError('The allocated bed is no longer reserved for this request', 'bed_not_reserved');
@@ -582,7 +600,14 @@ export async function admit(
       admittedAt: at,
     });
     await repo.setRequestStatus(tx, actor.systemId, r.id, ['allocated'], 'admitted', ctx.now);
-    const base = { systemId: actor.systemId, personId: r.patientId, basis: 'ward-stay', sourceType: 'bed_stay', sourceId: stayId, at: ctx.now };
+    const base = {
+      systemId: actor.systemId,
+      personId: r.patientId,
+      basis: 'ward-stay',
+      sourceType: 'bed_stay',
+      sourceId: stayId,
+      at: ctx.now,
+    };
     await relate(tx, { ...base, grantee: { role: 'bed_manager' } });
     await relate(tx, { ...base, grantee: { organisation: ward.trustCode } });
     if (r.placementId) await repo.endPlacement(tx, actor.systemId, r.placementId, londonDate(at), stayId);
@@ -628,7 +653,10 @@ async function readStay(db: AnyDb, actor: Actor, id: string, ctx: Ctx): Promise<
     bed: bed as repo.BedRow,
     ward: ward as repo.WardRow,
     delayedDays: delayedDays(s.readySince, today, s.dischargedAt ? end : null),
-    lengthOfStayDays: Math.max(0, Math.round((londonInstant(end).getTime() - londonInstant(londonDate(s.admittedAt)).getTime()) / 86_400_000)),
+    lengthOfStayDays: Math.max(
+      0,
+      Math.round((londonInstant(end).getTime() - londonInstant(londonDate(s.admittedAt)).getTime()) / 86_400_000),
+    ),
   };
 }
 
@@ -741,7 +769,8 @@ export function recordDelay(
     const errors: FieldError[] = [];
     readySince = validDate(input.readySince);
     if (!readySince) errors.push({ field: 'readySince', message: 'Enter the date the person was ready for discharge' });
-    else if (readySince > londonDate(ctx.now)) errors.push({ field: 'readySince', message: 'The date cannot be in the future' });
+    else if (readySince > londonDate(ctx.now))
+      errors.push({ field: 'readySince', message: 'The date cannot be in the future' });
     reason = oneOf(DELAY_REASONS, input.reason);
     if (!reason) errors.push({ field: 'reason', message: 'Select the reason for the delay' });
     if (errors.length) throw new ValidationError(errors);
@@ -767,7 +796,8 @@ export function discharge(
   const destination = oneOf(DISCHARGE_DESTINATIONS, input.destination);
   if (!destination) errors.push({ field: 'destination', message: 'Select where the person is going' });
   const at = instantInput(input.dischargedAt, 'dischargedAt', 'discharge date', errors) ?? ctx.now;
-  if (at.getTime() > ctx.now.getTime() + 60_000) errors.push({ field: 'dischargedAt', message: 'The discharge cannot be in the future' });
+  if (at.getTime() > ctx.now.getTime() + 60_000)
+    errors.push({ field: 'dischargedAt', message: 'The discharge cannot be in the future' });
   if (errors.length) throw new ValidationError(errors);
   return stayCommand(db, actor, stayId, ctx, 'beds.discharge', async (tx, s) => {
     if (at.getTime() < Date.parse(s.admittedAt)) {
@@ -778,7 +808,10 @@ export function discharge(
     const bed = await repo.applyBedEvent(tx, actor.systemId, s.bedId, 'discharge', ctx.now);
     if (!bed) throw new ConflictError('The bed is not held by this admission', 'bed_not_held');
     await repo.endLeave(tx, s.id, ctx.now);
-    await repo.updateStay(tx, actor.systemId, s.id, { discharged_at: at, discharge_destination: destination as string });
+    await repo.updateStay(tx, actor.systemId, s.id, {
+      discharged_at: at,
+      discharge_destination: destination as string,
+    });
     await endRelationships(tx, {
       systemId: actor.systemId,
       sourceType: 'bed_stay',
@@ -800,11 +833,19 @@ export async function setBedClosed(
 ): Promise<repo.BedRow> {
   requireRole(actor, BED_MANAGERS);
   const reason = input.closed ? oneOf(CLOSURE_REASONS, input.reason) : null;
-  if (input.closed && !reason) throw new ValidationError([{ field: 'reason', message: 'Select why the bed is closed' }]);
+  if (input.closed && !reason)
+    throw new ValidationError([{ field: 'reason', message: 'Select why the bed is closed' }]);
   return inTransaction(db, async (tx) => {
     const bed = await repo.findBed(tx, actor.systemId, bedId);
     if (!bed) throw new NotFoundError('Bed');
-    const moved = await repo.applyBedEvent(tx, actor.systemId, bed.id, input.closed ? 'close' : 'open', ctx.now, reason);
+    const moved = await repo.applyBedEvent(
+      tx,
+      actor.systemId,
+      bed.id,
+      input.closed ? 'close' : 'open',
+      ctx.now,
+      reason,
+    );
     if (!moved) {
       throw new ConflictError(
         input.closed ? `Only an available bed can be closed; this bed is ${bed.state}` : 'This bed is not closed',
@@ -851,7 +892,12 @@ function locationOf(postcodeText: string) {
 }
 
 /** Places the person of a waiting request outside NCL; the request closes as placed out of area. */
-export async function createPlacement(db: AnyDb, actor: Actor, input: PlacementInput, ctx: Ctx): Promise<PlacementView> {
+export async function createPlacement(
+  db: AnyDb,
+  actor: Actor,
+  input: PlacementInput,
+  ctx: Ctx,
+): Promise<PlacementView> {
   requireRole(actor, BED_MANAGERS);
   const errors: FieldError[] = [];
   const requestId = text(input.requestId);
@@ -863,13 +909,18 @@ export async function createPlacement(db: AnyDb, actor: Actor, input: PlacementI
     errors.push({ field: 'providerCode', message: 'An ODS code is 3 to 6 letters and numbers, like RV5' });
   }
   const loc = locationOf(text(input.locationPostcode));
-  if (!loc) errors.push({ field: 'locationPostcode', message: 'Enter the postcode of the receiving unit, like ME1 1AA' });
+  if (!loc)
+    errors.push({ field: 'locationPostcode', message: 'Enter the postcode of the receiving unit, like ME1 1AA' });
   else if (loc.inNcl) {
-    errors.push({ field: 'locationPostcode', message: 'This postcode is in North Central London: allocate an NCL bed instead' });
+    errors.push({
+      field: 'locationPostcode',
+      message: 'This postcode is in North Central London: allocate an NCL bed instead',
+    });
   }
   const startDate = validDate(input.startDate);
   if (!startDate) errors.push({ field: 'startDate', message: 'Enter the start date, like 2026-11-23' });
-  else if (startDate > londonDate(ctx.now)) errors.push({ field: 'startDate', message: 'The start date cannot be in the future' });
+  else if (startDate > londonDate(ctx.now))
+    errors.push({ field: 'startDate', message: 'The start date cannot be in the future' });
   const endDate = input.endDate ? validDate(input.endDate) : null;
   if (input.endDate && !endDate) errors.push({ field: 'endDate', message: 'Enter the end date, like 2026-11-30' });
   if (startDate && endDate && endDate < startDate) {
@@ -879,7 +930,8 @@ export async function createPlacement(db: AnyDb, actor: Actor, input: PlacementI
   if (!reason) errors.push({ field: 'reason', message: 'Select the reason for the out-of-area placement' });
   const costText = String(input.costPerDay ?? '').replace(/[£,\s]/g, '');
   const cost = /^\d+(\.\d{1,2})?$/.test(costText) ? Math.round(Number(costText) * 100) : null;
-  if (cost === null) errors.push({ field: 'costPerDay', message: 'Enter the cost per day in pounds, like 650 or 650.50' });
+  if (cost === null)
+    errors.push({ field: 'costPerDay', message: 'Enter the cost per day in pounds, like 650 or 650.50' });
   else if (cost > 1_000_000) errors.push({ field: 'costPerDay', message: 'The cost per day must be £10,000 or less' });
   const appropriate =
     input.appropriate === undefined || input.appropriate === ''
@@ -1000,7 +1052,12 @@ export async function listPlacements(
     placement: placementView(p, people.get(p.patientId) as repo.PatientRow, today),
     beds:
       p.endDate === null
-        ? proposeBeds(wards, beds, { type: p.wardType, sex: p.sex, homeBorough: p.homeBorough }, distanceFrom(p.homeDistrict))
+        ? proposeBeds(
+            wards,
+            beds,
+            { type: p.wardType, sex: p.sex, homeBorough: p.homeBorough },
+            distanceFrom(p.homeDistrict),
+          )
         : [],
   }));
   const byDays = (a: RepatriationMatch, b: RepatriationMatch) =>
@@ -1081,7 +1138,8 @@ export async function endPlacement(
     if (endDate < p.startDate) {
       throw new ValidationError([{ field: 'endDate', message: 'The end date must be on or after the start date' }]);
     }
-    if (endDate > londonDate(ctx.now)) throw new ValidationError([{ field: 'endDate', message: 'The end date cannot be in the future' }]);
+    if (endDate > londonDate(ctx.now))
+      throw new ValidationError([{ field: 'endDate', message: 'The end date cannot be in the future' }]);
     if (!(await repo.endPlacement(tx, actor.systemId, p.id, endDate, null))) {
       throw new ConflictError('This placement has already ended', 'placement_ended');
     }
@@ -1144,7 +1202,8 @@ export async function oapFigures(
   const toMonth = q.toMonth && /^\d{4}-(0[1-9]|1[0-2])$/.test(q.toMonth) ? q.toMonth : today.slice(0, 7);
   const defaultFrom = addDays(`${toMonth}-01`, -150).slice(0, 7);
   const fromMonth = q.fromMonth && /^\d{4}-(0[1-9]|1[0-2])$/.test(q.fromMonth) ? q.fromMonth : defaultFrom;
-  if (fromMonth > toMonth) throw new ValidationError([{ field: 'fromMonth', message: 'The first month must not be after the last' }]);
+  if (fromMonth > toMonth)
+    throw new ValidationError([{ field: 'fromMonth', message: 'The first month must not be after the last' }]);
   const months = monthsBetween(fromMonth, toMonth);
   if (months.length > 60) throw new ValidationError([{ field: 'fromMonth', message: 'Ask for 60 months or fewer' }]);
   const rows = await repo.listPlacements(db, actor.systemId, null, { activeOnly: false, endedFrom: `${fromMonth}-01` });
@@ -1163,7 +1222,12 @@ export async function oapFigures(
     }
   }
   const active = rows.filter((p) => p.endDate === null);
-  await audit(db, actor, { action: 'beds.figures.oap', recordType: 'bed_placement', requestId: ctx.requestId, detail: { fromMonth, toMonth } });
+  await audit(db, actor, {
+    action: 'beds.figures.oap',
+    recordType: 'bed_placement',
+    requestId: ctx.requestId,
+    detail: { fromMonth, toMonth },
+  });
   return {
     rows: [...cells.values()].sort((a, b) => a.month.localeCompare(b.month) || a.borough.localeCompare(b.borough)),
     months,
@@ -1185,7 +1249,12 @@ export type Figures = {
 };
 
 /** The commissioners' page: counts, days and cost, never a person. */
-export async function figures(db: AnyDb, actor: Actor, q: { fromMonth?: string; toMonth?: string }, ctx: Ctx): Promise<Figures> {
+export async function figures(
+  db: AnyDb,
+  actor: Actor,
+  q: { fromMonth?: string; toMonth?: string },
+  ctx: Ctx,
+): Promise<Figures> {
   requireRole(actor, FIGURE_READERS);
   const board = await getBoard(db, actor, {}, ctx);
   const today = londonDate(ctx.now);
@@ -1232,7 +1301,12 @@ export async function oapReturn(db: AnyDb, actor: Actor, q: { month?: string }, 
   const today = londonDate(ctx.now);
   const month = q.month && /^\d{4}-(0[1-9]|1[0-2])$/.test(q.month) ? q.month : today.slice(0, 7);
   const rows = await repo.listPlacements(db, actor.systemId, null, { activeOnly: false, endedFrom: `${month}-01` });
-  await audit(db, actor, { action: 'beds.export.oap-return', recordType: 'bed_placement', requestId: ctx.requestId, detail: { month } });
+  await audit(db, actor, {
+    action: 'beds.export.oap-return',
+    recordType: 'bed_placement',
+    requestId: ctx.requestId,
+    detail: { month },
+  });
   const header = [
     'Period',
     'Placement reference',

@@ -4,14 +4,7 @@
 // No database, no clock: callers pass `today` and the rows.
 import { addDays, parseDate } from '../../platform/london-time.ts';
 
-export const WARD_TYPES = [
-  'adult-acute',
-  'picu',
-  'older-adult',
-  'cyp',
-  'eating-disorder',
-  'rehabilitation',
-] as const;
+export const WARD_TYPES = ['adult-acute', 'picu', 'older-adult', 'cyp', 'eating-disorder', 'rehabilitation'] as const;
 export type WardType = (typeof WARD_TYPES)[number];
 export const WARD_TYPE_LABELS: Record<WardType, string> = {
   'adult-acute': 'Adult acute',
@@ -212,7 +205,9 @@ export function unsuitability(ward: WardFacts, bed: BedFacts, need: Need, closed
   const state = stateProblem(bed, closedReason);
   if (state) out.push(state);
   if (ward.type !== need.type) {
-    out.push(`This is a ${WARD_TYPE_LABELS[ward.type].toLowerCase()} bed; the request needs ${WARD_TYPE_LABELS[need.type].toLowerCase()}`);
+    out.push(
+      `This is a ${WARD_TYPE_LABELS[ward.type].toLowerCase()} bed; the request needs ${WARD_TYPE_LABELS[need.type].toLowerCase()}`,
+    );
   }
   const sex = sexProblem(ward, bed, need.sex);
   if (sex) out.push(sex);
@@ -268,7 +263,15 @@ export function proposeBeds<W extends WardFacts, B extends BedFacts>(
 // ---------------------------------------------------------------------------------------------------------
 // Bed state transitions (the service applies them with a conditional update, so a race has one winner)
 
-export type BedEvent = 'allocate' | 'cancel-allocation' | 'admit' | 'start-leave' | 'end-leave' | 'discharge' | 'close' | 'open';
+export type BedEvent =
+  | 'allocate'
+  | 'cancel-allocation'
+  | 'admit'
+  | 'start-leave'
+  | 'end-leave'
+  | 'discharge'
+  | 'close'
+  | 'open';
 const TRANSITIONS: Record<BedEvent, { from: readonly BedState[]; to: BedState }> = {
   allocate: { from: ['available'], to: 'reserved' },
   'cancel-allocation': { from: ['reserved'], to: 'available' },
@@ -308,7 +311,7 @@ export function daysBetween(from: string, to: string): number {
  */
 export function oapDays(p: { startDate: string; endDate: string | null }, today: string): number {
   const end = p.endDate ?? today;
-  return Math.max(0, daysBetween(p.startDate, end < p.startDate ? p.startDate : end));
+  return Math.max(0, daysBetween(p.startDate, end));
 }
 
 /** The same days split by calendar month ("YYYY-MM" → days); the months add up to oapDays. */
