@@ -352,7 +352,12 @@ async function grantForRequest(tx: AnyDb, actor: Actor, personId: string, reques
     at,
   };
   await relate(tx, { ...base, grantee: { role: 'bed_manager' } });
+  // The person who asked follows their request; a system calling with an API token has no person, so its
+  // organisation (the team's trust) does.
   if (actor.kind === 'user') await relate(tx, { ...base, grantee: { user: actor.id } });
+  else if (actor.kind === 'token' && actor.organisationCode) {
+    await relate(tx, { ...base, grantee: { organisation: actor.organisationCode } });
+  }
 }
 
 const waitOf = (r: repo.RequestRow, now: Date) =>
