@@ -4,8 +4,11 @@
 // repatriation when a bed frees, and figures without personal data.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { issueToken } from '../src/platform/auth/identity.ts';
+import { ROLES, systemActor } from '../src/platform/auth/roles.ts';
 import { steppingClock } from '../src/platform/clock.ts';
-import { Browser, bearer, startTestApp, type TestApp } from './support/app.ts';
+import { DEMO_SYSTEM } from '../src/seed.ts';
+import { Browser, startTestApp, type TestApp } from './support/app.ts';
 import { testEngines } from './support/db.ts';
 
 // After the demo data's own dates (loaded "now"), so its relationships have started; a month boundary
@@ -41,7 +44,16 @@ for (const engine of testEngines()) {
     const clock = steppingClock(START);
     before(async () => {
       t = await startTestApp(engine, { clock });
+      // The demo tokens exist only on PGlite; these exist on every engine.
+      for (const role of ROLES) {
+        await issueToken(t.database.db, systemActor(DEMO_SYSTEM.id), {
+          label: `Test ${role}`,
+          role,
+          value: `test-beds-${role}`,
+        });
+      }
     });
+    const bearer = (role: string) => ({ authorization: `Bearer test-beds-${role}` });
     after(async () => t?.close());
 
     const api = (role: string, method: 'GET' | 'POST', url: string, payload?: unknown) =>
