@@ -400,23 +400,24 @@ export default async function bedsRoutes(
         new Date(`${d}T12:00:00Z`),
       );
     const every = (i: number) => i % 4 === history.dates.length % 4 || i === history.dates.length - 1;
-    const chartSeries = history.series
-      .filter((s) => s.type === 'all' || s.type === 'adult-acute')
-      .map((s) => ({
-        label: s.type === 'all' ? 'All beds' : 'Adult acute',
-        points: history.dates
-          .map((d, i) => ({ x: shortDate(d), y: pct(s.held[i], s.beds), i }))
-          .filter((p) => every(p.i)),
-      }));
-    const svg = lineChart({
-      id: 'occupancy',
-      title: 'Beds held at midnight, last 28 days (per cent)',
-      description:
-        'Share of beds occupied or kept for a patient on leave at each midnight; the table below gives every day.',
-      series: chartSeries,
-      unit: '%',
-      digits: 1,
-    });
+    // Occupancy near 95% is a flat line on a 0–100 scale; the beds not held each midnight show the slack.
+    const all = history.series.find((s) => s.type === 'all');
+    const svg = all
+      ? lineChart({
+          id: 'occupancy',
+          title: 'Beds not held at midnight, all NCL mental health beds, last 28 days',
+          description:
+            'Beds neither occupied nor kept for a patient on leave at each midnight (free, reserved or closed), every fourth day; the table below gives every day and the share held.',
+          series: [
+            {
+              label: 'Not held',
+              points: history.dates
+                .map((d, i) => ({ x: shortDate(d), y: all.beds - all.held[i], i }))
+                .filter((p) => every(p.i)),
+            },
+          ],
+        })
+      : '';
     return reply.render('beds/board.njk', {
       title: 'Mental health beds in North Central London',
       board,
