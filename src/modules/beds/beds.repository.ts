@@ -193,6 +193,19 @@ const toPlacement = (r: any): PlacementRow => ({
   repatriatedStayId: r.repatriated_stay_id,
 });
 
+/** Multi-row inserts for loading data (demo seed), 200 rows a query. */
+export async function insertRows(
+  db: AnyDb,
+  table: 'beds_beds' | 'beds_patients' | 'beds_stays' | 'beds_leave',
+  rows: readonly Record<string, unknown>[],
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += 200)
+    await db
+      .insertInto(table)
+      .values(rows.slice(i, i + 200))
+      .execute();
+}
+
 // Wards and beds ------------------------------------------------------------------------------------------
 
 export async function insertWard(db: AnyDb, systemId: string, w: WardRow): Promise<void> {

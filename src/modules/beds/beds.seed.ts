@@ -127,18 +127,27 @@ export async function seedBeds(db: AnyDb, systemId: string, now: Date = new Date
   const actor = systemActor(systemId);
   let personNo = 1;
   const boroughs = Object.keys(HOME);
-  const newPatient = async (borough?: string) => {
+  // Rows are built in memory and written in a few multi-row inserts (one query per row took ~12 s on PGlite).
+  const patients: Record<string, unknown>[] = [];
+  const stays: Record<string, unknown>[] = [];
+  const bedRows: Record<string, unknown>[] = [];
+  const leaves: Record<string, unknown>[] = [];
+  const grants: { personId: string; stayId: string; at: Date }[] = [];
+  const newPatient = (borough?: string) => {
     const b = borough ?? pick(boroughs);
     const n = personNo++;
-    return repo.upsertPatient(db, systemId, {
-      id: randomUUID(),
-      nhsNumber: testNhsNumber(n * 37),
-      givenName: GIVEN[n % GIVEN.length],
-      familyName: FAMILY[(n * 7) % FAMILY.length],
-      birthDate: `${int(1950, 2004)}-${String(int(1, 12)).padStart(2, '0')}-${String(int(1, 28)).padStart(2, '0')}`,
-      homePostcode: pick(HOME[b]),
-      homeBorough: b,
+    const id = randomUUID();
+    patients.push({
+      id,
+      system_id: systemId,
+      nhs_number: testNhsNumber(n * 37),
+      given_name: GIVEN[n % GIVEN.length],
+      family_name: FAMILY[(n * 7) % FAMILY.length],
+      birth_date: `${int(1950, 2004)}-${String(int(1, 12)).padStart(2, '0')}-${String(int(1, 28)).padStart(2, '0')}`,
+      home_postcode: pick(HOME[b]),
+      home_borough: b,
     });
+    return id;
   };
 
   const { trust } = wardsFile;
@@ -182,67 +191,71 @@ export async function seedBeds(db: AnyDb, systemId: string, now: Date = new Date
           : random() < 0.035
             ? 'leave'
             : 'occupied';
-      await repo.insertBed(db, systemId, {
+      bedRows.push({
         id,
-        wardId: w.id,
+        system_id: systemId,
+        ward_id: w.id,
         label: `Bed ${i}`,
         bay,
         state,
-        closedReason: CLOSED[id] ?? null,
-        at: ago(int(0, 3), int(0, 20)),
+        closed_reason: CLOSED[id] ?? null,
+        state_changed_at: ago(int(0, 3), int(0, 20)),
       });
       // The stay before this one (discharged), so occupancy over time has a history.
       const currentFrom = state === 'occupied' || state === 'leave' ? int(1, 45) : -1;
       const prevEnd = currentFrom >= 0 ? currentFrom + int(0, 2) : int(0, 6);
       const prevStart = prevEnd + int(25, 70);
-      const previous = await newPatient(w.borough);
-      await repo.insertStay(db, systemId, {
+      const stay = (patientId: string, admittedAt: Date) => ({
         id: randomUUID(),
-        patientId: previous.id,
-        requestId: null,
-        bedId: id,
-        wardId: w.id,
-        admittedAt: ago(prevStart, int(1, 10)),
+        system_id: systemId,
+        patient_id: patientId,
+        request_id: null,
+        bed_id: id,
+        ward_id: w.id,
+        admitted_at: admittedAt,
+        ready_since: null as string | null,
+        delay_reason: null as string | null,
+        discharged_at: null as Date | null,
+        discharge_destination: null as string | null,
       });
-      await db
-        .updateTable('beds_stays')
-        .set({
-          discharged_at: ago(prevEnd, int(0, 8)),
-          discharge_destination: pick(['home', 'home', 'supported-housing', 'care-home']),
-        })
-        .where('bed_id', '=', id)
-        .where('discharged_at', 'is', null)
-        .execute();
+      const previous = stay(newPatient(w.borough), ago(prevStart, int(1, 10)));
+      previous.discharged_at = ago(prevEnd, int(0, 8));
+      previous.discharge_destination = pick(['home', 'home', 'supported-housing', 'care-home']);
+      stays.push(previous);
       if (currentFrom < 0) continue;
-      const patient = await newPatient(random() < 0.7 ? w.borough : undefined);
-      const stayId = randomUUID();
-      await repo.insertStay(db, systemId, {
-        id: stayId,
-        patientId: patient.id,
-        requestId: null,
-        bedId: id,
-        wardId: w.id,
-        admittedAt: ago(currentFrom, int(1, 10)),
-      });
-      if (state === 'leave') await repo.startLeave(db, stayId, ago(0, int(2, 30)), addDays(londonDate(now), int(1, 3)));
+      const current = stay(newPatient(random() < 0.7 ? w.borough : undefined), ago(currentFrom, int(1, 10)));
       if (currentFrom >= 20 && delayed < 9 && random() < 0.35) {
-        await repo.updateStay(db, systemId, stayId, {
-          ready_since: addDays(londonDate(now), -int(3, Math.min(40, currentFrom - 1))),
-          delay_reason: DELAYS[delayed % DELAYS.length],
-        });
+        current.ready_since = addDays(londonDate(now), -int(3, Math.min(40, currentFrom - 1)));
+        current.delay_reason = DELAYS[delayed % DELAYS.length];
         delayed++;
       }
-      const grant = {
-        systemId,
-        personId: patient.id,
-        basis: 'ward-stay',
-        sourceType: 'bed_stay',
-        sourceId: stayId,
-        at: ago(currentFrom, 12),
-      };
-      await relate(db, { ...grant, grantee: { role: 'bed_manager' } });
-      await relate(db, { ...grant, grantee: { organisation: trust.code } });
+      stays.push(current);
+      if (state === 'leave') {
+        leaves.push({
+          stay_id: current.id,
+          starts_at: ago(0, int(2, 30)),
+          expected_back: addDays(londonDate(now), int(1, 3)),
+        });
+      }
+      grants.push({ personId: current.patient_id, stayId: current.id, at: ago(currentFrom, 12) });
     }
+  }
+  await repo.insertRows(db, 'beds_beds', bedRows);
+  await repo.insertRows(db, 'beds_patients', patients);
+  await repo.insertRows(db, 'beds_stays', stays);
+  await repo.insertRows(db, 'beds_leave', leaves);
+  for (const g of grants) {
+    // Bed managers see everyone in an NCL bed (the trust's own staff would through the organisation grant
+    // an admission makes; the demo has no such account, so the seed makes only the role grant).
+    await relate(db, {
+      systemId,
+      personId: g.personId,
+      grantee: { role: 'bed_manager' },
+      basis: 'ward-stay',
+      sourceType: 'bed_stay',
+      sourceId: g.stayId,
+      at: g.at,
+    });
   }
 
   // People waiting for a bed now (the requests worklist), one with a bed allocated.
