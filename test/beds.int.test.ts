@@ -424,6 +424,42 @@ for (const engine of testEngines()) {
       clock.set(START);
     });
 
+    test('a bed manager closes and opens a bed from the board, and ends a placement, with errors named on the page', async () => {
+      const b = new Browser(t.app);
+      await b.signIn('bed_manager');
+      const board = await b.get('/beds');
+      const bedId = /<option value="([a-z0-9-]+)">[^<]+<\/option>/.exec(
+        board.body.slice(board.body.indexOf('id="bedId"')),
+      )?.[1] as string;
+      assert.ok(bedId, 'a free bed is offered to close');
+      const noReason = await b.post('/beds/beds/close', { bedId });
+      assert.equal(noReason.statusCode, 400);
+      assert.match(noReason.body, /href="#closeReason"/);
+      const closed = await b.post('/beds/beds/close', { bedId, reason: 'staffing' });
+      assert.equal(closed.statusCode, 303);
+      const bedsNow = (await api('bed_manager', 'GET', '/api/beds/board')).json();
+      const bed = bedsNow.wards
+        .flatMap((w: { beds: { id: string; state: string; closedReason: string }[] }) => w.beds)
+        .find((x: { id: string }) => x.id === bedId);
+      assert.equal(bed.state, 'closed');
+      assert.equal(bed.closedReason, 'staffing');
+      const twice = await b.post('/beds/beds/close', { bedId, reason: 'staffing' });
+      assert.equal(twice.statusCode, 409);
+      assert.match(twice.body, /Only an available bed can be closed/);
+      assert.equal((await b.post('/beds/beds/open', { bedId })).statusCode, 303);
+      assert.equal((await auditRows('beds.bed.close', bedId)).length, 1);
+
+      const page = await b.get('/beds/placements');
+      const placementId = /<option value="([0-9a-f-]{36})"/.exec(page.body)?.[1] as string;
+      const early = await b.post('/beds/placements/end', { placementId, endDate: '2020-01-01' });
+      assert.equal(early.statusCode, 400);
+      assert.match(early.body, /href="#endDate"/);
+      assert.match(early.body, /on or after the start date/);
+      const ended = await b.post('/beds/placements/end', { placementId, endDate: '2030-03-01' });
+      assert.equal(ended.statusCode, 303);
+      assert.doesNotMatch((await b.get('/beds/placements')).body, new RegExp(`value="${placementId}"`));
+    });
+
     test('pages for the bed manager render, each with its heading', async () => {
       const b = new Browser(t.app);
       await b.signIn('bed_manager');

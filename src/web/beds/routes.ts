@@ -389,10 +389,15 @@ export default async function bedsRoutes(
     trust: Type.Optional(Type.String({ maxLength: 20 })),
   });
 
-  app.get('/beds', { config: { policy: READERS }, schema: { querystring: BoardQuery } }, async (request, reply) => {
+  async function renderBoard(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    query: { type?: string; sex?: string; trust?: string },
+    extra: { errors?: ReturnType<typeof toErrors>; values?: Record<string, unknown>; notice?: string | null } = {},
+  ) {
     const actor = actorOf(request);
     const c = ctx(request);
-    const board = await beds.getBoard(db, actor, request.query, c);
+    const board = await beds.getBoard(db, actor, query, c);
     const history = await beds.occupancyHistory(db, actor, { days: 28 }, c);
     const pct = (held: number, total: number) => (total ? Math.round((held / total) * 1000) / 10 : 0);
     const shortDate = (d: string) =>
@@ -438,9 +443,78 @@ export default async function bedsRoutes(
         { value: '', text: 'All trusts' },
         ...board.trusts.map((t) => ({ value: t.code, text: t.name, selected: t.code === board.filters.trust })),
       ],
+      // For bed managers: close a free bed or open a closed one (one form each, the bed chosen from a list).
+      closableItems: [
+        { value: '', text: 'Select a free bed' },
+        ...board.wards.flatMap((w) =>
+          w.beds
+            .filter((b) => b.state === 'available')
+            .map((b) => ({ value: b.id, text: `${w.name}, ${b.label}`, selected: b.id === extra.values?.bedId })),
+        ),
+      ],
+      openableItems: [
+        { value: '', text: 'Select a closed bed' },
+        ...board.wards.flatMap((w) =>
+          w.beds.filter((b) => b.state === 'closed').map((b) => ({ value: b.id, text: `${w.name}, ${b.label}` })),
+        ),
+      ],
+      closureItems: labelItems(beds.CLOSURE_REASON_LABELS, (extra.values?.reason as string) ?? '', 'Select a reason'),
+      errors: extra.errors ?? [],
+      fieldErrors: fieldErrors(extra.errors ?? []),
+      notice: extra.notice ?? null,
       ...common,
     });
-  });
+  }
+
+  app.get(
+    '/beds',
+    {
+      config: { policy: READERS },
+      schema: {
+        querystring: Type.Object({ ...BoardQuery.properties, changed: Type.Optional(Type.String({ maxLength: 10 })) }),
+      },
+    },
+    async (request, reply) =>
+      renderBoard(request, reply, request.query, {
+        notice:
+          request.query.changed === 'closed'
+            ? 'The bed is closed: it is not offered to anyone until it is opened.'
+            : request.query.changed === 'opened'
+              ? 'The bed is open and offered again.'
+              : null,
+      }),
+  );
+
+  const bedChange = (path: 'close' | 'open') =>
+    app.post(
+      `/beds/beds/${path}`,
+      { config: { policy: MANAGERS }, schema: { body: FormStrings(['bedId', 'reason']) } },
+      async (request, reply) => {
+        const b = request.body as { bedId?: string; reason?: string };
+        const field = path === 'close' ? 'bedId' : 'openBedId';
+        try {
+          if (!b.bedId) throw new ValidationError([{ field, message: 'Select a bed' }]);
+          await beds.setBedClosed(
+            db,
+            actorOf(request),
+            b.bedId,
+            { closed: path === 'close', reason: b.reason },
+            ctx(request),
+          );
+          return reply.redirect(`/beds?changed=${path === 'close' ? 'closed' : 'opened'}#bed-changes`, 303);
+        } catch (e) {
+          if (!(e instanceof DomainError) || (e.status !== 400 && e.status !== 409 && e.status !== 404)) throw e;
+          reply.status(e.status === 404 ? 400 : e.status);
+          const errors =
+            e instanceof ValidationError
+              ? errorItems(e, (f) => (f === 'reason' ? 'closeReason' : f === 'bedId' ? field : f))
+              : [{ text: e.status === 404 ? 'Select a bed from the list' : e.message, href: `#${field}` }];
+          return renderBoard(request, reply, {}, { errors, values: b });
+        }
+      },
+    );
+  bedChange('close');
+  bedChange('open');
 
   // Requests --------------------------------------------------------------------------------------------
   const ListQuery = Type.Object({
@@ -812,6 +886,36 @@ export default async function bedsRoutes(
   );
 
   // Out-of-area placements ------------------------------------------------------------------------------------
+  async function renderPlacements(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    extra: {
+      notice?: { title: string; text: string } | null;
+      errors?: ReturnType<typeof toErrors>;
+      values?: Record<string, unknown>;
+    } = {},
+  ) {
+    const list = await beds.listPlacements(db, actorOf(request), { activeOnly: true }, ctx(request));
+    return reply.render('beds/placements.njk', {
+      title: 'Out-of-area placements',
+      list,
+      notice: extra.notice ?? null,
+      errors: extra.errors ?? [],
+      fieldErrors: fieldErrors(extra.errors ?? []),
+      values: extra.values ?? {},
+      endItems: [
+        { value: '', text: 'Select a placement' },
+        ...list.items.map(({ placement: p }) => ({
+          value: p.id,
+          text: `${p.patient.givenName} ${p.patient.familyName}, ${p.providerName}, since ${p.startDate}`,
+          selected: p.id === extra.values?.placementId,
+        })),
+      ],
+      totalDays: list.items.reduce((s, i) => s + i.placement.daysOut, 0),
+      totalCost: list.items.reduce((s, i) => s + i.placement.costToDatePence, 0),
+      ...common,
+    });
+  }
   app.get(
     '/beds/placements',
     {
@@ -819,27 +923,35 @@ export default async function bedsRoutes(
       schema: {
         querystring: Type.Object({
           created: Type.Optional(Type.String({ maxLength: 5 })),
-          home: Type.Optional(Type.String({ maxLength: 5 })),
+          ended: Type.Optional(Type.String({ maxLength: 5 })),
         }),
       },
     },
-    async (request, reply) => {
-      const list = await beds.listPlacements(db, actorOf(request), { activeOnly: true }, ctx(request));
-      return reply.render('beds/placements.njk', {
-        title: 'Out-of-area placements',
-        list,
+    async (request, reply) =>
+      renderPlacements(request, reply, {
         notice: request.query.created
           ? { title: 'Placement recorded', text: 'It is counted in the out-of-area figures from its start date.' }
-          : request.query.home
-            ? {
-                title: 'Bed allocated to bring someone home',
-                text: 'Admit them from the bed request when they arrive: the placement then ends.',
-              }
+          : request.query.ended
+            ? { title: 'Placement ended', text: 'Its days are counted up to the end date.' }
             : null,
-        totalDays: list.items.reduce((s, i) => s + i.placement.daysOut, 0),
-        totalCost: list.items.reduce((s, i) => s + i.placement.costToDatePence, 0),
-        ...common,
-      });
+      }),
+  );
+
+  app.post(
+    '/beds/placements/end',
+    { config: { policy: MANAGERS }, schema: { body: FormStrings(['placementId', 'endDate']) } },
+    async (request, reply) => {
+      const b = request.body as { placementId?: string; endDate?: string };
+      try {
+        if (!b.placementId)
+          throw new ValidationError([{ field: 'placementId', message: 'Select the placement that ended' }]);
+        await beds.endPlacement(db, actorOf(request), b.placementId, { endDate: b.endDate }, ctx(request));
+        return reply.redirect('/beds/placements?ended=1', 303);
+      } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
+        reply.status(400);
+        return renderPlacements(request, reply, { errors: toErrors(e), values: b });
+      }
     },
   );
 
