@@ -20,7 +20,6 @@ import { addDays, londonDate, londonInstant, parseDate } from '../../platform/lo
 import { normaliseNhsNumber, parsePostcode, validateNhsNumber } from '../access/index.ts';
 import { findDistrict } from '../scheduling/index.ts';
 import {
-  BED_STATES,
   type BedState,
   CLOSURE_REASON_LABELS,
   CLOSURE_REASONS,
@@ -1361,6 +1360,3 @@ export async function oapReturn(db: AnyDb, actor: Actor, q: { month?: string }, 
   }
   return out;
 }
-
-/** Bed states counted on the board, in display order (for callers that want the words). */
-export const STATES_IN_ORDER = BED_STATES;
