@@ -1,6 +1,7 @@
 // Every module's migrations, in one ordered list. Names are numbered globally: 0001–0099 platform,
 // then a block per module, so the order never depends on import order.
 import { accessMigrations } from './modules/access/access.migrations.ts';
+import { bedsMigrations } from './modules/beds/beds.migrations.ts';
 import { baselineMigrations } from './modules/baseline/baseline.migrations.ts';
 import { directoryMigrations } from './modules/directory/directory.migrations.ts';
 import { offerMigrations } from './modules/offer/offer.migrations.ts';
@@ -23,4 +24,5 @@ export const migrations = collectMigrations(
   schedulingMigrations,
   virtualWardMigrations,
   silverTriageMigrations,
+  bedsMigrations,
 );

@@ -4,6 +4,7 @@
 import { sql } from 'kysely';
 import { seedAccess } from './modules/access/index.ts';
 import { seedBaseline } from './modules/baseline/index.ts';
+import { seedBeds } from './modules/beds/index.ts';
 import { seedDirectory } from './modules/directory/index.ts';
 import { seedOffer } from './modules/offer/index.ts';
 import { refreshComputedIndicators, seedOutcomes } from './modules/outcomes/index.ts';
@@ -33,6 +34,8 @@ const DEMO_ORGANISATION: Partial<Record<(typeof ROLES)[number], string>> = {
   commissioner: 'QMJ',
   analyst: 'QMJ',
   admin: 'QMJ',
+  // North London NHS FT (CQC provider id, believed its ODS code: data/reference/ncl-facts.md).
+  bed_manager: 'G6V2S',
 };
 
 export async function isSeeded(db: AnyDb): Promise<boolean> {
@@ -75,6 +78,7 @@ export async function seedDemoData(db: AnyDb, engine: DatabaseEngine): Promise<S
     await seedVirtualWards(tx, DEMO_SYSTEM.id);
     await seedSilverTriage(tx, DEMO_SYSTEM.id);
     await refreshComputedIndicators(tx, systemActor(DEMO_SYSTEM.id), { now: systemClock.now() });
+    await seedBeds(tx, DEMO_SYSTEM.id);
     let tokens = 0;
     if (engine === 'pglite') {
       const actor = systemActor(DEMO_SYSTEM.id);
