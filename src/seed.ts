@@ -3,6 +3,7 @@
 // (demo-<role>); they are never created on PostgreSQL.
 import { sql } from 'kysely';
 import { seedAccess } from './modules/access/index.ts';
+import { seedCare } from './modules/care/index.ts';
 import { seedBaseline } from './modules/baseline/index.ts';
 import { seedDirectory } from './modules/directory/index.ts';
 import { seedOffer } from './modules/offer/index.ts';
@@ -69,6 +70,7 @@ export async function seedDemoData(db: AnyDb, engine: DatabaseEngine): Promise<S
     await seedOutcomes(tx, DEMO_SYSTEM.id);
     await seedAccess(tx, DEMO_SYSTEM.id);
     await seedScheduling(tx, DEMO_SYSTEM.id);
+    await seedCare(tx, DEMO_SYSTEM.id, { password: DEMO_PASSWORD });
     await refreshComputedIndicators(tx, systemActor(DEMO_SYSTEM.id));
     let tokens = 0;
     if (engine === 'pglite') {

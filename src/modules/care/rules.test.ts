@@ -99,5 +99,9 @@ test('transition: flagged from 17, within six months of 18, and 29 February birt
   assert.equal(transitionStatus('2007-03-15', '2025-03-15').flagged, false, 'an adult now');
   assert.equal(transitionStatus('2007-03-15', '2024-03-15', 16).flagged, true, 'configurable flag age');
   assert.equal(birthdayAt('2008-02-29', 18), '2026-03-01');
-  assert.equal(transitionStatus('2007-02-28', '2024-08-31').withinSixMonths, true, '31 August plus six months is 28 February');
+  assert.equal(
+    transitionStatus('2007-02-28', '2024-08-31').withinSixMonths,
+    true,
+    '31 August plus six months is 28 February',
+  );
 });
