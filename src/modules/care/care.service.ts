@@ -432,6 +432,10 @@ export async function saveAssessment(
  */
 export async function signAssessment(db: AnyDb, actor: Actor, id: string, o: Opts): Promise<AssessmentView> {
   requireRole(actor, CARE_WRITERS, 'assessments');
+  // Who may see the person comes first (404 for anyone else), then the competency (403), both audited.
+  const found = /^[0-9a-f-]{36}$/i.test(id) ? await repo.findAssessment(db, actor.systemId, id) : null;
+  if (!found) throw notFound('care_assessment', id, o);
+  await access(db, actor, found.personId, o, 'care_assessment', id);
   if (!(await isTrustedAssessor(db, actor))) {
     // Audited on the root database: the refusal must outlive the request's transaction.
     await audit(db, actor, {
