@@ -449,6 +449,45 @@ for (const engine of testEngines()) {
       assert.match(bad.body, /<title>Error: /);
     });
 
+    test('every page of the record renders for the case manager, with plain words and no raw codes', async () => {
+      for (const url of [
+        `/care/people/${personId}`,
+        `/care/people/${personId}/plan`,
+        `/care/people/${personId}/plan?print=yes`,
+        `/care/people/${personId}/plan?print=large`,
+        `/care/assessments/${assessmentId}`,
+        `/care/meetings/${pastMeetingId}`,
+        `/care/meetings/${futureMeetingId}`,
+        '/care/transitions',
+        '/care/find',
+        '/care/allocation',
+      ]) {
+        const page = await cm.get(url);
+        assert.equal(page.statusCode, 200, `${url}: ${page.statusCode}`);
+        assert.doesNotMatch(page.body, /undefined|\[object Object\]/, url);
+      }
+      const record = await cm.get(`/care/people/${personId}`);
+      assert.match(record.body, /What happens next/);
+      assert.match(record.body, /Two or more long-term conditions with moderate or severe frailty/);
+      const signed = await cm.get(`/care/assessments/${assessmentId}`);
+      assert.match(signed.body, /70 out of 100, moderate dependency/);
+      assert.match(signed.body, /Yoruba \(from Referral CPA-/);
+      const large = await cm.get(`/care/people/${personId}/plan?print=large`);
+      assert.match(large.body, /app-large-print/);
+      assert.match(large.body, /Get back to my allotment/);
+      // A form error on the plan page names the field in the error summary.
+      const bad = await cm.post(`/care/people/${personId}/plan/actions`, {
+        planId,
+        description: '',
+        owner: '',
+        due: 'soon',
+      });
+      assert.equal(bad.statusCode, 400);
+      assert.match(bad.body, /href="#action-description"/);
+      assert.match(bad.body, /href="#action-owner"/);
+      assert.match(bad.body, /href="#action-due"/);
+    });
+
     test('every care route: staff with no relationship get 404 (audited), in pages and API alike', async () => {
       const ids: Record<string, string> = {
         assessments: assessmentId,
