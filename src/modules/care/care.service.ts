@@ -400,7 +400,7 @@ export async function saveAssessment(
       throw new DomainError(
         409,
         'stale_revision',
-        `${a.updatedByName} saved this draft after you opened it. Your changes were not saved: open the latest version and make them again.`,
+        `${a.updatedByName} saved this draft after you opened it, so your changes were not saved. Check the latest answers, then save again.`,
         [{ field: 'revision', message: 'Someone else saved this draft after you opened it' }],
       );
     }

@@ -762,12 +762,10 @@ export default async function careRoutes(
       } catch (error) {
         const errors = formError(reply, error);
         if (!errors) throw error;
-        // A stale save keeps what they typed on the page so nothing is lost, and says what happened.
-        const stale = error instanceof DomainError && error.code === 'stale_revision';
-        return renderAssessment(request, reply, request.params.id, {
-          errors,
-          values: stale ? { ...f, revision: str(f.revision) } : f,
-        });
+        // What they typed stays on the page, so nothing is lost, with the latest revision: after a stale save
+        // they have seen the conflict and choose to save again.
+        const { revision: _edited, ...typed } = f;
+        return renderAssessment(request, reply, request.params.id, { errors, values: typed });
       }
     },
   );
