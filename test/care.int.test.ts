@@ -319,6 +319,23 @@ for (const engine of testEngines()) {
       });
       assert.equal(plan.statusCode, 201, plan.body);
       planId = plan.json().id;
+      // Their copy goes through the outbox by the channel chosen, with the interpreter need carried.
+      const sent = await t.database.db
+        .selectFrom('outbox')
+        .select(['channel', 'payload'])
+        .where('topic', '=', 'care.plan.copy')
+        .execute();
+      const copy = sent.find(
+        (m) => (typeof m.payload === 'string' ? JSON.parse(m.payload) : m.payload).planId === planId,
+      );
+      assert.equal(copy?.channel, 'letter');
+      const payload = typeof copy!.payload === 'string' ? JSON.parse(copy!.payload) : copy!.payload;
+      assert.deepEqual(payload.communication, {
+        language: 'Yoruba',
+        interpreter: true,
+        bsl: false,
+        needs: 'Large print letters',
+      });
       assert.equal(
         (await json(cm, 'POST', '/api/care/plans', { nhsNumber, goals: ['x'], reviewDue: '2030-02-01' })).statusCode,
         409,
@@ -486,6 +503,30 @@ for (const engine of testEngines()) {
       assert.match(bad.body, /href="#action-description"/);
       assert.match(bad.body, /href="#action-owner"/);
       assert.match(bad.body, /href="#action-due"/);
+    });
+
+    test('arranging an MDT meeting from the caseload: errors name the fields, then the agenda is built', async () => {
+      const form = await cm.get('/care/meetings/new');
+      assert.equal(form.statusCode, 200);
+      assert.match(form.body, /Olu Adeyemi/);
+      const bad = await cm.post('/care/meetings/new', { title: '', date: 'next week', attendees: '' });
+      assert.equal(bad.statusCode, 400);
+      for (const id of ['meeting-title', 'meeting-date', 'meeting-attendees', 'meeting-personIds']) {
+        assert.match(bad.body, new RegExp(`href="#${id}"`), id);
+      }
+      const ok = await cm.post('/care/meetings/new', {
+        title: 'Camden MDT',
+        date: '2030-01-21',
+        time: '14:30',
+        personIds: personId,
+        attendees: 'Demo case manager, Case manager, RKE\nDemo clinician, District nurse, RKE',
+      });
+      assert.equal(ok.statusCode, 303);
+      const page = await cm.get(ok.headers.location as string);
+      assert.match(page.body, /Camden MDT/);
+      assert.match(page.body, /Care plan review due 2030-01-10/);
+      assert.match(page.body, /Demo clinician, District nurse \(RKE\)/);
+      assert.match(page.body, /Decisions can be recorded once the meeting has happened/);
     });
 
     test('every care route: staff with no relationship get 404 (audited), in pages and API alike', async () => {

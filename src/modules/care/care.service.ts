@@ -10,6 +10,7 @@
 //   - 'care-team'     each care team member (their user, or their organisation when they have no account)
 import { randomUUID } from 'node:crypto';
 import { audit } from '../../platform/audit/audit.ts';
+import { enqueue } from '../../platform/outbox.ts';
 import { findUser } from '../../platform/auth/identity.ts';
 import {
   breakGlass,
@@ -959,6 +960,33 @@ export async function createPlan(
     };
     const goalRows = goals.map((t) => ({ id: randomUUID(), text: t }));
     await repo.insertPlan(tx, actor.systemId, { ...plan, createdBy: actor.id }, goalRows);
+    if (copySentBy && copySentBy !== 'in-person') {
+      // The person's copy goes by the channel chosen, with the communication needs from their referral; no
+      // personal details in the message (the delivery adapter looks up the contact for the person).
+      const latest = (await referralsForCare(tx, actor.systemId, personId))[0];
+      await enqueue(
+        tx,
+        {
+          systemId: actor.systemId,
+          topic: 'care.plan.copy',
+          channel: copySentBy,
+          payload: {
+            personId,
+            planId: plan.id,
+            reviewDue,
+            communication: latest
+              ? {
+                  language: latest.communication.language,
+                  interpreter: latest.communication.interpreter,
+                  bsl: latest.communication.bsl,
+                  needs: latest.communication.needs,
+                }
+              : null,
+          },
+        },
+        { now: o.now },
+      );
+    }
     await audit(tx, actor, {
       action: 'care.plan.create',
       recordType: 'care_plan',

@@ -38,6 +38,7 @@ import {
   transitions,
 } from '../../modules/care/index.ts';
 import { DomainError } from '../../platform/errors.ts';
+import { fromLondon } from '../../platform/london-time.ts';
 import { ErrorBody } from '../api-schemas.ts';
 import { type ErrorItem, errorItems, fieldErrors } from '../forms.ts';
 import type { Navigation } from '../nav.ts';
@@ -99,7 +100,15 @@ const AssessmentResponse = Type.Object(
   { additionalProperties: true },
 );
 
+/** A London wall-clock date and time as an ISO instant. */
+function londonInstant(date: string, time: string): string {
+  const [y, mo, d] = date.split('-').map(Number);
+  const [h, mi] = time.split(':').map(Number);
+  return fromLondon({ year: y!, month: mo!, day: d!, hour: h!, minute: mi!, second: 0, millisecond: 0 }).toISOString();
+}
+
 const fieldId = (field: string) => `f-${field.replace(/^answers\./, '').replace(/[^A-Za-z0-9-]/g, '-')}`;
+const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : typeof v === 'string' && v ? [v] : []);
 const str = (v: unknown) => (typeof v === 'string' ? v : Array.isArray(v) ? String(v[0] ?? '') : '');
 
 const CHANNEL_TEXT: Record<string, string> = {
@@ -942,6 +951,59 @@ export default async function careRoutes(
         const errors = formError(reply, error, (x) => `minutes-${x}`);
         if (!errors) throw error;
         return renderMeeting(request, reply, request.params.id, { errors, values: f });
+      }
+    },
+  );
+
+  // Arrange an MDT meeting from the caseload
+  const renderNewMeeting = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    values: Form,
+    errors: ErrorItem[] = [],
+  ) => {
+    const c = await caseload(db, request.actor!, o(request));
+    const chosen = list(values.personIds);
+    return reply.render('care/meeting-new.njk', {
+      title: 'Arrange an MDT meeting',
+      people: c.items.map((i) => ({ value: i.personId, text: i.name, checked: chosen.includes(i.personId) })),
+      values,
+      errors,
+      fieldErrors: fieldErrors(errors),
+    });
+  };
+
+  app.get('/care/meetings/new', { config: { policy: MANAGERS } }, async (request, reply) =>
+    renderNewMeeting(request, reply, {}),
+  );
+
+  app.post(
+    '/care/meetings/new',
+    { config: { policy: MANAGERS }, schema: { body: FormBody } },
+    async (request, reply) => {
+      const f = request.body as Form;
+      // One attendee per line: "name, role, organisation".
+      const attendees = str(f.attendees)
+        .split(/\r?\n/)
+        .map((line) => line.split(',').map((x) => x.trim()))
+        .filter((parts) => parts[0])
+        .map(([name, role = '', organisation = '']) => ({ name, role, organisation }));
+      const date = str(f.date);
+      const time = str(f.time) || '13:00';
+      const scheduledAt =
+        /^\d{4}-\d{2}-\d{2}$/.test(date) && /^\d{2}:\d{2}$/.test(time) ? londonInstant(date, time) : '';
+      try {
+        const m = await createMeeting(
+          db,
+          request.actor!,
+          { title: str(f.title), scheduledAt, attendees, personIds: list(f.personIds) },
+          o(request),
+        );
+        return reply.redirect(`/care/meetings/${m.id}`, 303);
+      } catch (error) {
+        const errors = formError(reply, error, (x) => (x === 'scheduledAt' ? 'meeting-date' : `meeting-${x}`));
+        if (!errors) throw error;
+        return renderNewMeeting(request, reply, f, errors);
       }
     },
   );
