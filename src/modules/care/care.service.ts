@@ -51,6 +51,7 @@ import {
   type Source,
   toQuestionnaireResponse,
 } from './assessment.ts';
+import { visitsForCare } from '../scheduling/index.ts';
 import * as repo from './care.repository.ts';
 import { caseWeight, complexityReasons } from './complexity.ts';
 import { newAllocations, overdueActions, reviewsDue } from './today.ts';
@@ -757,6 +758,12 @@ export async function getCareRecord(db: AnyDb, actor: Actor, personId: string, o
         repo.contactsOf(tx, actor.systemId, personId),
         repo.transitionPlanOf(tx, actor.systemId, personId),
       ]);
+    const visits = await visitsForCare(
+      tx,
+      actor.systemId,
+      referrals.map((r) => r.id),
+      today(o),
+    );
     const goals = plan ? await repo.goalsOf(tx, plan.id) : [];
     const actions = plan ? await repo.actionsOfPlan(tx, plan.id) : [];
     const signed = assessments.find((a) => a.status === 'signed') ?? null;
@@ -816,6 +823,10 @@ export async function getCareRecord(db: AnyDb, actor: Actor, personId: string, o
         organiserName: m.organiserName,
       })),
       contacts,
+      visits: visits.map((v) => ({
+        ...v,
+        window: `${String(Math.floor(v.windowStart / 60)).padStart(2, '0')}:${String(v.windowStart % 60).padStart(2, '0')} to ${String(Math.floor(v.windowEnd / 60)).padStart(2, '0')}:${String(v.windowEnd % 60).padStart(2, '0')}`,
+      })),
       transition: { ...transitionStatus(person.birthDate, day), plan: transitionPlan },
     };
   });
