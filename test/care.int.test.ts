@@ -529,6 +529,59 @@ for (const engine of testEngines()) {
       assert.match(page.body, /Decisions can be recorded once the meeting has happened/);
     });
 
+    test('what happens next includes the home visit scheduling planned for an accepted referral', async () => {
+      const { db } = t.database;
+      const spa = userActor((await findUser(db, 'QMJ', 'spa'))!);
+      const clinician = userActor((await findUser(db, 'QMJ', 'clinician'))!);
+      const urgentNhs = nhs(22);
+      const { body } = await submitReferral(
+        db,
+        spa,
+        {
+          person: {
+            nhsNumber: urgentNhs,
+            givenName: 'Ada',
+            familyName: 'Okonkwo',
+            birthDate: '1944-05-05',
+            postcode: 'N19 5HX',
+          },
+          component: 'urgent-community-response',
+          urgency: 'urgent',
+          reason: 'Fall at home, not injured, cannot get up unaided',
+          source: 'professional',
+          communication: { preferredContact: 'phone', interpreter: false, bsl: false },
+        },
+        { now: new Date(Date.parse(T0) - 3600_000) },
+      );
+      await actOnReferral(db, spa, body.id, { type: 'triage' }, { now: new Date(Date.parse(T0) - 3000_000) });
+      await actOnReferral(db, clinician, body.id, { type: 'accept' }, { now: new Date(Date.parse(T0) - 2400_000) });
+      const visits = await db
+        .selectFrom('scheduling_visits')
+        .select('day')
+        .where('referral_id', '=', body.id)
+        .execute();
+      assert.equal(visits.length, 1, 'access booked the visit on the scheduling board');
+      const row = await db
+        .selectFrom('access_referrals')
+        .select('person_id')
+        .where('id', '=', body.id)
+        .executeTakeFirstOrThrow();
+      await relate(db, {
+        systemId: 'QMJ',
+        personId: row.person_id as string,
+        grantee: { organisation: 'RKE' },
+        basis: 'referral',
+        sourceType: 'referral',
+        sourceId: body.id,
+        at: new Date(Date.parse(T0) - 2400_000),
+      });
+      const record = (await json(cm, 'GET', `/api/care/people/${urgentNhs}`)).json();
+      assert.equal(record.visits.length, 1);
+      assert.equal(record.visits[0].day, visits[0]!.day);
+      const page = await cm.get(`/care/people/${row.person_id}`);
+      assert.match(page.body, /home visit by /);
+    });
+
     test('every care route: staff with no relationship get 404 (audited), in pages and API alike', async () => {
       const ids: Record<string, string> = {
         assessments: assessmentId,
