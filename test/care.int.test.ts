@@ -485,6 +485,11 @@ for (const engine of testEngines()) {
       }
       const record = await cm.get(`/care/people/${personId}`);
       assert.match(record.body, /What happens next/);
+      assert.match(record.body, /Services caring for Olu/);
+      const api = (await json(cm, 'GET', `/api/care/people/${nhsNumber}`)).json();
+      assert.equal(api.episodes.length, 1, 'the accepted referral is an episode with the receiving service');
+      assert.equal(api.episodes[0].referralId, referralId);
+      assert.ok(api.episodes[0].serviceName.length > 0);
       assert.match(record.body, /Two or more long-term conditions with moderate or severe frailty/);
       const signed = await cm.get(`/care/assessments/${assessmentId}`);
       assert.match(signed.body, /70 out of 100, moderate dependency/);

@@ -39,6 +39,7 @@ import {
   type PersonRow,
   referralForCare,
   referralsForCare,
+  routingContext,
 } from '../access/index.ts';
 import {
   type Answers,
@@ -758,6 +759,7 @@ export async function getCareRecord(db: AnyDb, actor: Actor, personId: string, o
         repo.contactsOf(tx, actor.systemId, personId),
         repo.transitionPlanOf(tx, actor.systemId, personId),
       ]);
+    const ctx = await routingContext(tx, actor.systemId);
     const visits = await visitsForCare(
       tx,
       actor.systemId,
@@ -784,12 +786,28 @@ export async function getCareRecord(db: AnyDb, actor: Actor, personId: string, o
         id: r.id,
         reference: r.reference,
         component: r.component,
+        componentName: ctx.components.find((c) => c.code === r.component)?.name ?? r.component,
         status: r.status,
         serviceId: r.serviceId,
+        serviceName: ctx.services.find((x) => x.id === r.serviceId)?.name ?? null,
         receivedAt: r.receivedAt,
         acceptedAt: r.acceptedAt,
         communication: r.communication,
       })),
+      // An accepted referral is an episode of care with the receiving service, whichever organisation runs it.
+      episodes: referrals
+        .filter((r) => r.acceptedAt && r.serviceId && ['accepted', 'first-contact-made'].includes(r.status))
+        .map((r) => {
+          const service = ctx.services.find((x) => x.id === r.serviceId);
+          return {
+            referralId: r.id,
+            reference: r.reference,
+            serviceId: r.serviceId!,
+            serviceName: service?.name ?? r.serviceId!,
+            organisationCode: service?.organisationCode ?? null,
+            since: r.acceptedAt!,
+          };
+        }),
       assessment: signed ? await assessmentView(tx, signed, person) : null,
       draft: draft
         ? { id: draft.id, version: draft.version, updatedAt: draft.updatedAt, updatedByName: draft.updatedByName }
