@@ -3,6 +3,7 @@
 import { accessMigrations } from './modules/access/access.migrations.ts';
 import { bedsMigrations } from './modules/beds/beds.migrations.ts';
 import { baselineMigrations } from './modules/baseline/baseline.migrations.ts';
+import { careMigrations } from './modules/care/care.migrations.ts';
 import { directoryMigrations } from './modules/directory/directory.migrations.ts';
 import { offerMigrations } from './modules/offer/offer.migrations.ts';
 import { outcomesMigrations } from './modules/outcomes/outcomes.migrations.ts';
@@ -25,4 +26,5 @@ export const migrations = collectMigrations(
   virtualWardMigrations,
   silverTriageMigrations,
   bedsMigrations,
+  careMigrations,
 );

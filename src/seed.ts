@@ -3,6 +3,7 @@
 // (demo-<role>); they are never created on PostgreSQL.
 import { sql } from 'kysely';
 import { seedAccess } from './modules/access/index.ts';
+import { seedCare } from './modules/care/index.ts';
 import { seedBaseline } from './modules/baseline/index.ts';
 import { seedBeds } from './modules/beds/index.ts';
 import { seedDirectory } from './modules/directory/index.ts';
@@ -77,8 +78,9 @@ export async function seedDemoData(db: AnyDb, engine: DatabaseEngine): Promise<S
     await seedScheduling(tx, DEMO_SYSTEM.id);
     await seedVirtualWards(tx, DEMO_SYSTEM.id);
     await seedSilverTriage(tx, DEMO_SYSTEM.id);
-    await refreshComputedIndicators(tx, systemActor(DEMO_SYSTEM.id), { now: systemClock.now() });
     await seedBeds(tx, DEMO_SYSTEM.id);
+    await seedCare(tx, DEMO_SYSTEM.id, { password: DEMO_PASSWORD });
+    await refreshComputedIndicators(tx, systemActor(DEMO_SYSTEM.id), { now: systemClock.now() });
     let tokens = 0;
     if (engine === 'pglite') {
       const actor = systemActor(DEMO_SYSTEM.id);
