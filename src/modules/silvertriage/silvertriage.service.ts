@@ -64,7 +64,7 @@ export async function logCall(
   const nhsNumber = nhsText ? normaliseNhsNumber(nhsText) : null;
   if (nhsText && (!nhsNumber || !isValidNhsNumber(nhsNumber)))
     errors.push({ field: 'nhsNumber', message: 'Enter a valid 10-digit NHS number, or leave it empty if not known' });
-  const age = Number(input.age);
+  const age = typeof input.age === 'number' ? input.age : text(input.age) ? Number(text(input.age)) : Number.NaN;
   if (!Number.isInteger(age) || age < 0 || age > 120)
     errors.push({ field: 'age', message: 'Enter the age in whole years, from 0 to 120' });
   const postcode = text(input.postcode);
