@@ -188,6 +188,26 @@ for (const engine of testEngines()) {
       oneShape(res.json(), 400);
     });
 
+    test('the published offer explains its age groups: code, name and the ages each covers', async () => {
+      const res = await t.app.inject('/api/offer');
+      assert.equal(res.statusCode, 200);
+      const body = res.json() as {
+        ageGroups: { code: string; name: string; minAge: number; maxAge: number | null }[];
+        components: { provisions: { ageGroup: string }[] }[];
+      };
+      assert.deepEqual(body.ageGroups, [
+        { code: 'children-young-people', name: 'Children and young people', minAge: 0, maxAge: 17 },
+        { code: 'young-adults', name: 'Young adults', minAge: 18, maxAge: 25 },
+        { code: 'working-age-adults', name: 'Working-age adults', minAge: 18, maxAge: 64 },
+        { code: 'older-adults', name: 'Older adults', minAge: 65, maxAge: null },
+      ]);
+      const codes = new Set(body.ageGroups.map((g) => g.code));
+      for (const c of body.components) for (const p of c.provisions) assert.ok(codes.has(p.ageGroup), p.ageGroup);
+      const spec = (await t.app.inject('/api/openapi.json')).json();
+      const schema = spec.paths['/api/offer'].get.responses['200'].content['application/json'].schema;
+      assert.ok(schema.properties.ageGroups, 'the API description documents ageGroups');
+    });
+
     test('headers too large (431) come back in the one shape', async () => {
       await t.app.listen({ port: 0, host: '127.0.0.1' });
       {
