@@ -4,8 +4,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
-import { bearer, startTestApp, type TestApp } from './support/app.ts';
+import { startTestApp, type TestApp } from './support/app.ts';
 import { testEngines } from './support/db.ts';
+import { roleTokens } from './support/tokens.ts';
 
 type Row = {
   action: string;
@@ -18,8 +19,10 @@ type Row = {
 for (const engine of testEngines()) {
   describe(`reads of personal data are audited (${engine})`, () => {
     let t: TestApp;
+    let bearer: (role: string) => Record<string, string>;
     before(async () => {
       t = await startTestApp(engine);
+      bearer = await roleTokens(t);
     });
     after(async () => t?.close());
 

@@ -6,9 +6,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
-import { bearer, Browser, startTestApp, type TestApp } from './support/app.ts';
+import { Browser, startTestApp, type TestApp } from './support/app.ts';
 import { DEMO_PASSWORD } from '../src/seed.ts';
 import { testEngines } from './support/db.ts';
+import { roleTokens } from './support/tokens.ts';
 
 type ErrorJson = {
   error: { status: number; code: string; message: string; fields?: { field: string; message: string }[] };
@@ -31,8 +32,10 @@ function oneShape(body: unknown, status: number): ErrorJson['error'] {
 for (const engine of testEngines()) {
   describe(`the edge (${engine})`, () => {
     let t: TestApp;
+    let bearer: (role: string) => Record<string, string>;
     before(async () => {
       t = await startTestApp(engine);
+      bearer = await roleTokens(t);
     });
     after(async () => t?.close());
 

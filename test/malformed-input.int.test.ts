@@ -13,7 +13,8 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import type { RouteInput } from '../src/platform/http/input.plugin.ts';
 import { testEngines } from './support/db.ts';
-import { bearer, startTestApp, type TestApp } from './support/app.ts';
+import { roleTokens } from './support/tokens.ts';
+import { startTestApp, type TestApp } from './support/app.ts';
 
 const SEED = 20261002;
 const REFUSED_PER_ROUTE = 6;
@@ -187,9 +188,11 @@ function changed(before: Map<string, number>, after: Map<string, number>): strin
 for (const engine of testEngines()) {
   describe(`malformed input on every route (${engine})`, () => {
     let t: TestApp;
+    let bearer: (role: string) => Record<string, string>;
     let routes: (RouteInput & { headers: Record<string, string> })[];
     before(async () => {
       t = await startTestApp(engine);
+      bearer = await roleTokens(t);
       const policies = t.app.routePolicies;
       routes = t.app.routeInputs
         .filter(
@@ -227,6 +230,8 @@ for (const engine of testEngines()) {
           const res = await send(route, c);
           requests++;
           const label = `${route.method} ${route.url} [${c.what}]`;
+          if (res.statusCode === 401 && route.headers.authorization)
+            failures.push(`${label}: the permitted role was not signed in (${res.body.slice(0, 80)})`);
           if (res.statusCode < 400 || res.statusCode >= 500) {
             failures.push(`${label}: ${res.statusCode} ${res.body.slice(0, 160)}`);
             continue;
