@@ -10,7 +10,8 @@ import type { Clock } from './platform/clock.ts';
 import type { Config } from './platform/config.ts';
 import type { Database } from './platform/db/database.ts';
 import authPlugin from './platform/http/auth.plugin.ts';
-import errorsPlugin from './platform/http/errors.plugin.ts';
+import errorsPlugin, { clientErrorHandler, frameworkErrors } from './platform/http/errors.plugin.ts';
+import inputPlugin, { validatorFactory } from './platform/http/input.plugin.ts';
 import securityPlugin from './platform/http/security.plugin.ts';
 import { loggerOptions } from './platform/log.ts';
 import accessRoutes from './web/access/routes.ts';
@@ -48,6 +49,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Give in-flight requests time to finish on shutdown, and close idle keep-alive sockets at once.
     forceCloseConnections: 'idle',
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
+    // JSON API bodies are validated as sent; text from query strings, paths and forms is coerced.
+    schemaController: { compilersFactory: { buildValidator: validatorFactory() as never } },
+    // Router and HTTP-parser errors answer in the same one error shape as everything else.
+    frameworkErrors,
+    clientErrorHandler,
   });
   const navigation = new Navigation();
 
@@ -55,6 +61,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(renderPlugin, { navigation, demoMode: () => deps.demoMode });
   await app.register(errorsPlugin);
   await app.register(authPlugin, { db: database.db, config });
+  await app.register(inputPlugin);
 
   await app.register(swagger, {
     openapi: {

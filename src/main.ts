@@ -5,6 +5,7 @@ import { systemClock } from './platform/clock.ts';
 import { ConfigError, loadConfig } from './platform/config.ts';
 import { DatabaseUnavailableError, openDatabase } from './platform/db/database.ts';
 import { MigrationError, migrateToLatest } from './platform/db/migrate.ts';
+import { asOwner } from './platform/db/roles.ts';
 import { migrations } from './migrations.ts';
 import { isDemoMode, seedDemoData } from './seed.ts';
 import { startNotificationDelivery } from './modules/access/index.ts';
@@ -12,8 +13,11 @@ import { startNotificationDelivery } from './modules/access/index.ts';
 async function main() {
   const config = loadConfig();
   const database = await openDatabase(config);
-  await migrateToLatest(database.db, migrations, database.schema);
-  if (config.demoData) await seedDemoData(database.db, database.engine);
+  // On PostgreSQL with MIGRATION_DATABASE_URL, the owner migrates and the server runs as DATABASE_URL's role.
+  await asOwner(config, database, async (owner) => {
+    await migrateToLatest(owner.db, migrations, owner.schema);
+    if (config.demoData) await seedDemoData(owner.db, owner.engine);
+  });
   const app = await buildApp({
     config,
     database,

@@ -6,6 +6,12 @@ export type Config = Readonly<{
   host: string;
   /** PostgreSQL connection string; when absent the embedded database (PGlite) is used. */
   databaseUrl: string | null;
+  /**
+   * PostgreSQL connection string of the role that owns the tables, used only to run migrations (and load the
+   * demo data); the server then runs as DATABASE_URL's role, which may only add to and read the audit log.
+   * When absent, DATABASE_URL's role does both (fine for development, not for production).
+   */
+  migrationDatabaseUrl: string | null;
   /** Folder for the embedded database's files. */
   dataDir: string;
   /** Load the NCL demo data (and, on the embedded database, the demo API tokens) into an empty database. */
@@ -57,6 +63,13 @@ export function loadConfig(env: Env = process.env): Config {
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
   }
+  const migrationDatabaseUrl = env.MIGRATION_DATABASE_URL?.trim() || null;
+  if (migrationDatabaseUrl && !/^postgres(ql)?:\/\//.test(migrationDatabaseUrl)) {
+    throw new ConfigError('MIGRATION_DATABASE_URL must start with postgres:// or postgresql://');
+  }
+  if (migrationDatabaseUrl && !databaseUrl) {
+    throw new ConfigError('MIGRATION_DATABASE_URL needs DATABASE_URL too (the role the server runs as)');
+  }
   const logLevel = (env.LOG_LEVEL ?? 'info') as Config['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; it is "${env.LOG_LEVEL}"`);
@@ -65,6 +78,7 @@ export function loadConfig(env: Env = process.env): Config {
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: env.HOST?.trim() || '127.0.0.1',
     databaseUrl,
+    migrationDatabaseUrl,
     dataDir: path.resolve(env.DATA_DIR?.trim() || '.data'),
     demoData: boolean(env, 'DEMO_DATA', true),
     logLevel,

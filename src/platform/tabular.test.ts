@@ -39,3 +39,13 @@ test('headers: missing, unknown and repeated columns are named', () => {
   assert.match(problems[1]!, /does not use: x/);
   assert.match(problems[2]!, /names the column a twice/);
 });
+
+test('a file with a control character in a cell is refused naming the row and column', async () => {
+  await assert.rejects(
+    () => readTabular(Buffer.from('code,name\nA1,ok\nB2,bad\u0000name\n'), 'csv'),
+    (error: Error) =>
+      error instanceof TabularFileError && /Row 3, column 2 must not contain control characters/.test(error.message),
+  );
+  const fine = await readTabular(Buffer.from('code,name\nA1,tab\there\n'), 'csv');
+  assert.equal(fine.rows[0]?.cells.name, 'tab\there');
+});

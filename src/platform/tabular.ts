@@ -4,6 +4,7 @@
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { toCsv } from './csv.ts';
+import { textProblem } from './http/input.plugin.ts';
 
 export type TabularRow = { rowNumber: number; cells: Record<string, string> };
 export type Tabular = { headers: string[]; rows: TabularRow[] };
@@ -55,6 +56,13 @@ export async function readTabular(bytes: Buffer, format: TabularFormat): Promise
       grid[rowNumber - 1] = values.slice(1).map(cellText);
     });
     for (let i = 0; i < grid.length; i++) grid[i] ??= [];
+  }
+  // The same rule as every other input (platform/http/input.plugin.ts): no control characters, no broken text.
+  for (const [r, cells] of grid.entries()) {
+    for (const [c, cell] of (cells ?? []).entries()) {
+      const problem = textProblem(String(cell ?? ''));
+      if (problem) throw new TabularFileError(`Row ${r + 1}, column ${c + 1} ${problem}`);
+    }
   }
   const [headerRow, ...body] = grid;
   if (!headerRow || headerRow.every((h) => !h.trim()))

@@ -565,6 +565,20 @@ export async function getReferral(
       requestId: options.requestId,
       detail: { reference: r.reference },
     });
+    // The page also shows the person's other referrals and their events: each is a record read, audited by name.
+    for (const o of others) {
+      await audit(tx, actor, {
+        action: 'referral.read',
+        recordType: 'referral',
+        recordId: o.id,
+        requestId: options.requestId,
+        detail: {
+          reference: o.reference,
+          shownWith: r.reference,
+          events: events.filter((e) => e.referralId === o.id).length,
+        },
+      });
+    }
     const refOf = new Map([[r.id, r.reference], ...others.map((o) => [o.id, o.reference] as const)]);
     return {
       ...r,
@@ -1013,7 +1027,12 @@ export async function referralFacts(
   return repo.complianceFacts(db, actor.systemId, {});
 }
 
-export async function listOfferGaps(db: AnyDb, actor: Actor, paging: { page?: number; pageSize?: number } = {}) {
+export async function listOfferGaps(
+  db: AnyDb,
+  actor: Actor,
+  paging: { page?: number; pageSize?: number } = {},
+  options: { requestId?: string } = {},
+) {
   requireStaff(actor, GAP_READERS);
   const ctx = await routingContext(db, actor.systemId);
   const page = Math.max(1, paging.page ?? 1);
@@ -1022,6 +1041,17 @@ export async function listOfferGaps(db: AnyDb, actor: Actor, paging: { page?: nu
     repo.listGaps(db, actor.systemId, { page, pageSize }),
     repo.gapSummary(db, actor.systemId),
   ]);
+  // Gap rows name the referral each came from: the list read is audited with every referral it shows.
+  await audit(db, actor, {
+    action: 'access.gaps.list',
+    recordType: 'offer_gap',
+    requestId: options.requestId,
+    detail: {
+      page,
+      shown: list.rows.map((g) => g.id),
+      referrals: [...new Set(list.rows.map((g) => g.referralId).filter((id): id is string => !!id))],
+    },
+  });
   const name = <T extends { component: string; borough: string; ageGroup: string }>(g: T) => ({
     ...g,
     componentName: componentName(ctx, g.component),

@@ -312,13 +312,47 @@ export async function getDayPlan(
   db: AnyDb,
   actor: Actor,
   query: { day: string; teamId?: string | null },
+  ctx: Ctx = {},
 ): Promise<DayView> {
   requireRole(actor, SCHEDULERS);
   if (!validDay(query.day))
     throw new ValidationError([{ field: 'day', message: 'Enter the day as a date, like 2026-11-23' }]);
   const team = await resolveTeam(db, actor, query.teamId);
   const data = await loadDay(db, team, query.day);
-  return toView(data, await repo.latestPlan(db, team.id, query.day), await visibleTeams(db, actor));
+  const view = toView(data, await repo.latestPlan(db, team.id, query.day), await visibleTeams(db, actor));
+  await auditDayRead(db, actor, 'scheduling.plan.read', ctx, {
+    recordType: 'scheduling_plan',
+    recordId: view.plan?.id ?? `${team.id}/${query.day}`,
+    team: team.id,
+    day: query.day,
+    visits: [...view.routes.flatMap((r) => r.items.map((it) => it.visit)), ...view.unassigned],
+  });
+  return view;
+}
+
+/**
+ * Visits carry patient references and where they live: every read that shows them is audited, naming each
+ * visit shown (its id and patient reference), so "who saw this person's visit" has an answer.
+ */
+async function auditDayRead(
+  db: AnyDb,
+  actor: Actor,
+  action: string,
+  ctx: Ctx,
+  what: { recordType: string; recordId: string; team: string; day: string; visits: readonly repo.VisitRow[] },
+): Promise<void> {
+  await audit(db, actor, {
+    action,
+    recordType: what.recordType,
+    recordId: what.recordId,
+    requestId: ctx.requestId,
+    detail: {
+      team: what.team,
+      day: what.day,
+      shown: what.visits.map((v) => v.id),
+      patients: what.visits.map((v) => v.patientRef),
+    },
+  });
 }
 
 /** What the newest plan of a day changed: the visits that moved to another clinician, with both names. */
@@ -361,6 +395,7 @@ export async function clinicianDay(
   actor: Actor,
   clinicianId: string,
   dayAsked?: string,
+  ctx: Ctx = {},
 ): Promise<{
   clinician: repo.ClinicianRow;
   team: repo.TeamRow;
@@ -386,13 +421,15 @@ export async function clinicianDay(
   const data = await loadDay(db, team, day);
   const planRow = await repo.latestPlan(db, team.id, day);
   const view = toView(data, planRow, [team]);
-  return {
-    clinician,
-    team,
+  const route = view.routes.find((r) => r.clinician.id === clinician.id) ?? null;
+  await auditDayRead(db, actor, 'scheduling.day.read', ctx, {
+    recordType: 'scheduling_clinician_day',
+    recordId: `${clinician.id}/${day}`,
+    team: team.id,
     day,
-    route: view.routes.find((r) => r.clinician.id === clinician.id) ?? null,
-    planAt: planRow?.createdAt ?? null,
-  };
+    visits: route?.items.map((it) => it.visit) ?? [],
+  });
+  return { clinician, team, day, route, planAt: planRow?.createdAt ?? null };
 }
 
 /** Clinician records linked to a staff account (a clinician's link to their own day). */

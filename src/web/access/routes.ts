@@ -472,7 +472,7 @@ export default async function accessRoutes(
         response: { 200: Open },
       },
     },
-    async (request) => listOfferGaps(db, request.actor!, request.query),
+    async (request) => listOfferGaps(db, request.actor!, request.query, { requestId: request.id }),
   );
 
   // Public self-referral -----------------------------------------------------------------------------
@@ -806,7 +806,12 @@ export default async function accessRoutes(
       schema: { querystring: Type.Object({ page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })) }) },
     },
     async (request, reply) => {
-      const gaps = await listOfferGaps(db, request.actor!, { page: request.query.page, pageSize: 50 });
+      const gaps = await listOfferGaps(
+        db,
+        request.actor!,
+        { page: request.query.page, pageSize: 50 },
+        { requestId: request.id },
+      );
       const report = await complianceReport(db, request.actor!, {});
       return reply.render('access/gaps.njk', {
         title: 'Offer gaps found by referrals',

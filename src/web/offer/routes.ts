@@ -60,6 +60,7 @@ import {
   ComponentSchema,
   DiffSchema,
   DocumentSchema,
+  PublishedOfferSchema,
   ErrorSchema,
   VersionSchema,
   VersionSummarySchema,
@@ -749,13 +750,13 @@ export default async function offerRoutes(
           'Public: this is what residents are promised. Staff tokens see their own system’s offer; anyone else sees the default system’s.',
         tags,
         security: [],
-        response: { 200: DocumentSchema, 404: ErrorSchema },
+        response: { 200: PublishedOfferSchema, 404: ErrorSchema },
       },
     },
     async (request) => {
       const offer = await getPublishedOffer(db, systemOf(request.actor));
       if (!offer) throw new NotFoundError('Published offer');
-      return offer;
+      return { ...offer, ageGroups: AGE_GROUPS.map((g) => ({ ...g })) };
     },
   );
 

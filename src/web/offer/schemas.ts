@@ -115,6 +115,25 @@ export const VersionSummarySchema = Type.Object({
 
 export const DocumentSchema = Type.Object({ version: VersionSchema, components: Type.Array(ComponentSchema) });
 
+/** The age groups provisions name, with the ages each covers, so an API consumer can place a person. */
+export const AgeGroupSchema = Type.Object({
+  code: Type.String({ description: `One of: ${AGE_GROUP_CODES.join(', ')}` }),
+  name: Type.String(),
+  minAge: Type.Integer({ description: 'Youngest age in the group, in whole years (inclusive)' }),
+  maxAge: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'Oldest age in the group, in whole years (inclusive); null means no upper limit',
+  }),
+});
+
+/** The published offer as the public API answers it: the document and the age groups its provisions use. */
+export const PublishedOfferSchema = Type.Object({
+  ...DocumentSchema.properties,
+  ageGroups: Type.Array(AgeGroupSchema, {
+    description:
+      'Every age group, in order. They overlap on purpose: young adults (18–25) sit inside working-age adults.',
+  }),
+});
+
 const FieldChangeSchema = Type.Object({
   path: Type.String({
     description: 'Field inside the component, such as provisions[older-adults].responseStandards[urgent].firstContact',

@@ -16,14 +16,18 @@ import {
 import { isRole, ROLE_LABELS, ROLES } from '../../platform/auth/roles.ts';
 import { isReachable } from '../../platform/db/database.ts';
 import { cookieName } from '../../platform/http/security.plugin.ts';
+import { textProblem } from '../../platform/http/input.plugin.ts';
 import { toCsv } from '../../platform/csv.ts';
 import type { Navigation } from '../nav.ts';
 
 const STAFF = ROLES;
 
 /** Only same-site paths are followed after sign-in, so a crafted link cannot send people elsewhere. */
+/** Characters beyond printable ASCII are percent-encoded, since a Location header carries only Latin-1. */
 export function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/(?!\/)[^\s\\]*$/.test(next) && !next.startsWith('/sign-') ? next : '/staff';
+  if (typeof next !== 'string' || !/^\/(?!\/)[^\s\\]*$/.test(next) || next.startsWith('/sign-')) return '/staff';
+  if (textProblem(next)) return '/staff';
+  return next.replace(/[^\u0021-\u007E]/gu, (c) => encodeURIComponent(c));
 }
 
 const ErrorBody = Type.Object({

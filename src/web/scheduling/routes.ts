@@ -246,7 +246,7 @@ export default async function schedulingRoutes(
     extra: Record<string, unknown> = {},
   ) {
     const actor = request.actor as Actor;
-    const view = await getDayPlan(db, actor, { day: q.day, teamId: q.team });
+    const view = await getDayPlan(db, actor, { day: q.day, teamId: q.team }, { requestId: request.id });
     const allVisits = [
       ...view.routes.flatMap((r) => r.items.map((it) => ({ v: it.visit, on: r.clinician.name }))),
       ...view.unassigned.map((v) => ({ v, on: null as string | null })),
@@ -323,7 +323,7 @@ export default async function schedulingRoutes(
     const day = q.day ?? (await defaultDay(db, request.actor as Actor, q.team));
     const notice: { title: string; text: string; success: boolean } | null = await (async () => {
       if (!q.added && !q.locked && !q.replanned) return null;
-      const view = await getDayPlan(db, request.actor as Actor, { day, teamId: q.team });
+      const view = await getDayPlan(db, request.actor as Actor, { day, teamId: q.team }, { requestId: request.id });
       const where = (id: string) => {
         for (const r of view.routes) {
           const it = r.items.find((i) => i.visit.id === id);
@@ -492,7 +492,7 @@ export default async function schedulingRoutes(
       const actor = request.actor as Actor;
       const day = request.body.day ?? (await defaultDay(db, actor, request.body.teamId));
       const r = await replanDay(db, actor, { day, teamId: request.body.teamId }, { requestId: request.id });
-      const view = await getDayPlan(db, actor, { day, teamId: request.body.teamId });
+      const view = await getDayPlan(db, actor, { day, teamId: request.body.teamId }, { requestId: request.id });
       return reply.redirect(
         boardHref(day, view.team.id, {
           replanned: '1',
@@ -521,7 +521,7 @@ export default async function schedulingRoutes(
     },
     async (request, reply) => {
       const actor = request.actor as Actor;
-      const d = await clinicianDay(db, actor, request.params.id, request.query.day);
+      const d = await clinicianDay(db, actor, request.params.id, request.query.day, { requestId: request.id });
       return reply.render('scheduling/clinician.njk', {
         title: `${d.clinician.name}: visits`,
         d,
@@ -553,7 +553,14 @@ export default async function schedulingRoutes(
       },
     },
     async (request) =>
-      planOut(await getDayPlan(db, request.actor as Actor, { day: request.params.day, teamId: request.query.team })),
+      planOut(
+        await getDayPlan(
+          db,
+          request.actor as Actor,
+          { day: request.params.day, teamId: request.query.team },
+          { requestId: request.id },
+        ),
+      ),
   );
 
   app.post(
@@ -662,7 +669,9 @@ export default async function schedulingRoutes(
       },
     },
     async (request) => {
-      const d = await clinicianDay(db, request.actor as Actor, request.params.id, request.params.day);
+      const d = await clinicianDay(db, request.actor as Actor, request.params.id, request.params.day, {
+        requestId: request.id,
+      });
       return { day: d.day, team: { id: d.team.id, name: d.team.name }, route: d.route && routeOut(d.route) };
     },
   );
