@@ -631,6 +631,7 @@ export default async function accessRoutes(
         statusText: STATUS_TEXT,
         breachText: BREACH_TEXT,
         actorId: request.actor!.id,
+        canSeeGaps: (GAP_READERS as readonly string[]).includes(request.actor!.role),
       });
     },
   );

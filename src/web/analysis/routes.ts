@@ -166,28 +166,29 @@ type Table = { name: string; header: string[]; rows: Cell[][]; key?: string };
 
 /**
  * Sends a page's tables when asked: CSV holds one table (the first, or the one `table` names by key), XLSX holds
- * every table of the page, one sheet each. Returns null for the page itself.
+ * every table of the page, one sheet each. Returns true when it sent a file, false for the page itself.
+ * (It must not return the reply: a Fastify reply is thenable, so awaiting it resolves to undefined once sent,
+ * and the handler would then render the page into a reply already sent.)
  */
 async function sendTable(
   reply: FastifyReply,
   query: { format?: string; table?: string },
   file: string,
   tables: Table | Table[],
-) {
+): Promise<boolean> {
   const list = Array.isArray(tables) ? tables : [tables];
   if (query.format === 'csv') {
     const chosen = list.find((t) => t.key && t.key === query.table) ?? list[0];
     const suffix = chosen === list[0] ? '' : `-${chosen.key}`;
-    return sendCsv(reply, `${file}${suffix}.csv`, writeCsv([chosen.header, ...chosen.rows]));
+    sendCsv(reply, `${file}${suffix}.csv`, writeCsv([chosen.header, ...chosen.rows]));
+    return true;
   }
   if (query.format === 'xlsx') {
-    return sendXlsx(
-      reply,
-      `${file}.xlsx`,
-      await writeXlsx(list.map((t) => ({ name: t.name, rows: [t.header, ...t.rows] }))),
-    );
+    const bytes = await writeXlsx(list.map((t) => ({ name: t.name, rows: [t.header, ...t.rows] })));
+    sendXlsx(reply, `${file}.xlsx`, bytes);
+    return true;
   }
-  return null;
+  return false;
 }
 
 function exportLinks(request: FastifyRequest): { csv: string; xlsx: string } {
@@ -472,7 +473,7 @@ export default async function analysisRoutes(
       }),
     };
     const sent = await sendTable(reply, request.query, `analysis-boroughs-${data.period ?? 'none'}`, table);
-    if (sent) return sent;
+    if (sent) return reply;
     return reply.render('analysis/index.njk', {
       title: 'Gap analysis',
       ...common(data, filters, request),
@@ -500,7 +501,7 @@ export default async function analysisRoutes(
     const { data, filters, names } = await load(request, request.query);
     const cells = gapsOf(data, filters);
     const sent = await sendTable(reply, request.query, `gap-matrix-${data.period ?? 'none'}`, gapTable(cells, names));
-    if (sent) return sent;
+    if (sent) return reply;
     const boroughs = data.places.filter((p) => !filters.borough || p.code === filters.borough);
     const comps = data.components.filter((c) => cells.some((x) => x.component === c.code));
     // The heat map's label column fits about 32 characters; the table below names each component in full.
@@ -631,7 +632,7 @@ export default async function analysisRoutes(
         table,
         { ...variationTable(community, names), name: 'Community spend', key: 'community-spend' },
       ]);
-      if (sent) return sent;
+      if (sent) return reply;
       const chart = community.length
         ? barChart({
             id: 'community-spend',
@@ -684,7 +685,7 @@ export default async function analysisRoutes(
         variationTable(rows, names),
         { ...gapTable(cells, names), key: 'gaps' },
       ]);
-      if (sent) return sent;
+      if (sent) return reply;
       const boroughRows = rows.filter((r) => r.borough !== SYSTEM_TOTAL);
       const sys = rows.find((r) => r.borough === SYSTEM_TOTAL);
       const title = names.component(code);
@@ -792,7 +793,7 @@ export default async function analysisRoutes(
         `variation-${data.period ?? 'none'}`,
         variationTable(rows, names),
       );
-      if (sent) return sent;
+      if (sent) return reply;
       // One line per component with a need indicator (or the community total): the widest spread of spend per
       // need-weighted head, and how far each borough is from NCL.
       const byComponent = new Map<string, VariationRow[]>();
@@ -863,7 +864,7 @@ export default async function analysisRoutes(
         findingsTable(findings, names),
         chartDataTable(findings, names),
       ]);
-      if (sent) return sent;
+      if (sent) return reply;
       return reply.render('analysis/case-for-change.njk', {
         title: 'Case for change',
         ...common(data, filters, request),

@@ -522,7 +522,7 @@ export default async function offerRoutes(
         title: `Remove ${component.name} from version ${version.number}?`,
         text: 'It will no longer be part of this draft. Residents will stop seeing it when the draft is published.',
         action: `/offer/manage/versions/${version.number}/components/${component.code}/remove`,
-        button: 'Remove component',
+        buttonText: 'Remove component',
         warning: true,
         back: `/offer/manage/versions/${version.number}`,
       });
@@ -597,7 +597,7 @@ export default async function offerRoutes(
         title: `Discard draft version ${version.number}?`,
         text: 'Every change made in this draft will be lost. The published offer does not change.',
         action: `/offer/manage/versions/${version.number}/discard`,
-        button: 'Discard draft',
+        buttonText: 'Discard draft',
         warning: true,
         back: `/offer/manage/versions/${version.number}`,
       });

@@ -1,0 +1,63 @@
+// What a new user hits first (issue 19): pages that failed with a 500 for everyone who opened them. Each test
+// here failed before its fix: an outcome return's detail page and the confirm pages for discarding a draft and
+// removing a component. (The analysis downloads that also sent the page are in link-walker.int.test.ts.)
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { Browser, startTestApp, type TestApp } from './support/app.ts';
+import { testEngines } from './support/db.ts';
+
+for (const engine of testEngines()) {
+  describe(`pages people hit first on ${engine}`, () => {
+    let t: TestApp;
+    before(async () => {
+      t = await startTestApp(engine);
+    });
+    after(async () => t?.close());
+
+    test('an outcome return opens for the provider who sent it, the analyst and the commissioner', async () => {
+      for (const role of ['provider', 'analyst', 'commissioner']) {
+        const browser = new Browser(t.app);
+        await browser.signIn(role);
+        const list = await browser.get('/outcomes/returns');
+        assert.equal(list.statusCode, 200);
+        const links = [...list.body.matchAll(/href="(\/outcomes\/returns\/[0-9a-f-]{36})"/g)].map((m) => m[1]);
+        assert.ok(links.length > 0, `${role} sees returns to open`);
+        const page = await browser.get(links[0]);
+        assert.equal(page.statusCode, 200, `${role}: ${links[0]} ${page.statusCode}`);
+        assert.match(page.body, /Rows as received/);
+        // The counts show as numbers in the summary list.
+        assert.match(
+          page.body,
+          /<dt class="nhsuk-summary-list__key">\s*Rows\s*<\/dt>\s*<dd class="nhsuk-summary-list__value">\s*\d+/,
+        );
+      }
+    });
+
+    test('a commissioner can confirm removing a component and discarding a draft in the browser', async () => {
+      const browser = new Browser(t.app);
+      await browser.signIn('commissioner');
+      await browser.get('/offer/manage');
+      const started = await browser.post('/offer/manage/drafts', { changeNotes: 'Trying things' });
+      assert.equal(started.statusCode, 303);
+      const number = /versions\/(\d+)/.exec(started.headers.location as string)![1];
+      const version = await browser.get(`/offer/manage/versions/${number}`);
+      const remove = /href="(\/offer\/manage\/versions\/\d+\/components\/([a-z0-9-]+)\/remove)"/.exec(version.body);
+      assert.ok(remove, 'the draft offers a Remove link');
+      const confirmRemove = await browser.get(remove[1]);
+      assert.equal(confirmRemove.statusCode, 200);
+      assert.match(confirmRemove.body, /Remove component/);
+      const removed = await browser.post(remove[1], {});
+      assert.equal(removed.statusCode, 303);
+      const after = await browser.get(`/offer/manage/versions/${number}`);
+      assert.doesNotMatch(after.body, new RegExp(`components/${remove[2]}/remove"`));
+
+      const confirmDiscard = await browser.get(`/offer/manage/versions/${number}/discard`);
+      assert.equal(confirmDiscard.statusCode, 200);
+      assert.match(confirmDiscard.body, /Discard draft version/);
+      assert.match(confirmDiscard.body, /nhsuk-button--warning/);
+      const discarded = await browser.post(`/offer/manage/versions/${number}/discard`, {});
+      assert.equal(discarded.statusCode, 303);
+      assert.equal(discarded.headers.location, `/offer/manage?discarded=${number}`);
+    });
+  });
+}
