@@ -22,6 +22,12 @@ import {
   type GapCell,
   gapsOf,
   importBaselineFile,
+  checkBaselineFile,
+  confirmBaselineImport,
+  cancelBaselineImport,
+  pendingPreview,
+  restoreBaselineImport,
+  type ImportPreview,
   importBaselineRecords,
   listImports,
   SYSTEM_TOTAL,
@@ -155,6 +161,22 @@ const REASON_TEXT: Record<(typeof GAP_REASONS)[number], string> = {
   'point-of-delivery': 'Point of delivery',
   'reported-partial': 'Reported as partly offered',
 };
+const FIELD_NAMES: Record<string, string> = {
+  offered: 'whether offered',
+  hours: 'opening hours',
+  accessRoutes: 'access routes',
+  pointsOfDelivery: 'where it is delivered',
+  ages: 'ages covered',
+  medianWaitWeeks: 'median wait',
+  p90WaitWeeks: '90th percentile wait',
+  staffWte: 'staff',
+  spendPence: 'spend',
+  contacts: 'contacts',
+  peopleSeen: 'people seen',
+  source: 'source',
+  notes: 'notes',
+};
+const fieldName = (key: string) => FIELD_NAMES[key] ?? key;
 const ageName = (code: string) => AGE_GROUPS.find((g) => g.code === code)?.name ?? code;
 const pounds = (pence: number | null) => (pence === null ? '' : formatPence(pence));
 const round = (n: number | null, dp = 1) => (n === null ? null : Number(n.toFixed(dp)));
@@ -887,7 +909,89 @@ export default async function analysisRoutes(
       ...extra,
     });
 
-  app.get('/analysis/imports', { config: { policy } }, async (request, reply) => renderImports(request, reply));
+  app.get(
+    '/analysis/imports',
+    {
+      config: { policy },
+      schema: {
+        querystring: Type.Object({
+          done: Type.Optional(Type.String({ maxLength: 40 })),
+          restored: Type.Optional(Type.String({ maxLength: 40 })),
+          cancelled: Type.Optional(Type.String({ maxLength: 10 })),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const imports = await listImports(db, request.actor!.systemId);
+      const doneId = request.query.done ?? request.query.restored;
+      const done = doneId ? imports.find((i) => i.id === doneId) : undefined;
+      return renderImports(request, reply, {
+        imported: request.query.done ? done : undefined,
+        restored: request.query.restored ? done : undefined,
+        cancelled: request.query.cancelled === '1',
+      });
+    },
+  );
+
+  // A replacing import waits here until someone has seen what it would change and confirmed it.
+  const PendingParams = Type.Object({ id: Type.String({ maxLength: 40 }) });
+  const previewView = async (request: FastifyRequest, preview: ImportPreview) => {
+    const data = await analysisData(db, request.actor!.systemId, preview.period);
+    const names = namesOf(data);
+    const row = (k: { borough: string; component: string; ageGroup: string }) =>
+      `${names.component(k.component)}, ${names.place(k.borough)}, ${ageName(k.ageGroup)}`;
+    return {
+      ...preview,
+      addedRows: preview.examples.added.map(row),
+      removedRows: preview.examples.removed.map(row),
+      changedRows: preview.examples.changed.map((c) => ({ text: row(c), fields: c.fields.map(fieldName).join(', ') })),
+    };
+  };
+  app.get(
+    '/analysis/imports/pending/:id',
+    { config: { policy }, schema: { params: PendingParams } },
+    async (request, reply) => {
+      const preview = await pendingPreview(db, request.actor!, request.params.id);
+      return reply.render('analysis/import-preview.njk', {
+        title: `Replace the baseline for ${preview.period}?`,
+        id: request.params.id,
+        preview: await previewView(request, preview),
+      });
+    },
+  );
+  app.post(
+    '/analysis/imports/pending/:id/confirm',
+    { config: { policy }, schema: { params: PendingParams } },
+    async (request, reply) => {
+      const record = await confirmBaselineImport(db, request.actor!, request.params.id);
+      return reply.redirect(`/analysis/imports?done=${record.id}`, 303);
+    },
+  );
+  app.post(
+    '/analysis/imports/pending/:id/cancel',
+    { config: { policy }, schema: { params: PendingParams } },
+    async (request, reply) => {
+      await cancelBaselineImport(db, request.actor!, request.params.id);
+      return reply.redirect('/analysis/imports?cancelled=1', 303);
+    },
+  );
+  app.get(
+    '/analysis/imports/:id/restore',
+    { config: { policy }, schema: { params: PendingParams } },
+    async (request, reply) => {
+      const item = (await listImports(db, request.actor!.systemId)).find((i) => i.id === request.params.id);
+      if (!item?.restorable) throw new NotFoundError('That import cannot be undone');
+      return reply.render('analysis/import-restore.njk', { title: `Undo the import of ${item.fileName}?`, item });
+    },
+  );
+  app.post(
+    '/analysis/imports/:id/restore',
+    { config: { policy }, schema: { params: PendingParams } },
+    async (request, reply) => {
+      const record = await restoreBaselineImport(db, request.actor!, request.params.id);
+      return reply.redirect(`/analysis/imports?restored=${record.id}`, 303);
+    },
+  );
 
   app.get(
     '/analysis/imports/template',
@@ -918,8 +1022,9 @@ export default async function analysisRoutes(
     async (request, reply) => {
       try {
         const file = await uploadedFile(request.body, 'file');
-        const record = await importBaselineFile(db, request.actor!, file);
-        return renderImports(request, reply, { imported: record });
+        const checked = await checkBaselineFile(db, request.actor!, file);
+        if (checked.kind === 'preview') return reply.redirect(`/analysis/imports/pending/${checked.pendingId}`, 303);
+        return renderImports(request, reply, { imported: checked.record });
       } catch (error) {
         if (error instanceof BaselineImportError) {
           reply.status(400);
