@@ -59,5 +59,28 @@ for (const engine of testEngines()) {
       assert.equal(discarded.statusCode, 303);
       assert.equal(discarded.headers.location, `/offer/manage?discarded=${number}`);
     });
+
+    test('a search that reads as a crisis shows what to do now above every result (hazard H13)', async () => {
+      const html = async (url: string) => (await t.app.inject({ url, headers: { accept: 'text/html' } })).body;
+      const crisis = await html(`/offer?q=${encodeURIComponent("can't cope, feel like ending it")}`);
+      const help = crisis.indexOf('id="crisis-help"');
+      const firstResult = crisis.indexOf('href="/offer/components/');
+      assert.ok(help > 0, 'the crisis help is shown');
+      assert.ok(help < crisis.indexOf('<form method="get" action="/offer"'), 'above the search form and results');
+      for (const text of ['call 999', 'call NHS 111 and choose option 2', 'call Samaritans on 116 123'])
+        assert.ok(crisis.includes(text), text);
+      assert.ok(help < firstResult);
+      const results = [...crisis.matchAll(/<h3[^>]*><a href="\/offer\/components\/([^"]+)"/g)].map((m) => m[1]);
+      assert.equal(results[0], 'crisis-lines');
+      assert.ok(!results.slice(0, 5).includes('adult-palliative-and-end-of-life-care'));
+
+      const directory = await html('/directory?q=suicidal');
+      assert.ok(directory.includes('id="crisis-help"'), 'the directory search shows it too');
+
+      const low = await html('/offer?q=feeling+low');
+      assert.ok(!low.includes('id="crisis-help"'), 'an everyday search does not');
+      const lowResults = [...low.matchAll(/<h3[^>]*><a href="\/offer\/components\/([^"]+)"/g)].map((m) => m[1]);
+      assert.equal(lowResults[0], 'nhs-talking-therapies');
+    });
   });
 }

@@ -55,7 +55,9 @@ export {
   stem,
   terms,
   words,
+  RESIDENT_WORDS,
 } from './offer.search.ts';
+export { readsAsCrisis, withoutCrisisWords } from './offer.safety.ts';
 export {
   DURATION_HINT,
   isCode,

@@ -38,6 +38,7 @@ import {
   publishDraft,
   putDraftComponent,
   removeDraftComponent,
+  readsAsCrisis,
   searchComponents,
   updateDraftDetails,
 } from '../../modules/offer/index.ts';
@@ -265,6 +266,7 @@ export default async function offerRoutes(
           : 'Find community and mental health services',
         offer,
         q,
+        crisis: readsAsCrisis(q),
         ageGroup,
         category: category ? { code: category, name: categoryName(category) } : null,
         searching,
