@@ -82,5 +82,26 @@ for (const engine of testEngines()) {
       const lowResults = [...low.matchAll(/<h3[^>]*><a href="\/offer\/components\/([^"]+)"/g)].map((m) => m[1]);
       assert.equal(lowResults[0], 'nhs-talking-therapies');
     });
+
+    test("the self-referral form accepts its own example, speaks in its labels' words and says where else to go", async () => {
+      const browser = new Browser(t.app);
+      const form = await browser.get('/refer/nhs-talking-therapies');
+      assert.equal(form.statusCode, 200);
+      const example = /NHS number, like (\d{3} \d{3} \d{4})/.exec(form.body);
+      assert.ok(example, 'the hint gives an example');
+      const sent = await browser.post('/refer/nhs-talking-therapies', {
+        nhsNumber: example[1],
+        givenName: '',
+        familyName: '',
+        postcode: 'SW1A 1AA',
+      });
+      assert.equal(sent.statusCode, 400);
+      assert.doesNotMatch(sent.body, /id="nhsNumber-error"/, 'the example NHS number is accepted');
+      assert.match(sent.body, /Enter your first name/);
+      assert.match(sent.body, /Enter your last name/);
+      assert.doesNotMatch(sent.body, /given name|family name/);
+      assert.match(sent.body, /This postcode is not in North Central London/);
+      assert.match(sent.body, /If you live somewhere else, your GP surgery can refer you/);
+    });
   });
 }
