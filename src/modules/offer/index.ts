@@ -16,6 +16,7 @@ export { type CsvOptions, csvField, toCsv } from '../../platform/csv.ts';
 export {
   type Duration,
   describeDuration,
+  durationFromWords,
   durationToMilliseconds,
   formatDuration,
   hasCalendarParts,
