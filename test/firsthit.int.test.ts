@@ -103,5 +103,30 @@ for (const engine of testEngines()) {
       assert.match(sent.body, /This postcode is not in North Central London/);
       assert.match(sent.body, /If you live somewhere else, your GP surgery can refer you/);
     });
+
+    test('the footer links to a service status page for people, and the audit log finds a username', async () => {
+      const home = await t.app.inject({ url: '/', headers: { accept: 'text/html' } });
+      assert.match(home.body, /href="\/status"[^>]*>\s*Service status/);
+      const status = await t.app.inject({ url: '/status', headers: { accept: 'text/html' } });
+      assert.equal(status.statusCode, 200);
+      assert.match(status.headers['content-type'] as string, /text\/html/);
+      assert.match(status.body, /Core Offer is working normally/);
+      assert.equal((await t.app.inject('/healthz')).json().status, 'ok', 'machines keep /healthz');
+
+      const spa = new Browser(t.app);
+      await spa.signIn('spa');
+      await spa.get('/access');
+      const admin = new Browser(t.app);
+      await admin.signIn('admin');
+      const csv = await admin.get('/admin/audit?actor=spa&format=csv');
+      assert.equal(csv.statusCode, 200);
+      const rows = csv.body.trim().split('\n').slice(1);
+      assert.ok(
+        rows.some((r) => r.includes(',spa,') && r.includes('sign-in')),
+        'searching "spa" finds the spa account by its username',
+      );
+      const none = await admin.get('/admin/audit?actor=no-such-user-anywhere&format=csv');
+      assert.equal(none.body.trim().split('\n').length, 1, 'only the header');
+    });
   });
 }

@@ -39,3 +39,15 @@ test('headers: missing, unknown and repeated columns are named', () => {
   assert.match(problems[1]!, /does not use: x/);
   assert.match(problems[2]!, /names the column a twice/);
 });
+
+test('an Excel workbook named .csv is said to be not a CSV file, without its binary contents', async () => {
+  const workbook = Buffer.from('PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00binary', 'latin1');
+  await assert.rejects(readTabular(workbook, detectFormat('returns.csv', workbook)), (error: Error) => {
+    assert.ok(error instanceof TabularFileError);
+    assert.match(error.message, /^This is not a CSV file: it is an Excel workbook named \.csv/);
+    assert.ok(!error.message.includes('PK') && !error.message.includes(String.fromCharCode(0)));
+    return true;
+  });
+  const binary = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00, 0x01]);
+  await assert.rejects(readTabular(binary, 'csv'), /This is not a CSV file: it holds binary data/);
+});
