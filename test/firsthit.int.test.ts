@@ -128,5 +128,14 @@ for (const engine of testEngines()) {
       const none = await admin.get('/admin/audit?actor=no-such-user-anywhere&format=csv');
       assert.equal(none.body.trim().split('\n').length, 1, 'only the header');
     });
+
+    test('indicator pages speak to their reader, not about how the data was made', async () => {
+      const browser = new Browser(t.app);
+      await browser.signIn('analyst');
+      const page = await browser.get('/outcomes/indicators/LW3.1');
+      assert.equal(page.statusCode, 200);
+      assert.doesNotMatch(page.body, /the seed|seed 00\d/i);
+      assert.match(page.body, /how many people in each community start talking therapies/);
+    });
   });
 }
