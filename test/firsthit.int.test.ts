@@ -137,5 +137,22 @@ for (const engine of testEngines()) {
       assert.doesNotMatch(page.body, /the seed|seed 00\d/i);
       assert.match(page.body, /how many people in each community start talking therapies/);
     });
+
+    test('analysis pages name things as people read them: full row labels, need in words', async () => {
+      const browser = new Browser(t.app);
+      await browser.signIn('commissioner');
+      const gaps = await browser.get('/analysis/gaps');
+      assert.equal(gaps.statusCode, 200);
+      const start = gaps.body.indexOf('aria-labelledby="gap-matrix-title');
+      const svg = gaps.body.slice(start, gaps.body.indexOf('</svg>', start));
+      const labels = [...svg.matchAll(/text-anchor="end"[^>]*>([^<]+)<\/text>/g)].map((m) => m[1]);
+      assert.ok(labels.length > 20, 'the heat map has its row labels');
+      assert.ok(!labels.some((l) => l.includes('…')), labels.filter((l) => l.includes('…')).join('; '));
+      assert.ok(labels.includes('Physical health checks for people with severe mental illness'));
+      const variation = await browser.get('/analysis/variation');
+      assert.equal(variation.statusCode, 200);
+      assert.doesNotMatch(variation.body, /weighted by [a-z]+-[a-z-]+/, 'no slugs');
+      assert.match(variation.body, /weighted by care home beds/);
+    });
   });
 }

@@ -135,10 +135,13 @@ export function heatMap(options: {
   cells: HeatCell[];
   colours: Record<string, string>;
   cellWidth?: number;
+  /** Width of the row-label column; labels longer than it allows are cut with "…". */
+  labelWidth?: number;
 }): string {
   const cellWidth = options.cellWidth ?? 110;
   const cellHeight = 28;
-  const labelWidth = 260;
+  const labelWidth = options.labelWidth ?? 260;
+  const labelChars = options.labelWidth ? Math.floor((labelWidth - 16) / 7.2) : 36;
   const top = 36;
   const width = labelWidth + options.columns.length * cellWidth;
   const height = top + options.rows.length * cellHeight + 4;
@@ -149,7 +152,7 @@ export function heatMap(options: {
   });
   options.rows.forEach((row, i) => {
     const y = top + i * cellHeight;
-    body += `<text x="${labelWidth - 8}" y="${y + 19}" text-anchor="end" fill="${NHS_COLOURS.black}">${escapeXml(row.length > 36 ? `${row.slice(0, 35)}…` : row)}</text>`;
+    body += `<text x="${labelWidth - 8}" y="${y + 19}" text-anchor="end" fill="${NHS_COLOURS.black}">${escapeXml(row.length > labelChars ? `${row.slice(0, labelChars - 1)}…` : row)}</text>`;
     options.columns.forEach((col, j) => {
       const cell = lookup.get(`${row}\u0000${col}`);
       const fill = cell ? (options.colours[cell.value] ?? NHS_COLOURS.lightGrey) : NHS_COLOURS.white;

@@ -355,6 +355,13 @@ function chartDataTable(findings: Finding[], names: Names): Table {
 }
 
 type Names = { place(code: string): string; component(code: string): string };
+/** A need indicator's name as it reads in a sentence: "care-home-beds" → "care home beds". */
+function needName(data: AnalysisData, code: string | null | undefined): string | undefined {
+  if (!code) return undefined;
+  const name = data.places.flatMap((p) => p.needs).find((n) => n.code === code)?.name ?? code.replace(/-/g, ' ');
+  return /^[A-Z][a-z]/.test(name) ? name.charAt(0).toLowerCase() + name.slice(1) : name;
+}
+
 function namesOf(data: AnalysisData): Names {
   const places = new Map(data.places.map((p) => [p.code, p.name]));
   const comps = new Map(data.components.map((c) => [c.code, c.name]));
@@ -526,13 +533,9 @@ export default async function analysisRoutes(
     if (sent) return reply;
     const boroughs = data.places.filter((p) => !filters.borough || p.code === filters.borough);
     const comps = data.components.filter((c) => cells.some((x) => x.component === c.code));
-    // The heat map's label column fits about 32 characters; the table below names each component in full.
-    const label = new Map<string, string>();
-    for (const c of comps) {
-      let text = c.name.length > 32 ? `${c.name.slice(0, 30).trimEnd()}…` : c.name;
-      for (let n = 2; [...label.values()].includes(text); n++) text = `${text.slice(0, 28)}… ${n}`;
-      label.set(c.code, text);
-    }
+    // Rows are labelled with each component's full name (names are unique), the label column as wide as the longest.
+    const label = new Map(comps.map((c) => [c.code, c.name]));
+    const longest = Math.max(0, ...comps.map((c) => c.name.length));
     const heat = cells.length
       ? heatMap({
           id: 'gap-matrix',
@@ -541,6 +544,7 @@ export default async function analysisRoutes(
             'Each core offer component (rows) in each borough (columns): meets the offer, partly meets it or not offered. ' +
             'The table after the chart lists every cell that partly meets the offer, with the standards it misses.',
           rows: comps.map((c) => label.get(c.code)!),
+          labelWidth: Math.max(200, Math.ceil(longest * 7.4) + 16),
           columns: boroughs.map((p) => p.name),
           cells: comps.flatMap((c) =>
             boroughs.map((p) => {
@@ -791,7 +795,7 @@ export default async function analysisRoutes(
           over: round(r.waitOverStandardWeeks),
           offered: r.offered,
         })),
-        needIndicator: rows[0]?.needIndicator ?? null,
+        needIndicator: needName(data, rows[0]?.needIndicator) ?? null,
         gapRows: cells.map((c) => ({
           borough: names.place(c.borough),
           ageGroup: ageName(c.ageGroup),
@@ -829,7 +833,7 @@ export default async function analysisRoutes(
         return {
           code,
           name: names.component(code),
-          needIndicator: list[0]?.needIndicator,
+          needIndicator: needName(data, list[0]?.needIndicator),
           system: pounds(sys ? measure(sys) : null),
           spread,
           spreadText: spread === null ? '' : `${spread.toFixed(1)} times`,
