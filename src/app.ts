@@ -22,6 +22,8 @@ import outcomesRoutes from './web/outcomes/routes.ts';
 import platformRoutes from './web/platform/routes.ts';
 import renderPlugin from './web/render.plugin.ts';
 import schedulingRoutes from './web/scheduling/routes.ts';
+import silverTriageRoutes from './web/silver-triage/routes.ts';
+import virtualWardRoutes from './web/virtual-wards/routes.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -96,5 +98,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(outcomesRoutes, { deps, navigation });
   await app.register(accessRoutes, { deps, navigation });
   await app.register(schedulingRoutes, { deps, navigation });
+  await app.register(virtualWardRoutes, { deps, navigation });
+  await app.register(silverTriageRoutes, { deps, navigation });
   return app;
 }

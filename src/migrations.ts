@@ -7,6 +7,8 @@ import { offerMigrations } from './modules/offer/offer.migrations.ts';
 import { outcomesMigrations } from './modules/outcomes/outcomes.migrations.ts';
 import { placesMigrations } from './modules/places/places.migrations.ts';
 import { schedulingMigrations } from './modules/scheduling/scheduling.migrations.ts';
+import { silverTriageMigrations } from './modules/silvertriage/silvertriage.migrations.ts';
+import { virtualWardMigrations } from './modules/virtualwards/virtualwards.migrations.ts';
 import { collectMigrations } from './platform/db/migrate.ts';
 import { platformMigrations } from './platform/platform.migrations.ts';
 
@@ -19,4 +21,6 @@ export const migrations = collectMigrations(
   outcomesMigrations,
   accessMigrations,
   schedulingMigrations,
+  virtualWardMigrations,
+  silverTriageMigrations,
 );
