@@ -528,7 +528,11 @@ for (const engine of testEngines()) {
       assert.equal(start.headers.location, '/offer/manage/versions/2?started=1');
       const form = await browser.get(`/offer/manage/versions/2/components/${SLT}`);
       assert.equal(form.statusCode, 200);
-      assert.match(form.body, /name="p0-rs1-firstContact"[^>]*value="P8W"|value="P8W"[^>]*name="p0-rs1-firstContact"/);
+      // The editor shows durations in words, not ISO 8601 (issue 19).
+      assert.match(
+        form.body,
+        /name="p0-rs1-firstContact"[^>]*value="8 weeks"|value="8 weeks"[^>]*name="p0-rs1-firstContact"/,
+      );
 
       const fields = {
         name: '',
@@ -547,22 +551,26 @@ for (const engine of testEngines()) {
       assert.match(bad.body, /There is a problem/);
       assert.match(bad.body, /href="#name"/);
       assert.match(bad.body, /href="#p0-rs1-firstContact"/);
-      assert.match(bad.body, /Children and young people, if it is not urgent: Enter a duration/);
+      assert.match(
+        bad.body,
+        /Children and young people, if it is not urgent: Enter the time to first contact as a number and a unit/,
+      );
 
       const good = await browser.post(`/offer/manage/versions/2/components/${SLT}`, {
         ...fields,
         name: 'Speech and language therapy for children',
-        'p0-rs1-firstContact': 'p6w',
+        'p0-rs1-firstContact': '6 weeks',
       });
       assert.equal(good.statusCode, 303, good.body.slice(0, 500));
       const version = await browser.get(good.headers.location as string);
-      assert.match(version.body, /Changes to speech-and-language-therapy-children saved/);
+      assert.match(version.body, /Changes to Speech and language therapy for children saved/);
 
       const compare = await browser.get('/offer/manage/compare?a=1&b=2');
       assert.equal(compare.statusCode, 200);
-      assert.match(compare.body, /provisions\[children-young-people\]\.responseStandards\[routine\]\.firstContact/);
-      assert.match(compare.body, /P8W/);
-      assert.match(compare.body, /P6W/);
+      assert.match(compare.body, /Children and young people: routine first contact/);
+      assert.doesNotMatch(compare.body, /responseStandards\[/);
+      assert.match(compare.body, /within 8 weeks/);
+      assert.match(compare.body, /within 6 weeks/);
 
       const confirm = await browser.get('/offer/manage/versions/2/publish');
       assert.equal(confirm.statusCode, 200);

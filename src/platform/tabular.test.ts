@@ -49,3 +49,15 @@ test('a file with a control character in a cell is refused naming the row and co
   const fine = await readTabular(Buffer.from('code,name\nA1,tab\there\n'), 'csv');
   assert.equal(fine.rows[0]?.cells.name, 'tab\there');
 });
+
+test('an Excel workbook named .csv is said to be not a CSV file, without its binary contents', async () => {
+  const workbook = Buffer.from('PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00binary', 'latin1');
+  await assert.rejects(readTabular(workbook, detectFormat('returns.csv', workbook)), (error: Error) => {
+    assert.ok(error instanceof TabularFileError);
+    assert.match(error.message, /^This is not a CSV file: it is an Excel workbook named \.csv/);
+    assert.ok(!error.message.includes('PK') && !error.message.includes(String.fromCharCode(0)));
+    return true;
+  });
+  const binary = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00, 0x01]);
+  await assert.rejects(readTabular(binary, 'csv'), /This is not a CSV file: it holds binary data/);
+});

@@ -35,6 +35,17 @@ function cellText(value: ExcelJS.CellValue): string {
 export async function readTabular(bytes: Buffer, format: TabularFormat): Promise<Tabular> {
   let grid: string[][];
   if (format === 'csv') {
+    // A workbook or other binary file with a .csv name would otherwise be read as text: say what it is instead.
+    if (bytes.subarray(0, 4).toString('latin1') === 'PK\x03\x04') {
+      throw new TabularFileError(
+        'This is not a CSV file: it is an Excel workbook named .csv. Save it as CSV, or rename it to end in .xlsx, and upload it again',
+      );
+    }
+    if (bytes.subarray(0, 8192).includes(0)) {
+      throw new TabularFileError(
+        'This is not a CSV file: it holds binary data, not text. Save the sheet as CSV (comma separated values) or Excel (.xlsx) and upload it again',
+      );
+    }
     try {
       const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
       grid = parse(text, { relax_column_count: true, skip_empty_lines: false }) as string[][];

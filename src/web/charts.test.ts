@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { barChart, escapeXml, funnelPlot, heatMap, lineChart } from './charts.ts';
+import { barChart, escapeXml, funnelPlot, heatMap, lineChart, roundTicks } from './charts.ts';
 
 test('a bar chart is an accessible SVG with every label and value as text, escaped', () => {
   const svg = barChart({
@@ -68,4 +68,23 @@ test('line charts and funnel plots draw without NaN', () => {
   assert.doesNotMatch(funnel, /NaN/);
   assert.match(funnel, />Barnet</);
   assert.equal(escapeXml(`"a'`), '&quot;a&#39;');
+});
+
+test('funnel plot axes use round ticks (issue 19: not 76.4, 82.3, 88.2 …)', () => {
+  assert.deepEqual(roundTicks(76.4, 100).ticks, [70, 80, 90, 100]);
+  assert.deepEqual(roundTicks(0, 7).ticks, [0, 2, 4, 6, 8]);
+  assert.deepEqual(roundTicks(0.2, 0.93).ticks, [0.2, 0.4, 0.6, 0.8, 1]);
+  for (const [lo, hi] of [
+    [3.3, 17.9],
+    [41.2, 58.7],
+    [0, 1234],
+  ]) {
+    const { ticks } = roundTicks(lo, hi);
+    const step = ticks[1] - ticks[0];
+    assert.ok(ticks[0] <= lo && ticks.at(-1)! >= hi, `${lo}–${hi} covered by ${ticks}`);
+    assert.ok(
+      [1, 2, 2.5, 5].some((m) => Math.abs(step / 10 ** Math.floor(Math.log10(step)) - m) < 1e-9),
+      `${step}`,
+    );
+  }
 });

@@ -46,6 +46,22 @@ function niceMax(value: number): number {
   return 10 * magnitude;
 }
 
+/**
+ * Axis ticks at round numbers (steps of 1, 2, 2.5 or 5 times a power of ten) covering min to max in about
+ * four steps: 76.4 to 100 gives 75, 80, 85 … 100, not 76.4, 82.3, 88.2.
+ */
+export function roundTicks(min: number, max: number, steps = 4): { min: number; max: number; ticks: number[] } {
+  const span = max - min || Math.abs(max) || 1;
+  const rough = span / steps;
+  const magnitude = 10 ** Math.floor(Math.log10(rough));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= rough) ?? 10 * magnitude;
+  const lo = Math.floor(min / step + 1e-9) * step;
+  const hi = Math.ceil(max / step - 1e-9) * step;
+  const ticks: number[] = [];
+  for (let v = lo; v <= hi + step / 2; v += step) ticks.push(Math.round(v / step) * step);
+  return { min: lo, max: hi, ticks: ticks.map((t) => Number(t.toPrecision(12))) };
+}
+
 function format(value: number, digits: number): string {
   return value.toLocaleString('en-GB', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }
@@ -135,10 +151,13 @@ export function heatMap(options: {
   cells: HeatCell[];
   colours: Record<string, string>;
   cellWidth?: number;
+  /** Width of the row-label column; labels longer than it allows are cut with "…". */
+  labelWidth?: number;
 }): string {
   const cellWidth = options.cellWidth ?? 110;
   const cellHeight = 28;
-  const labelWidth = 260;
+  const labelWidth = options.labelWidth ?? 260;
+  const labelChars = options.labelWidth ? Math.floor((labelWidth - 16) / 7.2) : 36;
   const top = 36;
   const width = labelWidth + options.columns.length * cellWidth;
   const height = top + options.rows.length * cellHeight + 4;
@@ -149,7 +168,7 @@ export function heatMap(options: {
   });
   options.rows.forEach((row, i) => {
     const y = top + i * cellHeight;
-    body += `<text x="${labelWidth - 8}" y="${y + 19}" text-anchor="end" fill="${NHS_COLOURS.black}">${escapeXml(row.length > 36 ? `${row.slice(0, 35)}…` : row)}</text>`;
+    body += `<text x="${labelWidth - 8}" y="${y + 19}" text-anchor="end" fill="${NHS_COLOURS.black}">${escapeXml(row.length > labelChars ? `${row.slice(0, labelChars - 1)}…` : row)}</text>`;
     options.columns.forEach((col, j) => {
       const cell = lookup.get(`${row}\u0000${col}`);
       const fill = cell ? (options.colours[cell.value] ?? NHS_COLOURS.lightGrey) : NHS_COLOURS.white;
@@ -281,15 +300,17 @@ export function funnelPlot(options: {
   // Leave a margin below the lowest value so no point sits on the axis.
   const rawMin = Math.min(...ys);
   const rawMax = Math.max(...ys);
-  const minY = Math.max(0, rawMin - (rawMax - rawMin) * 0.1);
-  const maxY = niceMax(rawMax);
+  const { min: minY, max: maxY, ticks: yTicks } = roundTicks(Math.max(0, rawMin - (rawMax - rawMin) * 0.1), rawMax);
   const px = (v: number) => left + (v / maxX) * (width - left - right);
   const py = (v: number) => top + (1 - (v - minY) / (maxY - minY || 1)) * (height - top - bottom);
   let body = '';
-  for (let i = 0; i <= 4; i++) {
-    const v = minY + ((maxY - minY) / 4) * i;
+  const yStep = yTicks.length > 1 ? yTicks[1] - yTicks[0] : 1;
+  const yDigits = (String(Number(yStep.toPrecision(6))).split('.')[1] ?? '').length;
+  for (const v of yTicks) {
     body += `<line x1="${left}" y1="${py(v)}" x2="${width - right}" y2="${py(v)}" stroke="${NHS_COLOURS.lightGrey}"/>`;
-    body += `<text x="${left - 6}" y="${py(v) + 4}" text-anchor="end" fill="${NHS_COLOURS.grey}">${escapeXml(format(v, digits))}</text>`;
+    body += `<text x="${left - 6}" y="${py(v) + 4}" text-anchor="end" fill="${NHS_COLOURS.grey}">${escapeXml(format(v, yDigits))}</text>`;
+  }
+  for (let i = 0; i <= 4; i++) {
     const xv = (maxX / 4) * i;
     body += `<text x="${px(xv)}" y="${height - bottom + 18}" text-anchor="middle" fill="${NHS_COLOURS.grey}">${escapeXml(format(xv, 0))}</text>`;
   }

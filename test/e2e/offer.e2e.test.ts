@@ -74,12 +74,12 @@ describe('offer in the browser', { skip: !chromiumAvailable() }, () => {
     await page.getByRole('button', { name: 'Save changes' }).click();
     assert.match(
       (await page.locator('.nhsuk-error-summary').textContent()) ?? '',
-      /Children and young people, if it is not urgent: Enter a duration/,
+      /Children and young people, if it is not urgent: Enter the time to first contact/,
     );
     await accessible(page, 'offer-edit-component-errors');
     await page.locator('.nhsuk-error-summary a').first().click();
 
-    await page.locator('#p0-rs1-firstContact').fill('P6W');
+    await page.locator('#p0-rs1-firstContact').fill('6 weeks');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.waitForURL('**/offer/manage/versions/2?saved=*');
     await page
@@ -90,7 +90,7 @@ describe('offer in the browser', { skip: !chromiumAvailable() }, () => {
 
     await page.getByRole('button', { name: 'Compare with version 1' }).click();
     await page.waitForURL('**/offer/manage/compare?*');
-    assert.match((await page.locator('main').textContent()) ?? '', /responseStandards\[routine\]\.firstContact/);
+    assert.match((await page.locator('main').textContent()) ?? '', /Children and young people: routine first contact/);
     assert.equal(
       await page.locator('table').last().locator('tbody tr').count(),
       1,

@@ -43,8 +43,8 @@ const NONE: Record<string, string[]> = {
 
 // Community health services spend per head (pounds): Haringey and Islington from seed 003, the rest illustrative.
 const SPEND_PER_HEAD: Record<string, number> = { Barnet: 128, Camden: 176, Enfield: 112, Haringey: 98, Islington: 192 };
-const SEED3 = 'Seed 003: NCL JHOSC community health services review update, 18 March 2022';
-const SEED4 = 'Seed 004: NHS England case study, NCL community services core offer, 2024';
+const SEED3 = 'NCL JHOSC community health services review update, 18 March 2022';
+const SEED4 = 'NHS England case study, NCL community services core offer, 2024';
 
 // Diabetes spend per adult (pounds): Enfield half Camden's (seed 003); others illustrative.
 const DIABETES_PER_ADULT: Record<string, number> = { Barnet: 3.2, Camden: 4, Enfield: 2, Haringey: 2.6, Islington: 3.6 };

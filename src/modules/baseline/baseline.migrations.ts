@@ -60,5 +60,43 @@ export const baselineMigrations: Migrations = {
         .execute();
       await db.schema.createIndex('baseline_rows_import').on('baseline_rows').column('import_id').execute();
     },
+  }, // An import that replaces a period is previewed first (the checked rows wait in baseline_pending_imports
+  // until someone confirms), and the rows it replaces are kept in baseline_replaced_rows so the previous
+  // import can be restored in one action.
+  '0230_baseline_restorable_imports': {
+    // biome-ignore lint/suspicious/noExplicitAny: migrations are written against no fixed schema
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('baseline_pending_imports')
+        .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
+        .addColumn('system_id', 'text', (c) => c.notNull().references('systems.id'))
+        .addColumn('period', 'text', (c) => c.notNull())
+        .addColumn('file_name', 'text', (c) => c.notNull())
+        .addColumn('format', 'text', (c) => c.notNull().check(sql`format in ('csv', 'xlsx', 'json')`))
+        .addColumn('row_count', 'integer', (c) => c.notNull())
+        .addColumn('rows', 'jsonb', (c) => c.notNull())
+        .addColumn('created_by_id', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+      await db.schema
+        .createTable('baseline_replaced_rows')
+        .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
+        .addColumn('system_id', 'text', (c) => c.notNull().references('systems.id'))
+        .addColumn('period', 'text', (c) => c.notNull())
+        .addColumn('import_id', 'uuid', (c) => c.references('baseline_imports.id'))
+        .addColumn('replaced_by_import_id', 'uuid', (c) => c.notNull().references('baseline_imports.id'))
+        .addColumn('row_count', 'integer', (c) => c.notNull())
+        .addColumn('rows', 'jsonb', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('baseline_replaced_rows_by')
+        .on('baseline_replaced_rows')
+        .column('replaced_by_import_id')
+        .execute();
+      await db.schema
+        .alterTable('baseline_imports')
+        .addColumn('restored_from_import_id', 'uuid', (c) => c.references('baseline_imports.id'))
+        .execute();
+    },
   },
 };

@@ -25,6 +25,8 @@ export type ImportRecord = {
   importedById: string;
   importedBy: string;
   importedAt: string;
+  /** Set when this import put back the rows an earlier import had replaced. */
+  restoredFromImportId: string | null;
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: rows from the untyped module view
@@ -39,6 +41,7 @@ function toImport(r: any): ImportRecord {
     importedById: r.imported_by_id,
     importedBy: r.imported_by_name,
     importedAt: new Date(r.imported_at).toISOString(),
+    restoredFromImportId: r.restored_from_import_id ?? null,
   };
 }
 
@@ -53,6 +56,7 @@ export async function insertImport(
     replacedRows: number;
     actorId: string;
     actorName: string;
+    restoredFromImportId?: string;
   },
 ): Promise<ImportRecord> {
   const r = await db
@@ -66,6 +70,7 @@ export async function insertImport(
       replaced_rows: v.replacedRows,
       imported_by_id: v.actorId,
       imported_by_name: v.actorName,
+      restored_from_import_id: v.restoredFromImportId ?? null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -195,4 +200,113 @@ export async function countRows(db: AnyDb, systemId: string, period?: string): P
   let q = db.selectFrom('baseline_rows').select(sql<number>`count(*)::int`.as('n')).where('system_id', '=', systemId);
   if (period) q = q.where('period', '=', period);
   return Number((await q.executeTakeFirstOrThrow()).n);
+}
+
+// Pending imports and replaced rows -----------------------------------------------------------------------
+
+export type PendingImport = {
+  id: string;
+  period: string;
+  fileName: string;
+  format: ImportRecord['format'];
+  rowCount: number;
+  rows: BaselineRow[];
+  createdById: string;
+};
+
+export async function insertPending(
+  db: AnyDb,
+  v: Omit<PendingImport, 'id'> & { systemId: string },
+): Promise<PendingImport> {
+  const r = await db
+    .insertInto('baseline_pending_imports')
+    .values({
+      system_id: v.systemId,
+      period: v.period,
+      file_name: v.fileName,
+      format: v.format,
+      row_count: v.rowCount,
+      rows: JSON.stringify(v.rows),
+      created_by_id: v.createdById,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { ...v, id: r.id as string };
+}
+
+export async function getPending(db: AnyDb, systemId: string, id: string): Promise<PendingImport | null> {
+  const r = await db
+    .selectFrom('baseline_pending_imports')
+    .selectAll()
+    .where('system_id', '=', systemId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!r) return null;
+  return {
+    id: r.id as string,
+    period: r.period as string,
+    fileName: r.file_name as string,
+    format: r.format as ImportRecord['format'],
+    rowCount: Number(r.row_count),
+    rows: parseJson<BaselineRow[]>(r.rows),
+    createdById: r.created_by_id as string,
+  };
+}
+
+export async function deletePending(db: AnyDb, systemId: string, id: string): Promise<void> {
+  await db.deleteFrom('baseline_pending_imports').where('system_id', '=', systemId).where('id', '=', id).execute();
+}
+
+/** The import a period's current rows came from (null when the period has none). */
+export async function currentImportOf(db: AnyDb, systemId: string, period: string): Promise<string | null> {
+  const r = await db
+    .selectFrom('baseline_rows')
+    .select('import_id')
+    .where('system_id', '=', systemId)
+    .where('period', '=', period)
+    .limit(1)
+    .executeTakeFirst();
+  return (r?.import_id as string | undefined) ?? null;
+}
+
+export async function insertReplaced(
+  db: AnyDb,
+  v: { systemId: string; period: string; importId: string | null; replacedByImportId: string; rows: BaselineRow[] },
+): Promise<void> {
+  await db
+    .insertInto('baseline_replaced_rows')
+    .values({
+      system_id: v.systemId,
+      period: v.period,
+      import_id: v.importId,
+      replaced_by_import_id: v.replacedByImportId,
+      row_count: v.rows.length,
+      rows: JSON.stringify(v.rows),
+    })
+    .execute();
+}
+
+export async function getReplacedBy(
+  db: AnyDb,
+  systemId: string,
+  importId: string,
+): Promise<{ period: string; importId: string | null; rows: BaselineRow[] } | null> {
+  const r = await db
+    .selectFrom('baseline_replaced_rows')
+    .selectAll()
+    .where('system_id', '=', systemId)
+    .where('replaced_by_import_id', '=', importId)
+    .executeTakeFirst();
+  if (!r) return null;
+  return { period: r.period as string, importId: (r.import_id as string) ?? null, rows: parseJson(r.rows) };
+}
+
+/** Imports whose replaced rows are kept (so they can be undone). */
+export async function importsWithReplacedRows(db: AnyDb, systemId: string): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom('baseline_replaced_rows')
+    .select('replaced_by_import_id')
+    .where('system_id', '=', systemId)
+    .execute();
+  return new Set(rows.map((r) => r.replaced_by_import_id as string));
 }

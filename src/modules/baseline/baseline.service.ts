@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { audit } from '../../platform/audit/audit.ts';
 import { type Actor, systemActor } from '../../platform/auth/roles.ts';
 import { type AnyDb, inTransaction } from '../../platform/db/database.ts';
-import { DomainError, ForbiddenError } from '../../platform/errors.ts';
+import { DomainError, ForbiddenError, NotFoundError } from '../../platform/errors.ts';
 import { detectFormat, readTabular, TabularFileError, type TabularRow } from '../../platform/tabular.ts';
 import { type Component, getPublishedOffer } from '../offer/index.ts';
 import { listPlaces, type Place } from '../places/index.ts';
@@ -75,8 +75,12 @@ export type ImportSheet = {
   period?: string;
 };
 
-/** Checks a whole sheet and, only if every row is right, replaces its period in one transaction. */
-export async function importBaseline(db: AnyDb, actor: Actor, sheet: ImportSheet): Promise<repo.ImportRecord> {
+/** Checks a whole sheet: every row right and one period, or a BaselineImportError (the refusal audited). */
+async function checkSheet(
+  db: AnyDb,
+  actor: Actor,
+  sheet: ImportSheet,
+): Promise<{ period: string; rows: BaselineRow[]; context: { places: Place[]; components: Component[] } }> {
   assertImporter(actor);
   const context = await baselineContext(db, actor.systemId);
   const result = validateBaselineRows(
@@ -87,7 +91,7 @@ export async function importBaseline(db: AnyDb, actor: Actor, sheet: ImportSheet
   // The pure check numbers rows 2, 3, … in order; the sheet knows their real numbers (blank lines skipped).
   const sheetRow = (line: number) => (line >= 2 ? (sheet.rows[line - 2]?.rowNumber ?? line) : line);
   const problems: ImportError[] = result.ok ? [] : result.errors.map((e) => ({ ...e, row: sheetRow(e.row) }));
-  let rows: BaselineRow[] = result.ok ? result.rows.map((r) => ({ ...r, line: sheetRow(r.line ?? 0) })) : [];
+  const rows: BaselineRow[] = result.ok ? result.rows.map((r) => ({ ...r, line: sheetRow(r.line ?? 0) })) : [];
   const period = sheet.period ?? rows[0]?.period;
   if (result.ok && period) {
     for (const r of rows) {
@@ -112,27 +116,312 @@ export async function importBaseline(db: AnyDb, actor: Actor, sheet: ImportSheet
     });
     throw new BaselineImportError(problems);
   }
-  rows = rows.map((r) => ({ ...r }));
+  return { period, rows, context };
+}
+
+/**
+ * Replaces a period's rows in one transaction. The rows replaced are kept (baseline_replaced_rows) so the
+ * import can be undone by restoring them.
+ */
+async function applyImport(
+  db: AnyDb,
+  actor: Actor,
+  v: {
+    period: string;
+    fileName: string;
+    format: ImportSheet['format'];
+    rows: BaselineRow[];
+    restoredFromImportId?: string;
+    action?: string;
+  },
+): Promise<repo.ImportRecord> {
   return inTransaction(db, async (tx) => {
-    const replaced = await repo.deletePeriod(tx, actor.systemId, period);
+    const previousImport = await repo.currentImportOf(tx, actor.systemId, v.period);
+    const previousRows = previousImport ? await repo.listRows(tx, actor.systemId, v.period) : [];
+    const replaced = await repo.deletePeriod(tx, actor.systemId, v.period);
     const record = await repo.insertImport(tx, {
       systemId: actor.systemId,
-      period,
-      fileName: sheet.fileName,
-      format: sheet.format,
-      rows: rows.length,
+      period: v.period,
+      fileName: v.fileName,
+      format: v.format,
+      rows: v.rows.length,
       replacedRows: replaced,
       actorId: actor.id,
       actorName: actor.name,
+      restoredFromImportId: v.restoredFromImportId,
     });
-    await repo.insertRows(tx, actor.systemId, record.id, rows);
+    await repo.insertRows(tx, actor.systemId, record.id, v.rows);
+    if (previousRows.length > 0) {
+      await repo.insertReplaced(tx, {
+        systemId: actor.systemId,
+        period: v.period,
+        importId: previousImport,
+        replacedByImportId: record.id,
+        rows: previousRows,
+      });
+    }
     await audit(tx, actor, {
-      action: 'baseline.import',
+      action: v.action ?? 'baseline.import',
       recordType: 'baseline',
-      recordId: period,
-      detail: { importId: record.id, fileName: sheet.fileName, rows: rows.length, replaced },
+      recordId: v.period,
+      detail: {
+        importId: record.id,
+        fileName: v.fileName,
+        rows: v.rows.length,
+        replaced,
+        ...(previousImport ? { replacedImportId: previousImport } : {}),
+        ...(v.restoredFromImportId ? { restoredFromImportId: v.restoredFromImportId } : {}),
+      },
     });
     return record;
+  });
+}
+
+/**
+ * Checks a whole sheet and, only if every row is right, replaces its period in one transaction (the API and
+ * the demo data; the pages preview a replacement first). The replaced rows stay restorable.
+ */
+export async function importBaseline(db: AnyDb, actor: Actor, sheet: ImportSheet): Promise<repo.ImportRecord> {
+  const { period, rows } = await checkSheet(db, actor, sheet);
+  return applyImport(db, actor, { period, fileName: sheet.fileName, format: sheet.format, rows });
+}
+
+// Preview, confirm, restore -----------------------------------------------------------------------------
+
+type RowKey = { borough: string; component: string; ageGroup: string };
+const keyOf = (r: RowKey) => `${r.borough}|${r.component}|${r.ageGroup}`;
+
+/** A row's content without where it sat in its file, keys in a fixed order, for comparing. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([k, v]) => k !== 'line' && v !== undefined)
+      .sort(([a], [b]) => a.localeCompare(b));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+export type GapCounts = { meets: number; partly: number; notOffered: number };
+
+export type ImportPreview = {
+  period: string;
+  fileName: string;
+  rowsInFile: number;
+  rowsNow: number;
+  added: number;
+  changed: number;
+  removed: number;
+  unchanged: number;
+  /** The first few of each, to show what the numbers mean. */
+  examples: {
+    added: RowKey[];
+    changed: (RowKey & { fields: string[] })[];
+    removed: RowKey[];
+  };
+  gaps: { before: GapCounts; after: GapCounts };
+  findings: { before: number; after: number; gained: string[]; lost: string[] };
+};
+
+function gapCounts(period: string, boroughs: string[], components: Component[], rows: BaselineRow[]): GapCounts {
+  const cells = gapMatrix({ period, boroughs, components, rows });
+  return {
+    meets: cells.filter((c) => c.status === 'meets').length,
+    partly: cells.filter((c) => c.status === 'partly').length,
+    notOffered: cells.filter((c) => c.status === 'not-offered').length,
+  };
+}
+
+/** What replacing a period's rows with `next` would change: rows added, changed, removed, and the findings. */
+export function previewReplacement(
+  input: { period: string; fileName: string; places: Place[]; components: Component[] },
+  current: BaselineRow[],
+  next: BaselineRow[],
+  exampleCount = 10,
+): ImportPreview {
+  const before = new Map(current.map((r) => [keyOf(r), r]));
+  const after = new Map(next.map((r) => [keyOf(r), r]));
+  const pick = (r: BaselineRow): RowKey => ({ borough: r.borough, component: r.component, ageGroup: r.ageGroup });
+  const added = next.filter((r) => !before.has(keyOf(r)));
+  const removed = current.filter((r) => !after.has(keyOf(r)));
+  const changed: (RowKey & { fields: string[] })[] = [];
+  for (const r of next) {
+    const old = before.get(keyOf(r));
+    if (!old || canonical(old) === canonical(r)) continue;
+    const a = old as unknown as Record<string, unknown>;
+    const b = r as unknown as Record<string, unknown>;
+    const fields = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter(
+      (k) => k !== 'line' && canonical(a[k]) !== canonical(b[k]),
+    );
+    changed.push({ ...pick(r), fields });
+  }
+  const boroughs = input.places.map((p) => p.code);
+  const findings = (rows: BaselineRow[]) =>
+    caseForChange({ period: input.period, places: input.places, components: input.components, rows });
+  const was = findings(current);
+  const will = findings(next);
+  const wasIds = new Set(was.map((f) => f.id));
+  const willIds = new Set(will.map((f) => f.id));
+  return {
+    period: input.period,
+    fileName: input.fileName,
+    rowsInFile: next.length,
+    rowsNow: current.length,
+    added: added.length,
+    changed: changed.length,
+    removed: removed.length,
+    unchanged: next.length - added.length - changed.length,
+    examples: {
+      added: added.slice(0, exampleCount).map(pick),
+      changed: changed.slice(0, exampleCount),
+      removed: removed.slice(0, exampleCount).map(pick),
+    },
+    gaps: {
+      before: gapCounts(input.period, boroughs, input.components, current),
+      after: gapCounts(input.period, boroughs, input.components, next),
+    },
+    findings: {
+      before: was.length,
+      after: will.length,
+      gained: will.filter((f) => !wasIds.has(f.id)).map((f) => f.sentence),
+      lost: was.filter((f) => !willIds.has(f.id)).map((f) => f.sentence),
+    },
+  };
+}
+
+export type CheckedImport =
+  | { kind: 'imported'; record: repo.ImportRecord }
+  | { kind: 'preview'; pendingId: string; preview: ImportPreview };
+
+/**
+ * The pages' upload: a file for a period with no rows yet is imported at once; a file that would replace a
+ * period's rows is kept aside and previewed, and changes nothing until confirmed.
+ */
+export async function checkBaselineFile(
+  db: AnyDb,
+  actor: Actor,
+  file: { fileName: string; bytes: Buffer; period?: string },
+): Promise<CheckedImport> {
+  const format = detectFormat(file.fileName, file.bytes);
+  const sheet = await readSheet(file.bytes, format);
+  const checked = await checkSheet(db, actor, {
+    fileName: file.fileName,
+    format,
+    header: sheet.headers,
+    rows: sheet.rows,
+    period: file.period,
+  });
+  const current = await repo.listRows(db, actor.systemId, checked.period);
+  if (current.length === 0) {
+    const record = await applyImport(db, actor, {
+      period: checked.period,
+      fileName: file.fileName,
+      format,
+      rows: checked.rows,
+    });
+    return { kind: 'imported', record };
+  }
+  return inTransaction(db, async (tx) => {
+    const pending = await repo.insertPending(tx, {
+      systemId: actor.systemId,
+      period: checked.period,
+      fileName: file.fileName,
+      format,
+      rowCount: checked.rows.length,
+      rows: checked.rows,
+      createdById: actor.id,
+    });
+    await audit(tx, actor, {
+      action: 'baseline.import.preview',
+      recordType: 'baseline',
+      recordId: checked.period,
+      detail: { pendingId: pending.id, fileName: file.fileName, rows: checked.rows.length, current: current.length },
+    });
+    const preview = previewReplacement(
+      { period: checked.period, fileName: file.fileName, ...checked.context },
+      current,
+      checked.rows,
+    );
+    return { kind: 'preview', pendingId: pending.id, preview };
+  });
+}
+
+async function pendingOf(db: AnyDb, actor: Actor, pendingId: string): Promise<repo.PendingImport> {
+  assertImporter(actor);
+  const pending = /^[0-9a-f-]{36}$/.test(pendingId) ? await repo.getPending(db, actor.systemId, pendingId) : null;
+  if (!pending) {
+    throw new NotFoundError(
+      'That import is no longer waiting: it was confirmed or cancelled. Upload the file again to see its preview.',
+    );
+  }
+  return pending;
+}
+
+/** The preview of a file waiting for confirmation. */
+export async function pendingPreview(db: AnyDb, actor: Actor, pendingId: string): Promise<ImportPreview> {
+  const pending = await pendingOf(db, actor, pendingId);
+  const context = await baselineContext(db, actor.systemId);
+  const current = await repo.listRows(db, actor.systemId, pending.period);
+  return previewReplacement({ period: pending.period, fileName: pending.fileName, ...context }, current, pending.rows);
+}
+
+/** Confirms a previewed import: the period's rows are replaced, and the replaced ones kept to restore. */
+export async function confirmBaselineImport(db: AnyDb, actor: Actor, pendingId: string): Promise<repo.ImportRecord> {
+  return inTransaction(db, async (tx) => {
+    const pending = await pendingOf(tx, actor, pendingId);
+    await repo.deletePending(tx, actor.systemId, pending.id);
+    return applyImport(tx, actor, {
+      period: pending.period,
+      fileName: pending.fileName,
+      format: pending.format,
+      rows: pending.rows,
+    });
+  });
+}
+
+/** Cancels a previewed import: nothing changes. */
+export async function cancelBaselineImport(db: AnyDb, actor: Actor, pendingId: string): Promise<{ period: string }> {
+  return inTransaction(db, async (tx) => {
+    const pending = await pendingOf(tx, actor, pendingId);
+    await repo.deletePending(tx, actor.systemId, pending.id);
+    await audit(tx, actor, {
+      action: 'baseline.import.cancel',
+      recordType: 'baseline',
+      recordId: pending.period,
+      detail: { pendingId: pending.id, fileName: pending.fileName },
+    });
+    return { period: pending.period };
+  });
+}
+
+/**
+ * Undoes an import: puts back the rows it replaced, as a new import (so the restore can itself be undone).
+ * Only the import a period currently shows can be undone, so a later import is never overwritten unseen.
+ */
+export async function restoreBaselineImport(db: AnyDb, actor: Actor, importId: string): Promise<repo.ImportRecord> {
+  assertImporter(actor);
+  return inTransaction(db, async (tx) => {
+    const kept = /^[0-9a-f-]{36}$/.test(importId) ? await repo.getReplacedBy(tx, actor.systemId, importId) : null;
+    if (!kept) throw new NotFoundError('That import replaced nothing that can be put back');
+    if ((await repo.currentImportOf(tx, actor.systemId, kept.period)) !== importId) {
+      throw new DomainError(
+        409,
+        'import_not_current',
+        `A later import has replaced this one for ${kept.period}; undo that one first`,
+      );
+    }
+    const original = kept.importId
+      ? (await repo.listImports(tx, actor.systemId, 1000)).find((i) => i.id === kept.importId)
+      : undefined;
+    return applyImport(tx, actor, {
+      period: kept.period,
+      fileName: original?.fileName ?? 'restored rows',
+      format: original?.format ?? 'json',
+      rows: kept.rows,
+      restoredFromImportId: kept.importId ?? undefined,
+      action: 'baseline.import.restore',
+    });
   });
 }
 
@@ -194,8 +483,21 @@ export async function seedBaseline(db: AnyDb, systemId: string, file = NCL_BASEL
   return { rows: record.rows };
 }
 
-export function listImports(db: AnyDb, systemId: string): Promise<repo.ImportRecord[]> {
-  return repo.listImports(db, systemId);
+export type ImportListItem = repo.ImportRecord & {
+  /** Its rows are the ones the period shows now. */
+  current: boolean;
+  /** It replaced rows that are kept, and is current: it can be undone. */
+  restorable: boolean;
+};
+
+export async function listImports(db: AnyDb, systemId: string): Promise<ImportListItem[]> {
+  const imports = await repo.listImports(db, systemId);
+  const kept = await repo.importsWithReplacedRows(db, systemId);
+  const periods = [...new Set(imports.map((i) => i.period))];
+  const current = new Set(
+    (await Promise.all(periods.map((p) => repo.currentImportOf(db, systemId, p)))).filter((x) => x !== null),
+  );
+  return imports.map((i) => ({ ...i, current: current.has(i.id), restorable: current.has(i.id) && kept.has(i.id) }));
 }
 
 export function listPeriods(db: AnyDb, systemId: string): Promise<string[]> {

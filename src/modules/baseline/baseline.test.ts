@@ -293,7 +293,7 @@ describe('NCL demo baseline', async () => {
   });
   it('finds £98 per head in Haringey against £192 in Islington', () => {
     const f = find(/^£98 per head is spent on community health services in Haringey against £192 in Islington/);
-    assert.ok(f.sources.some((s) => /Seed 003/.test(s)));
+    assert.ok(f.sources.some((s) => /NCL JHOSC community health services review update/.test(s)));
   });
   it("finds Islington with five times Barnet's children's community nursing staff and the only children's hospital at home", () => {
     find(/^Islington has five times Barnet's children’s community nursing staff/);

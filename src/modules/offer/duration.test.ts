@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   describeDuration,
+  durationFromWords,
   durationToMilliseconds,
   formatDuration,
   humaniseDuration,
@@ -78,5 +79,24 @@ describe('humaniseDuration', () => {
     assert.equal(describeDuration('PT4H', 'working-days'), '4 hours');
     assert.equal(workingDays(parseDuration('P3D')!), 3);
     assert.equal(workingDays(parseDuration('P1W')!), null);
+  });
+});
+
+describe('durationFromWords', () => {
+  it('reads what people write, and keeps an ISO duration', () => {
+    assert.equal(durationFromWords('18 weeks'), 'P18W');
+    assert.equal(durationFromWords('within 2 hours'), 'PT2H');
+    assert.equal(durationFromWords('1 day and 12 hours'), 'P1DT12H');
+    assert.equal(durationFromWords('5 working days'), 'P5D');
+    assert.equal(durationFromWords('1 week 2 days'), 'P9D');
+    assert.equal(durationFromWords('30 minutes'), 'PT30M');
+    assert.equal(durationFromWords('p6w'), 'P6W');
+    assert.equal(durationFromWords('soon'), null);
+    assert.equal(durationFromWords('six weeks'), null);
+    assert.equal(durationFromWords(''), null);
+  });
+  it('reads back what describeDuration writes', () => {
+    for (const iso of ['PT2H', 'P5D', 'P6W', 'P1DT12H', 'PT30M'])
+      assert.equal(durationFromWords(describeDuration(iso)), iso);
   });
 });

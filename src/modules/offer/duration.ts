@@ -118,3 +118,48 @@ export function describeDuration(d: Duration | string, clock: Clock = 'calendar'
 export function humaniseDuration(d: Duration | string, clock: Clock = 'calendar'): string {
   return `within ${describeDuration(d, clock)}`;
 }
+
+const UNITS: Record<string, keyof Duration> = {
+  year: 'years',
+  month: 'months',
+  week: 'weeks',
+  day: 'days',
+  hour: 'hours',
+  hr: 'hours',
+  minute: 'minutes',
+  min: 'minutes',
+};
+
+/**
+ * Reads a duration as people write it ("18 weeks", "within 2 hours", "1 day and 12 hours", "5 working days")
+ * into ISO 8601 ("P18W", "PT2H", "P1DT12H", "P5D"); an ISO duration is kept as it is. Null when it is neither.
+ * Whether days are working days is the standard's clock, not part of the duration.
+ */
+export function durationFromWords(text: string): string | null {
+  const raw = text.trim();
+  if (/^p/i.test(raw) && parseDuration(raw.toUpperCase())) return raw.toUpperCase();
+  const t = raw
+    .toLowerCase()
+    .replace(/^within\s+/, '')
+    .replace(/\bworking\s+/g, '')
+    .replace(/\band\b|,/g, ' ')
+    .trim();
+  if (!t) return null;
+  const d: Duration = { years: 0, months: 0, weeks: 0, days: 0, hours: 0, minutes: 0, seconds: 0 };
+  const parts = t.split(/\s+/);
+  if (parts.length % 2 !== 0) return null;
+  for (let i = 0; i < parts.length; i += 2) {
+    if (!/^\d{1,4}$/.test(parts[i])) return null;
+    const unit = UNITS[parts[i + 1].replace(/s$/, '')];
+    if (!unit) return null;
+    d[unit] += Number(parts[i]);
+  }
+  if (d.weeks && (d.days || d.hours || d.minutes || d.years || d.months)) {
+    d.days += d.weeks * 7;
+    d.weeks = 0;
+  }
+  const date = `${d.years ? `${d.years}Y` : ''}${d.months ? `${d.months}M` : ''}${d.weeks ? `${d.weeks}W` : ''}${d.days ? `${d.days}D` : ''}`;
+  const time = `${d.hours ? `${d.hours}H` : ''}${d.minutes ? `${d.minutes}M` : ''}`;
+  const iso = `P${date}${time ? `T${time}` : ''}`;
+  return iso === 'P' ? null : iso;
+}

@@ -16,6 +16,7 @@ export { type CsvOptions, csvField, toCsv } from '../../platform/csv.ts';
 export {
   type Duration,
   describeDuration,
+  durationFromWords,
   durationToMilliseconds,
   formatDuration,
   hasCalendarParts,
@@ -55,7 +56,9 @@ export {
   stem,
   terms,
   words,
+  RESIDENT_WORDS,
 } from './offer.search.ts';
+export { readsAsCrisis, withoutCrisisWords } from './offer.safety.ts';
 export {
   DURATION_HINT,
   isCode,

@@ -96,7 +96,11 @@ export async function searchAudit(db: AnyDb, q: AuditQuery): Promise<AuditPage> 
     .where((eb) => eb.or([eb('system_id', '=', q.systemId), eb('system_id', 'is', null)]));
   if (q.actor) {
     const like = `%${q.actor.replace(/[\\%_]/g, '\\$&')}%`;
-    query = query.where((eb) => eb.or([eb('actor_name', 'ilike', like), eb('actor_id', '=', q.actor!)]));
+    // By display name, by id, or by username ("spa" finds the account whose display name is "Sam Patel").
+    const byUsername = db.selectFrom('users').select(sql<string>`id::text`.as('id')).where('username', 'ilike', like);
+    query = query.where((eb) =>
+      eb.or([eb('actor_name', 'ilike', like), eb('actor_id', '=', q.actor!), eb('actor_id', 'in', byUsername)]),
+    );
   }
   if (q.action) query = query.where('action', '=', q.action);
   if (q.recordType) query = query.where('record_type', '=', q.recordType);

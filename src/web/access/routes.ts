@@ -31,6 +31,7 @@ import type { Actor } from '../../platform/auth/roles.ts';
 import { DomainError, NotFoundError } from '../../platform/errors.ts';
 import { ErrorBody } from '../api-schemas.ts';
 import { errorItems, fieldErrors, pageLinks } from '../forms.ts';
+import { outsideArea, voiced } from './form-voice.ts';
 import type { Navigation } from '../nav.ts';
 
 const STAFF = [...ACCESS_STAFF];
@@ -490,6 +491,8 @@ export default async function accessRoutes(
     errors: { text: string; href: string }[] = [],
   ) => {
     const groups = selfReferralGroups(component);
+    const outside = outsideArea(errors);
+    errors = voiced(errors, 'self');
     return reply.render('access/self-referral.njk', {
       title: `Refer yourself: ${component.name}`,
       component,
@@ -498,6 +501,7 @@ export default async function accessRoutes(
       values,
       errors,
       fieldErrors: fieldErrors(errors),
+      outsideArea: outside,
       action: `/refer/${component.code}`,
     });
   };
@@ -631,6 +635,7 @@ export default async function accessRoutes(
         statusText: STATUS_TEXT,
         breachText: BREACH_TEXT,
         actorId: request.actor!.id,
+        canSeeGaps: (GAP_READERS as readonly string[]).includes(request.actor!.role),
       });
     },
   );
@@ -792,7 +797,7 @@ export default async function accessRoutes(
     } catch (error) {
       if (error instanceof DomainError && error.status === 400 && error.fields.length) {
         reply.status(400);
-        return renderProfessionalForm(request, reply, values, errorItems(error, fieldId));
+        return renderProfessionalForm(request, reply, values, voiced(errorItems(error, fieldId), 'professional'));
       }
       throw error;
     }

@@ -22,6 +22,12 @@ import {
   type GapCell,
   gapsOf,
   importBaselineFile,
+  checkBaselineFile,
+  confirmBaselineImport,
+  cancelBaselineImport,
+  pendingPreview,
+  restoreBaselineImport,
+  type ImportPreview,
   importBaselineRecords,
   listImports,
   SYSTEM_TOTAL,
@@ -155,6 +161,22 @@ const REASON_TEXT: Record<(typeof GAP_REASONS)[number], string> = {
   'point-of-delivery': 'Point of delivery',
   'reported-partial': 'Reported as partly offered',
 };
+const FIELD_NAMES: Record<string, string> = {
+  offered: 'whether offered',
+  hours: 'opening hours',
+  accessRoutes: 'access routes',
+  pointsOfDelivery: 'where it is delivered',
+  ages: 'ages covered',
+  medianWaitWeeks: 'median wait',
+  p90WaitWeeks: '90th percentile wait',
+  staffWte: 'staff',
+  spendPence: 'spend',
+  contacts: 'contacts',
+  peopleSeen: 'people seen',
+  source: 'source',
+  notes: 'notes',
+};
+const fieldName = (key: string) => FIELD_NAMES[key] ?? key;
 const ageName = (code: string) => AGE_GROUPS.find((g) => g.code === code)?.name ?? code;
 const pounds = (pence: number | null) => (pence === null ? '' : formatPence(pence));
 const round = (n: number | null, dp = 1) => (n === null ? null : Number(n.toFixed(dp)));
@@ -166,28 +188,29 @@ type Table = { name: string; header: string[]; rows: Cell[][]; key?: string };
 
 /**
  * Sends a page's tables when asked: CSV holds one table (the first, or the one `table` names by key), XLSX holds
- * every table of the page, one sheet each. Returns null for the page itself.
+ * every table of the page, one sheet each. Returns true when it sent a file, false for the page itself.
+ * (It must not return the reply: a Fastify reply is thenable, so awaiting it resolves to undefined once sent,
+ * and the handler would then render the page into a reply already sent.)
  */
 async function sendTable(
   reply: FastifyReply,
   query: { format?: string; table?: string },
   file: string,
   tables: Table | Table[],
-) {
+): Promise<boolean> {
   const list = Array.isArray(tables) ? tables : [tables];
   if (query.format === 'csv') {
     const chosen = list.find((t) => t.key && t.key === query.table) ?? list[0];
     const suffix = chosen === list[0] ? '' : `-${chosen.key}`;
-    return sendCsv(reply, `${file}${suffix}.csv`, writeCsv([chosen.header, ...chosen.rows]));
+    sendCsv(reply, `${file}${suffix}.csv`, writeCsv([chosen.header, ...chosen.rows]));
+    return true;
   }
   if (query.format === 'xlsx') {
-    return sendXlsx(
-      reply,
-      `${file}.xlsx`,
-      await writeXlsx(list.map((t) => ({ name: t.name, rows: [t.header, ...t.rows] }))),
-    );
+    const bytes = await writeXlsx(list.map((t) => ({ name: t.name, rows: [t.header, ...t.rows] })));
+    sendXlsx(reply, `${file}.xlsx`, bytes);
+    return true;
   }
-  return null;
+  return false;
 }
 
 function exportLinks(request: FastifyRequest): { csv: string; xlsx: string } {
@@ -332,6 +355,13 @@ function chartDataTable(findings: Finding[], names: Names): Table {
 }
 
 type Names = { place(code: string): string; component(code: string): string };
+/** A need indicator's name as it reads in a sentence: "care-home-beds" → "care home beds". */
+function needName(data: AnalysisData, code: string | null | undefined): string | undefined {
+  if (!code) return undefined;
+  const name = data.places.flatMap((p) => p.needs).find((n) => n.code === code)?.name ?? code.replace(/-/g, ' ');
+  return /^[A-Z][a-z]/.test(name) ? name.charAt(0).toLowerCase() + name.slice(1) : name;
+}
+
 function namesOf(data: AnalysisData): Names {
   const places = new Map(data.places.map((p) => [p.code, p.name]));
   const comps = new Map(data.components.map((c) => [c.code, c.name]));
@@ -472,7 +502,7 @@ export default async function analysisRoutes(
       }),
     };
     const sent = await sendTable(reply, request.query, `analysis-boroughs-${data.period ?? 'none'}`, table);
-    if (sent) return sent;
+    if (sent) return reply;
     return reply.render('analysis/index.njk', {
       title: 'Gap analysis',
       ...common(data, filters, request),
@@ -500,16 +530,12 @@ export default async function analysisRoutes(
     const { data, filters, names } = await load(request, request.query);
     const cells = gapsOf(data, filters);
     const sent = await sendTable(reply, request.query, `gap-matrix-${data.period ?? 'none'}`, gapTable(cells, names));
-    if (sent) return sent;
+    if (sent) return reply;
     const boroughs = data.places.filter((p) => !filters.borough || p.code === filters.borough);
     const comps = data.components.filter((c) => cells.some((x) => x.component === c.code));
-    // The heat map's label column fits about 32 characters; the table below names each component in full.
-    const label = new Map<string, string>();
-    for (const c of comps) {
-      let text = c.name.length > 32 ? `${c.name.slice(0, 30).trimEnd()}…` : c.name;
-      for (let n = 2; [...label.values()].includes(text); n++) text = `${text.slice(0, 28)}… ${n}`;
-      label.set(c.code, text);
-    }
+    // Rows are labelled with each component's full name (names are unique), the label column as wide as the longest.
+    const label = new Map(comps.map((c) => [c.code, c.name]));
+    const longest = Math.max(0, ...comps.map((c) => c.name.length));
     const heat = cells.length
       ? heatMap({
           id: 'gap-matrix',
@@ -518,6 +544,7 @@ export default async function analysisRoutes(
             'Each core offer component (rows) in each borough (columns): meets the offer, partly meets it or not offered. ' +
             'The table after the chart lists every cell that partly meets the offer, with the standards it misses.',
           rows: comps.map((c) => label.get(c.code)!),
+          labelWidth: Math.max(200, Math.ceil(longest * 7.4) + 16),
           columns: boroughs.map((p) => p.name),
           cells: comps.flatMap((c) =>
             boroughs.map((p) => {
@@ -631,7 +658,7 @@ export default async function analysisRoutes(
         table,
         { ...variationTable(community, names), name: 'Community spend', key: 'community-spend' },
       ]);
-      if (sent) return sent;
+      if (sent) return reply;
       const chart = community.length
         ? barChart({
             id: 'community-spend',
@@ -684,7 +711,7 @@ export default async function analysisRoutes(
         variationTable(rows, names),
         { ...gapTable(cells, names), key: 'gaps' },
       ]);
-      if (sent) return sent;
+      if (sent) return reply;
       const boroughRows = rows.filter((r) => r.borough !== SYSTEM_TOTAL);
       const sys = rows.find((r) => r.borough === SYSTEM_TOTAL);
       const title = names.component(code);
@@ -768,7 +795,7 @@ export default async function analysisRoutes(
           over: round(r.waitOverStandardWeeks),
           offered: r.offered,
         })),
-        needIndicator: rows[0]?.needIndicator ?? null,
+        needIndicator: needName(data, rows[0]?.needIndicator) ?? null,
         gapRows: cells.map((c) => ({
           borough: names.place(c.borough),
           ageGroup: ageName(c.ageGroup),
@@ -792,7 +819,7 @@ export default async function analysisRoutes(
         `variation-${data.period ?? 'none'}`,
         variationTable(rows, names),
       );
-      if (sent) return sent;
+      if (sent) return reply;
       // One line per component with a need indicator (or the community total): the widest spread of spend per
       // need-weighted head, and how far each borough is from NCL.
       const byComponent = new Map<string, VariationRow[]>();
@@ -806,7 +833,7 @@ export default async function analysisRoutes(
         return {
           code,
           name: names.component(code),
-          needIndicator: list[0]?.needIndicator,
+          needIndicator: needName(data, list[0]?.needIndicator),
           system: pounds(sys ? measure(sys) : null),
           spread,
           spreadText: spread === null ? '' : `${spread.toFixed(1)} times`,
@@ -863,7 +890,7 @@ export default async function analysisRoutes(
         findingsTable(findings, names),
         chartDataTable(findings, names),
       ]);
-      if (sent) return sent;
+      if (sent) return reply;
       return reply.render('analysis/case-for-change.njk', {
         title: 'Case for change',
         ...common(data, filters, request),
@@ -886,7 +913,89 @@ export default async function analysisRoutes(
       ...extra,
     });
 
-  app.get('/analysis/imports', { config: { policy } }, async (request, reply) => renderImports(request, reply));
+  app.get(
+    '/analysis/imports',
+    {
+      config: { policy },
+      schema: {
+        querystring: Type.Object({
+          done: Type.Optional(Type.String({ maxLength: 40 })),
+          restored: Type.Optional(Type.String({ maxLength: 40 })),
+          cancelled: Type.Optional(Type.String({ maxLength: 10 })),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const imports = await listImports(db, request.actor!.systemId);
+      const doneId = request.query.done ?? request.query.restored;
+      const done = doneId ? imports.find((i) => i.id === doneId) : undefined;
+      return renderImports(request, reply, {
+        imported: request.query.done ? done : undefined,
+        restored: request.query.restored ? done : undefined,
+        cancelled: request.query.cancelled === '1',
+      });
+    },
+  );
+
+  // A replacing import waits here until someone has seen what it would change and confirmed it.
+  const PendingParams = Type.Object({ id: Type.String({ maxLength: 40 }) });
+  const previewView = async (request: FastifyRequest, preview: ImportPreview) => {
+    const data = await analysisData(db, request.actor!.systemId, preview.period);
+    const names = namesOf(data);
+    const row = (k: { borough: string; component: string; ageGroup: string }) =>
+      `${names.component(k.component)}, ${names.place(k.borough)}, ${ageName(k.ageGroup)}`;
+    return {
+      ...preview,
+      addedRows: preview.examples.added.map(row),
+      removedRows: preview.examples.removed.map(row),
+      changedRows: preview.examples.changed.map((c) => ({ text: row(c), fields: c.fields.map(fieldName).join(', ') })),
+    };
+  };
+  app.get(
+    '/analysis/imports/pending/:id',
+    { config: { policy }, schema: { params: PendingParams } },
+    async (request, reply) => {
+      const preview = await pendingPreview(db, request.actor!, request.params.id);
+      return reply.render('analysis/import-preview.njk', {
+        title: `Replace the baseline for ${preview.period}?`,
+        id: request.params.id,
+        preview: await previewView(request, preview),
+      });
+    },
+  );
+  app.post(
+    '/analysis/imports/pending/:id/confirm',
+    { config: { policy }, schema: { params: PendingParams } },
+    async (request, reply) => {
+      const record = await confirmBaselineImport(db, request.actor!, request.params.id);
+      return reply.redirect(`/analysis/imports?done=${record.id}`, 303);
+    },
+  );
+  app.post(
+    '/analysis/imports/pending/:id/cancel',
+    { config: { policy }, schema: { params: PendingParams } },
+    async (request, reply) => {
+      await cancelBaselineImport(db, request.actor!, request.params.id);
+      return reply.redirect('/analysis/imports?cancelled=1', 303);
+    },
+  );
+  app.get(
+    '/analysis/imports/:id/restore',
+    { config: { policy }, schema: { params: PendingParams } },
+    async (request, reply) => {
+      const item = (await listImports(db, request.actor!.systemId)).find((i) => i.id === request.params.id);
+      if (!item?.restorable) throw new NotFoundError('That import cannot be undone');
+      return reply.render('analysis/import-restore.njk', { title: `Undo the import of ${item.fileName}?`, item });
+    },
+  );
+  app.post(
+    '/analysis/imports/:id/restore',
+    { config: { policy }, schema: { params: PendingParams } },
+    async (request, reply) => {
+      const record = await restoreBaselineImport(db, request.actor!, request.params.id);
+      return reply.redirect(`/analysis/imports?restored=${record.id}`, 303);
+    },
+  );
 
   app.get(
     '/analysis/imports/template',
@@ -917,8 +1026,9 @@ export default async function analysisRoutes(
     async (request, reply) => {
       try {
         const file = await uploadedFile(request.body, 'file');
-        const record = await importBaselineFile(db, request.actor!, file);
-        return renderImports(request, reply, { imported: record });
+        const checked = await checkBaselineFile(db, request.actor!, file);
+        if (checked.kind === 'preview') return reply.redirect(`/analysis/imports/pending/${checked.pendingId}`, 303);
+        return renderImports(request, reply, { imported: checked.record });
       } catch (error) {
         if (error instanceof BaselineImportError) {
           reply.status(400);

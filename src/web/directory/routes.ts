@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { AppDeps } from '../../app.ts';
 import { searchAssets, searchServices } from '../../modules/directory/index.ts';
-import { AGE_GROUPS, getPublishedOffer } from '../../modules/offer/index.ts';
+import { AGE_GROUPS, getPublishedOffer, readsAsCrisis } from '../../modules/offer/index.ts';
 import { listPlaces } from '../../modules/places/index.ts';
 import type { Actor } from '../../platform/auth/roles.ts';
 import { pageLinks } from '../forms.ts';
@@ -119,6 +119,7 @@ export default async function directoryRoutes(
         errors,
         ageError: errors.find((e) => e.href === '#age')?.text ?? null,
         values: { q, age: ageText, borough },
+        crisis: readsAsCrisis(q),
         searching,
         boroughs: [
           { value: '', text: 'Any borough' },

@@ -21,7 +21,9 @@ import {
   type Component,
   createDraft,
   describeAgeBounds,
+  DURATION_HINT,
   describeDuration,
+  durationFromWords,
   diffVersions,
   discardDraft,
   exportVersion,
@@ -38,6 +40,7 @@ import {
   publishDraft,
   putDraftComponent,
   removeDraftComponent,
+  readsAsCrisis,
   searchComponents,
   updateDraftDetails,
 } from '../../modules/offer/index.ts';
@@ -106,17 +109,99 @@ function showValue(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** As showValue, with durations also in words: "P6W (6 weeks)". */
+/** As showValue, with durations in words ("within 6 weeks") and times as people read them. */
 function showChange(path: string, value: unknown): string {
-  // Whole days are left as they are: they may be working days, which the path alone does not say.
-  if (typeof value === 'string' && /\.(firstContact|followUp)$/.test(path) && !/^P\d+D$/.test(value)) {
+  if (typeof value === 'string' && /\.(firstContact|followUp)$/.test(path)) {
     try {
-      return `${value} (${describeDuration(value)})`;
+      // Whole days may be working days: the standard's clock, shown in its own row, says which.
+      return `within ${describeDuration(value)}`;
     } catch {
       return value;
     }
   }
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value)) return timeInWords(value);
+  if (typeof value === 'boolean') return value ? 'Yes' : 'No';
   return showValue(value);
+}
+
+/** A stored duration as the editor shows it: "18 weeks", "2 hours" (the clock radio says working days). */
+function inWords(iso: string): string {
+  try {
+    return describeDuration(iso).replace(/ and /g, ' ');
+  } catch {
+    return iso;
+  }
+}
+
+const LONDON_TIME = new Intl.DateTimeFormat('en-GB', {
+  dateStyle: 'long',
+  timeStyle: 'short',
+  timeZone: 'Europe/London',
+});
+function timeInWords(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : LONDON_TIME.format(d);
+}
+
+const FIELD_WORDS: Record<string, string> = {
+  name: 'name',
+  residentSummary: 'summary for residents',
+  description: 'description',
+  synonyms: 'other names',
+  conditions: 'conditions and needs',
+  category: 'category',
+  domain: 'domain',
+  kind: 'kind',
+  provisions: 'age groups',
+  responseStandards: 'response standards',
+  firstContact: 'first contact',
+  followUp: 'follow-up',
+  clock: 'clock',
+  note: 'note',
+  illustrative: 'illustrative figure',
+  hours: 'hours',
+  twentyFourSeven: 'open 24 hours',
+  outOfHours: 'out of hours',
+  accessRoutes: 'how people get the service',
+  pointsOfDelivery: 'where people are seen',
+  eligibility: 'who can use it',
+  bestPractice: 'best practice',
+  effectiveFrom: 'effective from',
+  changeNotes: 'change notes',
+  publishedAt: 'published',
+  publishedBy: 'published by',
+  status: 'status',
+  number: 'number',
+};
+
+/**
+ * A changed field's path as people read it: "provisions[children-young-people].responseStandards[routine]
+ * .firstContact" → "Children and young people: routine first contact".
+ */
+function describePath(path: string): string {
+  const scope: string[] = [];
+  const words: string[] = [];
+  for (const segment of path.split('.')) {
+    const m = /^(\w+)(?:\[([^\]]+)\])?$/.exec(segment);
+    if (!m) {
+      words.push(segment);
+      continue;
+    }
+    const [, field, key] = m;
+    if (field === 'provisions' && key) {
+      scope.push(AGE_GROUPS.find((g) => g.code === key)?.name ?? key);
+    } else if (field === 'responseStandards' && key) {
+      words.push(key.replace(/-/g, ' '));
+    } else if (key && /^\d+$/.test(key)) {
+      words.push(`${FIELD_WORDS[field] ?? field} ${Number(key) + 1}`);
+    } else {
+      words.push(FIELD_WORDS[field] ?? field.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase());
+      if (key) words.push(key.replace(/-/g, ' '));
+    }
+  }
+  const text = words.join(' ');
+  const sentence = scope.length ? `${scope.join(', ')}: ${text}` : text;
+  return sentence.charAt(0).toUpperCase() + sentence.slice(1);
 }
 
 // The component edit form ---------------------------------------------------------------------------
@@ -131,7 +216,7 @@ function formValues(component: Component): Record<string, string | string[]> {
   };
   component.provisions.forEach((p, i) => {
     p.responseStandards.forEach((rs, j) => {
-      values[`p${i}-rs${j}-firstContact`] = rs.firstContact;
+      values[`p${i}-rs${j}-firstContact`] = inWords(rs.firstContact);
       values[`p${i}-rs${j}-clock`] = rs.clock;
     });
     values[`p${i}-accessRoutes`] = p.accessRoutes;
@@ -149,7 +234,8 @@ function applyForm(component: Component, body: Record<string, unknown>): Compone
   next.conditions = lines(body.conditions);
   next.provisions.forEach((p, i) => {
     p.responseStandards.forEach((rs, j) => {
-      rs.firstContact = str(body[`p${i}-rs${j}-firstContact`]).trim().toUpperCase();
+      const typed = str(body[`p${i}-rs${j}-firstContact`]).trim();
+      rs.firstContact = durationFromWords(typed) ?? typed;
       rs.clock = str(body[`p${i}-rs${j}-clock`]) as (typeof CLOCKS)[number];
     });
     p.accessRoutes = keepOrder(p.accessRoutes, asArray(body[`p${i}-accessRoutes`])) as typeof p.accessRoutes;
@@ -159,6 +245,16 @@ function applyForm(component: Component, body: Record<string, unknown>): Compone
     ) as typeof p.pointsOfDelivery;
   });
   return next;
+}
+
+/** The validator's duration messages speak ISO 8601 (for the API); the form takes words. */
+function durationMessageInWords(message: string): string {
+  if (message === DURATION_HINT)
+    return 'Enter the time to first contact as a number and a unit, such as 2 hours, 5 days or 18 weeks';
+  if (message.startsWith('Use weeks or days'))
+    return 'Use hours, days or weeks, such as 18 weeks: months and years have no exact length';
+  if (message.startsWith('On a working-days clock')) return 'On a working-days clock, enter whole days, such as 5 days';
+  return message;
 }
 
 /** An error summary entry for a field the validator named, pointing at the form control that holds it. */
@@ -175,7 +271,7 @@ function formError(component: Component, field: FieldError): ErrorItem {
       const rs = provision?.responseStandards[j];
       const which = rs ? (URGENCY_TEXT[rs.urgency] ?? rs.urgency).toLowerCase() : `standard ${j + 1}`;
       const part = m[4] === 'clock' ? 'clock' : 'firstContact';
-      return { text: `${group}, ${which}: ${field.message}`, href: `#p${i}-rs${j}-${part}` };
+      return { text: `${group}, ${which}: ${durationMessageInWords(field.message)}`, href: `#p${i}-rs${j}-${part}` };
     }
     if (m[2] === 'accessRoutes' || m[2] === 'pointsOfDelivery') {
       return { text: `${group}: ${field.message}`, href: `#p${i}-${m[2]}` };
@@ -266,6 +362,7 @@ export default async function offerRoutes(
           : 'Find community and mental health services',
         offer,
         q,
+        crisis: readsAsCrisis(q),
         ageGroup,
         category: category ? { code: category, name: categoryName(category) } : null,
         searching,
@@ -377,7 +474,21 @@ export default async function offerRoutes(
         }),
       },
     },
-    async (request, reply) => renderVersion(reply, request.actor!, request.params.ref, { notice: request.query }),
+    async (request, reply) => {
+      // The notices carry component codes; people read names (a removed one is named from the published offer).
+      const { components } = await getVersion(db, request.actor!, request.params.ref);
+      const published = await getPublishedOffer(db, request.actor!.systemId);
+      const nameOf = (code: string | undefined) =>
+        code
+          ? (components.find((c) => c.code === code)?.name ??
+            published?.components.find((c) => c.code === code)?.name ??
+            code)
+          : undefined;
+      const q = request.query;
+      return renderVersion(reply, request.actor!, request.params.ref, {
+        notice: { ...q, saved: nameOf(q.saved), added: nameOf(q.added), removed: nameOf(q.removed) },
+      });
+    },
   );
 
   app.post(
@@ -523,7 +634,7 @@ export default async function offerRoutes(
         title: `Remove ${component.name} from version ${version.number}?`,
         text: 'It will no longer be part of this draft. Residents will stop seeing it when the draft is published.',
         action: `/offer/manage/versions/${version.number}/components/${component.code}/remove`,
-        button: 'Remove component',
+        buttonText: 'Remove component',
         warning: true,
         back: `/offer/manage/versions/${version.number}`,
       });
@@ -598,7 +709,7 @@ export default async function offerRoutes(
         title: `Discard draft version ${version.number}?`,
         text: 'Every change made in this draft will be lost. The published offer does not change.',
         action: `/offer/manage/versions/${version.number}/discard`,
-        button: 'Discard draft',
+        buttonText: 'Discard draft',
         warning: true,
         back: `/offer/manage/versions/${version.number}`,
       });
@@ -644,11 +755,15 @@ export default async function offerRoutes(
             ...compared.diff,
             version: compared.diff.version
               .filter((c) => !['id', 'createdAt'].includes(c.path))
-              .map((c) => ({ path: c.path, before: showValue(c.before), after: showValue(c.after) })),
+              .map((c) => ({
+                path: describePath(c.path),
+                before: showChange(c.path, c.before),
+                after: showChange(c.path, c.after),
+              })),
             changed: compared.diff.changed.map((c) => ({
               ...c,
               changes: c.changes.map((f) => ({
-                path: f.path,
+                path: describePath(f.path),
                 before: showChange(f.path, f.before),
                 after: showChange(f.path, f.after),
               })),

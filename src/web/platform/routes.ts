@@ -82,6 +82,13 @@ export default async function platformRoutes(
     },
   );
 
+  // The same check for people: the footer's "Service status" link.
+  app.get('/status', { config: { policy: 'public' } }, async (_request, reply) => {
+    const ok = await isReachable(db);
+    if (!ok) reply.status(503);
+    return reply.render('platform/status.njk', { title: 'Service status', ok, checkedAt: deps.clock.now() });
+  });
+
   // Sign-in -----------------------------------------------------------------------------------------
   app.get(
     '/sign-in',

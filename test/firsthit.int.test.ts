@@ -1,0 +1,164 @@
+// What a new user hits first (issue 19): pages that failed with a 500 for everyone who opened them. Each test
+// here failed before its fix: an outcome return's detail page and the confirm pages for discarding a draft and
+// removing a component. (The analysis downloads that also sent the page are in link-walker.int.test.ts.)
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { Browser, startTestApp, type TestApp } from './support/app.ts';
+import { testEngines } from './support/db.ts';
+
+for (const engine of testEngines()) {
+  describe(`pages people hit first on ${engine}`, () => {
+    let t: TestApp;
+    before(async () => {
+      t = await startTestApp(engine);
+    });
+    after(async () => t?.close());
+
+    test('an outcome return opens for the provider who sent it, the analyst and the commissioner', async () => {
+      for (const role of ['provider', 'analyst', 'commissioner']) {
+        const browser = new Browser(t.app);
+        await browser.signIn(role);
+        const list = await browser.get('/outcomes/returns');
+        assert.equal(list.statusCode, 200);
+        const links = [...list.body.matchAll(/href="(\/outcomes\/returns\/[0-9a-f-]{36})"/g)].map((m) => m[1]);
+        assert.ok(links.length > 0, `${role} sees returns to open`);
+        const page = await browser.get(links[0]);
+        assert.equal(page.statusCode, 200, `${role}: ${links[0]} ${page.statusCode}`);
+        assert.match(page.body, /Rows as received/);
+        // The counts show as numbers in the summary list.
+        assert.match(
+          page.body,
+          /<dt class="nhsuk-summary-list__key">\s*Rows\s*<\/dt>\s*<dd class="nhsuk-summary-list__value">\s*\d+/,
+        );
+      }
+    });
+
+    test('a commissioner can confirm removing a component and discarding a draft in the browser', async () => {
+      const browser = new Browser(t.app);
+      await browser.signIn('commissioner');
+      await browser.get('/offer/manage');
+      const started = await browser.post('/offer/manage/drafts', { changeNotes: 'Trying things' });
+      assert.equal(started.statusCode, 303);
+      const number = /versions\/(\d+)/.exec(started.headers.location as string)![1];
+      const version = await browser.get(`/offer/manage/versions/${number}`);
+      const remove = /href="(\/offer\/manage\/versions\/\d+\/components\/([a-z0-9-]+)\/remove)"/.exec(version.body);
+      assert.ok(remove, 'the draft offers a Remove link');
+      const confirmRemove = await browser.get(remove[1]);
+      assert.equal(confirmRemove.statusCode, 200);
+      assert.match(confirmRemove.body, /Remove component/);
+      const removed = await browser.post(remove[1], {});
+      assert.equal(removed.statusCode, 303);
+      const after = await browser.get(`/offer/manage/versions/${number}`);
+      assert.doesNotMatch(after.body, new RegExp(`components/${remove[2]}/remove"`));
+
+      const confirmDiscard = await browser.get(`/offer/manage/versions/${number}/discard`);
+      assert.equal(confirmDiscard.statusCode, 200);
+      assert.match(confirmDiscard.body, /Discard draft version/);
+      assert.match(confirmDiscard.body, /nhsuk-button--warning/);
+      const discarded = await browser.post(`/offer/manage/versions/${number}/discard`, {});
+      assert.equal(discarded.statusCode, 303);
+      assert.equal(discarded.headers.location, `/offer/manage?discarded=${number}`);
+    });
+
+    test('a search that reads as a crisis shows what to do now above every result (hazard H13)', async () => {
+      const html = async (url: string) => (await t.app.inject({ url, headers: { accept: 'text/html' } })).body;
+      const crisis = await html(`/offer?q=${encodeURIComponent("can't cope, feel like ending it")}`);
+      const help = crisis.indexOf('id="crisis-help"');
+      const firstResult = crisis.indexOf('href="/offer/components/');
+      assert.ok(help > 0, 'the crisis help is shown');
+      assert.ok(help < crisis.indexOf('<form method="get" action="/offer"'), 'above the search form and results');
+      for (const text of ['call 999', 'call NHS 111 and choose option 2', 'call Samaritans on 116 123'])
+        assert.ok(crisis.includes(text), text);
+      assert.ok(help < firstResult);
+      const results = [...crisis.matchAll(/<h3[^>]*><a href="\/offer\/components\/([^"]+)"/g)].map((m) => m[1]);
+      assert.equal(results[0], 'crisis-lines');
+      assert.ok(!results.slice(0, 5).includes('adult-palliative-and-end-of-life-care'));
+
+      const directory = await html('/directory?q=suicidal');
+      assert.ok(directory.includes('id="crisis-help"'), 'the directory search shows it too');
+
+      const low = await html('/offer?q=feeling+low');
+      assert.ok(!low.includes('id="crisis-help"'), 'an everyday search does not');
+      const lowResults = [...low.matchAll(/<h3[^>]*><a href="\/offer\/components\/([^"]+)"/g)].map((m) => m[1]);
+      assert.equal(lowResults[0], 'nhs-talking-therapies');
+    });
+
+    test("the self-referral form accepts its own example, speaks in its labels' words and says where else to go", async () => {
+      const browser = new Browser(t.app);
+      const form = await browser.get('/refer/nhs-talking-therapies');
+      assert.equal(form.statusCode, 200);
+      const example = /NHS number, like (\d{3} \d{3} \d{4})/.exec(form.body);
+      assert.ok(example, 'the hint gives an example');
+      const sent = await browser.post('/refer/nhs-talking-therapies', {
+        nhsNumber: example[1],
+        givenName: '',
+        familyName: '',
+        postcode: 'SW1A 1AA',
+      });
+      assert.equal(sent.statusCode, 400);
+      assert.doesNotMatch(sent.body, /id="nhsNumber-error"/, 'the example NHS number is accepted');
+      assert.match(sent.body, /Enter your first name/);
+      assert.match(sent.body, /Enter your last name/);
+      assert.doesNotMatch(sent.body, /given name|family name/);
+      assert.match(sent.body, /This postcode is not in North Central London/);
+      assert.match(sent.body, /If you live somewhere else, your GP surgery can refer you/);
+    });
+
+    test('the footer links to a service status page for people, and the audit log finds a username', async () => {
+      const home = await t.app.inject({ url: '/', headers: { accept: 'text/html' } });
+      assert.match(home.body, /href="\/status"[^>]*>\s*Service status/);
+      if (engine === 'pglite')
+        assert.match(
+          home.body,
+          /<section class="app-demo-banner" aria-label="Demonstration service">/,
+          'in a landmark',
+        );
+      const status = await t.app.inject({ url: '/status', headers: { accept: 'text/html' } });
+      assert.equal(status.statusCode, 200);
+      assert.match(status.headers['content-type'] as string, /text\/html/);
+      assert.match(status.body, /Core Offer is working normally/);
+      assert.equal((await t.app.inject('/healthz')).json().status, 'ok', 'machines keep /healthz');
+
+      const spa = new Browser(t.app);
+      await spa.signIn('spa');
+      await spa.get('/access');
+      const admin = new Browser(t.app);
+      await admin.signIn('admin');
+      const csv = await admin.get('/admin/audit?actor=spa&format=csv');
+      assert.equal(csv.statusCode, 200);
+      const rows = csv.body.trim().split('\n').slice(1);
+      assert.ok(
+        rows.some((r) => r.includes(',spa,') && r.includes('sign-in')),
+        'searching "spa" finds the spa account by its username',
+      );
+      const none = await admin.get('/admin/audit?actor=no-such-user-anywhere&format=csv');
+      assert.equal(none.body.trim().split('\n').length, 1, 'only the header');
+    });
+
+    test('indicator pages speak to their reader, not about how the data was made', async () => {
+      const browser = new Browser(t.app);
+      await browser.signIn('analyst');
+      const page = await browser.get('/outcomes/indicators/LW3.1');
+      assert.equal(page.statusCode, 200);
+      assert.doesNotMatch(page.body, /the seed|seed 00\d/i);
+      assert.match(page.body, /how many people in each community start talking therapies/);
+    });
+
+    test('analysis pages name things as people read them: full row labels, need in words', async () => {
+      const browser = new Browser(t.app);
+      await browser.signIn('commissioner');
+      const gaps = await browser.get('/analysis/gaps');
+      assert.equal(gaps.statusCode, 200);
+      const start = gaps.body.indexOf('aria-labelledby="gap-matrix-title');
+      const svg = gaps.body.slice(start, gaps.body.indexOf('</svg>', start));
+      const labels = [...svg.matchAll(/text-anchor="end"[^>]*>([^<]+)<\/text>/g)].map((m) => m[1]);
+      assert.ok(labels.length > 20, 'the heat map has its row labels');
+      assert.ok(!labels.some((l) => l.includes('…')), labels.filter((l) => l.includes('…')).join('; '));
+      assert.ok(labels.includes('Physical health checks for people with severe mental illness'));
+      const variation = await browser.get('/analysis/variation');
+      assert.equal(variation.statusCode, 200);
+      assert.doesNotMatch(variation.body, /weighted by [a-z]+-[a-z-]+/, 'no slugs');
+      assert.match(variation.body, /weighted by care home beds/);
+    });
+  });
+}
