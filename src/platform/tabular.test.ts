@@ -42,7 +42,7 @@ test('headers: missing, unknown and repeated columns are named', () => {
 
 test('a file with a control character in a cell is refused naming the row and column', async () => {
   await assert.rejects(
-    () => readTabular(Buffer.from('code,name\nA1,ok\nB2,bad\u0000name\n'), 'csv'),
+    () => readTabular(Buffer.from('code,name\nA1,ok\nB2,bad\u0007name\n'), 'csv'),
     (error: Error) =>
       error instanceof TabularFileError && /Row 3, column 2 must not contain control characters/.test(error.message),
   );
