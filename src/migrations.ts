@@ -2,6 +2,7 @@
 // then a block per module, so the order never depends on import order.
 import { accessMigrations } from './modules/access/access.migrations.ts';
 import { baselineMigrations } from './modules/baseline/baseline.migrations.ts';
+import { financeMigrations } from './modules/finance/finance.migrations.ts';
 import { directoryMigrations } from './modules/directory/directory.migrations.ts';
 import { offerMigrations } from './modules/offer/offer.migrations.ts';
 import { outcomesMigrations } from './modules/outcomes/outcomes.migrations.ts';
@@ -19,4 +20,5 @@ export const migrations = collectMigrations(
   outcomesMigrations,
   accessMigrations,
   schedulingMigrations,
+  financeMigrations,
 );

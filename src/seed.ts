@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { seedAccess } from './modules/access/index.ts';
 import { seedBaseline } from './modules/baseline/index.ts';
 import { seedDirectory } from './modules/directory/index.ts';
+import { seedFinance } from './modules/finance/index.ts';
 import { seedOffer } from './modules/offer/index.ts';
 import { refreshComputedIndicators, seedOutcomes } from './modules/outcomes/index.ts';
 import { seedPlaces } from './modules/places/index.ts';
@@ -70,6 +71,7 @@ export async function seedDemoData(db: AnyDb, engine: DatabaseEngine): Promise<S
     await seedAccess(tx, DEMO_SYSTEM.id);
     await seedScheduling(tx, DEMO_SYSTEM.id);
     await refreshComputedIndicators(tx, systemActor(DEMO_SYSTEM.id));
+    await seedFinance(tx, DEMO_SYSTEM.id, new Date());
     let tokens = 0;
     if (engine === 'pglite') {
       const actor = systemActor(DEMO_SYSTEM.id);

@@ -312,64 +312,82 @@ function linear(terms: [number, string][]): string {
     if (c === 0) continue;
     parts.push(`${c < 0 ? '-' : '+'} ${num(Math.abs(c))} ${v}`);
   }
-  if (parts.length === 0) return '0 x_0_0';
+  if (parts.length === 0) return '0 y_0_0';
   // Break long lines: the LP reader accepts any whitespace between terms.
   const lines: string[] = [];
   for (let i = 0; i < parts.length; i += 8) lines.push(parts.slice(i, i + 8).join(' '));
   return lines.join('\n  ');
 }
 
-/** The problem in CPLEX LP format (variables x_i_t), for HiGHS and for anyone who wants to check it. */
+/**
+ * The problem in CPLEX LP format, for HiGHS and for anyone who wants to check it. It is written with
+ * "running" variables y_i_t = 1 when item i runs in year t (y_i_t ≤ y_i_t+1), so a start is
+ * y_i_t − y_i_t−1; this is the same problem as the start-year form above, with sparser dependency rows
+ * (y_i_t ≤ y_j_t) that the solver handles faster.
+ */
 export function phasingLp(p: PhasingProblem): string {
   const T = p.years.length;
-  const x = (i: number, t: number) => `x_${i}_${t}`;
+  const y = (i: number, t: number) => `y_${i}_${t}`;
+  /** Adds c × start(i, t) = c × (y_i_t − y_i_t−1) to a term map. */
+  const addStart = (m: Map<string, number>, i: number, t: number, c: number) => {
+    m.set(y(i, t), (m.get(y(i, t)) ?? 0) + c);
+    if (t > 0) m.set(y(i, t - 1), (m.get(y(i, t - 1)) ?? 0) - c);
+  };
+  const terms = (m: Map<string, number>) => [...m].map(([v, c]) => [c, v] as [number, string]);
   const obj: [number, string][] = [];
   p.items.forEach((it, i) => {
-    for (let t = 0; t < T; t++) {
-      let b = 0;
-      for (let s = t; s < T; s++) b += it.annualBenefit * (p.yearWeights?.[s] ?? 1);
-      obj.push([b, x(i, t)]);
-    }
+    for (let t = 0; t < T; t++) obj.push([it.annualBenefit * (p.yearWeights?.[t] ?? 1), y(i, t)]);
   });
   const rows: string[] = [];
   p.items.forEach((it, i) => {
-    const terms: [number, string][] = [];
-    for (let t = 0; t < T; t++) terms.push([1, x(i, t)]);
-    rows.push(` once_${i}: ${linear(terms)} ${it.mustStart ? '=' : '<='} 1`);
+    for (let t = 0; t + 1 < T; t++)
+      rows.push(
+        ` run_${i}_${t}: ${linear([
+          [1, y(i, t)],
+          [-1, y(i, t + 1)],
+        ])} <= 0`,
+      );
+    if (it.mustStart) rows.push(` must_${i}: ${y(i, T - 1)} = 1`);
   });
   for (let s = 0; s < T; s++) {
-    const terms: [number, string][] = [];
+    const m = new Map<string, number>();
     p.items.forEach((it, i) => {
-      for (let t = 0; t <= s; t++) {
-        let c = it.annualCost + (t === s ? it.setupCost : 0);
-        if (p.reinvestment && t < s)
-          c -= p.reinvestment.share * (it.cashableSaving ?? 0) * (p.reinvestment.ramp[s - 1 - t] ?? 1);
-        if (c !== 0) terms.push([c, x(i, t)]);
+      if (it.annualCost) m.set(y(i, s), (m.get(y(i, s)) ?? 0) + it.annualCost);
+      if (it.setupCost) addStart(m, i, s, it.setupCost);
+      if (p.reinvestment && it.cashableSaving) {
+        for (let t = 0; t < s; t++) {
+          const c = p.reinvestment.share * it.cashableSaving * (p.reinvestment.ramp[s - 1 - t] ?? 1);
+          if (c) addStart(m, i, t, -c);
+        }
       }
     });
-    rows.push(` budget_${s}: ${linear(terms)} <= ${num(p.budget[s])}`);
+    // Pounds are written in thousands so the budget rows are on the same scale as the others.
+    const k = (v: number) => v / 1000;
+    rows.push(` budget_${s}: ${linear(terms(m).map(([c, v]) => [k(c), v]))} <= ${num(k(p.budget[s]))}`);
     for (const [g, caps] of Object.entries(p.recruitable)) {
-      const gt: [number, string][] = [];
+      const gm = new Map<string, number>();
       p.items.forEach((it, i) => {
-        if ((it.wte[g] ?? 0) > 0) gt.push([it.wte[g], x(i, s)]);
+        if ((it.wte[g] ?? 0) > 0) addStart(gm, i, s, it.wte[g]);
       });
-      if (gt.length) rows.push(` staff_${safe(g)}_${s}: ${linear(gt)} <= ${num(caps[s])}`);
+      if (gm.size) rows.push(` staff_${safe(g)}_${s}: ${linear(terms(gm))} <= ${num(caps[s])}`);
     }
   }
   const idx = new Map(p.items.map((it, i) => [it.id, i]));
   p.items.forEach((it, i) => {
     for (const r of it.requires) {
       const j = idx.get(r)!;
-      for (let s = 0; s < T; s++) {
-        const terms: [number, string][] = [];
-        for (let t = 0; t <= s; t++) terms.push([1, x(i, t)], [-1, x(j, t)]);
-        rows.push(` dep_${i}_${j}_${s}: ${linear(terms)} <= 0`);
-      }
+      for (let s = 0; s < T; s++)
+        rows.push(
+          ` dep_${i}_${j}_${s}: ${linear([
+            [1, y(i, s)],
+            [-1, y(j, s)],
+          ])} <= 0`,
+        );
     }
   });
   const vars: string[] = [];
   p.items.forEach((_, i) => {
-    for (let t = 0; t < T; t++) vars.push(x(i, t));
+    for (let t = 0; t < T; t++) vars.push(y(i, t));
   });
   const binaries: string[] = [];
   for (let k = 0; k < vars.length; k += 12) binaries.push(` ${vars.slice(k, k + 12).join(' ')}`);
@@ -377,7 +395,7 @@ export function phasingLp(p: PhasingProblem): string {
     'Maximize',
     ` benefit: ${linear(obj)}`,
     'Subject To',
-    ...(rows.length ? rows : [' none: x_0_0 >= 0']),
+    ...(rows.length ? rows : [' none: y_0_0 >= 0']),
     'Binary',
     ...binaries,
     'End',
@@ -413,7 +431,7 @@ export async function solveMilp(p: PhasingProblem): Promise<PhasingResult> {
     throw new InfeasiblePhasingError(explainInfeasible(p));
   }
   const start = p.items.map((_, i) => {
-    for (let t = 0; t < T; t++) if ((solved.values!.get(`x_${i}_${t}`) ?? 0) > 0.5) return t;
+    for (let t = 0; t < T; t++) if ((solved.values!.get(`y_${i}_${t}`) ?? 0) > 0.5) return t;
     return -1;
   });
   const gap = solved.gap !== null && Number.isFinite(solved.gap) ? Math.max(0, solved.gap) : null;

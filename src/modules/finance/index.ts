@@ -8,3 +8,6 @@ export * from './finance.model.ts';
 export * from './finance.montecarlo.ts';
 export * from './finance.phasing.ts';
 export * from './finance.run.ts';
+export { financeMigrations } from './finance.migrations.ts';
+export type { RunStatus, ScenarioStatus } from './finance.repository.ts';
+export * from './finance.service.ts';
