@@ -15,6 +15,7 @@ import securityPlugin from './platform/http/security.plugin.ts';
 import { loggerOptions } from './platform/log.ts';
 import accessRoutes from './web/access/routes.ts';
 import analysisRoutes from './web/analysis/routes.ts';
+import financeRoutes from './web/finance/routes.ts';
 import directoryRoutes from './web/directory/routes.ts';
 import { Navigation } from './web/nav.ts';
 import offerRoutes from './web/offer/routes.ts';
@@ -96,5 +97,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(outcomesRoutes, { deps, navigation });
   await app.register(accessRoutes, { deps, navigation });
   await app.register(schedulingRoutes, { deps, navigation });
+  await app.register(financeRoutes, { deps, navigation });
   return app;
 }
