@@ -523,7 +523,7 @@ export default async function financeRoutes(
       bars: out.tornado.bedDays.slice(0, 8).map((b) => ({ label: b.key, atLow: b.atLow, atHigh: b.atHigh })),
       format: whole,
     });
-    const itemRows = borough ? t.phasing.rows.filter((row, i) => out.items[i].borough === borough) : t.phasing.rows;
+    const itemRows = borough ? t.phasing.rows.filter((_row, i) => out.items[i].borough === borough) : t.phasing.rows;
     const year2 = r.years.length > 1 ? 1 : 0;
     return {
       scenario: s,
