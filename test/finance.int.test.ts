@@ -64,7 +64,9 @@ for (const engine of testEngines()) {
       assert.ok(y2.p10[1] <= y2.p50[1] && y2.p50[1] <= y2.p90[1]);
       assert.ok(y2.p90[1] > 20000, `year-2 bed days P90 ${y2.p90[1]}`);
       // The plan never spends more than its funding in a year.
-      s.results.investment.forEach((v: number, i: number) => assert.ok(v <= s.results.fundingTotal[i] + 1));
+      s.results.investment.forEach((v: number, i: number) => {
+        assert.ok(v <= s.results.fundingTotal[i] + 1);
+      });
       const nurse = s.assumptions.find((a: { key: string }) => a.key === 'cost.wte.nursing');
       assert.equal(nurse.illustrative, false);
       assert.match(nurse.source, /PSSRU/);
