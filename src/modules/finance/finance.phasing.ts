@@ -1,7 +1,7 @@
 // Phasing: which gap-closing items start in which year of the plan. Pure apart from the HiGHS WebAssembly
 // solver, which is loaded once and called synchronously.
 //
-// The problem (the API's core, docs/decisions/0009-finance-phasing-objective.md):
+// The problem (the API's core, docs/decisions/0012-finance-phasing-objective.md):
 //   x[i][t] = 1 when item i starts in year t; each item starts at most once (or never).
 //   cost in year s    = Σ_i setupCost_i·x[i][s] + Σ_i Σ_{t≤s} annualCost_i·x[i][t]   ≤ budget[s]
 //   recruitment in s  = Σ_i wte_i[g]·x[i][s]                                       ≤ recruitable[g][s]
