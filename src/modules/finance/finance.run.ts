@@ -6,6 +6,7 @@ import type { Assumption, Values } from './finance.assumptions.ts';
 import { valuesOf } from './finance.assumptions.ts';
 import {
   costItems,
+  evaluatePlanFast,
   fixedBudget,
   fixedLevers,
   type GapItem,
@@ -163,10 +164,7 @@ export async function runScenario(
   const uncertain = assumptions
     .filter((x) => x.high > x.low)
     .map((x) => ({ key: x.key, low: x.low, value: x.value, high: x.high }));
-  const evaluate = (v: Values) => {
-    const r = projectPlan(costItems(facts, v), start, v, levers);
-    return { investment: r.investment, netCost: r.netCost, bedDays: r.bedDaysSaved, beds: r.bedsEquivalent };
-  };
+  const evaluate = (v: Values) => evaluatePlanFast(facts, start, v, T);
   const draws = options.draws ?? DEFAULT_DRAWS;
   const seed = options.seed ?? 20220701;
   const mc = monteCarlo({

@@ -10,6 +10,7 @@ import {
   costItems,
   defaultAssumptions,
   evaluatePlan,
+  evaluatePlanFast,
   fixedLevers,
   gapFacts,
   type ModelInput,
@@ -222,6 +223,34 @@ describe('savings', () => {
     assert.ok(Math.abs(r.bedsEquivalent[1] - r.bedDaysSaved[1] / 365) < 1e-9);
     assert.equal(r.funding.systemSavings[0], 0);
     assert.ok(Math.abs(r.funding.systemSavings[2] - A['savings.reinvestShare'] * r.cashableSavings[1]) < 1e-6);
+  });
+});
+
+describe('the Monte Carlo fast path', () => {
+  test('gives the same investment, net cost and bed days as costing the items and projecting the plan (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 10000, max: 200000, noNaN: true }),
+        fc.double({ min: 0, max: 100, noNaN: true }),
+        fc.array(fc.integer({ min: -1, max: 2 }), { minLength: 3, maxLength: 3 }),
+        (q, cost, effect, start) => {
+          const a = with_({
+            'capacity.targetQuantile': q,
+            'cost.wte.nursing': cost,
+            'effect.urgent-community-response': effect,
+          });
+          const slow = projectPlan(costItems(facts, a), start, a, fixedLevers(input, a, 3));
+          const fast = evaluatePlanFast(facts, start, a, 3);
+          for (let t = 0; t < 3; t++) {
+            assert.ok(Math.abs(slow.investment[t] - fast.investment[t]) < 1e-6 * Math.max(1, slow.investment[t]));
+            assert.ok(Math.abs(slow.netCost[t] - fast.netCost[t]) < 1e-6 * Math.max(1, Math.abs(slow.netCost[t])));
+            assert.ok(Math.abs(slow.bedDaysSaved[t] - fast.bedDays[t]) < 1e-6 * Math.max(1, slow.bedDaysSaved[t]));
+          }
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 });
 
