@@ -6,7 +6,7 @@
 //
 //   ./node_modules/.bin/node bench/finance.ts [--scales 1,5,42] [--draws 10000] [--time-limit 10] [--out bench/results/finance.md]
 import { writeFile } from 'node:fs/promises';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import {
   costItems,
   defaultAssumptions,
@@ -50,7 +50,7 @@ log('');
 log(
   '| scale | boroughs | gap items | binaries | costing s | greedy s | greedy objective | MILP (core) s | MILP objective | proven gap | greedy ÷ MILP | MILP with reinvestment s | its gap | Monte Carlo draws | Monte Carlo s |',
 );
-log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const n of scales) {
   const input = scaled(base, n);
   const a = valuesOf(defaultAssumptions());
@@ -80,6 +80,7 @@ for (const n of scales) {
     .filter((x) => x.high > x.low)
     .map((x) => ({ key: x.key, low: x.low, value: x.value, high: x.high }));
   t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   monteCarlo({
     uncertain,
     base: a,
@@ -90,9 +91,11 @@ for (const n of scales) {
     evaluate: (v) => evaluatePlanFast(facts, start, v, T),
   });
   const mcS = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const mcCpu = (cpu.user + cpu.system) / 1e6;
   const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(2)}%`);
   log(
-    `| ${n}× | ${input.boroughs.length} | ${items.length} | ${items.length * T} | ${costing.toFixed(3)} | ${greedyS.toFixed(3)} | ${greedy.objective.toFixed(0)} | ${milpS.toFixed(2)} | ${milp.objective.toFixed(0)} | ${pct(milp.optimalityGap)} | ${pct(greedy.objective / milp.objective)} | ${fullS.toFixed(2)} | ${pct(full.optimalityGap)} | ${mcDraws} | ${mcS.toFixed(2)} |`,
+    `| ${n}× | ${input.boroughs.length} | ${items.length} | ${items.length * T} | ${costing.toFixed(3)} | ${greedyS.toFixed(3)} | ${greedy.objective.toFixed(0)} | ${milpS.toFixed(2)} | ${milp.objective.toFixed(0)} | ${pct(milp.optimalityGap)} | ${pct(greedy.objective / milp.objective)} | ${fullS.toFixed(2)} | ${pct(full.optimalityGap)} | ${mcDraws} | ${mcS.toFixed(2)} | ${mcCpu.toFixed(2)} | ${loadavg()[0].toFixed(1)} |`,
   );
 }
 await writeFile(out, `${lines.join('\n')}\n`);

@@ -87,6 +87,8 @@ export interface GapFacts {
     rates: number[];
     mix: Partial<Record<FinanceStaffGroup, number>>;
     mixEntries: [FinanceStaffGroup, number][];
+    /** The assumption key of out-of-area placement days avoided per WTE, for crisis services. */
+    placementKey: string | null;
     requires: string[];
     reasonCounts: Record<'hours' | 'outOfHours' | 'responseTime' | 'other', number>;
   }[];
@@ -166,6 +168,7 @@ export function gapFacts(input: ModelInput): GapFacts {
       rates: [...(rates.get(component) ?? [])].sort((x, y) => x - y),
       mix,
       mixEntries: Object.entries(mix).filter(([, x]) => (x ?? 0) > 0) as [FinanceStaffGroup, number][],
+      placementKey: component in PLACEMENT_EFFECTS ? `placement.${component}` : null,
       requires: usesCpa && ids.has(cpa) ? [cpa] : [],
       reasonCounts,
     });
@@ -507,6 +510,24 @@ export function evaluatePlanFast(
   const uResp = a['uplift.responseTime'];
   const uOther = a['uplift.other'];
   const items = facts.items;
+  // Look each figure up once per call, not once per item.
+  const groupCosts = new Map<string, number>();
+  const effects = new Map<string, number>();
+  for (const f of items) {
+    for (const [g] of f.mixEntries) if (!groupCosts.has(g)) groupCosts.set(g, groupCost(a, g));
+    if (!effects.has(f.component)) {
+      effects.set(
+        f.component,
+        f.component === 'silver-triage' ? silver : f.component in ADMISSION_EFFECTS ? a[`effect.${f.component}`] : 0,
+      );
+    }
+  }
+  const perWteSetup = a['setup.perWte'];
+  const newService = a['setup.newService'];
+  const wtePerBed = a['virtualWard.wtePerBed'];
+  const occupancy = a['virtualWard.occupancy'];
+  const nel = a['unit.nonElective'];
+  const mhBed = a['unit.mhBedDay'];
   for (let i = 0; i < items.length; i++) {
     const t = start[i];
     if (t < 0) continue;
@@ -524,15 +545,13 @@ export function evaluatePlanFast(
       addWte = Math.max(target - f.currentWte, up, 0);
     }
     let pay = 0;
-    for (const [g, s] of f.mixEntries) pay += addWte * s * groupCost(a, g);
+    for (const [g, s] of f.mixEntries) pay += addWte * s * groupCosts.get(g)!;
     const annual = pay * nonPay;
-    const setup = addWte * a['setup.perWte'] + (f.status === 'not-offered' ? a['setup.newService'] : 0);
-    const perWte =
-      f.component === 'silver-triage' ? silver : f.component in ADMISSION_EFFECTS ? a[`effect.${f.component}`] : 0;
-    const bd = vw ? (addWte / a['virtualWard.wtePerBed']) * a['virtualWard.occupancy'] * 365 : addWte * perWte * los;
+    const setup = addWte * perWteSetup + (f.status === 'not-offered' ? newService : 0);
+    const bd = vw ? (addWte / wtePerBed) * occupancy * 365 : addWte * effects.get(f.component)! * los;
     const admissions = los > 0 ? bd / los : 0;
-    const placement = f.component in PLACEMENT_EFFECTS ? addWte * a[`placement.${f.component}`] : 0;
-    const cash = (admissions * a['unit.nonElective'] + placement * a['unit.mhBedDay']) * share;
+    const placement = f.placementKey ? addWte * a[f.placementKey] : 0;
+    const cash = (admissions * nel + placement * mhBed) * share;
     investment[t] += setup;
     for (let s = t; s < T; s++) {
       const k = ramps[s - t];
