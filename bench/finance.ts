@@ -48,7 +48,7 @@ log(
 );
 log('');
 log(
-  '| scale | boroughs | gap items | binaries | costing s | greedy s | greedy objective | MILP (core) s | MILP objective | proven gap | greedy ÷ MILP | MILP with reinvestment s | its gap | Monte Carlo draws | Monte Carlo s |',
+  '| scale | boroughs | gap items | binaries | costing s | greedy s | greedy objective | MILP (core) s | MILP objective | proven gap | greedy ÷ MILP | MILP with reinvestment s | its gap | Monte Carlo draws | Monte Carlo wall s | Monte Carlo CPU s | load average |',
 );
 log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const n of scales) {

@@ -412,12 +412,28 @@ export async function solveMilp(p: PhasingProblem): Promise<PhasingResult> {
   const highs = await highsSolver();
   const began = performance.now();
   const lp = phasingLp(p);
+  // The greedy plan is always feasible: give it to HiGHS as its first incumbent, so a run stopped by the time
+  // limit is never worse than the heuristic.
+  const greedy = solveGreedy(p);
+  const hint = greedy.items.map((it) => (it.startYear ? p.years.indexOf(it.startYear) : -1));
   const solved = highs.withModel({ format: 'lp', data: lp }, (m) => {
     m.options.set({
       output_flag: false,
       mip_rel_gap: p.mipRelGap ?? 0.001,
       time_limit: p.timeLimitSeconds ?? 10,
     });
+    try {
+      const n = m.getDimensions().numCols;
+      const col = new Float64Array(n);
+      p.items.forEach((_, i) => {
+        for (let t = 0; t < T; t++) {
+          if (hint[i] >= 0 && t >= hint[i]) col[m.getColByName(`y_${i}_${t}`)] = 1;
+        }
+      });
+      m.setSolution({ colValue: col });
+    } catch {
+      // A start the solver does not take only costs time, never correctness.
+    }
     m.run();
     const status = m.getModelStatus();
     const hasSolution = status === 7 || status === 13 || status === 14 || status === 16;
