@@ -38,10 +38,10 @@ export function fundingChart(o: {
   stacks: { label: string; values: number[] }[];
   line: { label: string; values: number[] };
 }): string {
-  const width = 700;
+  const width = 780;
   const height = 340;
   const left = 70;
-  const right = 200;
+  const right = 270;
   const top = 16;
   const bottom = 40;
   const totals = o.years.map((_, t) => o.stacks.reduce((s, x) => s + Math.max(0, x.values[t]), 0));
