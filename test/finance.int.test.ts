@@ -257,6 +257,16 @@ for (const engine of testEngines()) {
         'Demo commissioner',
       );
 
+      const option = await b.post(`/finance/scenarios/${agreedId}/options/efficiency`, {});
+      assert.equal(option.statusCode, 303);
+      const optionId = /\/finance\/scenarios\/([0-9a-f-]{36})/.exec(option.headers.location as string)![1];
+      const opened = (await api('GET', `/api/finance/scenarios/${optionId}`, 'analyst')).json();
+      const extra = opened.assumptions.find((a: { key: string }) => a.key === 'efficiency.extra');
+      const agreedNow = (await api('GET', `/api/finance/scenarios/${agreedId}`, 'analyst')).json();
+      assert.ok(extra.value > 0, 'the option sets the extra efficiency the gap needs');
+      assert.equal(opened.basedOn, agreedId);
+      assert.ok(agreedNow.results.affordabilityGap.some((g: number) => g > 0));
+
       const compare = await b.get(`/finance/compare?a=${agreedId}&b=${id}`);
       assert.equal(compare.statusCode, 200);
       assert.match(compare.body, /Nurse, Agenda for Change band 6/);

@@ -570,6 +570,53 @@ export default async function financeRoutes(
       return reply.redirect(`/finance/scenarios/${request.params.id}?started=1`, 303);
     },
   );
+  // The three affordability options, each opened as a copy of the scenario with the assumption it needs.
+  app.post(
+    '/finance/scenarios/:id/options/:option',
+    {
+      config: { policy: WRITERS },
+      schema: {
+        params: Type.Object({
+          id: Type.String({ maxLength: 40 }),
+          option: Type.Union([Type.Literal('reprofile'), Type.Literal('efficiency'), Type.Literal('savings')]),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const s = await getScenario(db, actor, request.params.id);
+      const aff = s.results?.affordability;
+      if (!aff) throw new DomainError(409, 'not_run', 'Run the model before opening an option');
+      const option = request.params.option;
+      let change: AssumptionChange;
+      let label: string;
+      if (option === 'reprofile') {
+        if (aff.reprofile.years === null || aff.reprofile.years > 10) {
+          throw new DomainError(
+            409,
+            'no_reprofile',
+            'Re-profiling alone cannot deliver the whole offer within 10 years',
+          );
+        }
+        change = { key: 'plan.horizonYears', value: aff.reprofile.years };
+        label = `re-profiled over ${aff.reprofile.years} years`;
+      } else if (option === 'efficiency') {
+        change = { key: 'efficiency.extra', value: Math.min(1, Math.ceil(aff.efficiency.extraShare * 10000) / 10000) };
+        label = `with ${(change.value! * 100).toFixed(2)}% extra efficiency`;
+      } else {
+        change = { key: 'savings.extra', value: Math.ceil(Math.max(0, ...aff.savings.perYear)) };
+        label = `with ${millions(change.value!)} a year of extra savings`;
+      }
+      const id = await createScenario(
+        db,
+        actor,
+        { name: `${s.name}, ${label}`.slice(0, 120), copyFrom: s.id, assumptions: [change] },
+        deps.clock.now(),
+      );
+      return reply.redirect(`/finance/scenarios/${id}?created=1`, 303);
+    },
+  );
+
   app.post(
     '/finance/scenarios/:id/agree',
     { config: { policy: WRITERS }, schema: { params: Type.Object({ id: Type.String({ maxLength: 40 }) }) } },
