@@ -18,6 +18,7 @@ import accessRoutes from './web/access/routes.ts';
 import analysisRoutes from './web/analysis/routes.ts';
 import bedsRoutes from './web/beds/routes.ts';
 import careRoutes from './web/care/routes.ts';
+import financeRoutes from './web/finance/routes.ts';
 import directoryRoutes from './web/directory/routes.ts';
 import { Navigation } from './web/nav.ts';
 import offerRoutes from './web/offer/routes.ts';
@@ -111,5 +112,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(silverTriageRoutes, { deps, navigation });
   await app.register(bedsRoutes, { deps, navigation });
   await app.register(careRoutes, { deps, navigation });
+  await app.register(financeRoutes, { deps, navigation });
   return app;
 }

@@ -4,6 +4,7 @@ import { accessMigrations } from './modules/access/access.migrations.ts';
 import { bedsMigrations } from './modules/beds/beds.migrations.ts';
 import { baselineMigrations } from './modules/baseline/baseline.migrations.ts';
 import { careMigrations } from './modules/care/care.migrations.ts';
+import { financeMigrations } from './modules/finance/finance.migrations.ts';
 import { directoryMigrations } from './modules/directory/directory.migrations.ts';
 import { offerMigrations } from './modules/offer/offer.migrations.ts';
 import { outcomesMigrations } from './modules/outcomes/outcomes.migrations.ts';
@@ -27,4 +28,5 @@ export const migrations = collectMigrations(
   silverTriageMigrations,
   bedsMigrations,
   careMigrations,
+  financeMigrations,
 );
