@@ -16,6 +16,7 @@ import { loggerOptions } from './platform/log.ts';
 import accessRoutes from './web/access/routes.ts';
 import analysisRoutes from './web/analysis/routes.ts';
 import directoryRoutes from './web/directory/routes.ts';
+import interopRoutes from './web/interop/routes.ts';
 import { Navigation } from './web/nav.ts';
 import offerRoutes from './web/offer/routes.ts';
 import outcomesRoutes from './web/outcomes/routes.ts';
@@ -96,5 +97,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(outcomesRoutes, { deps, navigation });
   await app.register(accessRoutes, { deps, navigation });
   await app.register(schedulingRoutes, { deps, navigation });
+  await app.register(interopRoutes, { deps, navigation });
   return app;
 }
