@@ -195,3 +195,13 @@ export {
 } from './access.service.ts';
 export { seedAccess } from './access.seed.ts';
 export { startNotificationDelivery } from './notifications.ts';
+export {
+  getVisiblePerson,
+  getVisibleReferral,
+  listVisiblePeople,
+  listVisibleReferrals,
+  type PersonRecord,
+  type RecordPage,
+  type ReferralRecord,
+  type StateFilter,
+} from './access.records.ts';

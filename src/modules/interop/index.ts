@@ -17,3 +17,32 @@ export {
   orukTaxonomies,
   orukTaxonomyTerms,
 } from './oruk.service.ts';
+export {
+  capabilityStatement,
+  FHIR_JSON,
+  FHIR_VERSION,
+  type FhirResource,
+  type FhirResourceType,
+  issueCodeFor,
+  operationOutcome,
+  pageLinks,
+  SYSTEMS,
+  UKCORE,
+  searchsetBundle,
+} from './fhir.ts';
+export {
+  FHIR_DEFAULT_COUNT,
+  FHIR_MAX_COUNT,
+  type FhirMatches,
+  parseToken,
+  readHealthcareService,
+  readLocation,
+  readOrganization,
+  readPatient,
+  readServiceRequest,
+  searchHealthcareServices,
+  searchLocations,
+  searchOrganizations,
+  searchPatients,
+  searchServiceRequests,
+} from './fhir.service.ts';
