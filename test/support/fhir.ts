@@ -81,10 +81,10 @@ const valueSets = new Map<string, Set<string>>();
   const codeSystems = new Map<string, string[]>();
   for (const f of readdirSync(path.join(UKCORE, 'codesystems'))) {
     const cs = xml.parse(readFileSync(path.join(UKCORE, 'codesystems', f), 'utf8')).CodeSystem;
-    // biome-ignore lint/suspicious/noExplicitAny: parsed XML
+    const concepts: { code?: { value?: string } }[] = cs.concept ?? [];
     codeSystems.set(
       value(cs.url)!,
-      (cs.concept ?? []).map((c: any) => value(c.code)!),
+      concepts.map((c) => value(c.code)!),
     );
   }
   for (const f of readdirSync(path.join(UKCORE, 'valuesets'))) {
