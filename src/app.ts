@@ -20,6 +20,7 @@ import interopRoutes from './web/interop/routes.ts';
 import { Navigation } from './web/nav.ts';
 import offerRoutes from './web/offer/routes.ts';
 import outcomesRoutes from './web/outcomes/routes.ts';
+import oidcRoutes from './web/platform/oidc.routes.ts';
 import platformRoutes from './web/platform/routes.ts';
 import renderPlugin from './web/render.plugin.ts';
 import schedulingRoutes from './web/scheduling/routes.ts';
@@ -98,5 +99,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(accessRoutes, { deps, navigation });
   await app.register(schedulingRoutes, { deps, navigation });
   await app.register(interopRoutes, { deps, navigation });
+  await app.register(oidcRoutes, { deps });
   return app;
 }

@@ -7,6 +7,7 @@ import { offerMigrations } from './modules/offer/offer.migrations.ts';
 import { outcomesMigrations } from './modules/outcomes/outcomes.migrations.ts';
 import { placesMigrations } from './modules/places/places.migrations.ts';
 import { schedulingMigrations } from './modules/scheduling/scheduling.migrations.ts';
+import { oidcMigrations } from './platform/auth/oidc.migrations.ts';
 import { collectMigrations } from './platform/db/migrate.ts';
 import { platformMigrations } from './platform/platform.migrations.ts';
 
@@ -19,4 +20,5 @@ export const migrations = collectMigrations(
   outcomesMigrations,
   accessMigrations,
   schedulingMigrations,
+  oidcMigrations,
 );
