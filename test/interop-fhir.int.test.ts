@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
+import { nhsNumberCheckDigit } from '../src/modules/access/index.ts';
 import { relate } from '../src/platform/auth/relationships.ts';
 import { DEMO_SYSTEM } from '../src/seed.ts';
 import { bearer, startTestApp, type TestApp } from './support/app.ts';
@@ -27,6 +28,44 @@ function assertBundle(body: Json) {
     assertValid(e.resource, `${e.resource.resourceType}/${e.resource.id}`);
     assert.ok(e.fullUrl.endsWith(`/${e.resource.resourceType}/${e.resource.id}`));
   }
+}
+
+/** A valid NHS number (check digit and all) that no other test uses. */
+function nhsNumber(n: number): string {
+  for (let k = n; ; k++) {
+    const base = `95${String(k).padStart(7, '0')}`;
+    const digit = nhsNumberCheckDigit(base);
+    if (digit !== null) return `${base}${digit}`;
+  }
+}
+
+function fhirReferral(n: number, overrides: Json = {}) {
+  return {
+    resourceType: 'ServiceRequest',
+    meta: { profile: ['https://fhir.hl7.org.uk/StructureDefinition/UKCore-ServiceRequest'] },
+    contained: [
+      {
+        resourceType: 'Patient',
+        id: 'p',
+        identifier: [{ system: 'https://fhir.nhs.uk/Id/nhs-number', value: nhsNumber(n) }],
+        name: [{ use: 'official', family: `Fhirperson${n}`, given: ['Test'] }],
+        telecom: [{ system: 'email', value: `fhir${n}@example.org`, rank: 1 }],
+        birthDate: '1950-04-02',
+        address: [{ postalCode: 'N19 5HX' }],
+        generalPractitioner: [
+          { identifier: { system: 'https://fhir.nhs.uk/Id/ods-organization-code', value: 'F83004' } },
+        ],
+      },
+    ],
+    status: 'active',
+    intent: 'order',
+    priority: 'routine',
+    code: { coding: [{ system: 'urn:core-offer:component', code: 'podiatry' }] },
+    subject: { reference: '#p' },
+    requester: { display: 'Dr Example, GP' },
+    reasonCode: [{ text: 'Painful corns, hard to walk' }],
+    ...overrides,
+  };
 }
 
 const link = (b: Json, rel: string) => b.link.find((l: Json) => l.relation === rel)?.url as string | undefined;
@@ -257,6 +296,71 @@ for (const engine of testEngines()) {
       assert.ok(audit.some((a) => a.action === 'referral.read' && a.record_id === referral.id));
       assert.ok(audit.some((a) => a.action === 'person.refused' && a.outcome === 'refused'));
       assert.ok(audit.some((a) => a.action === 'person.list'));
+    });
+    test('a FHIR ServiceRequest creates one referral, also under retry, and says precisely what is wrong', async () => {
+      const count = async () =>
+        (await sql<{ n: number }>`select count(*)::int as n from access_referrals`.execute(t.database.db)).rows[0]!.n;
+      const post = (body: unknown, headers: Record<string, string> = {}) =>
+        t.app.inject({
+          method: 'POST',
+          url: '/fhir/ServiceRequest',
+          payload: JSON.stringify(body),
+          headers: {
+            ...bearer('spa'),
+            'content-type': 'application/fhir+json',
+            accept: 'application/fhir+json',
+            ...headers,
+          },
+        });
+      const example = fhirReferral(1);
+      assertValid(example, 'the example sent');
+      const before = await count();
+      const created = await post(example, { 'idempotency-key': `fhir-${engine}-1` });
+      assert.equal(created.statusCode, 201, created.body);
+      const sr = created.json();
+      assertValid(sr);
+      assert.match(sr.identifier[0].value, /^CPA-/);
+      assert.equal(sr.status, 'active');
+      assert.equal(sr.code.coding[0].code, 'podiatry');
+      assert.ok(sr.performer?.[0]?.reference.startsWith('HealthcareService/'), 'routed to a directory service');
+      assert.equal(created.headers.location, `http://localhost:80/fhir/ServiceRequest/${sr.id}`);
+      const again = await post(example, { 'idempotency-key': `fhir-${engine}-1` });
+      assert.equal(again.statusCode, 201);
+      assert.equal(again.json().id, sr.id);
+      assert.equal(again.headers['idempotency-replayed'], 'true');
+      const retries = await Promise.all(
+        Array.from({ length: 3 }, () => post(fhirReferral(2), { 'if-none-exist': 'identifier=x|fhir-2' })),
+      );
+      assert.equal(new Set(retries.map((r) => r.json().id)).size, 1);
+      assert.equal(await count(), before + 2, 'two referrals for two requests, whatever the retries');
+
+      const badNhs = fhirReferral(3);
+      badNhs.contained[0]!.identifier[0]!.value = '1234567890';
+      const refused = await post(badNhs);
+      assert.equal(refused.statusCode, 400);
+      const oo = refused.json();
+      assertValid(oo);
+      assert.deepEqual(oo.issue[0].expression, [
+        "Patient.identifier.where(system='https://fhir.nhs.uk/Id/nhs-number').value",
+      ]);
+      const byNumberOnly = await post(
+        fhirReferral(4, {
+          contained: [],
+          subject: { identifier: { system: 'https://fhir.nhs.uk/Id/nhs-number', value: nhsNumber(4) } },
+        }),
+      );
+      assert.equal(byNumberOnly.statusCode, 400);
+      assert.match(byNumberOnly.json().issue[0].diagnostics, /NHS number alone does not give the name/);
+      assert.deepEqual(byNumberOnly.json().issue[0].expression, ['ServiceRequest.subject']);
+      const noComponent = await post(fhirReferral(5, { code: { text: 'feet' } }));
+      assert.equal(noComponent.statusCode, 400);
+      const unknownComponent = await post(
+        fhirReferral(6, { code: { coding: [{ system: 'urn:core-offer:component', code: 'juggling' }] } }),
+      );
+      assert.equal(unknownComponent.statusCode, 400);
+      assert.match(unknownComponent.json().issue[0].expression[0], /^ServiceRequest\.code/);
+      assert.equal((await post(fhirReferral(7), bearer('commissioner'))).statusCode, 403);
+      assert.equal(await count(), before + 2, 'nothing refused was stored');
     });
   });
 }

@@ -3,17 +3,19 @@
 // relationship only, every read audited by the access module in the same transaction).
 import type { Actor } from '../../platform/auth/roles.ts';
 import type { AnyDb } from '../../platform/db/database.ts';
-import { NotFoundError, ValidationError } from '../../platform/errors.ts';
+import { DomainError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import {
   getVisiblePerson,
   getVisibleReferral,
   listVisiblePeople,
   listVisibleReferrals,
   type ReferralRecord,
+  submitReferral,
 } from '../access/index.ts';
 import { type Directory, getDirectory, listRoutableServices } from '../directory/index.ts';
 import { AGE_GROUPS, getPublishedOffer } from '../offer/index.ts';
 import { listPlaces } from '../places/index.ts';
+import { fhirPathOf, referralFromFhir } from './fhir-referral.ts';
 import {
   type FhirResource,
   healthcareServiceResource,
@@ -243,4 +245,57 @@ export async function searchServiceRequests(
 export async function readServiceRequest(db: AnyDb, actor: Actor, id: string, o: ReadOptions): Promise<FhirResource> {
   const r = await getVisibleReferral(db, actor, id, o);
   return serviceRequestResource((await referralNames(db, actor.systemId))(r));
+}
+
+/**
+ * Creates a referral from a FHIR ServiceRequest (Patient contained) through the central point of access's
+ * own submitReferral: the same checks, routing, clock, idempotency and audit as POST /api/referrals. Errors
+ * name the FHIRPath of the field. Answers the created ServiceRequest.
+ */
+export async function createServiceRequest(
+  db: AnyDb,
+  actor: Actor,
+  resource: unknown,
+  o: { now: Date; requestId?: string; idempotencyKey?: string },
+): Promise<{ resource: FhirResource; replayed: boolean }> {
+  const mapped = referralFromFhir(resource);
+  if (!mapped.ok) throw new ValidationError(mapped.errors, 'The ServiceRequest cannot be accepted');
+  let result: Awaited<ReturnType<typeof submitReferral>>;
+  try {
+    result = await submitReferral(db, actor, mapped.body, {
+      now: o.now,
+      requestId: o.requestId,
+      idempotencyKey: o.idempotencyKey,
+    });
+  } catch (e) {
+    if (e instanceof DomainError && e.fields.length) {
+      throw new DomainError(
+        e.status,
+        e.code,
+        e.message,
+        e.fields.map((f) => ({ field: fhirPathOf(f.field), message: f.message })),
+      );
+    }
+    throw e;
+  }
+  const r = result.body;
+  const person = mapped.body.person as { nhsNumber: string; givenName: string; familyName: string };
+  return {
+    replayed: result.replayed,
+    resource: serviceRequestResource({
+      id: r.id,
+      reference: r.reference,
+      status: r.status,
+      outcome: null,
+      urgency: r.urgency,
+      component: r.component.code,
+      componentName: r.component.name,
+      reason: String(mapped.body.reason ?? ''),
+      receivedAt: r.receivedAt,
+      updatedAt: r.receivedAt,
+      serviceId: r.receivingService?.id ?? null,
+      serviceName: r.receivingService?.name ?? null,
+      person: { id: null, nhsNumber: person.nhsNumber, givenName: person.givenName, familyName: person.familyName },
+    }),
+  };
 }

@@ -229,7 +229,8 @@ export type ReferralFacts = {
   updatedAt: string;
   serviceId: string | null;
   serviceName: string | null;
-  person: { id: string; nhsNumber: string; givenName: string; familyName: string };
+  /** The person's id is null when the caller has no relationship to read them by (just created). */
+  person: { id: string | null; nhsNumber: string; givenName: string; familyName: string };
 };
 
 export function serviceRequestResource(r: ReferralFacts): FhirResource {
@@ -243,7 +244,7 @@ export function serviceRequestResource(r: ReferralFacts): FhirResource {
     priority: requestPriority(r.urgency),
     code: { coding: [{ system: SYSTEMS.component, code: r.component, display: r.componentName }] },
     subject: {
-      reference: `Patient/${r.person.id}`,
+      ...(r.person.id ? { reference: `Patient/${r.person.id}` } : {}),
       identifier: { system: SYSTEMS.nhsNumber, value: r.person.nhsNumber },
       display: `${r.person.givenName} ${r.person.familyName}`,
     },
@@ -386,6 +387,9 @@ export const SUPPORTED: Record<FhirResourceType, SearchParamDoc[]> = {
   ],
 };
 
+const CREATE_DOC =
+  'A referral to the central point of access, with the Patient contained (subject "#id"): routed, clocked and audited like POST /api/referrals. Send Idempotency-Key (or If-None-Exist) to make retries safe.';
+
 export function capabilityStatement(base: string, date: string, software: { name: string; version: string }) {
   const COMMON: SearchParamDoc[] = [
     { name: '_count', type: 'number', doc: 'Matches per page (1 to 100, default 20)' },
@@ -405,7 +409,7 @@ export function capabilityStatement(base: string, date: string, software: { name
       {
         mode: 'server',
         documentation:
-          'Read-only. Organization, Location and HealthcareService are public; Patient and ServiceRequest need an API token or staff session of the central point of access or a clinician, and show only people the caller has a legitimate relationship with. Every read of a person is audited.',
+          'Read and search; ServiceRequest also create. Organization, Location and HealthcareService are public; Patient and ServiceRequest need an API token or staff session of the central point of access or a clinician, and show only people the caller has a legitimate relationship with. Every read of a person is audited.',
         security: {
           description:
             'Send Authorization: Bearer <token> (an administrator issues tokens, each scoped to one role), or sign in.',
@@ -413,7 +417,11 @@ export function capabilityStatement(base: string, date: string, software: { name
         resource: (Object.keys(UKCORE) as FhirResourceType[]).map((type) => ({
           type,
           profile: UKCORE[type],
-          interaction: [{ code: 'read' }, { code: 'search-type' }],
+          interaction: [
+            { code: 'read' },
+            { code: 'search-type' },
+            ...(type === 'ServiceRequest' ? [{ code: 'create', documentation: CREATE_DOC }] : []),
+          ],
           searchParam: [...SUPPORTED[type], ...COMMON].map((p) => ({
             name: p.name,
             type: p.type,

@@ -30,7 +30,9 @@ export {
   UKCORE,
   searchsetBundle,
 } from './fhir.ts';
+export { FHIR_PATHS, fhirPathOf, referralFromFhir } from './fhir-referral.ts';
 export {
+  createServiceRequest,
   FHIR_DEFAULT_COUNT,
   FHIR_MAX_COUNT,
   type FhirMatches,

@@ -8,8 +8,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { AppDeps } from '../../app.ts';
 import { ACCESS_STAFF } from '../../modules/access/index.ts';
+import { createHash } from 'node:crypto';
 import {
   capabilityStatement,
+  createServiceRequest,
   FHIR_DEFAULT_COUNT,
   FHIR_JSON,
   FHIR_MAX_COUNT,
@@ -69,6 +71,9 @@ export default async function fhirRoutes(appBase: FastifyInstance, { deps }: { d
     reply.type(`${FHIR_JSON}; charset=utf-8`);
     return JSON.stringify(operationOutcome(issues));
   });
+
+  // FHIR's own media type carries JSON.
+  app.addContentTypeParser(FHIR_JSON, { parseAs: 'string' }, app.getDefaultJsonParser('error', 'ignore'));
 
   app.setNotFoundHandler((request, reply) =>
     reply
@@ -230,6 +235,33 @@ export default async function fhirRoutes(appBase: FastifyInstance, { deps }: { d
         readOptions(request),
       );
       return bundle(request, reply, 'ServiceRequest', found, q);
+    },
+  );
+  app.post(
+    '/ServiceRequest',
+    {
+      config: staff,
+      schema: {
+        headers: Type.Object({
+          'idempotency-key': Type.Optional(Type.String({ maxLength: 200 })),
+          'if-none-exist': Type.Optional(Type.String({ maxLength: 1000 })),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const ine = request.headers['if-none-exist'];
+      // If-None-Exist is honoured as an idempotency key: the same condition and body give the same referral.
+      const idempotencyKey =
+        request.headers['idempotency-key'] ??
+        (ine ? `if-none-exist:${createHash('sha256').update(ine).digest('hex').slice(0, 48)}` : undefined);
+      const { resource, replayed } = await createServiceRequest(db, request.actor!, request.body, {
+        ...readOptions(request),
+        idempotencyKey,
+      });
+      if (replayed) reply.header('idempotency-replayed', 'true');
+      reply.header('location', `${base(request)}/ServiceRequest/${resource.id}`);
+      // A retry gets the same answer as the first call, as on the JSON API.
+      return fhir(reply.status(201), resource);
     },
   );
   app.get('/ServiceRequest/:id', { config: staff, schema: { params: Id } }, async (request, reply) =>
