@@ -6,9 +6,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { nhsNumberCheckDigit } from '../src/modules/access/index.ts';
+import { getPublishedOffer } from '../src/modules/offer/index.ts';
+import { issueToken } from '../src/platform/auth/identity.ts';
 import { relate } from '../src/platform/auth/relationships.ts';
+import { systemActor } from '../src/platform/auth/roles.ts';
 import { DEMO_SYSTEM } from '../src/seed.ts';
-import { bearer, startTestApp, type TestApp } from './support/app.ts';
+import { startTestApp, type TestApp } from './support/app.ts';
 import { testEngines } from './support/db.ts';
 import { baseProblems, fhirProblems, knownProfiles, ukCoreProblems } from './support/fhir.ts';
 
@@ -68,6 +71,7 @@ function fhirReferral(n: number, overrides: Json = {}) {
   };
 }
 
+const bearer = (role: string) => ({ authorization: `Bearer fhir-${role}` });
 const link = (b: Json, rel: string) => b.link.find((l: Json) => l.relation === rel)?.url as string | undefined;
 const path = (url: string) => url.replace(/^https?:\/\/[^/]+/, '');
 
@@ -115,6 +119,10 @@ for (const engine of testEngines()) {
     let other: { id: string; person_id: string };
     before(async () => {
       t = await startTestApp(engine);
+      // Tokens of our own: the demo tokens exist only on the embedded database.
+      for (const role of ['spa', 'clinician', 'commissioner'] as const) {
+        await issueToken(t.database.db, systemActor(DEMO_SYSTEM.id), { label: role, role, value: `fhir-${role}` });
+      }
       const rows = (
         await sql<{ id: string; person_id: string; reference: string }>`
           select id::text as id, person_id::text as person_id, reference from access_referrals
@@ -177,10 +185,11 @@ for (const engine of testEngines()) {
       assert.ok(all.total > 5);
     });
 
-    test('HealthcareService: every directory service, paged with links, valid UK Core', async () => {
+    test('HealthcareService: every directory service and offer component, paged with links, valid UK Core', async () => {
+      const components = (await getPublishedOffer(t.database.db, DEMO_SYSTEM.id))!.components.length;
       const first = (await get('/fhir/HealthcareService?_count=50')).json();
       assertBundle(first);
-      assert.equal(first.total, 306);
+      assert.equal(first.total, 306 + components);
       assert.equal(first.entry.length, 50);
       assert.equal(link(first, 'previous'), undefined);
       const seen = new Set<string>(first.entry.map((e: Json) => e.resource.id));
@@ -193,13 +202,21 @@ for (const engine of testEngines()) {
         next = link(page, 'next');
         pages++;
       }
-      assert.equal(pages, 7);
-      assert.equal(seen.size, 306, 'following next visits every service once');
+      assert.equal(pages, Math.ceil((306 + components) / 50));
+      assert.equal(seen.size, 306 + components, 'following next visits every service once');
       const nursing = (
         await get('/fhir/HealthcareService?service-type=urn:core-offer:component|district-nursing')
       ).json();
       assertBundle(nursing);
-      assert.equal(nursing.total, 5, 'the same five district nursing services as the directory API');
+      assert.equal(
+        nursing.total,
+        6,
+        'the five district nursing services of the directory, and the component as commissioned',
+      );
+      const commissioned = (await get('/fhir/HealthcareService/offer-district-nursing')).json();
+      assertValid(commissioned);
+      assert.equal(commissioned.providedBy.reference, `Organization/${DEMO_SYSTEM.id}`);
+      assert.equal(commissioned.coverageArea.length, 5, 'every NCL borough');
       const one = (await get('/fhir/HealthcareService/barnet-adhd-assessment')).json();
       assertValid(one);
       assert.equal(one.providedBy.reference, 'Organization/RRP');

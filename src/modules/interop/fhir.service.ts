@@ -17,8 +17,10 @@ import { AGE_GROUPS, getPublishedOffer } from '../offer/index.ts';
 import { listPlaces } from '../places/index.ts';
 import { fhirPathOf, referralFromFhir } from './fhir-referral.ts';
 import {
+  commissionedServiceResource,
   type FhirResource,
   healthcareServiceResource,
+  OFFER_SERVICE_PREFIX,
   locationResource,
   organisationIdentifier,
   organizationResource,
@@ -132,31 +134,52 @@ export async function readLocation(db: AnyDb, systemId: string, id: string): Pro
   return locationResource(s, new Map(d.organisations.map((o) => [o.code, o])));
 }
 
+/** The directory's services, then each published offer component as commissioned (`offer-<code>`). */
+async function allHealthcareServices(db: AnyDb, systemId: string) {
+  const d = await directoryOf(db, systemId);
+  const [ctx, offer] = await Promise.all([serviceContext(db, systemId, d), getPublishedOffer(db, systemId)]);
+  const icb = d.organisations.find((o) => o.code === systemId);
+  return [
+    ...d.services.map((s) => ({
+      id: s.id,
+      organisation: s.organisationCode,
+      components: s.componentCodes,
+      name: s.name,
+      build: () => healthcareServiceResource(s, ctx),
+    })),
+    ...(offer?.components ?? []).map((c) => ({
+      id: `${OFFER_SERVICE_PREFIX}${c.code}`,
+      organisation: icb?.code ?? systemId,
+      components: [c.code],
+      name: c.name,
+      build: () => commissionedServiceResource(c, icb, systemId, ctx),
+    })),
+  ];
+}
+
 export async function searchHealthcareServices(
   db: AnyDb,
   systemId: string,
   q: { organization?: string; serviceType?: Token; name?: string },
   paging: FhirPaging,
 ): Promise<FhirMatches> {
-  const d = await directoryOf(db, systemId);
-  const ctx = await serviceContext(db, systemId, d);
+  const all = await allHealthcareServices(db, systemId);
   const org = q.organization ? referenceId(q.organization, 'Organization') : undefined;
   const type = q.serviceType;
-  const matched = d.services.filter(
+  const matched = all.filter(
     (s) =>
-      (!org || s.organisationCode === org) &&
+      (!org || s.organisation === org) &&
       (!type ||
-        ((type.system === undefined || type.system === SYSTEMS.component) && s.componentCodes.includes(type.code))) &&
+        ((type.system === undefined || type.system === SYSTEMS.component) && s.components.includes(type.code))) &&
       (!q.name || nameMatches(s.name, q.name)),
   );
-  return page(matched, paging, (s) => healthcareServiceResource(s, ctx));
+  return page(matched, paging, (s) => s.build());
 }
 
 export async function readHealthcareService(db: AnyDb, systemId: string, id: string): Promise<FhirResource> {
-  const d = await directoryOf(db, systemId);
-  const s = d.services.find((x) => x.id === id);
+  const s = (await allHealthcareServices(db, systemId)).find((x) => x.id === id);
   if (!s) throw new NotFoundError('HealthcareService');
-  return healthcareServiceResource(s, await serviceContext(db, systemId, d));
+  return s.build();
 }
 
 // People and referrals (legitimate relationships only) ------------------------------------------------

@@ -148,6 +148,54 @@ export function healthcareServiceResource(s: Service, ctx: ServiceContext): Fhir
   };
 }
 
+/** Prefix of the HealthcareService id of a core offer component as the ICS commissions it. */
+export const OFFER_SERVICE_PREFIX = 'offer-';
+
+export type CommissionedComponent = {
+  code: string;
+  name: string;
+  residentSummary: string;
+  description: string;
+  provisions: { ageGroup: string; outOfHours: string; accessRoutes: string[]; eligibility: string[] }[];
+};
+
+/**
+ * A core offer component as the integrated care system commissions it: provided by the ICB (the
+ * commissioner), across every borough, with the eligibility of each age group it covers. The directory's
+ * services that deliver it are separate HealthcareServices of the same type.
+ */
+export function commissionedServiceResource(
+  c: CommissionedComponent,
+  icb: Organisation | undefined,
+  systemId: string,
+  ctx: ServiceContext,
+): FhirResource {
+  return {
+    resourceType: 'HealthcareService',
+    id: `${OFFER_SERVICE_PREFIX}${c.code}`,
+    meta: { profile: [UKCORE.HealthcareService] },
+    identifier: [{ system: SYSTEMS.component, value: c.code }],
+    active: true,
+    providedBy: icb ? orgReference(icb.code, ctx.organisations) : { reference: `Organization/${systemId}` },
+    category: [{ text: 'Core offer component, as commissioned' }],
+    type: [{ coding: [{ system: SYSTEMS.component, code: c.code, display: c.name }] }],
+    name: c.name,
+    comment: c.residentSummary,
+    extraDetails: c.description,
+    coverageArea: [...ctx.boroughNames].map(([code, name]) => ({
+      identifier: { system: SYSTEMS.gss, value: code },
+      display: name,
+    })),
+    eligibility: c.provisions.map((p) => ({
+      code: { text: ctx.ageGroupNames.get(p.ageGroup) ?? p.ageGroup },
+      ...(p.eligibility.length ? { comment: p.eligibility.join(' ') } : {}),
+    })),
+    referralMethod: [...new Set(c.provisions.flatMap((p) => p.accessRoutes))].map((r) => ({
+      text: ROUTE_TEXT[r] ?? r,
+    })),
+  };
+}
+
 export type PersonFacts = {
   id: string;
   nhsNumber: string;
