@@ -3,6 +3,8 @@
 // own differentials); searches page with next/previous links; errors are OperationOutcomes; Patient and
 // ServiceRequest show only people the caller has a legitimate relationship with, and every read is audited.
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { nhsNumberCheckDigit } from '../src/modules/access/index.ts';
@@ -13,6 +15,8 @@ import { systemActor } from '../src/platform/auth/roles.ts';
 import { DEMO_SYSTEM } from '../src/seed.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
 import { testEngines } from './support/db.ts';
+import { fhirXmlToJson } from './support/fhir-xml.ts';
+import { STANDARDS } from './support/standards.ts';
 import { baseProblems, fhirProblems, knownProfiles, ukCoreProblems } from './support/fhir.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: FHIR JSON
@@ -73,7 +77,22 @@ function fhirReferral(n: number, overrides: Json = {}) {
 
 const bearer = (role: string) => ({ authorization: `Bearer fhir-${role}` });
 const link = (b: Json, rel: string) => b.link.find((l: Json) => l.relation === rel)?.url as string | undefined;
-const path = (url: string) => url.replace(/^https?:\/\/[^/]+/, '');
+const pathOf = (url: string) => url.replace(/^https?:\/\/[^/]+/, '');
+
+const EXAMPLES = path.join(STANDARDS, 'fhir-uk-core/examples');
+/** A UK Core example instance, converted from the published XML, claiming its profile when it does not. */
+function ukCoreExample(name: string): Json {
+  const json = fhirXmlToJson(readFileSync(path.join(EXAMPLES, name), 'utf8'));
+  json.meta ??= {};
+  json.meta.profile ??= [`https://fhir.hl7.org.uk/StructureDefinition/UKCore-${json.resourceType}`];
+  return json;
+}
+
+test('UK Core’s own examples (converted from XML) pass both checkers: they are calibrated on the standard', () => {
+  const files = readdirSync(EXAMPLES).filter((f) => f.endsWith('.xml'));
+  assert.equal(files.length, 18);
+  for (const f of files) assert.deepEqual(fhirProblems(ukCoreExample(f)), [], f);
+});
 
 test('the checkers catch what they should (so a pass means something)', () => {
   assert.ok(knownProfiles().includes('https://fhir.hl7.org.uk/StructureDefinition/UKCore-Patient'));
@@ -196,7 +215,7 @@ for (const engine of testEngines()) {
       let next = link(first, 'next');
       let pages = 1;
       while (next) {
-        const page = (await get(path(next))).json();
+        const page = (await get(pathOf(next))).json();
         assertBundle(page);
         for (const e of page.entry) seen.add(e.resource.id);
         next = link(page, 'next');
@@ -378,6 +397,40 @@ for (const engine of testEngines()) {
       assert.match(unknownComponent.json().issue[0].expression[0], /^ServiceRequest\.code/);
       assert.equal((await post(fhirReferral(7), bearer('commissioner'))).statusCode, 403);
       assert.equal(await count(), before + 2, 'nothing refused was stored');
+    });
+    test('UK Core’s example ServiceRequest and Patient: refused, saying precisely why', async () => {
+      const post = (body: unknown) =>
+        t.app.inject({
+          method: 'POST',
+          url: '/fhir/ServiceRequest',
+          payload: JSON.stringify(body),
+          headers: { ...bearer('spa'), 'content-type': 'application/fhir+json' },
+        });
+      // As published: the subject is a reference to a Patient elsewhere and the code is a SNOMED CT procedure.
+      const colonoscopy = ukCoreExample('UKCore-ServiceRequest-ColonoscopyRequest-Example.xml');
+      const asPublished = await post(colonoscopy);
+      assert.equal(asPublished.statusCode, 400);
+      assert.deepEqual(
+        asPublished.json().issue.map((i: Json) => i.expression[0]),
+        ['ServiceRequest.subject', "ServiceRequest.code.coding.where(system='urn:core-offer:component').code"],
+      );
+      // With UK Core's example Patient contained and a core offer component: only the address is refused
+      // (Richard Smith lives in Leeds, outside North Central London).
+      const patient = { ...ukCoreExample('UKCore-Patient-RichardSmith-Example.xml'), id: 'p' };
+      delete patient.meta;
+      const contained = {
+        ...colonoscopy,
+        contained: [patient],
+        subject: { reference: '#p' },
+        code: { coding: [...colonoscopy.code.coding, { system: 'urn:core-offer:component', code: 'podiatry' }] },
+      };
+      assertValid(contained, 'the example with its Patient contained');
+      const outside = await post(contained);
+      assert.equal(outside.statusCode, 400);
+      assert.deepEqual(
+        outside.json().issue.map((i: Json) => i.expression[0]),
+        ['Patient.address.postalCode'],
+      );
     });
   });
 }
