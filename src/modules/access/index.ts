@@ -195,6 +195,14 @@ export {
 } from './access.service.ts';
 export { seedAccess } from './access.seed.ts';
 export { startNotificationDelivery } from './notifications.ts';
+// What the care module reads (it authorises through relationships and audits the read itself).
+export {
+  type CareReferral,
+  peopleForCare,
+  personByNhsNumberForCare,
+  referralForCare,
+  referralsForCare,
+} from './access.care.ts';
 export {
   getVisiblePerson,
   getVisibleReferral,
