@@ -20,9 +20,11 @@ import bedsRoutes from './web/beds/routes.ts';
 import careRoutes from './web/care/routes.ts';
 import financeRoutes from './web/finance/routes.ts';
 import directoryRoutes from './web/directory/routes.ts';
+import interopRoutes from './web/interop/routes.ts';
 import { Navigation } from './web/nav.ts';
 import offerRoutes from './web/offer/routes.ts';
 import outcomesRoutes from './web/outcomes/routes.ts';
+import oidcRoutes from './web/platform/oidc.routes.ts';
 import platformRoutes from './web/platform/routes.ts';
 import renderPlugin from './web/render.plugin.ts';
 import schedulingRoutes from './web/scheduling/routes.ts';
@@ -113,5 +115,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(bedsRoutes, { deps, navigation });
   await app.register(careRoutes, { deps, navigation });
   await app.register(financeRoutes, { deps, navigation });
+  await app.register(interopRoutes, { deps, navigation });
+  await app.register(oidcRoutes, { deps });
   return app;
 }

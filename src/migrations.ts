@@ -12,6 +12,7 @@ import { placesMigrations } from './modules/places/places.migrations.ts';
 import { schedulingMigrations } from './modules/scheduling/scheduling.migrations.ts';
 import { silverTriageMigrations } from './modules/silvertriage/silvertriage.migrations.ts';
 import { virtualWardMigrations } from './modules/virtualwards/virtualwards.migrations.ts';
+import { oidcMigrations } from './platform/auth/oidc.migrations.ts';
 import { collectMigrations } from './platform/db/migrate.ts';
 import { platformMigrations } from './platform/platform.migrations.ts';
 
@@ -29,4 +30,5 @@ export const migrations = collectMigrations(
   bedsMigrations,
   careMigrations,
   financeMigrations,
+  oidcMigrations,
 );

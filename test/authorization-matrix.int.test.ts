@@ -27,7 +27,9 @@ test('each role reaches exactly the routes its policy allows', async () => {
         headers: { ...bearer(role), accept: 'application/json', 'content-type': 'application/json' },
         payload: route.method === 'GET' || route.method === 'DELETE' ? undefined : '{}',
       });
-      const refused = res.statusCode === 403 && res.json().error?.code === 'forbidden';
+      // The platform's JSON error, or (under /fhir) the same refusal as a FHIR OperationOutcome.
+      const body = res.statusCode === 403 ? res.json() : null;
+      const refused = body?.error?.code === 'forbidden' || body?.issue?.[0]?.code === 'forbidden';
       if (allowed.includes(role) && refused) failures.push(`${role} refused on ${route.method} ${route.url}`);
       if (!allowed.includes(role) && !refused)
         failures.push(`${role} not refused on ${route.method} ${route.url} (${res.statusCode})`);

@@ -1,5 +1,6 @@
 // Configuration is read once, validated, and frozen. A wrong value stops start-up with one clear line.
 import path from 'node:path';
+import { isRole, type Role } from './auth/roles.ts';
 
 export type Config = Readonly<{
   port: number;
@@ -32,6 +33,26 @@ export type Config = Readonly<{
   publicPostRateLimit: number;
   /** The integrated care system this deployment serves by default. */
   defaultSystem: string;
+  /** Staff sign-in through an OpenID Connect provider (NHS CIS2 Authentication or any other); null when off. */
+  oidc: OidcConfig | null;
+}>;
+
+export type OidcConfig = Readonly<{
+  /** The provider's issuer URL; its /.well-known/openid-configuration is read at the first sign-in. */
+  issuer: string;
+  clientId: string;
+  clientSecret: string | null;
+  /** This service's callback, registered with the provider: https://<host>/sign-in/oidc/callback. */
+  redirectUri: string;
+  scopes: string;
+  /** The ID token claim whose value is the Core Offer username of an account (first sign-in links the two). */
+  usernameClaim: string;
+  /** The claim carrying the person's roles or national RBAC codes; null: the account's role is trusted as is. */
+  roleClaim: string | null;
+  /** Claim value → Core Offer role, e.g. {"R8000": "clinician"}; the account's role must be among the mapped. */
+  roleMap: Readonly<Record<string, Role>>;
+  /** The words on the sign-in button. */
+  label: string;
 }>;
 
 export class ConfigError extends Error {}
@@ -54,6 +75,53 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
   if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
   throw new ConfigError(`${name} must be true or false; it is "${raw}"`);
+}
+
+function url(env: Env, name: string): string {
+  const raw = env[name]?.trim() ?? '';
+  try {
+    const u = new URL(raw);
+    if (u.protocol === 'https:' || u.protocol === 'http:') return raw;
+  } catch {}
+  throw new ConfigError(`${name} must be an http:// or https:// URL; it is "${raw}"`);
+}
+
+/** OIDC_ROLE_MAP: "R8000=clinician,R8003=spa" (claim value = Core Offer role). */
+function roleMap(raw: string | undefined): Record<string, Role> {
+  const map: Record<string, Role> = {};
+  for (const pair of (raw ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const [key, role] = pair.split('=').map((p) => p.trim());
+    if (!key || !isRole(role)) {
+      throw new ConfigError(`OIDC_ROLE_MAP entries must be claim=role with a Core Offer role; "${pair}" is not`);
+    }
+    map[key] = role;
+  }
+  return map;
+}
+
+function oidcConfig(env: Env): OidcConfig | null {
+  if (!env.OIDC_ISSUER?.trim()) return null;
+  const clientId = env.OIDC_CLIENT_ID?.trim();
+  if (!clientId) throw new ConfigError('OIDC_CLIENT_ID must be set when OIDC_ISSUER is');
+  const roleClaim = env.OIDC_ROLE_CLAIM?.trim() || null;
+  const map = roleMap(env.OIDC_ROLE_MAP);
+  if (roleClaim && Object.keys(map).length === 0) {
+    throw new ConfigError('OIDC_ROLE_MAP must map at least one claim value to a role when OIDC_ROLE_CLAIM is set');
+  }
+  return Object.freeze({
+    issuer: url(env, 'OIDC_ISSUER'),
+    clientId,
+    clientSecret: env.OIDC_CLIENT_SECRET?.trim() || null,
+    redirectUri: url(env, 'OIDC_REDIRECT_URI'),
+    scopes: env.OIDC_SCOPES?.trim() || 'openid profile email',
+    usernameClaim: env.OIDC_USERNAME_CLAIM?.trim() || 'preferred_username',
+    roleClaim,
+    roleMap: Object.freeze(map),
+    label: env.OIDC_LABEL?.trim() || 'Sign in with your NHS Care Identity',
+  });
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -90,5 +158,6 @@ export function loadConfig(env: Env = process.env): Config {
     signInRateLimit: integer(env, 'SIGN_IN_RATE_LIMIT', 10, 1, 10000),
     publicPostRateLimit: integer(env, 'PUBLIC_POST_RATE_LIMIT', 20, 1, 10000),
     defaultSystem: env.DEFAULT_SYSTEM?.trim() || 'QMJ',
+    oidc: oidcConfig(env),
   });
 }

@@ -203,3 +203,13 @@ export {
   referralForCare,
   referralsForCare,
 } from './access.care.ts';
+export {
+  getVisiblePerson,
+  getVisibleReferral,
+  listVisiblePeople,
+  listVisibleReferrals,
+  type PersonRecord,
+  type RecordPage,
+  type ReferralRecord,
+  type StateFilter,
+} from './access.records.ts';

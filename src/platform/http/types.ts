@@ -20,6 +20,7 @@ declare module 'fastify' {
   }
 }
 
+/** Machine interfaces: the JSON API, the health check, and the standards' APIs (FHIR, Open Referral UK). */
 export function isApiPath(url: string): boolean {
-  return url.startsWith('/api/') || url === '/api' || url.startsWith('/healthz');
+  return url.startsWith('/api/') || url === '/api' || url.startsWith('/healthz') || /^\/(fhir|oruk)(\/|\?|$)/.test(url);
 }

@@ -95,7 +95,12 @@ export default async function platformRoutes(
     { config: { policy: 'public' }, schema: { querystring: Type.Object({ next: Type.Optional(Type.String()) }) } },
     async (request, reply) => {
       if (request.actor) return reply.redirect(safeNext(request.query.next), 303);
-      return reply.render('platform/sign-in.njk', { title: 'Sign in', next: request.query.next ?? '', values: {} });
+      return reply.render('platform/sign-in.njk', {
+        title: 'Sign in',
+        next: request.query.next ?? '',
+        values: {},
+        oidcLabel: config.oidc?.label ?? null,
+      });
     },
   );
 
@@ -121,7 +126,13 @@ export default async function platformRoutes(
       if (!user) {
         if (!errors.length) errors.push({ text: 'Enter a correct username and password', href: '#username' });
         reply.status(errors.length && !username.trim() ? 400 : 401);
-        return reply.render('platform/sign-in.njk', { title: 'Sign in', errors, next, values: { username } });
+        return reply.render('platform/sign-in.njk', {
+          title: 'Sign in',
+          errors,
+          next,
+          values: { username },
+          oidcLabel: config.oidc?.label ?? null,
+        });
       }
       const session = await startSession(db, user, sessionPolicy, request.cookies[sessionCookie]);
       reply.setCookie(sessionCookie, session.sessionId, {

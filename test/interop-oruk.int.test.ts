@@ -1,0 +1,135 @@
+// Open Referral UK 3.0 at /oruk, on every engine: each answer is valid against the standard's own compiled
+// schemas (ajv, draft 2020-12), also with every object closed so a misspelt field fails; paging and the
+// standard's filters (search, taxonomy term, organisation) work; ids are stable UUIDs.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { recordUuid } from '../src/modules/interop/index.ts';
+import { DEMO_SYSTEM } from '../src/seed.ts';
+import { startTestApp, type TestApp } from './support/app.ts';
+import { testEngines } from './support/db.ts';
+import { explain, orukExample, orukValidators } from './support/standards.ts';
+
+const open = orukValidators();
+const strict = orukValidators({ strict: true });
+
+function valid(name: keyof typeof open, body: unknown) {
+  assert.ok(open[name](body), `${name} (published schema):\n${explain(open[name].errors)}`);
+  assert.ok(strict[name](body), `${name} (closed schema):\n${explain(strict[name].errors)}`);
+}
+
+test('the validators reject what the standard rejects (so a pass means something)', () => {
+  assert.ok(open.servicePage(orukExample('service_list.json')), explain(open.servicePage.errors));
+  assert.ok(open.service(orukExample('service_full.json')), explain(open.service.errors));
+  assert.equal(open.service({ id: 'not-a-uuid', name: 'x', status: 'active' }), false);
+  assert.equal(open.service({ id: recordUuid('QMJ', 'service', 'x'), name: 'x', status: 'open' }), false);
+  assert.equal(
+    strict.service({ id: recordUuid('QMJ', 'service', 'x'), name: 'x', status: 'active', phone: '1' }),
+    false,
+  );
+});
+
+for (const engine of testEngines()) {
+  describe(`Open Referral UK feed on ${engine}`, () => {
+    let t: TestApp;
+    before(async () => {
+      t = await startTestApp(engine);
+    });
+    after(async () => t?.close());
+
+    test('the root says which version and profile it speaks', async () => {
+      for (const url of ['/oruk', '/oruk/']) {
+        const res = await t.app.inject({ url });
+        assert.equal(res.statusCode, 200);
+        assert.match(res.headers['content-type'] as string, /^application\/json/);
+        valid('root', res.json());
+        assert.equal(res.json().version, '3.0');
+      }
+    });
+
+    test('services are paged: every page valid, no service twice, totals add up', async () => {
+      const first = await t.app.inject({ url: '/oruk/services?per_page=100' });
+      assert.equal(first.statusCode, 200);
+      const body = first.json();
+      valid('servicePage', body);
+      assert.equal(body.total_items, 306);
+      assert.equal(body.total_pages, 4);
+      assert.equal(body.size, 100);
+      assert.equal(body.first_page, true);
+      assert.equal(body.last_page, false);
+      const ids = new Set<string>(body.contents.map((s: { id: string }) => s.id));
+      for (let page = 2; page <= 4; page++) {
+        const next = (await t.app.inject({ url: `/oruk/services?per_page=100&page=${page}` })).json();
+        valid('servicePage', next);
+        assert.equal(next.page_number, page);
+        for (const s of next.contents) ids.add(s.id);
+        if (page === 4) {
+          assert.equal(next.size, 6);
+          assert.equal(next.last_page, true);
+        }
+      }
+      assert.equal(ids.size, 306);
+      const beyond = (await t.app.inject({ url: '/oruk/services?per_page=100&page=9' })).json();
+      valid('servicePage', beyond);
+      assert.equal(beyond.empty, true);
+      assert.equal(beyond.size, 0);
+      const bad = await t.app.inject({ url: '/oruk/services?per_page=1000' });
+      assert.equal(bad.statusCode, 400);
+    });
+
+    test('a service by id is fully nested, valid, and its organisation carries its ODS code', async () => {
+      const id = recordUuid(DEMO_SYSTEM.id, 'service', 'barnet-adhd-assessment');
+      const res = await t.app.inject({ url: `/oruk/services/${id}` });
+      assert.equal(res.statusCode, 200);
+      const s = res.json();
+      valid('service', s);
+      assert.equal(s.id, id);
+      assert.equal(s.name, 'ADHD assessment and support, Barnet');
+      assert.equal(s.organization.organization_identifiers[0].identifier, 'RRP');
+      assert.equal(s.organization.organization_identifiers[0].identifier_type, 'ODS code');
+      assert.deepEqual(
+        s.service_areas.map((a: { extent: string }) => a.extent),
+        ['E09000003'],
+      );
+      assert.equal(s.service_areas[0].name, 'Barnet');
+      assert.equal(s.attributes[0].taxonomy_term.term, 'adhd-assessment');
+      assert.equal(s.minimum_age, 0);
+      assert.equal(s.maximum_age, undefined, 'older adults have no upper age');
+      assert.equal(s.schedules[0].description, 'Monday to Friday 09:00 to 17:00; weekends closed');
+      // Every service in the feed, nested, is valid.
+      const all = (await t.app.inject({ url: '/oruk/services?per_page=100&page=1' })).json().contents;
+      for (const item of all.slice(0, 40))
+        valid('service', (await t.app.inject({ url: `/oruk/services/${item.id}` })).json());
+      const missing = await t.app.inject({ url: `/oruk/services/${recordUuid(DEMO_SYSTEM.id, 'service', 'nope')}` });
+      assert.equal(missing.statusCode, 404);
+    });
+
+    test('search, taxonomy term and organisation filters narrow the feed', async () => {
+      const diabetes = (await t.app.inject({ url: '/oruk/services?search=diabetes&per_page=100' })).json();
+      valid('servicePage', diabetes);
+      assert.ok(diabetes.total_items >= 1 && diabetes.total_items < 306);
+      assert.ok(diabetes.contents.some((s: { name: string }) => /diabetes/i.test(s.name)));
+
+      const terms = (await t.app.inject({ url: '/oruk/taxonomy_terms?per_page=100' })).json();
+      valid('taxonomyTermPage', terms);
+      const nursing = terms.contents.find((x: { term: string }) => x.term === 'district-nursing');
+      assert.ok(nursing, 'district nursing is a term');
+      const byTerm = (await t.app.inject({ url: `/oruk/services?taxonomy_term_id=${nursing.id}` })).json();
+      valid('servicePage', byTerm);
+      assert.equal(byTerm.total_items, 5, 'the same five district nursing services as the directory API');
+
+      const taxonomies = (await t.app.inject({ url: '/oruk/taxonomies' })).json();
+      valid('taxonomyPage', taxonomies);
+      assert.equal(taxonomies.total_items, 1);
+      assert.equal(nursing.taxonomy_id, taxonomies.contents[0].id);
+
+      const rke = recordUuid(DEMO_SYSTEM.id, 'organization', 'RKE');
+      const byOrg = (await t.app.inject({ url: `/oruk/services?organization_id=${rke}&per_page=100` })).json();
+      valid('servicePage', byOrg);
+      assert.ok(byOrg.total_items > 0);
+      assert.ok(byOrg.contents.every((s: { organization_id: string }) => s.organization_id === rke));
+      const none = (await t.app.inject({ url: `/oruk/services?taxonomy_term_id=${rke}` })).json();
+      assert.equal(none.total_items, 0);
+      assert.equal(none.empty, true);
+    });
+  });
+}
