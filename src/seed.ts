@@ -12,6 +12,8 @@ import { seedScheduling } from './modules/scheduling/index.ts';
 import { createUser, issueToken } from './platform/auth/identity.ts';
 import { ROLE_LABELS, ROLES, systemActor } from './platform/auth/roles.ts';
 import type { AnyDb, DatabaseEngine } from './platform/db/database.ts';
+import { systemClock } from './platform/clock.ts';
+import { londonToday } from './platform/london-time.ts';
 
 export const DEMO_SYSTEM = {
   id: 'QMJ',
@@ -43,8 +45,16 @@ export async function isDemoMode(db: AnyDb, engine: DatabaseEngine): Promise<boo
 
 export type SeedReport = { users: number; tokens: number };
 
-/** Seeds an empty database, all in one transaction: either everything is loaded or nothing is. */
-export async function seedDemoData(db: AnyDb, engine: DatabaseEngine): Promise<SeedReport> {
+/**
+ * Seeds an empty database, all in one transaction: either everything is loaded or nothing is. The demo
+ * referrals, the scheduling day and the computed indicators are placed relative to `now` (the app's clock;
+ * tests pass a fixed instant so seeded and test data agree).
+ */
+export async function seedDemoData(
+  db: AnyDb,
+  engine: DatabaseEngine,
+  now: Date = systemClock.now(),
+): Promise<SeedReport> {
   if (await isSeeded(db)) return { users: 0, tokens: 0 };
   return db.transaction().execute(async (tx) => {
     await tx
@@ -67,9 +77,9 @@ export async function seedDemoData(db: AnyDb, engine: DatabaseEngine): Promise<S
     await seedDirectory(tx, DEMO_SYSTEM.id);
     await seedBaseline(tx, DEMO_SYSTEM.id);
     await seedOutcomes(tx, DEMO_SYSTEM.id);
-    await seedAccess(tx, DEMO_SYSTEM.id);
-    await seedScheduling(tx, DEMO_SYSTEM.id);
-    await refreshComputedIndicators(tx, systemActor(DEMO_SYSTEM.id));
+    await seedAccess(tx, DEMO_SYSTEM.id, now);
+    await seedScheduling(tx, DEMO_SYSTEM.id, londonToday(now));
+    await refreshComputedIndicators(tx, systemActor(DEMO_SYSTEM.id), { now });
     let tokens = 0;
     if (engine === 'pglite') {
       const actor = systemActor(DEMO_SYSTEM.id);
@@ -87,7 +97,7 @@ export async function seedDemoData(db: AnyDb, engine: DatabaseEngine): Promise<S
       .insertInto('settings')
       .values({
         key: 'demo_data',
-        value: sql`${JSON.stringify({ loadedAt: new Date().toISOString(), engine })}::jsonb`,
+        value: sql`${JSON.stringify({ loadedAt: now.toISOString(), engine })}::jsonb`,
       })
       .execute();
     return { users: ROLES.length, tokens };

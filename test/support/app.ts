@@ -13,7 +13,8 @@ export async function startTestApp(
   engine: DatabaseEngine = 'pglite',
   { seed = true, env = {}, clock = systemClock }: { seed?: boolean; env?: Record<string, string>; clock?: Clock } = {},
 ): Promise<TestApp> {
-  const database = await openTestDatabase(engine, { seed });
+  // With a test's own clock the demo data is loaded relative to it too, so seeded and new records agree.
+  const database = await openTestDatabase(engine, { seed, seedAt: clock === systemClock ? undefined : clock.now() });
   // Every injected request comes from one address, so tests lift the sign-in limit unless they test it.
   const config = loadConfig({ LOG_LEVEL: 'silent', SIGN_IN_RATE_LIMIT: '10000', ...env });
   const app = await buildApp({ config, database, clock, demoMode: seed && engine === 'pglite' });

@@ -166,7 +166,7 @@ async function staff(tx: AnyDb, systemId: string, username: string): Promise<Act
 }
 
 /** Loads the demo referrals into a system that has the offer, places, directory and demo users. */
-export async function seedAccess(tx: AnyDb, systemId: string, now = new Date()): Promise<{ referrals: number }> {
+export async function seedAccess(tx: AnyDb, systemId: string, now: Date): Promise<{ referrals: number }> {
   if ((await countReferrals(tx, systemId)) > 0) return { referrals: 0 };
   const spa = await staff(tx, systemId, 'spa');
   const clinician = await staff(tx, systemId, 'clinician');

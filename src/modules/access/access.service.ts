@@ -221,7 +221,8 @@ async function notify(tx: AnyDb, r: repo.ReferralRow, status: string, extra: Rec
 // Intake
 
 export interface SubmitOptions {
-  now?: Date;
+  /** Business time (the app's clock). */
+  now: Date;
   requestId?: string;
   idempotencyKey?: string;
   /** The public self-referral form: only self-referral for a component that allows it at this age,
@@ -353,9 +354,9 @@ export async function submitReferral(
   db: AnyDb,
   actor: Actor,
   body: unknown,
-  options: SubmitOptions = {},
+  options: SubmitOptions,
 ): Promise<{ status: number; body: SubmitResult; replayed: boolean }> {
-  const now = options.now ?? new Date();
+  const now = options.now;
   const ctx = await routingContext(db, actor.systemId);
   if (!ctx.offer) throw new ConflictError('There is no published core offer to route referrals with', 'no_offer');
   const run = async (tx: AnyDb) => {
@@ -549,7 +550,7 @@ export async function getReferral(
   db: AnyDb,
   actor: Actor,
   id: string,
-  options: { now?: Date; requestId?: string } = {},
+  options: { now: Date; requestId?: string },
 ): Promise<ReferralView> {
   requireStaff(actor, ACCESS_STAFF);
   const ctx = await routingContext(db, actor.systemId);
@@ -571,7 +572,7 @@ export async function getReferral(
       componentName: componentName(ctx, r.component),
       boroughName: ctx.boroughNames[r.borough] ?? r.borough,
       service: serviceRef(ctx, r.serviceId),
-      ...clockView(r, options.now ?? new Date()),
+      ...clockView(r, options.now),
       events: events.map((e) => ({
         ...e,
         reference: refOf.get(e.referralId),
@@ -628,11 +629,11 @@ export async function listReferrals(
   db: AnyDb,
   actor: Actor,
   q: WorklistQuery,
-  options: { now?: Date; requestId?: string } = {},
+  options: { now: Date; requestId?: string },
 ): Promise<{ items: WorklistItem[]; total: number; page: number; pageSize: number }> {
   requireStaff(actor, ACCESS_STAFF);
   const ctx = await routingContext(db, actor.systemId);
-  const now = options.now ?? new Date();
+  const now = options.now;
   const page = Math.max(1, q.page ?? 1);
   const pageSize = Math.min(100, Math.max(1, q.pageSize ?? 25));
   return inTransaction(db, async (tx) => {
@@ -696,10 +697,10 @@ export async function claimReferral(
   db: AnyDb,
   actor: Actor,
   id: string,
-  options: { now?: Date; requestId?: string } = {},
+  options: { now: Date; requestId?: string },
 ): Promise<{ id: string; claimedBy: string; claimedByName: string; claimedAt: string }> {
   requireStaff(actor, ACCESS_STAFF);
-  const now = options.now ?? new Date();
+  const now = options.now;
   return inTransaction(db, async (tx) => {
     const won = await repo.claim(tx, actor.systemId, id, { id: actor.id, name: actor.name }, now);
     const r = await repo.findReferral(tx, actor.systemId, id);
@@ -760,10 +761,10 @@ export async function actOnReferral(
   actor: Actor,
   id: string,
   input: ActionInput,
-  options: { now?: Date; requestId?: string } = {},
+  options: { now: Date; requestId?: string },
 ): Promise<ReferralView> {
   requireStaff(actor, ACCESS_STAFF);
-  const now = options.now ?? new Date();
+  const now = options.now;
   const ctx = await routingContext(db, actor.systemId);
   const checkService = (sid: string | null | undefined, field: string) => {
     if (sid && !ctx.services.some((s) => s.id === sid)) {
@@ -978,11 +979,11 @@ export async function complianceReport(
   db: AnyDb,
   actor: Actor,
   q: ComplianceQuery,
-  options: { now?: Date } = {},
+  options: { now: Date },
 ): Promise<{ asOf: string; rows: (ComplianceRow & { componentName: string; boroughName: string })[] }> {
   requireStaff(actor, COMPLIANCE_READERS);
   const ctx = await routingContext(db, actor.systemId);
-  const asOf = options.now ?? new Date();
+  const asOf = options.now;
   const facts = await repo.complianceFacts(db, actor.systemId, {
     from: q.from ? new Date(`${q.from}T00:00:00Z`) : undefined,
     to: q.to ? new Date(`${q.to}T00:00:00Z`) : undefined,

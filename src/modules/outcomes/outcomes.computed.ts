@@ -88,12 +88,12 @@ function group<T>(items: readonly T[], keys: (t: T) => string[]): Map<string, T[
 export async function refreshComputedIndicators(
   db: AnyDb,
   actor: Actor,
-  options: { now?: Date } = {},
+  options: { now: Date },
 ): Promise<ComputedRefresh> {
   if (actor.role !== 'system' && actor.role !== 'analyst' && actor.role !== 'commissioner') {
     throw new ForbiddenError('Only analysts and commissioners can refresh computed indicators');
   }
-  const now = options.now ?? new Date();
+  const now = options.now;
   return inTransaction(db, async (tx) => {
     const counts: repo.StoredCount[] = [];
     const key = (period: string, area: string) => JSON.stringify([period, area]);

@@ -342,6 +342,7 @@ export default async function accessRoutes(
     async (request, reply) => {
       const result = await submitReferral(db, request.actor!, request.body, {
         idempotencyKey: request.headers['idempotency-key'],
+        now: deps.clock.now(),
         requestId: request.id,
       });
       if (result.replayed) reply.header('idempotency-replayed', 'true');
@@ -380,7 +381,7 @@ export default async function accessRoutes(
           page: q.page,
           pageSize: q.pageSize,
         },
-        { requestId: request.id },
+        { now: deps.clock.now(), requestId: request.id },
       );
     },
   );
@@ -396,7 +397,8 @@ export default async function accessRoutes(
         response: { 200: Open, 404: ErrorBody },
       },
     },
-    async (request) => getReferral(db, request.actor!, request.params.id, { requestId: request.id }),
+    async (request) =>
+      getReferral(db, request.actor!, request.params.id, { now: deps.clock.now(), requestId: request.id }),
   );
 
   app.post(
@@ -414,7 +416,8 @@ export default async function accessRoutes(
         },
       },
     },
-    async (request) => claimReferral(db, request.actor!, request.params.id, { requestId: request.id }),
+    async (request) =>
+      claimReferral(db, request.actor!, request.params.id, { now: deps.clock.now(), requestId: request.id }),
   );
 
   for (const action of ACTIONS) {
@@ -433,6 +436,7 @@ export default async function accessRoutes(
       },
       async (request) =>
         actOnReferral(db, request.actor!, request.params.id, toAction(action, request.body ?? {}), {
+          now: deps.clock.now(),
           requestId: request.id,
         }),
     );
@@ -455,7 +459,7 @@ export default async function accessRoutes(
         response: { 200: Open, 400: ErrorBody },
       },
     },
-    async (request) => complianceReport(db, request.actor!, request.query),
+    async (request) => complianceReport(db, request.actor!, request.query, { now: deps.clock.now() }),
   );
 
   app.get(
@@ -541,6 +545,7 @@ export default async function accessRoutes(
       try {
         const result = await submitReferral(db, residentActor(systemId), body, {
           publicForm: true,
+          now: deps.clock.now(),
           requestId: request.id,
         });
         return reply.redirect(`/refer/confirmation/${result.body.reference}`, 303);
@@ -605,7 +610,7 @@ export default async function accessRoutes(
           page: request.query.page,
           pageSize: 25,
         },
-        { requestId: request.id },
+        { now: deps.clock.now(), requestId: request.id },
       );
       const ctx = await routingContext(db, request.actor!.systemId);
       const href = (p: number) =>
@@ -643,7 +648,7 @@ export default async function accessRoutes(
     extra: { errors?: { text: string; href: string }[]; values?: FormValues; need?: string; done?: string } = {},
   ) => {
     const actor = request.actor!;
-    const r = await getReferral(db, actor, id, { requestId: request.id });
+    const r = await getReferral(db, actor, id, { now: deps.clock.now(), requestId: request.id });
     const ctx = await routingContext(db, actor.systemId);
     const component = ctx.components.find((c) => c.code === r.component);
     const fitting = component
@@ -728,9 +733,13 @@ export default async function accessRoutes(
       const { id, action } = request.params;
       const form = (request.body ?? {}) as FormValues;
       try {
-        if (action === 'claim') await claimReferral(db, request.actor!, id, { requestId: request.id });
+        if (action === 'claim')
+          await claimReferral(db, request.actor!, id, { now: deps.clock.now(), requestId: request.id });
         else
-          await actOnReferral(db, request.actor!, id, toAction(action as ActionName, form), { requestId: request.id });
+          await actOnReferral(db, request.actor!, id, toAction(action as ActionName, form), {
+            now: deps.clock.now(),
+            requestId: request.id,
+          });
         return reply.redirect(`/access/referrals/${id}?done=${action}`, 303);
       } catch (error) {
         if (error instanceof DomainError && (error.status === 400 || error.status === 409)) {
@@ -786,6 +795,7 @@ export default async function accessRoutes(
     const values = request.body as FormValues;
     try {
       const result = await submitReferral(db, request.actor!, bodyFromForm(values, 'professional'), {
+        now: deps.clock.now(),
         requestId: request.id,
       });
       return reply.redirect(`/access/referrals/${result.body.id}?done=created`, 303);
@@ -807,7 +817,7 @@ export default async function accessRoutes(
     },
     async (request, reply) => {
       const gaps = await listOfferGaps(db, request.actor!, { page: request.query.page, pageSize: 50 });
-      const report = await complianceReport(db, request.actor!, {});
+      const report = await complianceReport(db, request.actor!, {}, { now: deps.clock.now() });
       return reply.render('access/gaps.njk', {
         title: 'Offer gaps found by referrals',
         gaps,

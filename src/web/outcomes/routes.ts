@@ -52,6 +52,7 @@ import {
 } from '../../modules/outcomes/index.ts';
 import type { Actor } from '../../platform/auth/roles.ts';
 import { DomainError } from '../../platform/errors.ts';
+import { londonToday } from '../../platform/london-time.ts';
 import { formValue, uploadedFile } from '../../platform/http/upload.ts';
 import { detectFormat, readTabular, TabularFileError, writeCsv, writeXlsx } from '../../platform/tabular.ts';
 import { barChart, funnelPlot as funnelChart, lineChart } from '../charts.ts';
@@ -126,11 +127,11 @@ function returnJson(r: ReturnRecord) {
 }
 
 /** Quarters a provider may submit for: this financial year's and last year's that have ended, newest first. */
-function submittablePeriods(now = new Date()): string[] {
+function submittablePeriods(now: Date): string[] {
   const year = financialYearOf(now);
   const y = Number(year.slice(0, 4));
   const last = `${y - 1}/${String(y % 100).padStart(2, '0')}`;
-  const today = now.toISOString().slice(0, 10);
+  const today = londonToday(now);
   const ends: Record<number, string> = { 1: '06-30', 2: '09-30', 3: '12-31', 4: '03-31' };
   return [...quartersOf(last), ...quartersOf(year)]
     .filter((q) => {
@@ -269,13 +270,13 @@ export default async function outcomesRoutes(
     const framework = await getFramework(db, actor);
     const isProvider = actor.role === 'provider';
     const history = await listReturns(db, actor);
-    const overview = isProvider ? null : await returnsOverview(db, actor, { year });
+    const overview = isProvider ? null : await returnsOverview(db, actor, { year, now: deps.clock.now() });
     const providerName = (code: string) => framework.providers.find((p) => p.code === code)?.name ?? code;
     return reply.render('outcomes/returns.njk', {
       title: isProvider ? 'Your outcome returns' : 'Outcome returns',
       isProvider,
       provider: isProvider ? { code: actor.organisationCode, name: providerName(actor.organisationCode ?? '') } : null,
-      periods: submittablePeriods(),
+      periods: submittablePeriods(deps.clock.now()),
       history: history.map((r) => ({ ...r, providerName: providerName(r.providerCode) })),
       overview: overview && {
         ...overview,
@@ -646,7 +647,7 @@ export default async function outcomesRoutes(
         },
       },
     },
-    async (request) => refreshComputedIndicators(db, request.actor!),
+    async (request) => refreshComputedIndicators(db, request.actor!, { now: deps.clock.now() }),
   );
 }
 
