@@ -1,4 +1,5 @@
 // Configuration is read once, validated, and frozen. A wrong value stops start-up with one clear line.
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 
 export type Config = Readonly<{
@@ -26,9 +27,21 @@ export type Config = Readonly<{
   publicPostRateLimit: number;
   /** The integrated care system this deployment serves by default. */
   defaultSystem: string;
+  /**
+   * Key for the HMAC that binds CSRF tokens to the session (CSRF_KEY, at least 32 characters). Without it a
+   * random key is made at start-up: fine for one process; set it when several serve the same users.
+   */
+  csrfKey: string;
 }>;
 
 export class ConfigError extends Error {}
+
+function csrfKey(env: Env): string {
+  const raw = env.CSRF_KEY?.trim();
+  if (!raw) return randomBytes(32).toString('base64url');
+  if (raw.length < 32) throw new ConfigError('CSRF_KEY must be at least 32 characters');
+  return raw;
+}
 
 type Env = Record<string, string | undefined>;
 
@@ -76,5 +89,6 @@ export function loadConfig(env: Env = process.env): Config {
     signInRateLimit: integer(env, 'SIGN_IN_RATE_LIMIT', 10, 1, 10000),
     publicPostRateLimit: integer(env, 'PUBLIC_POST_RATE_LIMIT', 20, 1, 10000),
     defaultSystem: env.DEFAULT_SYSTEM?.trim() || 'QMJ',
+    csrfKey: csrfKey(env),
   });
 }

@@ -70,9 +70,13 @@ export class Browser {
     this.#keep(response);
     return response;
   }
+  /** Signs in, then opens the page it leads to: CSRF tokens are bound to the session, so forms need a new one. */
   async signIn(username: string, password = DEMO_PASSWORD): Promise<LightMyRequestResponse> {
     await this.get('/sign-in');
-    return this.post('/sign-in', { username, password });
+    const response = await this.post('/sign-in', { username, password });
+    const next = response.headers.location;
+    if (response.statusCode === 303 && typeof next === 'string' && next.startsWith('/')) await this.get(next);
+    return response;
   }
 }
 
