@@ -49,7 +49,12 @@ for (const engine of testEngines()) {
       t = await startTestApp(engine);
       const system = systemActor('QMJ');
       await issueToken(t.database.db, system, { label: 'spa', role: 'spa', value: 'access-spa' });
-      await issueToken(t.database.db, system, { label: 'clinician', role: 'clinician', value: 'access-clinician' });
+      await issueToken(t.database.db, system, {
+        label: 'clinician',
+        role: 'clinician',
+        value: 'access-clinician',
+        organisationCode: 'RKE', // Islington's podiatry service
+      });
       await issueToken(t.database.db, system, { label: 'commissioner', role: 'commissioner', value: 'access-comm' });
       for (let i = 0; i < 10; i++) {
         await issueToken(t.database.db, system, { label: `triager ${i}`, role: 'spa', value: `access-spa-${i}` });

@@ -78,6 +78,21 @@ export interface GapRow {
   recordedAt: string;
 }
 
+/**
+ * Which referrals a query may see: the system, and the referral ids the caller has a legitimate relationship
+ * with (platform/auth/relationships.ts visibleSources), or null for every referral of the system (the trusted
+ * system actor). Every read of a referral in this file takes one, so no query can forget the rule.
+ */
+export type ReferralScope = {
+  systemId: string;
+  // biome-ignore lint/suspicious/noExplicitAny: a subquery of referral ids from the platform's relationships
+  ids: any | null;
+};
+
+export function wholeSystem(systemId: string): ReferralScope {
+  return { systemId, ids: null };
+}
+
 const iso = (v: unknown): string | null => (v === null || v === undefined ? null : new Date(v as string).toISOString());
 const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
 
@@ -281,7 +296,7 @@ const PERSON_COLUMNS = [
 /** One referral with its person; `forUpdate` locks the referral row for the rest of the transaction. */
 export async function findReferral(
   db: AnyDb,
-  systemId: string,
+  scope: ReferralScope,
   id: string,
   { forUpdate = false } = {},
 ): Promise<ReferralWithPerson | null> {
@@ -290,8 +305,9 @@ export async function findReferral(
     .innerJoin('access_people as p', 'p.id', 'r.person_id')
     .selectAll('r')
     .select([...PERSON_COLUMNS])
-    .where('r.system_id', '=', systemId)
+    .where('r.system_id', '=', scope.systemId)
     .where('r.id', '=', id);
+  if (scope.ids) q = q.where(sql`r.id::text`, 'in', scope.ids);
   if (forUpdate) q = q.forUpdate('r');
   const row = await q.executeTakeFirst();
   return row ? { ...toReferral(row), person: toPerson(row, 'p_') } : null;
@@ -299,15 +315,16 @@ export async function findReferral(
 
 export async function findReferralIdByReference(
   db: AnyDb,
-  systemId: string,
+  scope: ReferralScope,
   reference: string,
 ): Promise<string | null> {
-  const row = await db
+  let q = db
     .selectFrom('access_referrals')
     .select('id')
-    .where('system_id', '=', systemId)
-    .where('reference', '=', reference)
-    .executeTakeFirst();
+    .where('system_id', '=', scope.systemId)
+    .where('reference', '=', reference);
+  if (scope.ids) q = q.where(sql`id::text`, 'in', scope.ids);
+  const row = await q.executeTakeFirst();
   return row?.id ?? null;
 }
 
@@ -377,14 +394,15 @@ export type ListedReferral = ReferralRow & { givenName: string; familyName: stri
 
 export async function listReferrals(
   db: AnyDb,
-  systemId: string,
+  scope: ReferralScope,
   f: ReferralFilters,
   paging: { page: number; pageSize: number },
 ): Promise<{ rows: ListedReferral[]; total: number }> {
   let q = db
     .selectFrom('access_referrals as r')
     .innerJoin('access_people as p', 'p.id', 'r.person_id')
-    .where('r.system_id', '=', systemId);
+    .where('r.system_id', '=', scope.systemId);
+  if (scope.ids) q = q.where(sql`r.id::text`, 'in', scope.ids);
   if (f.status?.length) q = q.where('r.status', 'in', f.status);
   if (f.serviceId) q = q.where('r.service_id', '=', f.serviceId);
   if (f.component) q = q.where('r.component', '=', f.component);
@@ -444,15 +462,15 @@ export async function listEvents(
   }));
 }
 
-/** Every referral of the person (newest first), for their timeline. */
-export async function referralsOfPerson(db: AnyDb, systemId: string, personId: string): Promise<ReferralRow[]> {
-  const rows = await db
+/** Every referral of the person the scope may see (newest first), for their timeline. */
+export async function referralsOfPerson(db: AnyDb, scope: ReferralScope, personId: string): Promise<ReferralRow[]> {
+  let q = db
     .selectFrom('access_referrals')
     .selectAll()
-    .where('system_id', '=', systemId)
-    .where('person_id', '=', personId)
-    .orderBy('received_at', 'desc')
-    .execute();
+    .where('system_id', '=', scope.systemId)
+    .where('person_id', '=', personId);
+  if (scope.ids) q = q.where(sql`id::text`, 'in', scope.ids);
+  const rows = await q.orderBy('received_at', 'desc').execute();
   return rows.map(toReferral);
 }
 

@@ -7,6 +7,7 @@
 // for ROUTING_CACHE_MS (a newly published offer reaches routing within that time).
 import { randomBytes, randomUUID } from 'node:crypto';
 import { audit } from '../../platform/audit/audit.ts';
+import { endRelationships, NoRelationshipError, relate, visibleSources } from '../../platform/auth/relationships.ts';
 import { type Actor, systemActor } from '../../platform/auth/roles.ts';
 import { type AnyDb, inTransaction } from '../../platform/db/database.ts';
 import {
@@ -189,6 +190,107 @@ function componentName(ctx: RoutingContext, code: string): string {
 function serviceRef(ctx: RoutingContext, id: string | null): { id: string; name: string } | null {
   if (!id) return null;
   return { id, name: ctx.services.find((s) => s.id === id)?.name ?? id };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Who may see and change a referral (issue 10 §3, docs/decisions/0008). The one rule, in one place:
+//   - the central point of access (role spa) sees and acts on every referral of the system;
+//   - the organisation whose service holds the referral (routed, proposed or accepting) sees and acts on it,
+//     and accepts only into its own services;
+//   - a member of staff who made a referral sees it (basis 'referrer') but changes it only as above;
+//   - everyone else is told "not found", and the refusal is audited.
+// The grants are person_relationships rows with the referral as their source; every query for referrals
+// (repository functions take a ReferralScope) filters through visibleSources.
+
+const SOURCE = 'referral';
+
+/** The referrals the actor may see now: pass it to every repository read. */
+function scopeFor(db: AnyDb, actor: Actor, now: Date): repo.ReferralScope {
+  return { systemId: actor.systemId, ids: visibleSources(db, actor, now, SOURCE) };
+}
+
+/** One referral the actor may see, or "not found" (audited as a refusal when it exists). */
+async function visibleReferral(
+  tx: AnyDb,
+  actor: Actor,
+  id: string,
+  o: { now: Date; requestId?: string; forUpdate?: boolean },
+): Promise<repo.ReferralWithPerson> {
+  const r = await repo.findReferral(tx, scopeFor(tx, actor, o.now), id, { forUpdate: o.forUpdate });
+  if (r) return r;
+  const exists = await repo.findReferral(tx, repo.wholeSystem(actor.systemId), id);
+  if (!exists) throw new NotFoundError('Referral');
+  throw new NoRelationshipError('Referral', {
+    action: 'referral.refused',
+    recordType: 'referral',
+    recordId: id,
+    outcome: 'refused',
+    reason: 'no legitimate relationship',
+    requestId: o.requestId,
+  });
+}
+
+function serviceOrganisation(ctx: RoutingContext, serviceId: string | null | undefined): string | null {
+  if (!serviceId) return null;
+  return ctx.services.find((s) => s.id === serviceId)?.organisationCode ?? null;
+}
+
+function isHub(actor: Actor): boolean {
+  return actor.role === 'spa' || actor.role === 'system';
+}
+
+/** Changing a referral: the central point of access, or the organisation of the service that holds it. */
+function requireActOn(actor: Actor, r: repo.ReferralRow, ctx: RoutingContext): void {
+  if (isHub(actor)) return;
+  const org = serviceOrganisation(ctx, r.serviceId);
+  if (org && org === actor.organisationCode) return;
+  throw new ForbiddenError(
+    'Only the central point of access or the organisation whose service holds this referral can change it',
+  );
+}
+
+/** Grants at receipt: the hub, the routed service's organisation, and the member of staff who referred. */
+async function grantAtReceipt(tx: AnyDb, actor: Actor, ctx: RoutingContext, r: repo.ReferralRow, at: Date) {
+  const base = { systemId: r.systemId, personId: r.personId, sourceType: SOURCE, sourceId: r.id, at };
+  await relate(tx, { ...base, grantee: { role: 'spa' }, basis: 'referral' });
+  const org = serviceOrganisation(ctx, r.serviceId);
+  if (org) await relate(tx, { ...base, grantee: { organisation: org }, basis: 'referral' });
+  if (actor.kind === 'user' && actor.role !== 'spa') {
+    await relate(tx, { ...base, grantee: { user: actor.id }, basis: 'referrer' });
+  }
+}
+
+/** The referral moved from one service to another (or back to the hub): the organisations' grants follow. */
+async function moveGrants(
+  tx: AnyDb,
+  ctx: RoutingContext,
+  r: repo.ReferralRow,
+  toServiceId: string | null,
+  at: Date,
+): Promise<void> {
+  const from = serviceOrganisation(ctx, r.serviceId);
+  const to = serviceOrganisation(ctx, toServiceId);
+  if (from === to) return;
+  if (from) {
+    await endRelationships(tx, {
+      systemId: r.systemId,
+      sourceType: SOURCE,
+      sourceId: r.id,
+      at,
+      grantee: { organisation: from },
+    });
+  }
+  if (to) {
+    await relate(tx, {
+      systemId: r.systemId,
+      personId: r.personId,
+      grantee: { organisation: to },
+      basis: 'referral',
+      sourceType: SOURCE,
+      sourceId: r.id,
+      at,
+    });
+  }
 }
 
 function notificationTopic(status: string): string {
@@ -441,6 +543,7 @@ async function createReferral(
     createdBy: actor.id,
   };
   await repo.insertReferral(tx, row);
+  await grantAtReceipt(tx, actor, ctx, row, o.now);
   await repo.insertEvent(tx, systemId, {
     referralId: id,
     type: event.type,
@@ -555,9 +658,11 @@ export async function getReferral(
   requireStaff(actor, ACCESS_STAFF);
   const ctx = await routingContext(db, actor.systemId);
   return inTransaction(db, async (tx) => {
-    const r = await repo.findReferral(tx, actor.systemId, id);
-    if (!r) throw new NotFoundError('Referral');
-    const others = (await repo.referralsOfPerson(tx, actor.systemId, r.personId)).filter((o) => o.id !== r.id);
+    const r = await visibleReferral(tx, actor, id, options);
+    // Only the person's other referrals this actor may see, and only their events.
+    const others = (await repo.referralsOfPerson(tx, scopeFor(tx, actor, options.now), r.personId)).filter(
+      (o) => o.id !== r.id,
+    );
     const events = await repo.listEvents(tx, actor.systemId, [r.id, ...others.map((o) => o.id)]);
     await audit(tx, actor, {
       action: 'referral.read',
@@ -639,7 +744,7 @@ export async function listReferrals(
   return inTransaction(db, async (tx) => {
     const { rows, total } = await repo.listReferrals(
       tx,
-      actor.systemId,
+      scopeFor(tx, actor, now),
       {
         status: q.status,
         serviceId: q.serviceId,
@@ -701,10 +806,12 @@ export async function claimReferral(
 ): Promise<{ id: string; claimedBy: string; claimedByName: string; claimedAt: string }> {
   requireStaff(actor, ACCESS_STAFF);
   const now = options.now;
+  const ctx = await routingContext(db, actor.systemId);
   return inTransaction(db, async (tx) => {
+    const seen = await visibleReferral(tx, actor, id, options);
+    requireActOn(actor, seen, ctx);
     const won = await repo.claim(tx, actor.systemId, id, { id: actor.id, name: actor.name }, now);
-    const r = await repo.findReferral(tx, actor.systemId, id);
-    if (!r) throw new NotFoundError('Referral');
+    const r = (await repo.findReferral(tx, repo.wholeSystem(actor.systemId), id))!;
     if (!won) {
       if (r.status === 'closed')
         throw new ConflictError('A referral that is closed cannot be claimed', 'illegal_transition');
@@ -762,7 +869,7 @@ export async function actOnReferral(
   id: string,
   input: ActionInput,
   options: { now: Date; requestId?: string },
-): Promise<ReferralView> {
+): Promise<ReferralView | HandedOver> {
   requireStaff(actor, ACCESS_STAFF);
   const now = options.now;
   const ctx = await routingContext(db, actor.systemId);
@@ -772,8 +879,8 @@ export async function actOnReferral(
     }
   };
   await inTransaction(db, async (tx) => {
-    const r = await repo.findReferral(tx, actor.systemId, id, { forUpdate: true });
-    if (!r) throw new NotFoundError('Referral');
+    const r = await visibleReferral(tx, actor, id, { ...options, forUpdate: true });
+    requireActOn(actor, r, ctx);
     if (
       r.claimedBy &&
       r.claimedBy !== actor.id &&
@@ -796,6 +903,11 @@ export async function actOnReferral(
       case 'accept': {
         checkService(input.serviceId, 'serviceId');
         const sid = input.serviceId || r.serviceId;
+        if (sid && !isHub(actor) && serviceOrganisation(ctx, sid) !== actor.organisationCode) {
+          throw new ValidationError([
+            { field: 'serviceId', message: "Choose one of your organisation's services: you can accept only for them" },
+          ]);
+        }
         if (sid) {
           const component = ctx.components.find((c) => c.code === r.component);
           const service = ctx.services.find((s) => s.id === sid);
@@ -859,6 +971,7 @@ export async function actOnReferral(
         'Someone else changed this referral at the same time. Reload it and try again.',
         'changed',
       );
+    await moveGrants(tx, ctx, r, next.serviceId, now);
     const ev = result.event;
     await repo.insertEvent(tx, actor.systemId, {
       referralId: id,
@@ -900,7 +1013,27 @@ export async function actOnReferral(
   });
   // After the acceptance has committed, outside its transaction: a failure here never undoes it.
   if (input.type === 'accept' && !db.isTransaction) await bookVisit(db, actor, id, ctx, now, options.requestId);
+  // A clinician who sent the referral to another organisation's service no longer sees it.
+  if (!(await repo.findReferral(db, scopeFor(db, actor, now), id))) {
+    const moved = (await repo.findReferral(db, repo.wholeSystem(actor.systemId), id))!;
+    return {
+      id,
+      reference: moved.reference,
+      status: moved.status,
+      service: serviceRef(ctx, moved.serviceId),
+      handedOver: true,
+    };
+  }
   return getReferral(db, actor, id, options);
+}
+
+/** What the actor is told after handing a referral to another organisation: no more than where it went. */
+export interface HandedOver {
+  id: string;
+  reference: string;
+  status: string;
+  service: { id: string; name: string } | null;
+  handedOver: true;
 }
 
 /** Components whose accepted referrals become visits on a scheduling board, and at what priority. */
@@ -915,7 +1048,7 @@ const VISIT_PRIORITY: Record<string, Record<string, VisitPriority>> = {
  * referral's timeline. Nothing happens without a matching team; a refusal is recorded, not thrown.
  */
 async function bookVisit(db: AnyDb, actor: Actor, id: string, ctx: RoutingContext, now: Date, requestId?: string) {
-  const r = await repo.findReferral(db, actor.systemId, id);
+  const r = await repo.findReferral(db, repo.wholeSystem(actor.systemId), id);
   const priority = r ? VISIT_PRIORITY[r.component]?.[r.urgency] : undefined;
   if (!r || !priority || r.status !== 'accepted') return;
   const system = systemActor(actor.systemId);
@@ -1041,9 +1174,9 @@ export async function confirmationByReference(
   routed: boolean;
   preferredContact: string;
 } | null> {
-  const id = await repo.findReferralIdByReference(db, systemId, reference);
+  const id = await repo.findReferralIdByReference(db, repo.wholeSystem(systemId), reference);
   if (!id) return null;
-  const r = await repo.findReferral(db, systemId, id);
+  const r = await repo.findReferral(db, repo.wholeSystem(systemId), id);
   if (!r) return null;
   const ctx = await routingContext(db, systemId);
   return {

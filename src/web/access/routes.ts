@@ -735,11 +735,14 @@ export default async function accessRoutes(
       try {
         if (action === 'claim')
           await claimReferral(db, request.actor!, id, { now: deps.clock.now(), requestId: request.id });
-        else
-          await actOnReferral(db, request.actor!, id, toAction(action as ActionName, form), {
+        else {
+          const result = await actOnReferral(db, request.actor!, id, toAction(action as ActionName, form), {
             now: deps.clock.now(),
             requestId: request.id,
           });
+          // Sent to another organisation's service: it leaves this organisation's worklist.
+          if ('handedOver' in result) return reply.redirect('/access', 303);
+        }
         return reply.redirect(`/access/referrals/${id}?done=${action}`, 303);
       } catch (error) {
         if (error instanceof DomainError && (error.status === 400 || error.status === 409)) {
