@@ -150,4 +150,20 @@ export const accessMigrations: Migrations = {
         on conflict do nothing`.execute(db);
     },
   },
+
+  // A referral keeps the identity and contact details it was given (issue 10 §3): they never overwrite the
+  // person's record, which staff change only by a deliberate, audited act. details_differ names the fields
+  // that differ from the record (for the triager to check); submitter_hash is a hash of the public form's
+  // one-time token, so only the browser that sent a self-referral sees its confirmation page.
+  '0411_access_referral_details': {
+    // biome-ignore lint/suspicious/noExplicitAny: migrations are written against no fixed schema
+    async up(db: Kysely<any>) {
+      await db.schema
+        .alterTable('access_referrals')
+        .addColumn('given_person', 'jsonb')
+        .addColumn('details_differ', 'jsonb', (c) => c.notNull().defaultTo(sql`'[]'::jsonb`))
+        .addColumn('submitter_hash', 'text')
+        .execute();
+    },
+  },
 };

@@ -5,7 +5,7 @@
 //
 // Routing uses the published offer and the directory through their modules' services, cached per database
 // for ROUTING_CACHE_MS (a newly published offer reaches routing within that time).
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { audit } from '../../platform/audit/audit.ts';
 import { endRelationships, NoRelationshipError, relate, visibleSources } from '../../platform/auth/relationships.ts';
 import { type Actor, systemActor } from '../../platform/auth/roles.ts';
@@ -47,6 +47,12 @@ import {
   transition,
   validateReferralInput,
 } from './referral.ts';
+import {
+  detailsThatDiffer,
+  PERSON_DETAIL_FIELDS,
+  PERSON_DETAIL_LABELS,
+  type PersonDetailField,
+} from './person-details.ts';
 import { type RoutableService, type RoutingResult, routeReferral } from './routing.ts';
 
 export const ACCESS_STAFF = ['spa', 'clinician'] as const;
@@ -330,6 +336,8 @@ export interface SubmitOptions {
   /** The public self-referral form: only self-referral for a component that allows it at this age,
    * and a phone number or email address for the preferred contact. */
   publicForm?: boolean;
+  /** sha256 of the one-time token the public form gives the submitter's browser (for the confirmation page). */
+  submitterHash?: string;
 }
 
 export interface SubmitResult {
@@ -465,7 +473,13 @@ export async function submitReferral(
     const { input, route, phone, email } = checkReferral(ctx, body, now, options);
     return {
       status: 201,
-      body: await createReferral(tx, actor, ctx, input, route, { phone, email, now, requestId: options.requestId }),
+      body: await createReferral(tx, actor, ctx, input, route, {
+        phone,
+        email,
+        now,
+        requestId: options.requestId,
+        submitterHash: options.submitterHash,
+      }),
     };
   };
   if (options.idempotencyKey === undefined) {
@@ -480,10 +494,14 @@ async function createReferral(
   ctx: RoutingContext,
   input: ReferralInput & { borough: string },
   route: RoutingResult,
-  o: { phone: string | null; email: string | null; now: Date; requestId?: string },
+  o: { phone: string | null; email: string | null; now: Date; requestId?: string; submitterHash?: string },
 ): Promise<SubmitResult> {
   const systemId = actor.systemId;
-  const personId = await repo.upsertPerson(tx, systemId, { ...input.person, phone: o.phone, email: o.email }, o.now);
+  // The details given stay on the referral; an existing person's record is never changed by a referral.
+  const given = { ...input.person, gpPractice: input.person.gpPractice ?? null, phone: o.phone, email: o.email };
+  const { person, created } = await repo.findOrCreatePerson(tx, systemId, given, o.now);
+  const personId = person.id;
+  const differ = created ? [] : detailsThatDiffer(person, given);
   const open = await repo.openReferralsFor(tx, systemId, personId, input.component);
   const id = randomUUID();
   const duplicates = findLikelyDuplicates(
@@ -541,6 +559,9 @@ async function createReferral(
     claimedAt: null,
     likelyDuplicateOf: duplicates[0]?.id ?? null,
     createdBy: actor.id,
+    givenPerson: given,
+    detailsDiffer: differ,
+    submitterHash: o.submitterHash ?? null,
   };
   await repo.insertReferral(tx, row);
   await grantAtReceipt(tx, actor, ctx, row, o.now);
@@ -554,9 +575,17 @@ async function createReferral(
     actorName: by.name ?? null,
     actorRole: by.role ?? null,
     reason: null,
-    note: duplicates.length
-      ? `Likely duplicate of ${duplicates.length === 1 ? 'an open referral' : `${duplicates.length} open referrals`}`
-      : null,
+    note:
+      [
+        duplicates.length
+          ? `Likely duplicate of ${duplicates.length === 1 ? 'an open referral' : `${duplicates.length} open referrals`}`
+          : '',
+        differ.length
+          ? `Details given differ from the person's record (${differ.map((f) => PERSON_DETAIL_LABELS[f].toLowerCase()).join(', ')}): check them before contacting the person`
+          : '',
+      ]
+        .filter(Boolean)
+        .join('. ') || null,
     serviceId: row.serviceId,
     fromServiceId: null,
     outcome: null,
@@ -612,8 +641,10 @@ async function createReferral(
 // ---------------------------------------------------------------------------------------------
 // Reads
 
-export interface ReferralView extends repo.ReferralRow {
+export interface ReferralView extends Omit<repo.ReferralRow, 'submitterHash'> {
   person: repo.PersonRow;
+  /** Given details that differ from the person's record now, with both values, for the triager to check. */
+  differences: { field: PersonDetailField; label: string; record: string | null; given: string | null }[];
   componentName: string;
   boroughName: string;
   service: { id: string; name: string } | null;
@@ -672,8 +703,18 @@ export async function getReferral(
       detail: { reference: r.reference },
     });
     const refOf = new Map([[r.id, r.reference], ...others.map((o) => [o.id, o.reference] as const)]);
+    const { submitterHash: _hidden, ...shown } = r;
+    const differences = r.givenPerson
+      ? detailsThatDiffer(r.person, r.givenPerson).map((field) => ({
+          field,
+          label: PERSON_DETAIL_LABELS[field],
+          record: r.person[field],
+          given: r.givenPerson![field],
+        }))
+      : [];
     return {
-      ...r,
+      ...shown,
+      differences,
       componentName: componentName(ctx, r.component),
       boroughName: ctx.boroughNames[r.borough] ?? r.borough,
       service: serviceRef(ctx, r.serviceId),
@@ -1036,6 +1077,77 @@ export interface HandedOver {
   handedOver: true;
 }
 
+/**
+ * Copies details a referral gave to the person's record: the deliberate act of staff who may change the
+ * referral (the hub or the organisation holding it), for the fields they choose among those that differ.
+ * Audited as a change of the person's record, and shown on the referral's timeline.
+ */
+export async function updatePersonFromReferral(
+  db: AnyDb,
+  actor: Actor,
+  id: string,
+  fields: readonly string[],
+  options: { now: Date; requestId?: string },
+): Promise<ReferralView> {
+  requireStaff(actor, ACCESS_STAFF);
+  const ctx = await routingContext(db, actor.systemId);
+  await inTransaction(db, async (tx) => {
+    const r = await visibleReferral(tx, actor, id, { ...options, forUpdate: true });
+    requireActOn(actor, r, ctx);
+    const differ = r.givenPerson ? detailsThatDiffer(r.person, r.givenPerson) : [];
+    const chosen = PERSON_DETAIL_FIELDS.filter((f) => fields.includes(f));
+    if (chosen.length === 0 || chosen.some((f) => !differ.includes(f)) || fields.length !== chosen.length) {
+      throw new ValidationError([
+        {
+          field: 'fields',
+          message: differ.length
+            ? "Choose which of the details that differ to copy to the person's record"
+            : "This referral's details already match the person's record",
+        },
+      ]);
+    }
+    const given = r.givenPerson!;
+    await repo.updatePerson(
+      tx,
+      actor.systemId,
+      r.personId,
+      Object.fromEntries(chosen.map((f) => [f, given[f]])),
+      options.now,
+    );
+    await repo.setDetailsDiffer(
+      tx,
+      actor.systemId,
+      id,
+      differ.filter((f) => !chosen.includes(f)),
+    );
+    const names = chosen.map((f) => PERSON_DETAIL_LABELS[f].toLowerCase()).join(', ');
+    await repo.insertEvent(tx, actor.systemId, {
+      referralId: id,
+      type: 'person-update',
+      fromStatus: r.status,
+      toStatus: r.status,
+      at: new Date(Math.max(options.now.getTime(), Date.parse(r.updatedAt))).toISOString(),
+      actorId: actor.id,
+      actorName: actor.name,
+      actorRole: actor.role,
+      reason: null,
+      note: `The person's record was updated from this referral: ${names}`,
+      serviceId: null,
+      fromServiceId: null,
+      outcome: null,
+      firstContactDue: null,
+    });
+    await audit(tx, actor, {
+      action: 'person.update',
+      recordType: 'person',
+      recordId: r.personId,
+      requestId: options.requestId,
+      detail: { referral: r.reference, fields: chosen },
+    });
+  });
+  return getReferral(db, actor, id, options);
+}
+
 /** Components whose accepted referrals become visits on a scheduling board, and at what priority. */
 const VISIT_PRIORITY: Record<string, Record<string, VisitPriority>> = {
   'urgent-community-response': { urgent: 'urgent-2h', routine: 'routine' },
@@ -1162,28 +1274,50 @@ export async function listOfferGaps(db: AnyDb, actor: Actor, paging: { page?: nu
   return { rows: list.rows.map(name), total: list.total, page, pageSize, summary: summary.map(name) };
 }
 
-/** The reference the public confirmation page shows: only what the person was already told. */
-export async function confirmationByReference(
+/** How long after sending a self-referral its confirmation page can be seen again (by the same browser). */
+export const CONFIRMATION_MINUTES = 60;
+
+/** A one-time token for the browser that sends a self-referral, and the hash the referral keeps of it. */
+export function submitterToken(): { token: string; hash: string } {
+  const token = randomBytes(24).toString('base64url');
+  return { token, hash: hashToken(token) };
+}
+
+function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/**
+ * The public confirmation page: only for the self-referral this browser has just sent (its one-time token
+ * matches, within CONFIRMATION_MINUTES), and only the reference and when to expect contact. Every answer,
+ * shown or refused, is audited. Anything else is "not found": the page never says whether a reference exists.
+ */
+export async function selfReferralConfirmation(
   db: AnyDb,
   systemId: string,
   reference: string,
-): Promise<{
-  reference: string;
-  componentName: string;
-  firstContactDue: string | null;
-  routed: boolean;
-  preferredContact: string;
-} | null> {
+  token: string | undefined,
+  options: { now: Date; requestId?: string },
+): Promise<{ reference: string; firstContactDue: string | null } | null> {
+  const actor = residentActor(systemId);
   const id = await repo.findReferralIdByReference(db, repo.wholeSystem(systemId), reference);
-  if (!id) return null;
-  const r = await repo.findReferral(db, repo.wholeSystem(systemId), id);
-  if (!r) return null;
-  const ctx = await routingContext(db, systemId);
-  return {
-    reference: r.reference,
-    componentName: componentName(ctx, r.component),
-    firstContactDue: r.targetDueAt,
-    routed: (r.routing as { outcome?: string }).outcome === 'routed',
-    preferredContact: r.communication.preferredContact,
-  };
+  const r = id ? await repo.findReferral(db, repo.wholeSystem(systemId), id) : null;
+  const fresh = r ? options.now.getTime() - Date.parse(r.receivedAt) <= CONFIRMATION_MINUTES * 60_000 : false;
+  const ok =
+    !!r &&
+    r.source === 'self' &&
+    !!r.submitterHash &&
+    !!token &&
+    timingSafeEqual(Buffer.from(hashToken(token)), Buffer.from(r.submitterHash)) &&
+    fresh;
+  await audit(db, actor, {
+    action: 'referral.confirmation',
+    recordType: 'referral',
+    recordId: ok ? r!.id : null,
+    outcome: ok ? 'success' : 'refused',
+    reason: ok ? null : 'not the self-referral this browser has just sent',
+    requestId: options.requestId,
+    detail: { reference },
+  });
+  return ok ? { reference: r!.reference, firstContactDue: r!.targetDueAt } : null;
 }

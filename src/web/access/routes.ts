@@ -13,22 +13,27 @@ import {
   COMPLIANCE_READERS,
   claimReferral,
   complianceReport,
-  confirmationByReference,
+  CONFIRMATION_MINUTES,
   GAP_READERS,
   getReferral,
   listOfferGaps,
   listReferrals,
   PREFERRED_CONTACTS,
   REFERRAL_STATUSES,
+  PERSON_DETAIL_FIELDS,
   residentActor,
   routingContext,
+  selfReferralConfirmation,
   standardForService,
   submitReferral,
+  submitterToken,
+  updatePersonFromReferral,
 } from '../../modules/access/index.ts';
 import { searchAssets } from '../../modules/directory/index.ts';
 import { AGE_GROUPS, ageGroupsForAge, type Component, humaniseDuration } from '../../modules/offer/index.ts';
 import type { Actor } from '../../platform/auth/roles.ts';
 import { DomainError, NotFoundError } from '../../platform/errors.ts';
+import { cookieName } from '../../platform/http/security.plugin.ts';
 import { ErrorBody } from '../api-schemas.ts';
 import { errorItems, fieldErrors, pageLinks } from '../forms.ts';
 import type { Navigation } from '../nav.ts';
@@ -302,6 +307,7 @@ const EVENT_TEXT: Record<string, string> = {
   redirect: 'Redirected',
   'first-contact': 'First contact made',
   close: 'Closed',
+  'person-update': "Person's record updated",
 };
 const CONTACT_TEXT: Record<string, string> = {
   phone: 'Phone call',
@@ -318,6 +324,7 @@ export default async function accessRoutes(
   const { db } = deps.database;
   const { config } = deps;
   const systemOf = (actor: Actor | null) => actor?.systemId ?? config.defaultSystem;
+  const confirmationCookie = cookieName('self-referral', config.secureCookies);
 
   navigation.add({ href: '/access', text: 'Referrals', roles: STAFF });
   navigation.add({ href: '/access/gaps', text: 'Offer gaps', roles: ['commissioner', 'analyst'] });
@@ -442,6 +449,30 @@ export default async function accessRoutes(
     );
   }
 
+  app.post(
+    '/api/referrals/:id/person',
+    {
+      config: { policy: STAFF },
+      schema: {
+        tags: ['access'],
+        summary: "Copy details this referral gave to the person's record (a deliberate, audited change)",
+        description:
+          "A referral never changes the person's record. When its details differ, the triager may copy the " +
+          'fields they have checked; only fields that differ can be chosen.',
+        params: Id,
+        body: Type.Object({
+          fields: Type.Array(Type.String({ enum: [...PERSON_DETAIL_FIELDS] }), { minItems: 1, maxItems: 7 }),
+        }),
+        response: { 200: Open, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody },
+      },
+    },
+    async (request) =>
+      updatePersonFromReferral(db, request.actor!, request.params.id, request.body.fields, {
+        now: deps.clock.now(),
+        requestId: request.id,
+      }),
+  );
+
   app.get(
     '/api/access/compliance',
     {
@@ -543,10 +574,20 @@ export default async function accessRoutes(
       const values = request.body as FormValues;
       const body = bodyFromForm({ ...values, component: component.code }, 'self');
       try {
+        // Only this browser may see the confirmation: a one-time token in a cookie, its hash on the referral.
+        const submitter = submitterToken();
         const result = await submitReferral(db, residentActor(systemId), body, {
           publicForm: true,
           now: deps.clock.now(),
           requestId: request.id,
+          submitterHash: submitter.hash,
+        });
+        reply.setCookie(confirmationCookie, submitter.token, {
+          path: '/',
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: config.secureCookies,
+          maxAge: CONFIRMATION_MINUTES * 60,
         });
         return reply.redirect(`/refer/confirmation/${result.body.reference}`, 303);
       } catch (error) {
@@ -562,17 +603,20 @@ export default async function accessRoutes(
   app.get(
     '/refer/confirmation/:reference',
     {
-      config: { policy: 'public' },
+      config: { policy: 'public', rateLimit: { max: config.publicPostRateLimit, timeWindow: '1 minute' } },
       schema: { params: Type.Object({ reference: Type.String({ pattern: '^CPA-[A-Z0-9]{8}$' }) }) },
     },
     async (request, reply) => {
-      const found = await confirmationByReference(db, systemOf(request.actor), request.params.reference);
+      const found = await selfReferralConfirmation(
+        db,
+        systemOf(request.actor),
+        request.params.reference,
+        request.cookies[confirmationCookie],
+        { now: deps.clock.now(), requestId: request.id },
+      );
       if (!found) throw new NotFoundError('Referral');
-      return reply.render('access/confirmation.njk', {
-        title: 'Referral sent',
-        found,
-        contactText: CONTACT_TEXT[found.preferredContact]?.toLowerCase() ?? found.preferredContact,
-      });
+      reply.header('cache-control', 'no-store');
+      return reply.render('access/confirmation.njk', { title: 'Referral sent', found });
     },
   );
 
@@ -682,6 +726,11 @@ export default async function accessRoutes(
       title: `Referral ${r.reference}`,
       r,
       claimedByMe: r.claimedBy === actor.id,
+      personItems: r.differences.map((d) => ({ value: d.field, text: `${d.label}: ${d.given ?? ''}` })),
+      // The hub, or the organisation whose service holds the referral (the service checks again).
+      canChangePerson:
+        actor.role === 'spa' ||
+        (!!r.service && ctx.services.find((s) => s.id === r.service!.id)?.organisationCode === actor.organisationCode),
       canAct: !r.claimedBy || r.claimedBy === actor.id || !['received', 'triaged', 'redirected'].includes(r.status),
       statusText: STATUS_TEXT,
       breachText: BREACH_TEXT,
@@ -751,6 +800,36 @@ export default async function accessRoutes(
             ? errorItems(error, (field) => `${action}-${field}`)
             : [{ text: error.message, href: '#status' }];
           return renderReferral(request, reply, id, { errors, values: form });
+        }
+        throw error;
+      }
+    },
+  );
+
+  app.post(
+    '/access/referrals/:id/person',
+    {
+      config: { policy: STAFF },
+      schema: {
+        params: Id,
+        body: Type.Object({
+          _csrf: Type.Optional(Type.String()),
+          fields: Type.Optional(Type.Array(Type.String({ maxLength: 50 }), { maxItems: 10 })),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const id = request.params.id;
+      try {
+        await updatePersonFromReferral(db, request.actor!, id, request.body.fields ?? [], {
+          now: deps.clock.now(),
+          requestId: request.id,
+        });
+        return reply.redirect(`/access/referrals/${id}?done=person`, 303);
+      } catch (error) {
+        if (error instanceof DomainError && error.status === 400) {
+          reply.status(400);
+          return renderReferral(request, reply, id, { errors: errorItems(error, () => 'person-fields') });
         }
         throw error;
       }
