@@ -280,5 +280,120 @@ for (const engine of testEngines()) {
       );
       assert.equal((await t.app.inject({ url: `/api/referrals/${adhd.id}`, headers: insider })).statusCode, 404);
     });
+
+    const selfReferral = (n: number, person: Record<string, string>) => ({
+      nhsNumber: nhs(n),
+      givenName: 'Mallory',
+      familyName: 'Attacker',
+      birthDay: '1',
+      birthMonth: '2',
+      birthYear: '1940',
+      postcode: 'N7 6PA',
+      preferredContact: 'email',
+      email: 'mallory@example.com',
+      phone: '07700 900999',
+      interpreter: 'no',
+      urgency: 'routine',
+      reason: 'I keep falling',
+      ...person,
+    });
+    const personRow = async (n: number) =>
+      (
+        await sql<Record<string, unknown>>`
+          select given_name, family_name, birth_date::text as birth_date, postcode, gp_practice, phone, email
+          from access_people where nhs_number = ${nhs(n)}`.execute(t.database.db)
+      ).rows;
+
+    test("a self-referral never changes an existing person's record; the triager sees what differs", async () => {
+      const first = await create(20, {
+        component: 'falls-prevention',
+        person: { ...referral(20).person, phone: '020 7946 0001', email: 'maureen@example.com' },
+      });
+      const record = await personRow(20);
+      assert.equal(record.length, 1);
+      const resident = new Browser(t.app);
+      await resident.get('/refer/falls-prevention');
+      const sent = await resident.post('/refer/falls-prevention', selfReferral(20, {}));
+      assert.equal(sent.statusCode, 303, sent.body);
+      assert.deepEqual(await personRow(20), record, 'name, date of birth, postcode and contact unchanged');
+
+      const reference = (sent.headers.location as string).split('/').pop()!;
+      const id = (
+        await sql<{ id: string }>`select id from access_referrals where reference = ${reference}`.execute(t.database.db)
+      ).rows[0]!.id;
+      const view = (await t.app.inject({ url: `/api/referrals/${id}`, headers: hub })).json();
+      assert.equal(
+        view.person.id,
+        (await t.app.inject({ url: `/api/referrals/${first.id}`, headers: hub })).json().person.id,
+      );
+      assert.deepEqual(
+        view.differences.map((d: { field: string }) => d.field),
+        ['givenName', 'familyName', 'birthDate', 'postcode', 'phone', 'email'],
+      );
+      assert.deepEqual(view.detailsDiffer, ['givenName', 'familyName', 'birthDate', 'postcode', 'phone', 'email']);
+      assert.equal(view.givenPerson.email, 'mallory@example.com', 'what was given is kept on the referral');
+      assert.equal(view.person.email, 'maureen@example.com');
+      const received = view.events.find(
+        (e: { referralId: string; type: string }) => e.referralId === id && e.type === 'receive',
+      );
+      assert.match(received.note, /Details given differ from the person's record/);
+      assert.equal('submitterHash' in view, false);
+
+      // The triage page shows it, with both values.
+      const spa = new Browser(t.app);
+      await spa.signIn('spa');
+      const page = await spa.get(`/access/referrals/${id}`);
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /Details differ from the person&#39;s record|Details differ from the person's record/);
+      assert.match(page.body, /mallory@example.com/);
+      assert.match(page.body, /maureen@example.com/);
+
+      // Only a deliberate, audited act of staff changes the record, and only the chosen fields.
+      const none = await spa.post(`/access/referrals/${id}/person`, {});
+      assert.equal(none.statusCode, 400);
+      assert.deepEqual(await personRow(20), record);
+      const copied = await t.app.inject({
+        method: 'POST',
+        url: `/api/referrals/${id}/person`,
+        headers: hub,
+        payload: { fields: ['postcode'] },
+      });
+      assert.equal(copied.statusCode, 200, copied.body);
+      assert.equal((await personRow(20))[0]!.postcode, 'N7 6PA');
+      assert.equal((await personRow(20))[0]!.email, 'maureen@example.com');
+      assert.ok(!copied.json().differences.some((d: { field: string }) => d.field === 'postcode'));
+      const audited = await sql<{ n: number }>`
+        select count(*)::int as n from audit_log where action = 'person.update' and record_id = ${view.person.id}`.execute(
+        t.database.db,
+      );
+      assert.equal(audited.rows[0]!.n, 1);
+    });
+
+    test('the confirmation page answers only the browser that just sent the self-referral, and audits each answer', async () => {
+      const resident = new Browser(t.app);
+      await resident.get('/refer/falls-prevention');
+      const sent = await resident.post(
+        '/refer/falls-prevention',
+        selfReferral(21, { givenName: 'Rosa', familyName: 'Quinn' }),
+      );
+      assert.equal(sent.statusCode, 303, sent.body);
+      const location = sent.headers.location as string;
+      const mine = await resident.get(location);
+      assert.equal(mine.statusCode, 200);
+      assert.match(mine.body, /CPA-[A-Z0-9]{8}/);
+      assert.doesNotMatch(mine.body, /Rosa|Quinn|Falls|falls prevention|email/i, 'only the reference and next steps');
+
+      const stranger = new Browser(t.app);
+      assert.equal((await stranger.get(location)).statusCode, 404, 'another browser is told nothing');
+      const professional = await create(22);
+      assert.equal((await resident.get(`/refer/confirmation/${professional.reference}`)).statusCode, 404);
+      assert.equal((await stranger.get('/refer/confirmation/CPA-AAAAAAAA')).statusCode, 404);
+      const audits = await sql<{ outcome: string }>`
+        select outcome from audit_log where action = 'referral.confirmation' order by id`.execute(t.database.db);
+      assert.deepEqual(
+        audits.rows.slice(-4).map((a) => a.outcome),
+        ['success', 'refused', 'refused', 'refused'],
+      );
+    });
   });
 }

@@ -461,13 +461,13 @@ export default async function accessRoutes(
           'fields they have checked; only fields that differ can be chosen.',
         params: Id,
         body: Type.Object({
-          fields: Type.Array(Type.String({ enum: [...PERSON_DETAIL_FIELDS] }), { minItems: 1, maxItems: 7 }),
+          fields: Type.Optional(Type.Array(Type.String({ enum: [...PERSON_DETAIL_FIELDS] }), { maxItems: 7 })),
         }),
         response: { 200: Open, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody },
       },
     },
     async (request) =>
-      updatePersonFromReferral(db, request.actor!, request.params.id, request.body.fields, {
+      updatePersonFromReferral(db, request.actor!, request.params.id, request.body.fields ?? [], {
         now: deps.clock.now(),
         requestId: request.id,
       }),
