@@ -9,7 +9,7 @@ import { issueToken } from '../src/platform/auth/identity.ts';
 import { type Actor, systemActor } from '../src/platform/auth/roles.ts';
 import { steppingClock } from '../src/platform/clock.ts';
 import { deliverPending, LogDeliveryAdapter } from '../src/platform/outbox.ts';
-import { Browser, bearer, startTestApp, type TestApp } from './support/app.ts';
+import { Browser, startTestApp, type TestApp } from './support/app.ts';
 import { testEngines } from './support/db.ts';
 
 /** A valid NHS number (Modulus 11) from a number, outside the demo data's 999 range. */
@@ -533,9 +533,10 @@ for (const engine of testEngines()) {
     // Monday 30 March 2026, 10:15 in London: the first working day of British Summer Time (BST began
     // at 01:00 UTC on Sunday 29 March), so London is UTC+1.
     const clock = steppingClock('2026-03-30T09:15:00Z');
-    const spa = bearer('spa');
+    const spa = { authorization: 'Bearer instants-spa' };
     before(async () => {
       t = await startTestApp(engine, { clock });
+      await issueToken(t.database.db, systemActor('QMJ'), { label: 'spa', role: 'spa', value: 'instants-spa' });
     });
     after(async () => t?.close());
     const post = (url: string, payload: unknown) =>

@@ -339,6 +339,12 @@ for (const engine of testEngines()) {
       assert.match(received.note, /Details given differ from the person's record/);
       assert.equal('submitterHash' in view, false);
 
+      const worklist = (await t.app.inject({ url: '/api/referrals?pageSize=100', headers: hub })).json();
+      assert.equal(
+        worklist.items.find((i: { id: string }) => i.id === id).detailsDiffer,
+        true,
+        'flagged in the worklist',
+      );
       // The triage page shows it, with both values.
       const spa = new Browser(t.app);
       await spa.signIn('spa');

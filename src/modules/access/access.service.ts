@@ -757,6 +757,8 @@ export interface WorklistItem {
   claimedBy: string | null;
   claimedByName: string | null;
   likelyDuplicateOf: string | null;
+  /** The details given differ from the person's record: the triager checks them. */
+  detailsDiffer: boolean;
   routed: boolean;
 }
 
@@ -826,6 +828,7 @@ export async function listReferrals(
         claimedBy: r.claimedBy,
         claimedByName: r.claimedByName,
         likelyDuplicateOf: r.likelyDuplicateOf,
+        detailsDiffer: r.detailsDiffer.length > 0,
         routed: (r.routing as { outcome?: string }).outcome === 'routed',
       })),
       total,

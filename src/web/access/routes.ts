@@ -118,6 +118,7 @@ const WorklistResponse = Type.Object({
       claimedBy: Nullable(Str()),
       claimedByName: Nullable(Str()),
       likelyDuplicateOf: Nullable(Str()),
+      detailsDiffer: Type.Boolean(),
       routed: Type.Boolean(),
     }),
   ),
