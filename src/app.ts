@@ -15,6 +15,8 @@ import securityPlugin from './platform/http/security.plugin.ts';
 import { loggerOptions } from './platform/log.ts';
 import accessRoutes from './web/access/routes.ts';
 import analysisRoutes from './web/analysis/routes.ts';
+import bedsRoutes from './web/beds/routes.ts';
+import careRoutes from './web/care/routes.ts';
 import directoryRoutes from './web/directory/routes.ts';
 import { Navigation } from './web/nav.ts';
 import offerRoutes from './web/offer/routes.ts';
@@ -22,6 +24,8 @@ import outcomesRoutes from './web/outcomes/routes.ts';
 import platformRoutes from './web/platform/routes.ts';
 import renderPlugin from './web/render.plugin.ts';
 import schedulingRoutes from './web/scheduling/routes.ts';
+import silverTriageRoutes from './web/silver-triage/routes.ts';
+import virtualWardRoutes from './web/virtual-wards/routes.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -96,5 +100,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(outcomesRoutes, { deps, navigation });
   await app.register(accessRoutes, { deps, navigation });
   await app.register(schedulingRoutes, { deps, navigation });
+  await app.register(virtualWardRoutes, { deps, navigation });
+  await app.register(silverTriageRoutes, { deps, navigation });
+  await app.register(bedsRoutes, { deps, navigation });
+  await app.register(careRoutes, { deps, navigation });
   return app;
 }

@@ -3,16 +3,20 @@
 // (demo-<role>); they are never created on PostgreSQL.
 import { sql } from 'kysely';
 import { seedAccess } from './modules/access/index.ts';
+import { seedCare } from './modules/care/index.ts';
 import { seedBaseline } from './modules/baseline/index.ts';
+import { seedBeds } from './modules/beds/index.ts';
 import { seedDirectory } from './modules/directory/index.ts';
 import { seedOffer } from './modules/offer/index.ts';
 import { refreshComputedIndicators, seedOutcomes } from './modules/outcomes/index.ts';
+import { systemClock } from './platform/clock.ts';
 import { seedPlaces } from './modules/places/index.ts';
 import { seedScheduling } from './modules/scheduling/index.ts';
+import { seedSilverTriage } from './modules/silvertriage/index.ts';
+import { seedVirtualWards } from './modules/virtualwards/index.ts';
 import { createUser, issueToken } from './platform/auth/identity.ts';
 import { ROLE_LABELS, ROLES, systemActor } from './platform/auth/roles.ts';
 import type { AnyDb, DatabaseEngine } from './platform/db/database.ts';
-import { systemClock } from './platform/clock.ts';
 import { londonToday } from './platform/london-time.ts';
 
 export const DEMO_SYSTEM = {
@@ -32,6 +36,8 @@ const DEMO_ORGANISATION: Partial<Record<(typeof ROLES)[number], string>> = {
   commissioner: 'QMJ',
   analyst: 'QMJ',
   admin: 'QMJ',
+  // North London NHS FT (CQC provider id, believed its ODS code: data/reference/ncl-facts.md).
+  bed_manager: 'G6V2S',
 };
 
 export async function isSeeded(db: AnyDb): Promise<boolean> {
@@ -79,6 +85,10 @@ export async function seedDemoData(
     await seedOutcomes(tx, DEMO_SYSTEM.id);
     await seedAccess(tx, DEMO_SYSTEM.id, now);
     await seedScheduling(tx, DEMO_SYSTEM.id, londonToday(now));
+    await seedVirtualWards(tx, DEMO_SYSTEM.id);
+    await seedSilverTriage(tx, DEMO_SYSTEM.id);
+    await seedBeds(tx, DEMO_SYSTEM.id);
+    await seedCare(tx, DEMO_SYSTEM.id, { password: DEMO_PASSWORD });
     await refreshComputedIndicators(tx, systemActor(DEMO_SYSTEM.id), { now });
     let tokens = 0;
     if (engine === 'pglite') {

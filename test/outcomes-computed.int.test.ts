@@ -78,7 +78,7 @@ for (const engine of testEngines()) {
     const current = async (indicator: string): Promise<CountRow[]> => {
       const r = await sql<CountRow>`
         select period, borough, numerator, denominator from outcomes_counts
-        where indicator = ${indicator} and return_id is null and replaced_at is null
+        where indicator = ${indicator} and return_id is null and replaced_at is null and breakdown = 'total'
         order by period, borough`.execute(t.database.db);
       return r.rows.map((c) => ({ ...c, numerator: Number(c.numerator), denominator: Number(c.denominator) }));
     };

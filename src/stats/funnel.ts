@@ -7,7 +7,7 @@
 //   expected count (PHE's poisson_funnel), found here by bisection on the incomplete gamma function.
 
 import { gammaP } from './distributions.ts';
-import { assertConfidence, assertPositiveFinite, type Confidence, CONFIDENCE_LEVELS, zFor } from './types.ts';
+import { assertPositiveFinite, type Confidence, CONFIDENCE_LEVELS, confidenceLevel, zFor } from './types.ts';
 
 export type FunnelLimits = {
   /** The denominator (population, or expected count for ratios) the limits are for. */
@@ -56,8 +56,8 @@ function solve(f: (x: number) => number, lo: number, hi: number): number {
  * Control limits for an observed count whose expected value is `expected`: the counts whose exact
  * Poisson interval has its upper (for the lower limit) or lower (for the upper limit) end at `expected`.
  */
-export function poissonCountLimits(expected: number, confidence: Confidence): { lower: number; upper: number } {
-  assertConfidence(confidence);
+export function poissonCountLimits(expected: number, level: Confidence): { lower: number; upper: number } {
+  const confidence = confidenceLevel(level);
   assertPositiveFinite('expected', expected);
   const tail = (1 - confidence) / 2;
   const span = expected + 40 * Math.sqrt(expected) + 40;

@@ -11,8 +11,11 @@
 //   compareWithBenchmark(p, 0.11, Polarity.higherIsBetter);      // 'better' | 'similar' | 'worse' | …
 //
 // Data conditions (zero denominators, small counts) give { value: null, suppressed: reason };
-// programmer errors (negative counts, numerator > denominator, confidence other than 0.95 or 0.998)
-// throw RangeError. Methods and sources: docs/decisions/0007-statistics-methods.md.
+// programmer errors (negative counts, numerator > denominator, a confidence level outside 0.9–1 or
+// 90–100) throw RangeError. Any level the package accepts works: 0.9, 95 (meaning 0.95), 0.999.
+// Also: dsr(..., { independentEvents: false }), slopeIndexOfInequality(..., { valueType, transform,
+// repetitions, seed }), lifeExpectancy(bands, { confidence }), assignQuantiles(values, { quantiles }).
+// Methods and sources: docs/decisions/0007-statistics-methods.md.
 
 export {
   betaInc,
@@ -42,15 +45,29 @@ export {
 export {
   type InequalityGroup,
   relativeRanks,
+  SII_DEFAULT_REPETITIONS,
   SII_MAXIMUM_GROUPS,
   SII_MINIMUM_GROUPS,
+  SII_MINIMUM_REPETITIONS,
   type SiiEstimate,
   type SiiOptions,
+  SiiValueType,
   slopeIndexOfInequality,
   slopeIndexOfInequality as sii,
   standardErrorFromInterval,
 } from './inequality.ts';
 export { expectedCount, type IsrEstimate, type IsrGroup, type IsrOptions, isr, isrFromTotals } from './isr.ts';
+export { DEFAULT_SEED, type Random, seededRandom } from './random.ts';
+export {
+  LIFE_EXPECTANCY_MAXIMUM_INTERVAL,
+  LIFE_EXPECTANCY_MINIMUM_POPULATION,
+  LIFE_TABLE_START_AGES,
+  type LifeExpectancyEstimate,
+  type LifeExpectancyOptions,
+  type LifeTableBand,
+  lifeExpectancy,
+} from './life-expectancy.ts';
+export { assignQuantiles, type QuantileOptions } from './quantiles.ts';
 export { type MeanOptions, type MeanSummary, mean, meanFromSummary } from './mean.ts';
 export { type ProportionOptions, proportion, wilsonLimits } from './proportion.ts';
 export { BYAR_MINIMUM_COUNT, byarLimits, poissonLimits, type RateOptions, rate } from './rate.ts';
@@ -65,11 +82,13 @@ export {
 export {
   CONFIDENCE_LEVELS,
   type Confidence,
+  confidenceLevel,
   type Estimate,
   type Interval,
   isSuppressed,
   Method,
   type Suppressed,
   SuppressionReason,
+  suppressed,
   zFor,
 } from './types.ts';

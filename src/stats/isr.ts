@@ -5,7 +5,7 @@
 
 import { poissonLimits } from './rate.ts';
 import {
-  assertConfidence,
+  confidenceLevel,
   assertCount,
   assertPositiveFinite,
   type Confidence,
@@ -45,8 +45,8 @@ export function expectedCount(groups: readonly IsrGroup[]): number {
 
 /** An indirectly standardised ratio from observed and expected totals. */
 export function isrFromTotals(observed: number, expected: number, options: IsrOptions): IsrEstimate {
-  const { confidence, multiplier } = options;
-  assertConfidence(confidence);
+  const { multiplier } = options;
+  const confidence = confidenceLevel(options.confidence);
   assertPositiveFinite('multiplier', multiplier);
   assertCount('observed', observed);
   assertCount('expected', expected);

@@ -3,7 +3,7 @@
 
 import { tQuantile } from './distributions.ts';
 import {
-  assertConfidence,
+  confidenceLevel,
   type Confidence,
   type Estimate,
   interval,
@@ -24,8 +24,7 @@ export type MeanSummary = {
 /** Mean with a t-based interval from summary statistics. Needs at least 2 values. */
 export function meanFromSummary(summary: MeanSummary, options: MeanOptions): Estimate {
   const { count, mean, standardDeviation } = summary;
-  const { confidence } = options;
-  assertConfidence(confidence);
+  const confidence = confidenceLevel(options.confidence);
   if (!Number.isInteger(count) || count < 0) throw new RangeError(`count must be a whole number >= 0, got ${count}`);
   if (!Number.isFinite(mean)) throw new RangeError(`mean must be finite, got ${mean}`);
   if (!Number.isFinite(standardDeviation) || standardDeviation < 0) {

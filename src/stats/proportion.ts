@@ -3,7 +3,7 @@
 // for small denominators, unlike the normal approximation.
 
 import {
-  assertConfidence,
+  confidenceLevel,
   assertCount,
   type Confidence,
   type Estimate,
@@ -40,8 +40,8 @@ export function wilsonLimits(numerator: number, denominator: number, confidence:
 
 /** A proportion (as a fraction) with its Wilson score interval. */
 export function proportion(numerator: number, denominator: number, options: ProportionOptions): Estimate {
-  const { confidence, suppressBelow } = options;
-  assertConfidence(confidence);
+  const { suppressBelow } = options;
+  const confidence = confidenceLevel(options.confidence);
   assertCount('numerator', numerator);
   assertCount('denominator', denominator);
   if (numerator > denominator) {

@@ -5,7 +5,7 @@
 
 import { exactPoissonLimits } from './distributions.ts';
 import {
-  assertConfidence,
+  confidenceLevel,
   assertCount,
   assertPositiveFinite,
   type Confidence,
@@ -35,10 +35,10 @@ export function poissonLimits(
   count: number,
   confidence: Confidence,
 ): { lower: number; upper: number; method: typeof Method.byar | typeof Method.exactPoisson } {
-  assertConfidence(confidence);
+  const level = confidenceLevel(confidence);
   assertCount('count', count);
-  if (count < BYAR_MINIMUM_COUNT) return { ...exactPoissonLimits(count, confidence), method: Method.exactPoisson };
-  return { ...byarLimits(count, confidence), method: Method.byar };
+  if (count < BYAR_MINIMUM_COUNT) return { ...exactPoissonLimits(count, level), method: Method.exactPoisson };
+  return { ...byarLimits(count, level), method: Method.byar };
 }
 
 export type RateOptions = {
@@ -51,8 +51,8 @@ export type RateOptions = {
 
 /** A crude rate (count / denominator × multiplier) with Poisson confidence limits. */
 export function rate(count: number, denominator: number, options: RateOptions): Estimate {
-  const { confidence, multiplier, suppressBelow } = options;
-  assertConfidence(confidence);
+  const { multiplier, suppressBelow } = options;
+  const confidence = confidenceLevel(options.confidence);
   assertPositiveFinite('multiplier', multiplier);
   assertCount('count', count);
   assertCount('denominator', denominator);

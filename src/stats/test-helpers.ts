@@ -29,3 +29,47 @@ export function assertClose(actual: number | null, expected: number, tolerance: 
     `${label}: expected ${expected}, got ${actual} (relative error ${error / Math.abs(expected)})`,
   );
 }
+
+const PACKAGE_DIR = new URL('../../data/reference/phe/pheindicatormethods/', import.meta.url);
+
+/** One CSV line split into cells, honouring double-quoted cells with commas and "" escapes. */
+function splitCsvLine(line: string): string[] {
+  const cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      cells.push(cell);
+      cell = '';
+    } else cell += ch;
+  }
+  cells.push(cell);
+  return cells;
+}
+
+/** Rows of a CSV from the PHEindicatormethods test data (data/reference/phe/pheindicatormethods), as strings. */
+export function readPackageCsv(name: string): Record<string, string>[] {
+  const [header, ...lines] = readFileSync(new URL(name, PACKAGE_DIR), 'utf8').trim().split(/\r?\n/);
+  const columns = splitCsvLine(header);
+  return lines.map((line) => {
+    const cells = splitCsvLine(line);
+    return Object.fromEntries(columns.map((column, i) => [column, cells[i] ?? '']));
+  });
+}
+
+export function readPackageJson<T>(name: string): T {
+  return JSON.parse(readFileSync(new URL(name, PACKAGE_DIR), 'utf8')) as T;
+}
+
+/** A numeric cell, or null when it is empty (R's NA). */
+export function num(cell: string | undefined): number | null {
+  return cell === undefined || cell.trim() === '' ? null : Number(cell);
+}

@@ -3,18 +3,25 @@
 
 import { normalQuantile } from './distributions.ts';
 
-/** The two confidence levels used by Fingertips: 95% (≈2σ) and 99.8% (≈3σ). */
+/** The two confidence levels Fingertips publishes: 95% (≈2σ) and 99.8% (≈3σ); funnels and significance use them. */
 export const CONFIDENCE_LEVELS = [0.95, 0.998] as const;
-export type Confidence = (typeof CONFIDENCE_LEVELS)[number];
+/**
+ * A confidence level, as PHEindicatormethods takes it: a fraction from 0.9 up to (not including) 1,
+ * or the same as a percentage from 90 up to 100 (95 means 0.95). Results always carry the fraction.
+ */
+export type Confidence = number;
 
 export const Method = {
   wilson: 'wilson',
   byar: 'byar',
   exactPoisson: 'exact-poisson',
   dobson: 'dobson',
+  dobsonNonIndependent: 'dobson-non-independent',
   studentT: 'student-t',
   weightedLeastSquares: 'weighted-least-squares',
   deltaMethod: 'delta-method',
+  simulation: 'simulation',
+  chiang: 'chiang',
 } as const;
 export type Method = (typeof Method)[keyof typeof Method];
 
@@ -26,6 +33,11 @@ export const SuppressionReason = {
   tooFewGroups: 'too-few-groups',
   zeroPopulation: 'zero-population',
   nonPositiveFittedValue: 'non-positive-fitted-value',
+  valueAtLimit: 'value-at-limit',
+  tooFewBands: 'too-few-bands',
+  countAbovePopulation: 'count-above-population',
+  smallPopulation: 'small-population',
+  wideInterval: 'wide-interval',
 } as const;
 export type SuppressionReason = (typeof SuppressionReason)[keyof typeof SuppressionReason];
 
@@ -69,19 +81,37 @@ export function isSuppressed(estimate: Estimate): estimate is Suppressed {
   return estimate.suppressed !== false;
 }
 
-/** Throws for anything but 0.95 or 0.998: a programmer error, not a data condition. */
-export function assertConfidence(confidence: unknown): asserts confidence is Confidence {
-  if (confidence !== 0.95 && confidence !== 0.998) {
-    throw new RangeError(`confidence must be 0.95 or 0.998, got ${String(confidence)}`);
+/**
+ * The confidence level as a fraction: 0.9 ≤ c < 1 is kept, 90 ≤ c < 100 is divided by 100 (the
+ * package's rule). Anything else throws RangeError: a programmer error, not a data condition.
+ * 100% (which the package allows for Wilson only, giving 0 to 1) is refused: its z is infinite.
+ */
+export function confidenceLevel(confidence: unknown): number {
+  if (typeof confidence === 'number' && Number.isFinite(confidence)) {
+    const fraction = confidence >= 90 ? confidence / 100 : confidence;
+    if (fraction >= 0.9 && fraction < 1) return fraction;
   }
+  throw new RangeError(
+    `confidence must be between 0.9 and 1 (or 90 and 100 as a percentage), not 1 or 100; got ${String(confidence)}`,
+  );
 }
 
-const Z = { 0.95: normalQuantile(0.975), 0.998: normalQuantile(0.999) } as const;
+/** Throws unless the level is one confidenceLevel accepts. */
+export function assertConfidence(confidence: unknown): asserts confidence is Confidence {
+  confidenceLevel(confidence);
+}
 
-/** Two-sided standard normal deviate for the confidence level (1.959964…, 3.090232…). */
+const Z = new Map<number, number>();
+
+/** Two-sided standard normal deviate for the confidence level (1.959964… at 95%, 3.090232… at 99.8%). */
 export function zFor(confidence: Confidence): number {
-  assertConfidence(confidence);
-  return Z[confidence];
+  const level = confidenceLevel(confidence);
+  let z = Z.get(level);
+  if (z === undefined) {
+    z = normalQuantile(1 - (1 - level) / 2);
+    if (Z.size < 1000) Z.set(level, z);
+  }
+  return z;
 }
 
 export function assertCount(name: string, value: number): void {

@@ -64,6 +64,22 @@ describe('outcomes in the browser', { skip: !chromiumAvailable() }, () => {
     await context.close();
   });
 
+  test('a computed indicator shows its deprivation and age breakdowns and says which it cannot have', async () => {
+    const context = await session.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await signIn(page, session.live.baseUrl, 'analyst');
+    await page.goto(`${session.live.baseUrl}/outcomes/indicators/AW1.1`);
+    assert.match((await page.locator('h1').textContent()) ?? '', /AW1\.1 Referrals/);
+    const breakdowns = page.getByRole('table', { name: 'Breakdowns of AW1.1' });
+    const rows = await breakdowns.locator('tbody tr').allTextContents();
+    assert.ok(rows.some((r) => /Ethnic group\s*Not available[\s\S]*does not record ethnic group/.test(r)));
+    assert.ok(rows.some((r) => /Age band\s*Available/.test(r)));
+    assert.match((await page.locator('#ages').textContent()) ?? '', /By age band/);
+    await assertAccessible(page);
+    await screenshot(page, 'outcomes-indicator-computed');
+    await context.close();
+  });
+
   test('a provider sees its template, upload form and history', async () => {
     const context = await session.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();

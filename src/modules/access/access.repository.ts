@@ -543,23 +543,27 @@ export async function complianceFacts(
     closedAt: string | null;
     /** Age in whole years when referred. */
     age: number;
+    /** The outward code of the person's postcode (e.g. N19), for area measures such as deprivation. */
+    postcodeDistrict: string;
   }[]
 > {
   let q = db
-    .selectFrom('access_referrals')
+    .selectFrom('access_referrals as r')
+    .innerJoin('access_people as p', 'p.id', 'r.person_id')
     .select([
-      'component',
-      'borough',
-      'age',
-      'received_at',
-      'redirect_count',
-      'first_contact_at',
-      'first_contact_due',
-      'closed_at',
+      'r.component',
+      'r.borough',
+      'r.age',
+      'r.received_at',
+      'r.redirect_count',
+      'r.first_contact_at',
+      'r.first_contact_due',
+      'r.closed_at',
+      'p.postcode',
     ])
-    .where('system_id', '=', systemId);
-  if (range.from) q = q.where('received_at', '>=', range.from);
-  if (range.to) q = q.where('received_at', '<', range.to);
+    .where('r.system_id', '=', systemId);
+  if (range.from) q = q.where('r.received_at', '>=', range.from);
+  if (range.to) q = q.where('r.received_at', '<', range.to);
   const rows = await q.execute();
   return rows.map((r) => ({
     component: r.component,
@@ -570,6 +574,7 @@ export async function complianceFacts(
     firstContactDue: iso(r.first_contact_due),
     closedAt: iso(r.closed_at),
     age: Number(r.age),
+    postcodeDistrict: r.postcode.trim().toUpperCase().split(/\s+/)[0] ?? '',
   }));
 }
 

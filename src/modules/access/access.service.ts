@@ -1250,11 +1250,14 @@ export async function complianceReport(
   };
 }
 
-/** Every referral as plain facts (with the age when referred), for measures computed elsewhere (outcomes). */
+/**
+ * Every referral as plain facts (with the age when referred and the outward code of the person's postcode,
+ * never the full postcode), for measures computed elsewhere (outcomes).
+ */
 export async function referralFacts(
   db: AnyDb,
   actor: Actor,
-): Promise<(ReferralFact & { age: number; closedAt: string | null })[]> {
+): Promise<(ReferralFact & { age: number; closedAt: string | null; postcodeDistrict: string })[]> {
   requireStaff(actor, COMPLIANCE_READERS);
   return repo.complianceFacts(db, actor.systemId, {});
 }

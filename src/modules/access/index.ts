@@ -200,3 +200,11 @@ export {
 export { seedAccess } from './access.seed.ts';
 export { PERSON_DETAIL_FIELDS, PERSON_DETAIL_LABELS } from './person-details.ts';
 export { startNotificationDelivery } from './notifications.ts';
+// What the care module reads (it authorises through relationships and audits the read itself).
+export {
+  type CareReferral,
+  peopleForCare,
+  personByNhsNumberForCare,
+  referralForCare,
+  referralsForCare,
+} from './access.care.ts';

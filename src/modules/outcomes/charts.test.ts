@@ -8,6 +8,7 @@ import {
   funnelPlot,
   funnelTable,
   inequalityBreakdown,
+  PAGE_SII_REPETITIONS,
   inequalityTable,
   latestPeriod,
   medianWithInterval,
@@ -95,13 +96,35 @@ describe('charts', () => {
     assert.ok(Math.abs((b.sii95.value as number) - 50) < 1e-9); // 40% → 80%: a 50-point slope over the ranks
     assert.ok((b.sii998.lower as number) < (b.sii95.lower as number));
     const table = inequalityTable(pct, b);
-    assert.equal(table.rows.at(-1)?.breakdown, 'slope-index-of-inequality');
+    assert.equal(table.rows.at(-2)?.breakdown, 'slope-index-of-inequality');
+    assert.equal(table.rows.at(-1)?.breakdown, 'relative-index-of-inequality');
+    // The fitted line runs from 35% at the most deprived end to 85% at the least: RII 85/35.
+    assert.ok(Math.abs((table.rows.at(-1)?.value as number) - 85 / 35) < 1e-9);
+
+    // With the definition, a proportion's SII follows phe_sii (value type 2): the same slope in
+    // percentage points, its interval simulated on the logit scale with the page's seed.
+    const typed = inequalityBreakdown(withQuintiles, { period: '2023/24 Q1', area: HARINGEY }, pct);
+    assert.ok(typed.sii95.suppressed === false);
+    assert.ok(Math.abs(typed.sii95.value - 50) < 1e-9);
+    assert.equal(typed.sii95.valueType, 'proportion');
+    assert.equal(typed.sii95.repetitions, PAGE_SII_REPETITIONS);
+    assert.ok(typed.sii95.lower < 50 && typed.sii95.upper > 50);
+    assert.deepEqual(inequalityBreakdown(withQuintiles, { period: '2023/24 Q1', area: HARINGEY }, pct), typed);
+    const median = inequalityBreakdown(
+      withQuintiles,
+      { period: '2023/24 Q1', area: HARINGEY },
+      {
+        ...pct,
+        type: 'median-time',
+      },
+    );
+    assert.match(median.sii95.suppressed === false ? '' : median.sii95.message, /without confidence intervals/);
   });
 
   it('suppresses the slope index when a quintile is missing or hidden, with a reason', () => {
     const b = inequalityBreakdown(values, { period: '2023/24 Q1', area: HARINGEY });
     assert.equal(b.sii95.suppressed, 'too-few-groups');
-    assert.match(inequalityTable(pct, b).rows.at(-1)?.note as string, /at least 5/);
+    assert.match(inequalityTable(pct, b).rows.at(-2)?.note as string, /at least 5/);
   });
 
   it('words comparisons so the legend does not rely on colour', () => {

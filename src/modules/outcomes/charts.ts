@@ -14,7 +14,9 @@ import {
   rateFunnelLimits,
   type SiiEstimate,
   slopeIndexOfInequality,
+  SuppressionReason,
   standardErrorFromInterval,
+  suppressed,
 } from '../../stats/index.ts';
 import { type AreaCode, areaName, BOROUGH_CODES, type IndicatorDefinition, NCL_SYSTEM_ID } from './framework.ts';
 import { type IndicatorValue, statsPolarity } from './compute.ts';
@@ -175,10 +177,21 @@ export type InequalityBreakdown = {
   readonly sii998: SiiEstimate;
 };
 
-/** The deprivation breakdown and its slope and relative index of inequality (PHE method, via src/stats). */
+/** Repetitions of the SII simulation on the indicator page (the package's default is 100,000). */
+export const PAGE_SII_REPETITIONS = 20_000;
+/** The seed of that simulation, so the page shows the same interval every time for the same figures. */
+export const PAGE_SII_SEED = 2004;
+
+/**
+ * The deprivation breakdown and its slope and relative index of inequality (PHE method, via src/stats).
+ * With the indicator's definition the SII follows phe_sii's value types: proportions on the logit scale
+ * and rates on the log scale for the interval (simulated, seeded), in the indicator's unit; medians
+ * computed here have no interval, so no SII.
+ */
 export function inequalityBreakdown(
   values: readonly IndicatorValue[],
   selection: { readonly period: string; readonly area: AreaCode },
+  definition?: IndicatorDefinition,
 ): InequalityBreakdown {
   const quintiles = DEPRIVATION_QUINTILES.map((q) =>
     values.find(
@@ -193,7 +206,40 @@ export function inequalityBreakdown(
     (v): v is IndicatorValue =>
       v !== undefined && v.value !== null && v.lower95 !== null && v.upper95 !== null && (v.denominator ?? 0) > 0,
   );
+  const type = definition?.type;
   const sii = (confidence: Confidence): SiiEstimate => {
+    if (type === 'median-time') {
+      const s = suppressed(
+        SuppressionReason.tooFewValues,
+        confidence,
+        'the medians here are computed without confidence intervals, and a slope index needs each quintile’s interval',
+      );
+      return { ...s, rii: s };
+    }
+    if (type === 'proportion' && definition) {
+      // Published proportions are in the indicator's unit (e.g. %): back to fractions for the logit.
+      const m = definition.multiplier;
+      return slopeIndexOfInequality(
+        usable.map((v) => ({
+          population: v.denominator as number,
+          value: (v.value as number) / m,
+          lower: (v.lower95 as number) / m,
+          upper: (v.upper95 as number) / m,
+        })),
+        { confidence, valueType: 'proportion', multiplier: m, repetitions: PAGE_SII_REPETITIONS, seed: PAGE_SII_SEED },
+      );
+    }
+    if ((type === 'rate' || type === 'standardised-rate') && definition) {
+      return slopeIndexOfInequality(
+        usable.map((v) => ({
+          population: v.denominator as number,
+          value: v.value as number,
+          lower: v.lower95 as number,
+          upper: v.upper95 as number,
+        })),
+        { confidence, valueType: 'rate', repetitions: PAGE_SII_REPETITIONS, seed: PAGE_SII_SEED },
+      );
+    }
     // Fewer than five usable quintiles: stats returns 'too-few-groups' with its own message.
     const groups = usable.map((v) => ({
       population: v.denominator as number,
@@ -208,6 +254,34 @@ export function inequalityBreakdown(
     quintiles: quintiles.filter((v): v is IndicatorValue => v !== undefined),
     sii95: sii(0.95),
     sii998: sii(0.998),
+  };
+}
+
+/** The published values of one breakdown (e.g. age band) for an area and period, in the order given. */
+export function breakdownValues(
+  values: readonly IndicatorValue[],
+  selection: { readonly period: string; readonly area: AreaCode; readonly breakdown: string },
+  order: readonly string[] = [],
+): IndicatorValue[] {
+  const rank = (g: string) => (order.includes(g) ? order.indexOf(g) : order.length);
+  return values
+    .filter((v) => v.period === selection.period && v.area === selection.area && v.breakdown === selection.breakdown)
+    .sort(
+      (a, b) => rank(a.breakdownValue) - rank(b.breakdownValue) || a.breakdownValue.localeCompare(b.breakdownValue),
+    );
+}
+
+/** The table behind a breakdown chart. */
+export function breakdownTable(
+  definition: IndicatorDefinition,
+  rows: readonly IndicatorValue[],
+  label: string,
+  selection: { readonly period: string; readonly area: AreaCode },
+): ChartTable {
+  return {
+    title: titled(definition, `by ${label}, ${areaName(selection.area)}, ${selection.period}`),
+    columns: VALUE_COLUMNS,
+    rows: rows.map(valueRow),
   };
 }
 
@@ -368,6 +442,25 @@ export function inequalityTable(definition: IndicatorDefinition, breakdown: Ineq
     comparison95: null,
     comparison998: null,
     note: s.suppressed === false ? null : s.message,
+  });
+  const r95 = s.rii;
+  const r998 = breakdown.sii998.rii;
+  rows.push({
+    period: breakdown.period,
+    area: breakdown.area,
+    areaName: areaName(breakdown.area),
+    breakdown: 'relative-index-of-inequality',
+    breakdownValue: 'least divided by most deprived',
+    numerator: null,
+    denominator: null,
+    value: r95.value,
+    lower95: r95.lower,
+    upper95: r95.upper,
+    lower998: r998.lower,
+    upper998: r998.upper,
+    comparison95: null,
+    comparison998: null,
+    note: r95.suppressed === false ? null : r95.message,
   });
   return {
     title: titled(

@@ -56,6 +56,11 @@ export const VALUE_SUPPRESSIONS = [
   'zero-expected',
   'too-few-groups',
   'non-positive-fitted-value',
+  'value-at-limit',
+  'too-few-bands',
+  'count-above-population',
+  'small-population',
+  'wide-interval',
 ] as const;
 export type ValueSuppression = (typeof VALUE_SUPPRESSIONS)[number];
 
@@ -289,7 +294,10 @@ function estimate(cell: Cell, definition: IndicatorDefinition, bands: readonly s
   }
   const scaleProportion = definition.type === 'proportion' ? multiplier : 1;
   const scaled = Object.fromEntries(
-    Object.entries(at).map(([k, v]) => [k, v.suppressed === false ? scale(v, scaleProportion) : v]),
+    (Object.entries(at) as [string, Estimate][]).map(([k, v]) => [
+      k,
+      v.suppressed === false ? scale(v, scaleProportion) : v,
+    ]),
   ) as Partial<Record<Confidence, Estimate>>;
   return { value: (scaled[0.95] as Estimate).value, at: scaled, method: e95.method, intervalNote: null };
 }

@@ -20,6 +20,8 @@
 //   returnStatus(expected, received, { '2024/25 Q2': dueDateFor('2024/25 Q2') }, new Date()); // late and missing
 
 export {
+  breakdownTable,
+  breakdownValues,
   type ChartTable,
   type FunnelPlot,
   type FunnelPoint,
@@ -35,6 +37,8 @@ export {
   inequalityTable,
   latestPeriod,
   medianWithInterval,
+  PAGE_SII_REPETITIONS,
+  PAGE_SII_SEED,
   periodsOf,
   tableToCsv,
   trendSeries,
@@ -112,10 +116,19 @@ export {
   type TemplateColumn,
   validateReturnRows,
 } from './returns.ts';
+export {
+  ageBandOf,
+  CHILD_AGE_BANDS,
+  DEPRIVATION_ILLUSTRATIVE,
+  deprivationQuintileOf,
+  OLDER_AGE_BANDS,
+} from './deprivation.ts';
 export { outcomesMigrations } from './outcomes.migrations.ts';
 export {
   annualPeriodOf,
+  type BreakdownAvailability,
   CHILDRENS_COMMUNITY_NURSING,
+  COMPUTED_BREAKDOWNS,
   COMPUTED_INDICATORS,
   type ComputedIndicator,
   type ComputedRefresh,

@@ -56,3 +56,5 @@ export {
   type VisitInput,
 } from './scheduling.service.ts';
 export { checkPlan, type Plan, type Problem } from './solver/index.ts';
+// What the care module reads (it authorises through relationships and audits the read itself).
+export { type CareVisit, visitsForCare } from './scheduling.care.ts';

@@ -8,6 +8,7 @@ export const ROLES = [
   'analyst',
   'provider',
   'admin',
+  'bed_manager',
 ] as const;
 
 export type Role = (typeof ROLES)[number];
@@ -21,6 +22,7 @@ export const ROLE_LABELS: Record<Role, string> = {
   analyst: 'Analyst',
   provider: 'Provider manager',
   admin: 'Administrator',
+  bed_manager: 'Bed manager',
 };
 
 export function isRole(value: unknown): value is Role {

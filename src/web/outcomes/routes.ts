@@ -28,6 +28,12 @@ import {
   getReturn,
   inequalityBreakdown,
   inequalityTable,
+  breakdownTable,
+  breakdownValues,
+  CHILD_AGE_BANDS,
+  COMPUTED_BREAKDOWNS,
+  type ComputedIndicator,
+  OLDER_AGE_BANDS,
   type IndicatorDefinition,
   type IndicatorValue,
   latestPeriod,
@@ -85,7 +91,7 @@ const READERS = ['analyst', 'commissioner'] as const;
 const FRAMEWORK_READERS = ['analyst', 'commissioner', 'provider'] as const;
 const SUBMITTERS = ['provider'] as const;
 const AREAS: readonly string[] = [NCL_SYSTEM_ID, ...BOROUGHS.map((b) => b.code)];
-const TABLES = ['values', 'comparison', 'trend', 'funnel', 'inequality'] as const;
+const TABLES = ['values', 'comparison', 'trend', 'funnel', 'inequality', 'ages'] as const;
 type TableName = (typeof TABLES)[number];
 
 const FormatQuery = Type.Optional(Type.Union([Type.Literal('html'), Type.Literal('csv'), Type.Literal('xlsx')]));
@@ -736,7 +742,9 @@ function buildIndicatorView(
     : null;
 
   // Inequality by deprivation quintile
-  const inequality = period ? inequalityBreakdown(values, { period, area: area as IndicatorValue['area'] }) : null;
+  const inequality = period
+    ? inequalityBreakdown(values, { period, area: area as IndicatorValue['area'] }, indicator)
+    : null;
   const areaTotal = compared.find((v) => v.area === area);
   const inequalitySvg = inequality?.quintiles.length
     ? barChart({
@@ -755,6 +763,7 @@ function buildIndicatorView(
       })
     : null;
   const sii = inequality?.sii95;
+  const rii = sii?.rii;
   const siiText =
     sii && sii.suppressed === false
       ? {
@@ -764,8 +773,40 @@ function buildIndicatorView(
           unit: indicator.unit === '%' ? 'percentage points' : indicator.unit,
           direction: sii.value > 0 ? 'higher' : 'lower',
           significant: sii.lower > 0 || sii.upper < 0,
+          method:
+            sii.repetitions === null
+              ? 'calculated exactly from each quintile’s interval'
+              : `simulated ${sii.repetitions.toLocaleString('en-GB')} times${sii.valueType === 'proportion' ? ' on the logit scale' : sii.valueType === 'rate' ? ' on the log scale' : ''}, as PHE does`,
+          rii:
+            rii && rii.suppressed === false
+              ? { value: formatNumber(rii.value), lower: formatNumber(rii.lower), upper: formatNumber(rii.upper) }
+              : null,
+          riiMessage: rii && rii.suppressed !== false ? rii.message : null,
         }
       : null;
+
+  // By age band (computed indicators: from the age when referred)
+  const computed =
+    (COMPUTED_BREAKDOWNS as Partial<Record<string, (typeof COMPUTED_BREAKDOWNS)[ComputedIndicator]>>)[indicator.code] ??
+    null;
+  const ageOrder: readonly string[] = indicator.code === 'SW2.2' ? CHILD_AGE_BANDS : OLDER_AGE_BANDS;
+  const ages = period
+    ? breakdownValues(values, { period, area: area as IndicatorValue['area'], breakdown: 'age-band' }, ageOrder)
+    : [];
+  const agesSvg = ages.length
+    ? barChart({
+        id: 'age-chart',
+        title: `${indicator.title}: by age band, ${areaText}, ${periodText}`,
+        description: `The value in each age band with its 95% confidence interval${areaTotal?.value != null ? `, against ${areaText}'s overall value (dashed line)` : ''}. The table below gives the same figures.`,
+        bars: ages.map((v) => barFor(v, `Age ${v.breakdownValue}`)),
+        unit,
+        digits: 1,
+        reference:
+          areaTotal?.value != null
+            ? { value: areaTotal.value, label: `${areaText} ${formatNumber(areaTotal.value)}${unit}` }
+            : undefined,
+      })
+    : null;
 
   const tables = {
     values: valuesTable(indicator, values),
@@ -775,6 +816,7 @@ function buildIndicatorView(
     inequality: inequality
       ? inequalityTable(indicator, inequality)
       : { title: `${indicator.code}: no deprivation breakdown`, columns: [], rows: [] },
+    ages: breakdownTable(indicator, ages, 'age band', { period: periodText, area: area as IndicatorValue['area'] }),
   } satisfies Record<TableName, ChartTable>;
 
   const valueKeys = ['areaName', 'numerator', 'denominator', 'value', 'lower95', 'upper95', 'comparison95', 'note'];
@@ -807,6 +849,15 @@ function buildIndicatorView(
         indicator,
       ),
     },
+    ages: {
+      svg: agesSvg,
+      table: pageTable(
+        tables.ages,
+        ['breakdownValue', 'numerator', 'denominator', 'value', 'lower95', 'upper95', 'comparison95', 'note'],
+        indicator,
+      ),
+    },
+    breakdowns: computed,
     tables,
     hasValues: values.length > 0,
   };

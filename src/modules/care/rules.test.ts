@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { BARTHEL_ITEMS } from './assessment.ts';
+import { caseWeight, complexityReasons, needsCaseManager } from './complexity.ts';
+import { newAllocations, overdueActions, reviewsDue } from './today.ts';
+import { birthdayAt, transitionStatus } from './transition.ts';
+
+test('complexity: two long-term conditions with moderate frailty need a case manager; one does not', () => {
+  const two = { 'health.conditions': 'COPD\nType 2 diabetes', 'health.frailty': 'moderate' };
+  assert.deepEqual(
+    complexityReasons({ answers: two, servicesInvolved: 1 }).map((r) => r.rule),
+    ['conditions-and-frailty'],
+  );
+  assert.equal(needsCaseManager({ answers: { ...two, 'health.frailty': 'mild' }, servicesInvolved: 1 }), false);
+  assert.equal(needsCaseManager({ answers: { ...two, 'health.conditions': 'COPD' }, servicesInvolved: 1 }), false);
+});
+
+test('complexity: three services, safeguarding, carer at risk and severe dependency each give a reason', () => {
+  assert.equal(needsCaseManager({ answers: {}, servicesInvolved: 2 }), false);
+  const bottom = Object.fromEntries(BARTHEL_ITEMS.map((i) => [i.linkId, i.options![0]!.code]));
+  const reasons = complexityReasons({
+    answers: { ...bottom, 'living.safeguarding': true, 'living.carerStrain': 'at-risk' },
+    servicesInvolved: 3,
+  });
+  assert.deepEqual(
+    reasons.map((r) => r.rule),
+    ['many-services', 'safeguarding', 'carer-at-risk', 'high-dependency'],
+  );
+  assert.equal(caseWeight(reasons), 5);
+  assert.ok(
+    reasons.every((r) => r.text.length > 10),
+    'each reason is in words',
+  );
+});
+
+test('reviews due: within seven days or overdue, most overdue first (fixed "today")', () => {
+  const today = '2024-06-10';
+  const due = reviewsDue(
+    [
+      { personId: 'a', planId: 'p1', reviewDue: '2024-06-17' }, // today + 7: due soon
+      { personId: 'b', planId: 'p2', reviewDue: '2024-06-18' }, // today + 8: not yet
+      { personId: 'c', planId: 'p3', reviewDue: '2024-06-01' }, // overdue by 9 days
+      { personId: 'd', planId: 'p4', reviewDue: '2024-06-10' }, // today: due, not overdue
+    ],
+    today,
+  );
+  assert.deepEqual(
+    due.map((d) => [d.personId, d.overdue, d.daysLate]),
+    [
+      ['c', true, 9],
+      ['d', false, 0],
+      ['a', false, 0],
+    ],
+  );
+});
+
+test('overdue actions: open and due before today only', () => {
+  const o = overdueActions(
+    [
+      { personId: 'a', actionId: '1', due: '2024-06-09', status: 'open' },
+      { personId: 'a', actionId: '2', due: '2024-06-10', status: 'open' },
+      { personId: 'a', actionId: '3', due: '2024-06-01', status: 'done' },
+    ],
+    '2024-06-10',
+  );
+  assert.deepEqual(
+    o.map((x) => [x.actionId, x.daysLate]),
+    [['1', 1]],
+  );
+});
+
+test('new allocations: the last seven days, without a plan', () => {
+  const n = newAllocations(
+    [
+      { personId: 'a', allocatedOn: '2024-06-03', hasPlan: false },
+      { personId: 'b', allocatedOn: '2024-06-02', hasPlan: false },
+      { personId: 'c', allocatedOn: '2024-06-09', hasPlan: true },
+    ],
+    '2024-06-10',
+  );
+  assert.deepEqual(
+    n.map((x) => x.personId),
+    ['a'],
+  );
+});
+
+test('transition: flagged from 17, within six months of 18, and 29 February birthdays', () => {
+  assert.deepEqual(transitionStatus('2007-03-15', '2024-03-14'), {
+    age: 16,
+    eighteenth: '2025-03-15',
+    flagged: false,
+    withinSixMonths: false,
+  });
+  const at17 = transitionStatus('2007-03-15', '2024-03-15');
+  assert.equal(at17.flagged, true);
+  assert.equal(at17.withinSixMonths, false);
+  assert.equal(transitionStatus('2007-03-15', '2024-09-15').withinSixMonths, true, 'exactly six months before');
+  assert.equal(transitionStatus('2007-03-15', '2024-09-14').withinSixMonths, false);
+  assert.equal(transitionStatus('2007-03-15', '2025-03-15').flagged, false, 'an adult now');
+  assert.equal(transitionStatus('2007-03-15', '2024-03-15', 16).flagged, true, 'configurable flag age');
+  assert.equal(birthdayAt('2008-02-29', 18), '2026-03-01');
+  assert.equal(
+    transitionStatus('2007-02-28', '2024-08-31').withinSixMonths,
+    true,
+    '31 August plus six months is 28 February',
+  );
+});

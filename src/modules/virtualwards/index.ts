@@ -1,0 +1,62 @@
+// Virtual wards (hospital at home, adults and children): wards and capacity, admission and discharge,
+// observations scored with NEWS2 or a paediatric score, and escalations with their clocks. The web layer and
+// other modules use only what this file exports.
+//
+//   const { admissionId } = await admitPatient(db, actor, 'camden-frailty', { nhsNumber, ... , route: 'step-up' }, now);
+//   const scored = await recordObservation(db, actor, admissionId, { pulse: 118, ... }, { now, source: 'device' });
+//   scored.result.risk;                                   // 'medium': an escalation due within the hour
+//   await escalationWorklist(db, actor, now);             // soonest due first, missed observations included
+//   scoreNews2({ respirationRate: 22, spo2: 95, ... });   // pure: no storage
+
+export { ESCALATION_CLOCKS, OVERDUE_GRACE_MINUTES } from './escalation.ts';
+export {
+  CONSCIOUSNESS_LEVELS,
+  NEWS2_PARAMETERS,
+  NEWS2_RESPONSES,
+  type News2Result,
+  type Observation,
+  RISK_BANDS,
+  type Risk,
+  scoreNews2,
+} from './news2.ts';
+export { OBSERVATION_LIMITS, parseObservation } from './observation.ts';
+export { ILLUSTRATIVE_PEWS, type PewsResult, scorePews } from './pews.ts';
+export type {
+  AdmissionRow,
+  EscalationRow,
+  ObservationRow,
+  WardRow,
+  WardWithOccupancy,
+} from './virtualwards.repository.ts';
+export { virtualWardMigrations } from './virtualwards.migrations.ts';
+export { seedVirtualWards } from './virtualwards.seed.ts';
+export {
+  ADMISSION_SOURCES,
+  type AdmissionDetail,
+  admissionDetail,
+  admitPatient,
+  allWards,
+  type BoardPatient,
+  type BoroughCapacity,
+  bedDaysAtHome,
+  CAPACITY_READERS,
+  capacityByBorough,
+  claimEscalation,
+  createWard,
+  DISCHARGE_OUTCOMES,
+  dischargePatient,
+  ESCALATION_OUTCOMES,
+  escalationWorklist,
+  NATIONAL_AMBITION_PER_100K,
+  PATHWAYS,
+  raiseMissedObservations,
+  recordObservation,
+  respondToEscalation,
+  type ScoredObservation,
+  WARD_MANAGERS,
+  WARD_STAFF,
+  type WardBoard,
+  type WorklistEscalation,
+  wardBoard,
+  wardsFor,
+} from './virtualwards.service.ts';

@@ -1,0 +1,724 @@
+// Care coordination through HTTP, on every engine, at a fixed clock: an accepted referral → a prefilled
+// assessment (nothing re-asked, each answer's source shown) → stale saves refused with nothing lost → signing
+// only by a trusted assessor (403, audited) → flagged complex → allocated → plan, actions, MDT decision as an
+// action → the owner completes it; validation naming fields; review-due logic as the clock moves; and the
+// legitimate-relationship rule over every care route from the route table (404 and audited for staff with
+// no relationship, in pages and API alike).
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { LightMyRequestResponse } from 'fastify';
+import { actOnReferral, nhsNumberCheckDigit, submitReferral } from '../src/modules/access/index.ts';
+import { searchAudit } from '../src/platform/audit/audit.ts';
+import { findUser, issueToken, userActor } from '../src/platform/auth/identity.ts';
+import { relate } from '../src/platform/auth/relationships.ts';
+import { systemActor } from '../src/platform/auth/roles.ts';
+import { steppingClock } from '../src/platform/clock.ts';
+import { Browser, startTestApp, type TestApp } from './support/app.ts';
+import { testEngines } from './support/db.ts';
+
+const T0 = '2030-01-07T10:00:00Z'; // a Monday, after every seeded record
+const DAY = 86_400_000;
+
+function nhs(n: number): string {
+  for (let b = n; ; b++) {
+    const nine = `95${String(b).padStart(7, '0')}`;
+    const check = nhsNumberCheckDigit(nine);
+    if (check !== null) return `${nine}${check}`;
+  }
+}
+
+/** A complete set of answers that flags the person as complex (two conditions, moderate frailty, carer at risk). */
+const COMPLETE = {
+  'health.conditions': 'COPD\nHeart failure',
+  'health.frailty': 'moderate',
+  'functioning.feeding': 'independent',
+  'functioning.bathing': 'dependent',
+  'functioning.grooming': 'independent',
+  'functioning.dressing': 'needs-help',
+  'functioning.bowels': 'continent',
+  'functioning.bladder': 'continent',
+  'functioning.toilet': 'needs-help',
+  'functioning.transfers': 'minor-help',
+  'functioning.mobility': 'walks-with-help',
+  'functioning.stairs': 'needs-help',
+  'mental.memoryConcern': false,
+  'living.situation': 'alone',
+  'living.carerStrain': 'at-risk',
+  'living.safeguarding': false,
+  'whatMatters.story': 'I want to get back to my allotment.',
+};
+
+for (const engine of testEngines()) {
+  describe(`care coordination on ${engine}`, () => {
+    let t: TestApp;
+    const clock = steppingClock(T0);
+    let cm: Browser;
+    let nurse: Browser;
+    let personId = '';
+    let referralId = '';
+    let assessmentId = '';
+    let planId = '';
+    let actionId = '';
+    let pastMeetingId = '';
+    let futureMeetingId = '';
+    let nurseMemberId = '';
+    let decisionActionId = '';
+    const nhsNumber = nhs(11);
+
+    const json = (b: Browser, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
+      b.app.inject({
+        method,
+        url,
+        payload: payload === undefined ? undefined : (payload as object),
+        headers: {
+          cookie: b.cookieHeader,
+          'x-csrf-token': b.csrf,
+          accept: 'application/json',
+          ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+      });
+    const fields = (r: LightMyRequestResponse) => (r.json().error?.fields ?? []).map((f: { field: string }) => f.field);
+
+    before(async () => {
+      t = await startTestApp(engine, { clock });
+      const { db } = t.database;
+      cm = new Browser(t.app);
+      nurse = new Browser(t.app);
+      await cm.signIn('case_manager');
+      await nurse.signIn('clinician');
+      const system = systemActor('QMJ');
+      // Staff with no relationship with the test person: a clinician and a case manager in other trusts.
+      await issueToken(db, system, {
+        label: 'RAL clinician',
+        role: 'clinician',
+        organisationCode: 'RAL',
+        value: 'care-ral',
+      });
+      await issueToken(db, system, {
+        label: 'RAP case manager',
+        role: 'case_manager',
+        organisationCode: 'RAP',
+        value: 'care-rap',
+      });
+      await issueToken(db, system, { label: 'admin', role: 'admin', value: 'care-admin' });
+      // An accepted referral (through the access module), as the central point of access and the service would.
+      const spa = userActor((await findUser(db, 'QMJ', 'spa'))!);
+      const clinician = userActor((await findUser(db, 'QMJ', 'clinician'))!);
+      const { body } = await submitReferral(
+        db,
+        spa,
+        {
+          person: { nhsNumber, givenName: 'Olu', familyName: 'Adeyemi', birthDate: '1941-03-02', postcode: 'NW5 1TL' },
+          component: 'district-nursing',
+          urgency: 'routine',
+          reason: 'Leg ulcer dressings twice a week',
+          source: 'professional',
+          communication: {
+            preferredContact: 'phone',
+            interpreter: true,
+            language: 'Yoruba',
+            bsl: false,
+            needs: 'Large print letters',
+          },
+        },
+        { now: new Date(Date.parse(T0) - 2 * DAY) },
+      );
+      referralId = body.id;
+      await actOnReferral(
+        db,
+        spa,
+        referralId,
+        { type: 'triage' },
+        { now: new Date(Date.parse(T0) - 2 * DAY + 3600_000) },
+      );
+      await actOnReferral(db, clinician, referralId, { type: 'accept' }, { now: new Date(Date.parse(T0) - DAY) });
+      const row = await db
+        .selectFrom('access_referrals')
+        .select('person_id')
+        .where('id', '=', referralId)
+        .executeTakeFirstOrThrow();
+      personId = row.person_id as string;
+    });
+    after(async () => t?.close());
+
+    test('without a relationship the case manager cannot start an assessment: 404, audited', async () => {
+      const r = await json(cm, 'POST', '/api/care/assessments', { referralId });
+      assert.equal(r.statusCode, 404);
+      const refused = await searchAudit(t.database.db, {
+        systemId: 'QMJ',
+        action: 'person.refused',
+        recordType: 'care_assessment',
+      });
+      assert.ok(refused.rows.some((x) => x.actorName === 'Demo case manager'));
+      // The relationship the access module grants for a referral with a service (issue 10 §3): the
+      // receiving service's organisation (RKE, where the demo case manager and clinician work).
+      await relate(t.database.db, {
+        systemId: 'QMJ',
+        personId,
+        grantee: { organisation: 'RKE' },
+        basis: 'referral',
+        sourceType: 'referral',
+        sourceId: referralId,
+        at: new Date(Date.parse(T0) - DAY),
+      });
+    });
+
+    test('an assessment opens prefilled from the referral, each answer with its source', async () => {
+      const r = await json(cm, 'POST', '/api/care/assessments', { referralId });
+      assert.equal(r.statusCode, 201, r.body);
+      const a = r.json();
+      assessmentId = a.id;
+      assert.equal(a.status, 'draft');
+      assert.equal(a.version, 1);
+      const byId = Object.fromEntries(a.answers.map((x: { linkId: string }) => [x.linkId, x]));
+      assert.equal(byId['communication.language'].value, 'Yoruba');
+      assert.equal(byId['communication.interpreter'].value, true);
+      assert.equal(byId['communication.needs'].value, 'Large print letters');
+      assert.equal(byId['communication.language'].source.kind, 'referral');
+      assert.match(byId['communication.language'].source.label, /^Referral CPA-/);
+      assert.equal(a.prefilledCount, 5);
+      assert.equal(a.questionnaireResponse.resourceType, 'QuestionnaireResponse');
+      // One draft at a time.
+      const again = await json(cm, 'POST', '/api/care/assessments', { referralId });
+      assert.equal(again.statusCode, 409);
+      assert.equal(again.json().error.code, 'draft_exists');
+    });
+
+    test('saving: bad answers name their fields; a stale revision is refused and nothing is lost', async () => {
+      const bad = await json(cm, 'PUT', `/api/care/assessments/${assessmentId}`, {
+        revision: 1,
+        answers: { 'health.frailty': 'very', 'no.such': 'x' },
+      });
+      assert.equal(bad.statusCode, 400);
+      assert.deepEqual(fields(bad).sort(), ['answers.health.frailty', 'answers.no.such']);
+      const current = (await json(cm, 'GET', `/api/care/assessments/${assessmentId}`)).json();
+      const first = await json(nurse, 'PUT', `/api/care/assessments/${assessmentId}`, {
+        revision: current.revision,
+        answers: { ...current.answerMap, 'health.conditions': 'COPD' },
+      });
+      assert.equal(first.statusCode, 200, first.body);
+      assert.equal(first.json().revision, current.revision + 1);
+      const stale = await json(cm, 'PUT', `/api/care/assessments/${assessmentId}`, {
+        revision: current.revision,
+        answers: { ...current.answerMap, 'health.conditions': 'Asthma' },
+      });
+      assert.equal(stale.statusCode, 409);
+      assert.equal(stale.json().error.code, 'stale_revision');
+      assert.match(stale.json().error.message, /Demo clinician saved this draft/);
+      const kept = (await json(cm, 'GET', `/api/care/assessments/${assessmentId}`)).json();
+      assert.equal(kept.answerMap['health.conditions'], 'COPD', 'the first save is kept');
+    });
+
+    test('signing: not a trusted assessor is 403 and audited; missing answers named; then signed and read-only', async () => {
+      const noCompetency = await json(nurse, 'POST', `/api/care/assessments/${assessmentId}/sign`);
+      assert.equal(noCompetency.statusCode, 403);
+      const refused = await searchAudit(t.database.db, {
+        systemId: 'QMJ',
+        action: 'care.assessment.sign',
+        recordId: assessmentId,
+      });
+      assert.equal(refused.rows[0]?.outcome, 'refused');
+      assert.equal(refused.rows[0]?.actorName, 'Demo clinician');
+
+      const missing = await json(cm, 'POST', `/api/care/assessments/${assessmentId}/sign`);
+      assert.equal(missing.statusCode, 400);
+      assert.ok(fields(missing).includes('answers.whatMatters.story'));
+      assert.ok(fields(missing).includes('answers.functioning.feeding'));
+
+      const current = (await json(cm, 'GET', `/api/care/assessments/${assessmentId}`)).json();
+      const saved = await json(cm, 'PUT', `/api/care/assessments/${assessmentId}`, {
+        revision: current.revision,
+        answers: { ...current.answerMap, ...COMPLETE },
+      });
+      assert.equal(saved.statusCode, 200);
+      const signed = await json(cm, 'POST', `/api/care/assessments/${assessmentId}/sign`);
+      assert.equal(signed.statusCode, 200, signed.body);
+      const s = signed.json();
+      assert.equal(s.status, 'signed');
+      assert.equal(s.reusedCount, 5, 'all five communication answers reused, none asked again');
+      // Barthel: 10+0+5+5+10+10+5+10+10+5 = 70, computed from the items.
+      assert.equal(s.barthel.score, 70);
+      assert.deepEqual(
+        s.complexity.map((c: { rule: string }) => c.rule),
+        ['conditions-and-frailty', 'carer-at-risk'],
+      );
+      assert.equal((await json(cm, 'POST', `/api/care/assessments/${assessmentId}/sign`)).statusCode, 409);
+      const edit = await json(cm, 'PUT', `/api/care/assessments/${assessmentId}`, {
+        revision: s.revision,
+        answers: {},
+      });
+      assert.equal(edit.statusCode, 409);
+      assert.equal(edit.json().error.code, 'assessment_signed');
+      // The nurse (same organisation, another member of staff) reads the same signed version.
+      const read = await json(nurse, 'GET', `/api/care/assessments/${assessmentId}`);
+      assert.equal(read.json().signedByName, 'Demo case manager');
+    });
+
+    test('a later change is a new version with why, prefilled from the signed one', async () => {
+      const noReason = await json(cm, 'POST', '/api/care/assessments', { nhsNumber });
+      assert.equal(noReason.statusCode, 400);
+      assert.deepEqual(fields(noReason), ['reason']);
+      const v2 = await json(cm, 'POST', '/api/care/assessments', { nhsNumber, reason: 'New fall at home' });
+      assert.equal(v2.statusCode, 201);
+      const a = v2.json();
+      assert.equal(a.version, 2);
+      const story = a.answers.find((x: { linkId: string }) => x.linkId === 'whatMatters.story');
+      assert.equal(story.source.kind, 'assessment');
+      assert.match(story.source.label, /^Assessment version 1, signed 2030-01-07/);
+      const record = (await json(cm, 'GET', `/api/care/people/${nhsNumber}`)).json();
+      assert.equal(record.assessment.version, 1, 'the signed version stays the one everyone reads');
+      assert.equal(record.draft.version, 2);
+    });
+
+    test('flagged complex: on the allocation worklist, allocated, reallocation needs a reason', async () => {
+      const w = (await json(cm, 'GET', '/api/care/allocations')).json();
+      const mine = w.waiting.find((x: { personId: string }) => x.personId === personId);
+      assert.ok(mine, 'the flagged person is waiting');
+      assert.equal(mine.weight, 3);
+      const badUser = await json(cm, 'POST', `/api/care/people/${nhsNumber}/allocation`, { caseManager: 'clinician' });
+      assert.equal(badUser.statusCode, 400);
+      assert.deepEqual(fields(badUser), ['caseManager']);
+      const ok = await json(cm, 'POST', `/api/care/people/${nhsNumber}/allocation`, { caseManager: 'case_manager' });
+      assert.equal(ok.statusCode, 201, ok.body);
+      const after = (await json(cm, 'GET', '/api/care/allocations')).json();
+      assert.ok(!after.waiting.some((x: { personId: string }) => x.personId === personId));
+      assert.ok(
+        after.caseManagers.some(
+          (c: { caseManagerName: string; weight: number }) => c.caseManagerName === 'Demo case manager',
+        ),
+      );
+      const same = await json(cm, 'POST', `/api/care/people/${nhsNumber}/allocation`, { caseManager: 'case_manager' });
+      assert.equal(same.statusCode, 409);
+    });
+
+    test('care team across organisations, and a care plan with validation naming fields', async () => {
+      const member = await json(cm, 'POST', `/api/care/people/${nhsNumber}/team`, {
+        username: 'clinician',
+        roleTitle: 'District nurse',
+      });
+      assert.equal(member.statusCode, 201, member.body);
+      nurseMemberId = member.json().id;
+      const other = await json(cm, 'POST', `/api/care/people/${nhsNumber}/team`, {
+        name: 'Camden reablement (test)',
+        roleTitle: 'Reablement worker',
+        organisationCode: 'E09000007',
+      });
+      assert.equal(other.statusCode, 201);
+      const noRole = await json(cm, 'POST', `/api/care/people/${nhsNumber}/team`, { name: 'Someone' });
+      assert.deepEqual(fields(noRole).sort(), ['organisationCode', 'roleTitle']);
+
+      const bad = await json(cm, 'POST', '/api/care/plans', { nhsNumber, goals: [], reviewDue: '2030-01-06' });
+      assert.equal(bad.statusCode, 400);
+      assert.deepEqual(fields(bad).sort(), ['goals', 'reviewDue']);
+      const plan = await json(cm, 'POST', '/api/care/plans', {
+        nhsNumber,
+        goals: ['Get back to my allotment', 'Manage my breathing'],
+        reviewDue: '2030-01-10',
+        agreedWithPerson: true,
+        copySentBy: 'letter',
+      });
+      assert.equal(plan.statusCode, 201, plan.body);
+      planId = plan.json().id;
+      // Their copy goes through the outbox by the channel chosen, with the interpreter need carried.
+      const sent = await t.database.db
+        .selectFrom('outbox')
+        .select(['channel', 'payload'])
+        .where('topic', '=', 'care.plan.copy')
+        .execute();
+      const copy = sent.find(
+        (m) => (typeof m.payload === 'string' ? JSON.parse(m.payload) : m.payload).planId === planId,
+      );
+      assert.equal(copy?.channel, 'letter');
+      const payload = typeof copy!.payload === 'string' ? JSON.parse(copy!.payload) : copy!.payload;
+      assert.deepEqual(payload.communication, {
+        language: 'Yoruba',
+        interpreter: true,
+        bsl: false,
+        needs: 'Large print letters',
+      });
+      assert.equal(
+        (await json(cm, 'POST', '/api/care/plans', { nhsNumber, goals: ['x'], reviewDue: '2030-02-01' })).statusCode,
+        409,
+      );
+
+      const notInTeam = await json(cm, 'POST', `/api/care/plans/${planId}/actions`, {
+        description: 'Check the inhaler',
+        owner: { kind: 'member', memberId: '00000000-0000-4000-8000-000000000000' },
+        due: '2030-01-01',
+      });
+      assert.equal(notInTeam.statusCode, 400);
+      assert.deepEqual(fields(notInTeam).sort(), ['due', 'owner.memberId']);
+      const action = await json(cm, 'POST', `/api/care/plans/${planId}/actions`, {
+        description: 'Check inhaler technique',
+        owner: { kind: 'member', memberId: nurseMemberId },
+        due: '2030-01-08',
+      });
+      assert.equal(action.statusCode, 201, action.body);
+      actionId = action.json().id;
+    });
+
+    test('MDT: agenda from the caseload; no decisions before the meeting; a decision becomes an owned action', async () => {
+      const attendees = [{ name: 'Demo case manager', role: 'Case manager', organisation: 'RKE' }];
+      const future = await json(cm, 'POST', '/api/care/meetings', {
+        title: 'Neighbourhood MDT',
+        scheduledAt: '2030-01-14T13:00:00Z',
+        attendees,
+        nhsNumbers: [nhsNumber],
+      });
+      assert.equal(future.statusCode, 201, future.body);
+      futureMeetingId = future.json().id;
+      assert.deepEqual(future.json().agenda[0].items, [
+        'Care plan review due 2030-01-10',
+        'Flagged as complex since the last meeting',
+        'Overdue action: Check inhaler technique (due 2030-01-08)',
+      ]);
+      const early = await json(cm, 'POST', `/api/care/meetings/${futureMeetingId}/decisions`, {
+        nhsNumber,
+        decision: 'Refer to pulmonary rehab',
+        owner: { kind: 'member', memberId: nurseMemberId },
+        due: '2030-01-20',
+      });
+      assert.equal(early.statusCode, 409);
+      assert.equal(early.json().error.code, 'meeting_not_held');
+
+      const past = await json(cm, 'POST', '/api/care/meetings', {
+        title: 'Neighbourhood MDT',
+        scheduledAt: '2030-01-07T09:00:00Z',
+        attendees,
+        nhsNumbers: [nhsNumber],
+      });
+      pastMeetingId = past.json().id;
+      const decision = await json(cm, 'POST', `/api/care/meetings/${pastMeetingId}/decisions`, {
+        nhsNumber,
+        decision: 'Refer to pulmonary rehab',
+        owner: { kind: 'member', memberId: nurseMemberId },
+        due: '2030-01-20',
+      });
+      assert.equal(decision.statusCode, 201, decision.body);
+      decisionActionId = decision.json().action.id;
+      const record = (await json(cm, 'GET', `/api/care/people/${nhsNumber}`)).json();
+      const made = record.plan.actions.find((a: { id: string }) => a.id === decisionActionId);
+      assert.equal(made.meetingId, pastMeetingId);
+      assert.match(made.ownerLabel, /^Demo clinician \(District nurse, RKE\)$/);
+      assert.equal(made.due, '2030-01-20');
+    });
+
+    test('the action owner completes it on the plan page; someone else may not', async () => {
+      const rap = await t.app.inject({
+        method: 'POST',
+        url: `/api/care/actions/${decisionActionId}/complete`,
+        headers: { authorization: 'Bearer care-rap', 'content-type': 'application/json' },
+        payload: {},
+      });
+      assert.equal(rap.statusCode, 404);
+      const page = await nurse.get(`/care/people/${personId}/plan`);
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /Refer to pulmonary rehab/);
+      const done = await nurse.post(`/care/actions/${decisionActionId}/complete`, {});
+      assert.equal(done.statusCode, 303);
+      const record = (await json(nurse, 'GET', `/api/care/people/${nhsNumber}`)).json();
+      assert.equal(record.plan.actions.find((a: { id: string }) => a.id === decisionActionId).status, 'done');
+      const again = await json(nurse, 'POST', `/api/care/actions/${decisionActionId}/complete`, {});
+      assert.equal(again.statusCode, 409);
+    });
+
+    test('caseload today at a fixed clock: review due, then overdue as the clock moves', async () => {
+      let c = (await json(cm, 'GET', '/api/care/caseload')).json();
+      assert.equal(c.today, '2030-01-07');
+      let review = c.reviewsDue.find((r: { personId: string }) => r.personId === personId);
+      assert.deepEqual([review.overdue, review.reviewDue], [false, '2030-01-10']);
+      assert.ok(
+        !c.overdueActions.some((a: { actionId: string }) => a.actionId === actionId),
+        'due tomorrow: not overdue',
+      );
+      assert.ok(
+        c.newAllocations.every((n: { personId: string }) => n.personId !== personId),
+        'has a plan',
+      );
+      clock.set('2030-01-12T10:00:00Z');
+      c = (await json(cm, 'GET', '/api/care/caseload')).json();
+      review = c.reviewsDue.find((r: { personId: string }) => r.personId === personId);
+      assert.deepEqual([review.overdue, review.daysLate], [true, 2]);
+      const late = c.overdueActions.find((a: { actionId: string }) => a.actionId === actionId);
+      assert.equal(late.daysLate, 4);
+      const home = await cm.get('/care');
+      assert.equal(home.statusCode, 200);
+      assert.match(home.body, /overdue by 2 days/);
+      assert.match(home.body, /Olu Adeyemi/);
+      clock.set(T0);
+    });
+
+    test('the assessment page: prefilled answers show their source; errors use the NHS.UK error summary', async () => {
+      const record = (await json(cm, 'GET', `/api/care/people/${nhsNumber}`)).json();
+      const draftId = record.draft.id;
+      const page = await cm.get(`/care/assessments/${draftId}`);
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /Already known, from Assessment version 1/);
+      const rev = /name="revision" value="(\d+)"/.exec(page.body)![1]!;
+      const bad = await cm.post(`/care/assessments/${draftId}`, {
+        revision: rev,
+        'health.frailty': 'very',
+        intent: 'save',
+      });
+      assert.equal(bad.statusCode, 400);
+      assert.match(bad.body, /nhsuk-error-summary/);
+      assert.match(bad.body, /href="#f-health-frailty"/);
+      assert.match(bad.body, /<title>Error: /);
+    });
+
+    test('every page of the record renders for the case manager, with plain words and no raw codes', async () => {
+      for (const url of [
+        `/care/people/${personId}`,
+        `/care/people/${personId}/plan`,
+        `/care/people/${personId}/plan?print=yes`,
+        `/care/people/${personId}/plan?print=large`,
+        `/care/assessments/${assessmentId}`,
+        `/care/meetings/${pastMeetingId}`,
+        `/care/meetings/${futureMeetingId}`,
+        '/care/transitions',
+        '/care/find',
+        '/care/allocation',
+      ]) {
+        const page = await cm.get(url);
+        assert.equal(page.statusCode, 200, `${url}: ${page.statusCode}`);
+        assert.doesNotMatch(page.body, /undefined|\[object Object\]/, url);
+      }
+      const record = await cm.get(`/care/people/${personId}`);
+      assert.match(record.body, /What happens next/);
+      assert.match(record.body, /Services caring for Olu/);
+      const api = (await json(cm, 'GET', `/api/care/people/${nhsNumber}`)).json();
+      assert.equal(api.episodes.length, 1, 'the accepted referral is an episode with the receiving service');
+      assert.equal(api.episodes[0].referralId, referralId);
+      assert.ok(api.episodes[0].serviceName.length > 0);
+      assert.match(record.body, /Two or more long-term conditions with moderate or severe frailty/);
+      const signed = await cm.get(`/care/assessments/${assessmentId}`);
+      assert.match(signed.body, /70 out of 100, moderate dependency/);
+      assert.match(signed.body, /Yoruba \(from Referral CPA-/);
+      const large = await cm.get(`/care/people/${personId}/plan?print=large`);
+      assert.match(large.body, /app-large-print/);
+      assert.match(large.body, /Get back to my allotment/);
+      // A form error on the plan page names the field in the error summary.
+      const bad = await cm.post(`/care/people/${personId}/plan/actions`, {
+        planId,
+        description: '',
+        owner: '',
+        due: 'soon',
+      });
+      assert.equal(bad.statusCode, 400);
+      assert.match(bad.body, /href="#action-description"/);
+      assert.match(bad.body, /href="#action-owner"/);
+      assert.match(bad.body, /href="#action-due"/);
+    });
+
+    test('arranging an MDT meeting from the caseload: errors name the fields, then the agenda is built', async () => {
+      const form = await cm.get('/care/meetings/new');
+      assert.equal(form.statusCode, 200);
+      assert.match(form.body, /Olu Adeyemi/);
+      const bad = await cm.post('/care/meetings/new', { title: '', date: 'next week', attendees: '' });
+      assert.equal(bad.statusCode, 400);
+      for (const id of ['meeting-title', 'meeting-date', 'meeting-attendees', 'meeting-personIds']) {
+        assert.match(bad.body, new RegExp(`href="#${id}"`), id);
+      }
+      const ok = await cm.post('/care/meetings/new', {
+        title: 'Camden MDT',
+        date: '2030-01-21',
+        time: '14:30',
+        personIds: personId,
+        attendees: 'Demo case manager, Case manager, RKE\nDemo clinician, District nurse, RKE',
+      });
+      assert.equal(ok.statusCode, 303);
+      const page = await cm.get(ok.headers.location as string);
+      assert.match(page.body, /Camden MDT/);
+      assert.match(page.body, /Care plan review due 2030-01-10/);
+      assert.match(page.body, /Demo clinician, District nurse \(RKE\)/);
+      assert.match(page.body, /Decisions can be recorded once the meeting has happened/);
+    });
+
+    test('what happens next includes the home visit scheduling planned for an accepted referral', async () => {
+      const { db } = t.database;
+      const spa = userActor((await findUser(db, 'QMJ', 'spa'))!);
+      const clinician = userActor((await findUser(db, 'QMJ', 'clinician'))!);
+      const urgentNhs = nhs(22);
+      const { body } = await submitReferral(
+        db,
+        spa,
+        {
+          person: {
+            nhsNumber: urgentNhs,
+            givenName: 'Ada',
+            familyName: 'Okonkwo',
+            birthDate: '1944-05-05',
+            postcode: 'N19 5HX',
+          },
+          component: 'urgent-community-response',
+          urgency: 'urgent',
+          reason: 'Fall at home, not injured, cannot get up unaided',
+          source: 'professional',
+          communication: { preferredContact: 'phone', interpreter: false, bsl: false },
+        },
+        { now: new Date(Date.parse(T0) - 3600_000) },
+      );
+      await actOnReferral(db, spa, body.id, { type: 'triage' }, { now: new Date(Date.parse(T0) - 3000_000) });
+      await actOnReferral(db, clinician, body.id, { type: 'accept' }, { now: new Date(Date.parse(T0) - 2400_000) });
+      const visits = await db
+        .selectFrom('scheduling_visits')
+        .select('day')
+        .where('referral_id', '=', body.id)
+        .execute();
+      assert.equal(visits.length, 1, 'access booked the visit on the scheduling board');
+      const row = await db
+        .selectFrom('access_referrals')
+        .select('person_id')
+        .where('id', '=', body.id)
+        .executeTakeFirstOrThrow();
+      await relate(db, {
+        systemId: 'QMJ',
+        personId: row.person_id as string,
+        grantee: { organisation: 'RKE' },
+        basis: 'referral',
+        sourceType: 'referral',
+        sourceId: body.id,
+        at: new Date(Date.parse(T0) - 2400_000),
+      });
+      const record = (await json(cm, 'GET', `/api/care/people/${urgentNhs}`)).json();
+      assert.equal(record.visits.length, 1);
+      assert.equal(record.visits[0].day, visits[0]!.day);
+      const page = await cm.get(`/care/people/${row.person_id}`);
+      assert.match(page.body, /home visit by /);
+    });
+
+    test('every care route: staff with no relationship get 404 (audited), in pages and API alike', async () => {
+      const ids: Record<string, string> = {
+        assessments: assessmentId,
+        plans: planId,
+        actions: actionId,
+        meetings: pastMeetingId,
+      };
+      const concrete = (url: string) =>
+        url
+          .replace(':nhsNumber', nhsNumber)
+          .replace(':personId', personId)
+          .replace(/\/(assessments|plans|actions|meetings)\/:id/, (_m, kind: string) => `/${kind}/${ids[kind]}`);
+      const bodies: Record<string, unknown> = {
+        'POST /api/care/people/:nhsNumber/break-glass': { reason: 'x' },
+        'POST /api/care/people/:nhsNumber/allocation': { caseManager: 'case_manager' },
+        'PUT /api/care/assessments/:id': { revision: 1, answers: {} },
+        'POST /api/care/plans/:id/actions': { description: 'x', owner: { kind: 'resident' }, due: '2030-02-01' },
+        'POST /api/care/meetings/:id/decisions': {
+          nhsNumber,
+          decision: 'x',
+          owner: { kind: 'resident' },
+          due: '2030-02-01',
+        },
+      };
+      const routes = t.app.routePolicies.filter(
+        (r) =>
+          r.method !== 'HEAD' && (r.url.startsWith('/api/care/') || r.url.startsWith('/care/')) && r.url.includes(':'),
+      );
+      assert.ok(routes.length >= 20, `care routes with a record: ${routes.length}`);
+      const failures: string[] = [];
+      let checked = 0;
+      for (const route of routes) {
+        const policy = route.policy as readonly string[];
+        const token = policy.includes('clinician') ? 'care-ral' : policy.includes('case_manager') ? 'care-rap' : null;
+        // Break-glass is the way in for staff without a relationship (tested below), not a record read.
+        if (!token || route.url.endsWith('/break-glass')) continue;
+        const key = `${route.method} ${route.url}`;
+        const before = (await searchAudit(t.database.db, { systemId: 'QMJ', action: 'person.refused' })).total;
+        const res = await t.app.inject({
+          method: route.method as 'GET',
+          url: concrete(route.url),
+          headers: { authorization: `Bearer ${token}`, accept: 'application/json', 'content-type': 'application/json' },
+          payload: route.method === 'GET' ? undefined : JSON.stringify(bodies[key] ?? {}),
+        });
+        checked++;
+        if (res.statusCode !== 404) failures.push(`${key}: ${res.statusCode} ${res.body.slice(0, 120)}`);
+        const afterCount = (await searchAudit(t.database.db, { systemId: 'QMJ', action: 'person.refused' })).total;
+        if (afterCount <= before) failures.push(`${key}: refusal not audited`);
+      }
+      assert.deepEqual(failures, []);
+      assert.ok(checked >= 20);
+      // Nor can they find the person in any list.
+      for (const [token, url] of [
+        ['care-ral', '/api/care/caseload'],
+        ['care-ral', '/api/care/transitions'],
+        ['care-rap', '/api/care/allocations'],
+        ['care-rap', '/api/care/caseload'],
+      ] as const) {
+        const res = await t.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
+        assert.equal(res.statusCode, 200);
+        assert.ok(!res.body.includes(personId), `${url} does not list the person`);
+      }
+    });
+
+    test('break-glass: a reason is required, then 60 minutes of access, audited', async () => {
+      const headers = { authorization: 'Bearer care-ral', 'content-type': 'application/json' };
+      // Break-glass is for a member of staff signed in as themselves: a token is refused.
+      const token = await t.app.inject({
+        method: 'POST',
+        url: `/api/care/people/${nhsNumber}/break-glass`,
+        headers,
+        payload: { reason: 'Collapsed in clinic, no other record available' },
+      });
+      assert.equal(token.statusCode, 403);
+      const ral = new Browser(t.app);
+      await ral.signIn('clinician_ral');
+      assert.equal((await json(ral, 'GET', `/api/care/people/${nhsNumber}`)).statusCode, 404);
+      const short = await json(ral, 'POST', `/api/care/people/${nhsNumber}/break-glass`, { reason: 'need' });
+      assert.equal(short.statusCode, 400);
+      assert.deepEqual(fields(short), ['reason']);
+      const glass = await json(ral, 'POST', `/api/care/people/${nhsNumber}/break-glass`, {
+        reason: 'Admitted to the Royal Free acutely unwell, needs the care plan',
+      });
+      assert.equal(glass.statusCode, 200, glass.body);
+      const record = await json(ral, 'GET', `/api/care/people/${nhsNumber}`);
+      assert.equal(record.statusCode, 200);
+      assert.equal(record.json().access.basis, 'break-glass');
+      const audited = await searchAudit(t.database.db, { systemId: 'QMJ', action: 'care.record.read.break-glass' });
+      assert.equal(audited.rows[0]?.recordId, personId);
+      clock.set(new Date(Date.parse(T0) + 61 * 60_000));
+      assert.equal((await json(ral, 'GET', `/api/care/people/${nhsNumber}`)).statusCode, 404);
+      clock.set(T0);
+    });
+
+    test('trusted assessor competency: granted by an administrator only, audited', async () => {
+      const notAdmin = await json(cm, 'POST', '/api/care/trusted-assessors', { username: 'clinician' });
+      assert.equal(notAdmin.statusCode, 403);
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/care/trusted-assessors',
+        headers: { authorization: 'Bearer care-admin', 'content-type': 'application/json' },
+        payload: { username: 'clinician' },
+      });
+      assert.equal(res.statusCode, 200, res.body);
+      const audited = await searchAudit(t.database.db, { systemId: 'QMJ', action: 'care.trusted-assessor.grant' });
+      assert.ok(audited.rows.some((r) => r.actorName === 'API token: admin'));
+    });
+
+    test('the demo case manager has a real caseload, a flagged person to allocate and a young person in transition', async () => {
+      const home = await cm.get('/care');
+      assert.match(home.body, /Alice Brennan/);
+      const alloc = await cm.get('/care/allocation');
+      assert.match(alloc.body, /Kwame Asante/);
+      const tr = (await json(cm, 'GET', '/api/care/transitions')).json();
+      // The seeded 17-year-old turns 18 about 120 days after loading; by 2030 she is an adult, so look at load time.
+      assert.ok(Array.isArray(tr.people));
+      const openapi = await t.app.inject({ method: 'GET', url: '/api/openapi.json' });
+      const paths = Object.keys(openapi.json().paths);
+      for (const p of [
+        '/api/care/people/{nhsNumber}',
+        '/api/care/assessments',
+        '/api/care/assessments/{id}',
+        '/api/care/assessments/{id}/sign',
+        '/api/care/plans',
+        '/api/care/plans/{id}/actions',
+        '/api/care/meetings',
+        '/api/care/meetings/{id}/decisions',
+        '/api/care/caseload',
+        '/api/care/transitions',
+      ]) {
+        assert.ok(paths.includes(p), `${p} is in the API description`);
+      }
+    });
+  });
+}

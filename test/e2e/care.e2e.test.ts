@@ -1,0 +1,183 @@
+// The care journey in a real browser: an accepted referral → a prefilled holistic assessment (nothing
+// re-asked) → signed by a trusted assessor → flagged complex → case manager allocated → care plan → an MDT
+// decision becomes an action → the action's owner completes it. axe-core finds no serious or critical
+// problems on any page; screenshots go to test-results/.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { actOnReferral, nhsNumberCheckDigit, submitReferral } from '../../src/modules/access/index.ts';
+import { createMeeting, SECTIONS } from '../../src/modules/care/index.ts';
+import { findUser, userActor } from '../../src/platform/auth/identity.ts';
+import { relate } from '../../src/platform/auth/relationships.ts';
+import { addDays, londonDate } from '../../src/platform/london-time.ts';
+import { assertAccessible, chromiumAvailable, screenshot, signIn, useLiveBrowser } from '../support/browser.ts';
+
+function nhs(n: number): string {
+  for (let b = n; ; b++) {
+    const nine = `95${String(b).padStart(7, '0')}`;
+    const check = nhsNumberCheckDigit(nine);
+    if (check !== null) return `${nine}${check}`;
+  }
+}
+
+describe('care coordination in the browser', { skip: !chromiumAvailable() }, () => {
+  const session = useLiveBrowser();
+
+  test('referral → prefilled assessment → signed → complex → allocated → plan → MDT decision → action done', async () => {
+    const { db } = session.live.database;
+    const base = session.live.baseUrl;
+    const nhsNumber = nhs(7070);
+    const spa = userActor((await findUser(db, 'QMJ', 'spa'))!);
+    const clinician = userActor((await findUser(db, 'QMJ', 'clinician'))!);
+    const { body } = await submitReferral(
+      db,
+      spa,
+      {
+        person: { nhsNumber, givenName: 'Grace', familyName: 'Mensah', birthDate: '1938-10-09', postcode: 'N19 3TD' },
+        component: 'district-nursing',
+        urgency: 'routine',
+        reason: 'Wound care after a fall',
+        source: 'professional',
+        communication: { preferredContact: 'phone', interpreter: true, language: 'Twi', bsl: false },
+      },
+      { now: new Date() },
+    );
+    await actOnReferral(db, spa, body.id, { type: 'triage' }, { now: new Date() });
+    await actOnReferral(db, clinician, body.id, { type: 'accept' }, { now: new Date() });
+    const person = await db
+      .selectFrom('access_referrals')
+      .select('person_id')
+      .where('id', '=', body.id)
+      .executeTakeFirstOrThrow();
+    const personId = person.person_id as string;
+    // The relationship the access module grants the receiving service's organisation (issue 10 §3).
+    await relate(db, {
+      systemId: 'QMJ',
+      personId,
+      grantee: { organisation: 'RKE' },
+      basis: 'referral',
+      sourceType: 'referral',
+      sourceId: body.id,
+      at: new Date(Date.now() - 60_000),
+    });
+
+    const context = await session.browser.newContext();
+    const page = await context.newPage();
+    await signIn(page, base, 'case_manager');
+    await page.goto(`${base}/care`);
+    assert.match((await page.locator('h1').textContent()) ?? '', /What needs doing today/);
+    await assertAccessible(page);
+    await screenshot(page, 'care-caseload-home');
+
+    await page.goto(`${base}/care/find`);
+    await page.getByLabel('NHS number').fill(nhsNumber);
+    await page.getByRole('button', { name: 'Find' }).click();
+    await page.waitForURL(`**/care/people/${personId}`);
+    await assertAccessible(page);
+    await page.getByRole('button', { name: 'Start the holistic assessment' }).click();
+    await page.waitForURL('**/care/assessments/*');
+    const form = (await page.locator('main').textContent()) ?? '';
+    assert.match(form, /Already known, from Referral CPA-/);
+    assert.equal(await page.getByLabel('Preferred language').inputValue(), 'Twi', 'not asked again');
+    assert.ok(
+      await page.getByRole('group', { name: 'Needs an interpreter' }).getByLabel('Yes').isChecked(),
+      'interpreter need carried from the referral',
+    );
+    await assertAccessible(page);
+    await screenshot(page, 'care-assessment-prefilled');
+
+    await page.getByRole('button', { name: 'Save and sign' }).click();
+    const summary = (await page.locator('.nhsuk-error-summary').textContent()) ?? '';
+    assert.match(summary, /Enter "What matters to me"/);
+    assert.match(summary, /Select an answer for "Feeding"/);
+    await assertAccessible(page);
+    await screenshot(page, 'care-assessment-errors');
+
+    await page.getByLabel('Long-term conditions').fill('Heart failure\nOsteoarthritis');
+    for (const s of SECTIONS)
+      for (const i of s.items) {
+        if (!i.requiredToSign || i.type === 'text' || i.linkId.startsWith('communication.')) continue;
+        const group = page.getByRole('group', { name: i.text, exact: true });
+        if (i.type === 'boolean') await group.getByLabel('No', { exact: true }).check();
+        else await group.getByRole('radio').last().check();
+      }
+    await page.getByLabel('What matters to me').fill('Being able to go to church on Sundays.');
+    await page.getByRole('button', { name: 'Save and sign' }).click();
+    await page.waitForURL('**?done=signed');
+    assert.match((await page.locator('.nhsuk-notification-banner').textContent()) ?? '', /Assessment signed/);
+    const signed = (await page.locator('main').textContent()) ?? '';
+    assert.match(signed, /Needs a case manager/);
+    assert.match(signed, /Twi \(from Referral CPA-/);
+    await assertAccessible(page);
+    await screenshot(page, 'care-assessment-signed');
+
+    await page.goto(`${base}/care/people/${personId}`);
+    assert.match((await page.locator('main').textContent()) ?? '', /Yes: Two or more long-term conditions/);
+    await page.getByLabel("Case manager's username").fill('case_manager');
+    await page.getByRole('button', { name: 'Allocate', exact: true }).click();
+    await page.waitForURL('**?done=allocated');
+    await page.locator('summary', { hasText: 'Add a member' }).click();
+    await page.getByLabel('Username (if they have an account)').fill('clinician');
+    await page.getByLabel('Role in the care team').fill('District nurse');
+    await page.getByRole('button', { name: 'Add to the care team' }).click();
+    await page.waitForURL('**?done=team*');
+    assert.match((await page.locator('#team + table').textContent()) ?? '', /Demo clinician/);
+    await assertAccessible(page);
+    await screenshot(page, 'care-record');
+
+    const today = londonDate(new Date());
+    await page.goto(`${base}/care/people/${personId}/plan`);
+    await page.getByLabel("Goals, in the person's own words").fill('Go to church on Sundays\nKeep my leg healed');
+    await page.getByLabel('Review date').fill(addDays(today, 28));
+    await page.getByRole('group', { name: 'Has the person agreed the plan?' }).getByLabel('Yes').check();
+    await page.getByLabel('Their copy was sent by').selectOption('letter');
+    await page.getByRole('button', { name: 'Make the care plan' }).click();
+    await page.waitForURL('**/plan?done=created');
+    await assertAccessible(page);
+
+    const cm = userActor((await findUser(db, 'QMJ', 'case_manager'))!);
+    const meeting = await createMeeting(
+      db,
+      cm,
+      {
+        title: 'Kentish Town MDT',
+        scheduledAt: new Date(Date.now() - 3600_000).toISOString(),
+        attendees: [{ name: 'Demo case manager', role: 'Case manager', organisation: 'RKE' }],
+        personIds: [personId],
+      },
+      { now: new Date() },
+    );
+    await page.goto(`${base}/care/meetings/${meeting.id}`);
+    await page.getByLabel('Decision').fill('Ask the tissue viability nurse to review the leg');
+    await page
+      .getByLabel('Who owns the action')
+      .selectOption({ label: "Grace Mensah's team: Demo clinician (District nurse)" });
+    await page.getByLabel('Due date').fill(addDays(today, 7));
+    await page.getByRole('button', { name: 'Record the decision' }).click();
+    await page.waitForURL('**?done=decision');
+    await assertAccessible(page);
+    await screenshot(page, 'care-meeting');
+    await page.goto(`${base}/care/people/${personId}/plan`);
+    assert.match((await page.locator('#actions + table').textContent()) ?? '', /tissue viability/);
+    await screenshot(page, 'care-plan');
+    await page.goto(`${base}/care/people/${personId}/plan?print=large`);
+    await assertAccessible(page);
+    await screenshot(page, 'care-plan-large-print');
+    await context.close();
+
+    const nurseContext = await session.browser.newContext();
+    const nurse = await nurseContext.newPage();
+    await signIn(nurse, base, 'clinician');
+    await nurse.goto(`${base}/care`);
+    const mine = nurse.locator('li', { hasText: 'Ask the tissue viability nurse' });
+    assert.equal(await mine.count(), 1, 'the action is on its owner’s home page');
+    await assertAccessible(nurse);
+    await mine.getByRole('button', { name: /^Mark as done/ }).click();
+    await nurse.waitForURL('**/care?done=action');
+    await nurse.goto(`${base}/care/people/${personId}/plan`);
+    const row = nurse.locator('#actions + table tr', { hasText: 'tissue viability' });
+    assert.match((await row.textContent()) ?? '', /Done/);
+    await assertAccessible(nurse);
+    await screenshot(nurse, 'care-action-done');
+    await nurseContext.close();
+  });
+});
