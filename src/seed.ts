@@ -18,6 +18,7 @@ import { seedVirtualWards } from './modules/virtualwards/index.ts';
 import { createUser, issueToken } from './platform/auth/identity.ts';
 import { ROLE_LABELS, ROLES, systemActor } from './platform/auth/roles.ts';
 import type { AnyDb, DatabaseEngine } from './platform/db/database.ts';
+import { londonToday } from './platform/london-time.ts';
 
 export const DEMO_SYSTEM = {
   id: 'QMJ',
@@ -51,8 +52,16 @@ export async function isDemoMode(db: AnyDb, engine: DatabaseEngine): Promise<boo
 
 export type SeedReport = { users: number; tokens: number };
 
-/** Seeds an empty database, all in one transaction: either everything is loaded or nothing is. */
-export async function seedDemoData(db: AnyDb, engine: DatabaseEngine): Promise<SeedReport> {
+/**
+ * Seeds an empty database, all in one transaction: either everything is loaded or nothing is. The demo
+ * referrals, the scheduling day and the computed indicators are placed relative to `now` (the app's clock;
+ * tests pass a fixed instant so seeded and test data agree).
+ */
+export async function seedDemoData(
+  db: AnyDb,
+  engine: DatabaseEngine,
+  now: Date = systemClock.now(),
+): Promise<SeedReport> {
   if (await isSeeded(db)) return { users: 0, tokens: 0 };
   return db.transaction().execute(async (tx) => {
     await tx
@@ -75,14 +84,14 @@ export async function seedDemoData(db: AnyDb, engine: DatabaseEngine): Promise<S
     await seedDirectory(tx, DEMO_SYSTEM.id);
     await seedBaseline(tx, DEMO_SYSTEM.id);
     await seedOutcomes(tx, DEMO_SYSTEM.id);
-    await seedAccess(tx, DEMO_SYSTEM.id);
-    await seedScheduling(tx, DEMO_SYSTEM.id);
-    await seedVirtualWards(tx, DEMO_SYSTEM.id);
-    await seedSilverTriage(tx, DEMO_SYSTEM.id);
+    await seedAccess(tx, DEMO_SYSTEM.id, now);
+    await seedScheduling(tx, DEMO_SYSTEM.id, londonToday(now));
+    await seedVirtualWards(tx, DEMO_SYSTEM.id, { now });
+    await seedSilverTriage(tx, DEMO_SYSTEM.id, { now });
     await seedBeds(tx, DEMO_SYSTEM.id);
     await seedCare(tx, DEMO_SYSTEM.id, { password: DEMO_PASSWORD });
-    await refreshComputedIndicators(tx, systemActor(DEMO_SYSTEM.id), { now: systemClock.now() });
-    await seedFinance(tx, DEMO_SYSTEM.id, systemClock.now());
+    await refreshComputedIndicators(tx, systemActor(DEMO_SYSTEM.id), { now });
+    await seedFinance(tx, DEMO_SYSTEM.id, now);
     let tokens = 0;
     if (engine === 'pglite') {
       const actor = systemActor(DEMO_SYSTEM.id);
@@ -100,7 +109,7 @@ export async function seedDemoData(db: AnyDb, engine: DatabaseEngine): Promise<S
       .insertInto('settings')
       .values({
         key: 'demo_data',
-        value: sql`${JSON.stringify({ loadedAt: new Date().toISOString(), engine })}::jsonb`,
+        value: sql`${JSON.stringify({ loadedAt: now.toISOString(), engine })}::jsonb`,
       })
       .execute();
     return { users: ROLES.length, tokens };

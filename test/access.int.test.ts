@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import { actOnReferral, nhsNumberCheckDigit, submitReferral } from '../src/modules/access/index.ts';
 import { issueToken } from '../src/platform/auth/identity.ts';
 import { type Actor, systemActor } from '../src/platform/auth/roles.ts';
+import { steppingClock } from '../src/platform/clock.ts';
 import { deliverPending, LogDeliveryAdapter } from '../src/platform/outbox.ts';
 import { Browser, startTestApp, type TestApp } from './support/app.ts';
 import { testEngines } from './support/db.ts';
@@ -48,7 +49,12 @@ for (const engine of testEngines()) {
       t = await startTestApp(engine);
       const system = systemActor('QMJ');
       await issueToken(t.database.db, system, { label: 'spa', role: 'spa', value: 'access-spa' });
-      await issueToken(t.database.db, system, { label: 'clinician', role: 'clinician', value: 'access-clinician' });
+      await issueToken(t.database.db, system, {
+        label: 'clinician',
+        role: 'clinician',
+        value: 'access-clinician',
+        organisationCode: 'RKE', // Islington's podiatry service
+      });
       await issueToken(t.database.db, system, { label: 'commissioner', role: 'commissioner', value: 'access-comm' });
       for (let i = 0; i < 10; i++) {
         await issueToken(t.database.db, system, { label: `triager ${i}`, role: 'spa', value: `access-spa-${i}` });
@@ -269,37 +275,6 @@ for (const engine of testEngines()) {
       const adapter = new LogDeliveryAdapter();
       await deliverPending(t.database.db, adapter, { limit: 500 });
       assert.ok(adapter.sent.some((m) => m.topic === 'referral.accepted' && m.payload.referralId === r.id));
-    });
-
-    test('an accepted urgent community response referral goes onto the scheduling board, recorded on the timeline', async () => {
-      const r = (
-        await post(
-          '/api/referrals',
-          referral(13, {
-            component: 'urgent-community-response',
-            urgency: 'urgent',
-            person: { ...referral(13).person, postcode: 'N12 0DR' },
-          }),
-        )
-      ).json();
-      await post(`/api/referrals/${r.id}/triage`, {});
-      const accepted = await post(`/api/referrals/${r.id}/accept`, {});
-      assert.equal(accepted.statusCode, 200, accepted.body);
-      const visitEvent = accepted.json().events.find((e: { type: string }) => e.type === 'visit');
-      assert.ok(visitEvent, 'the timeline says what happened on the scheduling board');
-      const visits = await t.database.db
-        .selectFrom('scheduling_visits')
-        .select(['priority', 'patient_ref'])
-        .where('referral_id', '=', r.id)
-        .execute();
-      if (/^Visit (booked|added)/.test(visitEvent.note)) {
-        assert.equal(visits.length, 1);
-        assert.equal(visits[0].priority, 'urgent-2h');
-        assert.equal(visits[0].patient_ref, r.reference, 'the board shows the reference, never the name');
-      } else {
-        assert.match(visitEvent.note, /^No visit could be booked/);
-        assert.equal(visits.length, 0);
-      }
     });
 
     test('an unrouted referral records a gap for commissioners and still reaches a triager', async () => {
@@ -549,3 +524,77 @@ describe('the public self-referral form is rate limited', () => {
     assert.match(limited.body, /Too many requests/);
   });
 });
+
+// Business time comes from the app's clock: these tests fix it, so each has one outcome whatever the time of
+// day they run. The demo data (and the scheduling team's rota) is loaded relative to the same clock.
+for (const engine of testEngines()) {
+  describe(`referrals at known instants on ${engine}`, () => {
+    let t: TestApp;
+    // Monday 30 March 2026, 10:15 in London: the first working day of British Summer Time (BST began
+    // at 01:00 UTC on Sunday 29 March), so London is UTC+1.
+    const clock = steppingClock('2026-03-30T09:15:00Z');
+    const spa = { authorization: 'Bearer instants-spa' };
+    before(async () => {
+      t = await startTestApp(engine, { clock });
+      await issueToken(t.database.db, systemActor('QMJ'), { label: 'spa', role: 'spa', value: 'instants-spa' });
+    });
+    after(async () => t?.close());
+    const post = (url: string, payload: unknown) =>
+      t.app.inject({ method: 'POST', url, payload: payload as object, headers: spa });
+    const ucr = (n: number) =>
+      referral(n, {
+        component: 'urgent-community-response',
+        urgency: 'urgent',
+        person: { ...referral(n).person, postcode: 'N12 0DR' },
+      });
+    const acceptUcr = async (n: number) => {
+      const r = (await post('/api/referrals', ucr(n))).json();
+      assert.equal((await post(`/api/referrals/${r.id}/triage`, {})).statusCode, 200);
+      const accepted = await post(`/api/referrals/${r.id}/accept`, {});
+      assert.equal(accepted.statusCode, 200, accepted.body);
+      const visits = await t.database.db
+        .selectFrom('scheduling_visits')
+        .select(['priority', 'patient_ref', 'day', 'window_start', 'window_end'])
+        .where('referral_id', '=', r.id)
+        .execute();
+      return { r, accepted: accepted.json(), visits };
+    };
+
+    test('an urgent community response accepted at 10:15 BST is booked on the board with a 10:15 to 12:15 window', async () => {
+      const { r, accepted, visits } = await acceptUcr(13);
+      assert.equal(accepted.firstContactDue, '2026-03-30T11:15:00.000Z', 'two hours after receipt');
+      const visitEvent = accepted.events.find((e: { type: string }) => e.type === 'visit');
+      assert.match(visitEvent.note, /^Visit booked on the North Central London .+ board$/);
+      assert.equal(visits.length, 1);
+      assert.equal(visits[0].priority, 'urgent-2h');
+      assert.equal(visits[0].patient_ref, r.reference, 'the board shows the reference, never the name');
+      assert.equal(visits[0].day, '2026-03-30');
+      // London wall-clock minutes: 10:15 is 615 (09:15, the UTC hour, would be 555).
+      assert.deepEqual([visits[0].window_start, visits[0].window_end], [615, 735]);
+    });
+
+    test('one accepted at 22:45 BST goes onto the board unplaced: no clinician works that late', async () => {
+      clock.set('2026-03-30T21:45:00Z');
+      const { accepted, visits } = await acceptUcr(14);
+      const visitEvent = accepted.events.find((e: { type: string }) => e.type === 'visit');
+      assert.match(visitEvent.note, /^Visit added to the .+ board, not yet placed with a clinician$/);
+      assert.equal(visits.length, 1);
+      assert.deepEqual([visits[0].window_start, visits[0].window_end], [1365, 1439]);
+    });
+
+    test('a working-days standard skips the Easter bank holidays: received Thursday 18:00, due Wednesday 17:00', async () => {
+      // Thursday 2 April 2026 18:00 BST is after the working day ends; Good Friday (3 April) and Easter
+      // Monday (6 April) are bank holidays, so day 0 is Tuesday 7 April and one working day later is
+      // Wednesday 8 April at 17:00 BST (16:00 UTC).
+      clock.set('2026-04-02T17:00:00Z');
+      const created = await post('/api/referrals', referral(15, { urgency: 'urgent' }));
+      assert.equal(created.statusCode, 201, created.body);
+      assert.equal(created.json().firstContactDue, '2026-04-08T16:00:00.000Z');
+      const listed = await t.app.inject({ url: `/api/referrals/${created.json().id}`, headers: spa });
+      assert.equal(listed.json().breach, 'on-track');
+      clock.set('2026-04-08T16:01:00Z');
+      const later = await t.app.inject({ url: `/api/referrals/${created.json().id}`, headers: spa });
+      assert.equal(later.json().breach, 'breached', 'one minute after the due time, by the app clock');
+    });
+  });
+}

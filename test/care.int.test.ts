@@ -103,7 +103,6 @@ for (const engine of testEngines()) {
       await issueToken(db, system, { label: 'admin', role: 'admin', value: 'care-admin' });
       // An accepted referral (through the access module), as the central point of access and the service would.
       const spa = userActor((await findUser(db, 'QMJ', 'spa'))!);
-      const clinician = userActor((await findUser(db, 'QMJ', 'clinician'))!);
       const { body } = await submitReferral(
         db,
         spa,
@@ -131,7 +130,9 @@ for (const engine of testEngines()) {
         { type: 'triage' },
         { now: new Date(Date.parse(T0) - 2 * DAY + 3600_000) },
       );
-      await actOnReferral(db, clinician, referralId, { type: 'accept' }, { now: new Date(Date.parse(T0) - DAY) });
+      // Accepted by the central point of access: Camden's district nursing is RV3's, and a clinician accepts only
+      // into their own organisation's services (issue 10 §3).
+      await actOnReferral(db, spa, referralId, { type: 'accept' }, { now: new Date(Date.parse(T0) - DAY) });
       const row = await db
         .selectFrom('access_referrals')
         .select('person_id')

@@ -1,4 +1,5 @@
 // Configuration is read once, validated, and frozen. A wrong value stops start-up with one clear line.
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { isRole, type Role } from './auth/roles.ts';
 
@@ -33,6 +34,11 @@ export type Config = Readonly<{
   publicPostRateLimit: number;
   /** The integrated care system this deployment serves by default. */
   defaultSystem: string;
+  /**
+   * Key for the HMAC that binds CSRF tokens to the session (CSRF_KEY, at least 32 characters). Without it a
+   * random key is made at start-up: fine for one process; set it when several serve the same users.
+   */
+  csrfKey: string;
   /** Staff sign-in through an OpenID Connect provider (NHS CIS2 Authentication or any other); null when off. */
   oidc: OidcConfig | null;
 }>;
@@ -56,6 +62,13 @@ export type OidcConfig = Readonly<{
 }>;
 
 export class ConfigError extends Error {}
+
+function csrfKey(env: Env): string {
+  const raw = env.CSRF_KEY?.trim();
+  if (!raw) return randomBytes(32).toString('base64url');
+  if (raw.length < 32) throw new ConfigError('CSRF_KEY must be at least 32 characters');
+  return raw;
+}
 
 type Env = Record<string, string | undefined>;
 
@@ -159,5 +172,6 @@ export function loadConfig(env: Env = process.env): Config {
     publicPostRateLimit: integer(env, 'PUBLIC_POST_RATE_LIMIT', 20, 1, 10000),
     defaultSystem: env.DEFAULT_SYSTEM?.trim() || 'QMJ',
     oidc: oidcConfig(env),
+    csrfKey: csrfKey(env),
   });
 }

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import nunjucks from 'nunjucks';
 import { ROLE_LABELS } from '../platform/auth/roles.ts';
+import { csrfUserInfo } from '../platform/http/security.plugin.ts';
 import type { Navigation } from './nav.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -57,7 +58,7 @@ async function renderPlugin(app: FastifyInstance, options: RenderOptions) {
       actor,
       roleLabel: actor && actor.role !== 'system' ? ROLE_LABELS[actor.role] : null,
       navigation: options.navigation.for(actor, currentPath),
-      csrfToken: this.generateCsrf(),
+      csrfToken: this.generateCsrf({ userInfo: csrfUserInfo(request) }),
       cspNonce: (this as unknown as { cspNonce?: { script: string } }).cspNonce?.script,
       currentPath,
       demoMode: options.demoMode(),

@@ -27,17 +27,23 @@ describe('care coordination in the browser', { skip: !chromiumAvailable() }, () 
     const base = session.live.baseUrl;
     const nhsNumber = nhs(7070);
     const spa = userActor((await findUser(db, 'QMJ', 'spa'))!);
-    const clinician = userActor((await findUser(db, 'QMJ', 'clinician'))!);
-    const { body } = await submitReferral(db, spa, {
-      person: { nhsNumber, givenName: 'Grace', familyName: 'Mensah', birthDate: '1938-10-09', postcode: 'NW5 1TL' },
-      component: 'district-nursing',
-      urgency: 'routine',
-      reason: 'Wound care after a fall',
-      source: 'professional',
-      communication: { preferredContact: 'phone', interpreter: true, language: 'Twi', bsl: false },
-    });
-    await actOnReferral(db, spa, body.id, { type: 'triage' });
-    await actOnReferral(db, clinician, body.id, { type: 'accept' });
+    const { body } = await submitReferral(
+      db,
+      spa,
+      {
+        person: { nhsNumber, givenName: 'Grace', familyName: 'Mensah', birthDate: '1938-10-09', postcode: 'NW5 1TL' },
+        component: 'district-nursing',
+        urgency: 'routine',
+        reason: 'Wound care after a fall',
+        source: 'professional',
+        communication: { preferredContact: 'phone', interpreter: true, language: 'Twi', bsl: false },
+      },
+      { now: new Date() },
+    );
+    await actOnReferral(db, spa, body.id, { type: 'triage' }, { now: new Date() });
+    // The central point of access accepts for Camden's district nursing (RV3's): a clinician accepts only into
+    // their own organisation's services (issue 10 §3).
+    await actOnReferral(db, spa, body.id, { type: 'accept' }, { now: new Date() });
     const person = await db
       .selectFrom('access_referrals')
       .select('person_id')

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { after, before, type TestContext } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Clock } from '../../src/platform/clock.ts';
 import type { TestApp } from './app.ts';
 import { startTestApp } from './app.ts';
 
@@ -39,8 +40,8 @@ export async function launchChromium(): Promise<Browser> {
 
 export type LiveApp = TestApp & { baseUrl: string };
 
-export async function startLiveApp(): Promise<LiveApp> {
-  const t = await startTestApp('pglite');
+export async function startLiveApp(clock?: Clock): Promise<LiveApp> {
+  const t = await startTestApp('pglite', clock ? { clock } : {});
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   const address = t.app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -94,10 +95,10 @@ export async function signIn(page: Page, baseUrl: string, username: string): Pro
 }
 
 /** The app on a real port and one chromium, started before a describe block's tests and closed after. */
-export function useLiveBrowser(): { readonly live: LiveApp; readonly browser: Browser } {
+export function useLiveBrowser(clock?: Clock): { readonly live: LiveApp; readonly browser: Browser } {
   const handles = {} as { live: LiveApp; browser: Browser };
   before(async () => {
-    handles.live = await startLiveApp();
+    handles.live = await startLiveApp(clock);
     handles.browser = await launchChromium();
   });
   after(async () => {

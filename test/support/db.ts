@@ -14,14 +14,14 @@ export function testEngines(): DatabaseEngine[] {
 
 const templates = new Map<string, Promise<Blob>>();
 
-async function pgliteTemplate(seed: boolean): Promise<Blob> {
-  const key = seed ? 'seeded' : 'migrated';
+async function pgliteTemplate(seed: boolean, seedAt?: Date): Promise<Blob> {
+  const key = seed ? `seeded@${seedAt?.toISOString() ?? 'now'}` : 'migrated';
   let template = templates.get(key);
   if (!template) {
     template = (async () => {
       const database = await openPGlite();
       await migrateToLatest(database.db, migrations);
-      if (seed) await seedDemoData(database.db, 'pglite');
+      if (seed) await seedDemoData(database.db, 'pglite', seedAt);
       const blob = await database.pglite!.dumpDataDir('none');
       await database.close();
       return blob;
@@ -31,15 +31,16 @@ async function pgliteTemplate(seed: boolean): Promise<Blob> {
   return template;
 }
 
-export type TestDatabaseOptions = { seed?: boolean };
+/** `seedAt`: the instant the demo data is loaded relative to (a test's fixed clock); the real time otherwise. */
+export type TestDatabaseOptions = { seed?: boolean; seedAt?: Date };
 
 /** Opens a clean, migrated database (seeded with the NCL demo data when asked). Close it when done. */
 export async function openTestDatabase(
   engine: DatabaseEngine,
-  { seed = false }: TestDatabaseOptions = {},
+  { seed = false, seedAt }: TestDatabaseOptions = {},
 ): Promise<Database> {
   if (engine === 'pglite') {
-    return openPGlite({ loadDataDir: await pgliteTemplate(seed) });
+    return openPGlite({ loadDataDir: await pgliteTemplate(seed, seedAt) });
   }
   const url = process.env.TEST_DATABASE_URL;
   if (!url) throw new Error('TEST_DATABASE_URL is not set');
@@ -49,7 +50,7 @@ export async function openTestDatabase(
   await admin.close();
   const database = await openPostgres({ url, schema, poolSize: 5 });
   await migrateToLatest(database.db, migrations, schema);
-  if (seed) await seedDemoData(database.db, 'postgres');
+  if (seed) await seedDemoData(database.db, 'postgres', seedAt);
   return {
     ...database,
     async close() {

@@ -4,7 +4,7 @@
 // check (platform/auth/relationships.ts) and audits the read itself, in the same transaction.
 import type { AnyDb } from '../../platform/db/database.ts';
 import type { Communication, PersonRow } from './access.repository.ts';
-import { findReferral, referralsOfPerson } from './access.repository.ts';
+import { findReferral, referralsOfPerson, wholeSystem } from './access.repository.ts';
 
 export interface CareReferral {
   id: string;
@@ -24,7 +24,7 @@ export interface CareReferral {
 
 /** One referral with its person, for the care record (no audit: the caller audits). */
 export async function referralForCare(db: AnyDb, systemId: string, referralId: string): Promise<CareReferral | null> {
-  const r = await findReferral(db, systemId, referralId);
+  const r = await findReferral(db, wholeSystem(systemId), referralId);
   if (!r) return null;
   return {
     id: r.id,
@@ -91,7 +91,7 @@ export async function referralsForCare(
   systemId: string,
   personId: string,
 ): Promise<Omit<CareReferral, 'person'>[]> {
-  const rows = await referralsOfPerson(db, systemId, personId);
+  const rows = await referralsOfPerson(db, wholeSystem(systemId), personId);
   return rows.map((r) => ({
     id: r.id,
     reference: r.reference,

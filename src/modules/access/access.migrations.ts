@@ -126,4 +126,44 @@ export const accessMigrations: Migrations = {
         .execute();
     },
   },
+
+  // Referrals already held get the relationships new ones are given at receipt (issue 10 §3): the central
+  // point of access for every referral, and the organisation of the service that holds it. Later changes
+  // are made by the service (access.service.ts grantAtReceipt, moveGrants). The organisation is read once
+  // here from the directory's services, as the routing context does at run time.
+  '0410_access_referral_relationships': {
+    // biome-ignore lint/suspicious/noExplicitAny: migrations are written against no fixed schema
+    async up(db: Kysely<any>) {
+      await sql`
+        insert into person_relationships
+          (system_id, person_id, grantee_kind, grantee, basis, source_type, source_id, starts_at, ends_at)
+        select r.system_id, r.person_id::text, 'role', 'spa', 'referral', 'referral', r.id::text, r.received_at, null
+        from access_referrals r
+        on conflict do nothing`.execute(db);
+      await sql`
+        insert into person_relationships
+          (system_id, person_id, grantee_kind, grantee, basis, source_type, source_id, starts_at, ends_at)
+        select r.system_id, r.person_id::text, 'organisation', s.organisation_code, 'referral', 'referral',
+               r.id::text, r.received_at, null
+        from access_referrals r
+        join directory_services s on s.system_id = r.system_id and s.id = r.service_id
+        on conflict do nothing`.execute(db);
+    },
+  },
+
+  // A referral keeps the identity and contact details it was given (issue 10 §3): they never overwrite the
+  // person's record, which staff change only by a deliberate, audited act. details_differ names the fields
+  // that differ from the record (for the triager to check); submitter_hash is a hash of the public form's
+  // one-time token, so only the browser that sent a self-referral sees its confirmation page.
+  '0411_access_referral_details': {
+    // biome-ignore lint/suspicious/noExplicitAny: migrations are written against no fixed schema
+    async up(db: Kysely<any>) {
+      await db.schema
+        .alterTable('access_referrals')
+        .addColumn('given_person', 'jsonb')
+        .addColumn('details_differ', 'jsonb', (c) => c.notNull().defaultTo(sql`'[]'::jsonb`))
+        .addColumn('submitter_hash', 'text')
+        .execute();
+    },
+  },
 };

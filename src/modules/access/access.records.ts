@@ -162,7 +162,7 @@ export async function listVisibleReferrals(
       .execute();
     const items: ReferralRecord[] = [];
     for (const { id } of ids) {
-      const r = await repo.findReferral(tx, actor.systemId, id);
+      const r = await repo.findReferral(tx, repo.wholeSystem(actor.systemId), id);
       if (r) items.push(r);
     }
     await audit(tx, actor, {
@@ -179,7 +179,7 @@ export async function listVisibleReferrals(
 export async function getVisibleReferral(db: AnyDb, actor: Actor, id: string, o: ReadOptions): Promise<ReferralRecord> {
   requireAccessStaff(actor);
   return inTransaction(db, async (tx) => {
-    const r = /^[0-9a-f-]{36}$/i.test(id) ? await repo.findReferral(tx, actor.systemId, id) : null;
+    const r = /^[0-9a-f-]{36}$/i.test(id) ? await repo.findReferral(tx, repo.wholeSystem(actor.systemId), id) : null;
     if (!r) throw new NotFoundError('ServiceRequest');
     const access = await requirePersonAccess(tx, actor, r.personId, {
       now: o.now,

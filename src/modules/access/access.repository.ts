@@ -43,6 +43,12 @@ export interface ReferralRow extends ReferralState {
   claimedAt: string | null;
   likelyDuplicateOf: string | null;
   createdBy: string;
+  /** The identity and contact details this referral gave (null on referrals from before they were kept). */
+  givenPerson: Omit<PersonRow, 'id'> | null;
+  /** Fields whose given value differs from the person's record, for the triager to check. */
+  detailsDiffer: string[];
+  /** sha256 of the public form's one-time token (self-referrals only). */
+  submitterHash?: string | null;
 }
 
 export interface ReferralWithPerson extends ReferralRow {
@@ -76,6 +82,21 @@ export interface GapRow {
   level: string;
   message: string;
   recordedAt: string;
+}
+
+/**
+ * Which referrals a query may see: the system, and the referral ids the caller has a legitimate relationship
+ * with (platform/auth/relationships.ts visibleSources), or null for every referral of the system (the trusted
+ * system actor). Every read of a referral in this file takes one, so no query can forget the rule.
+ */
+export type ReferralScope = {
+  systemId: string;
+  // biome-ignore lint/suspicious/noExplicitAny: a subquery of referral ids from the platform's relationships
+  ids: any | null;
+};
+
+export function wholeSystem(systemId: string): ReferralScope {
+  return { systemId, ids: null };
 }
 
 const iso = (v: unknown): string | null => (v === null || v === undefined ? null : new Date(v as string).toISOString());
@@ -114,6 +135,9 @@ function toReferral(r: any): ReferralRow {
     claimedAt: iso(r.claimed_at),
     likelyDuplicateOf: r.likely_duplicate_of,
     createdBy: r.created_by,
+    givenPerson: r.given_person ? json<Omit<PersonRow, 'id'>>(r.given_person) : null,
+    detailsDiffer: json<string[]>(r.details_differ ?? []),
+    submitterHash: r.submitter_hash ?? null,
   };
 }
 
@@ -132,8 +156,17 @@ function toPerson(r: any, prefix = ''): PersonRow {
   };
 }
 
-export async function upsertPerson(db: AnyDb, systemId: string, p: Omit<PersonRow, 'id'>, at: Date): Promise<string> {
-  const row = await db
+/**
+ * The person with this NHS number, created from the referral's details when the system has no record yet.
+ * An existing record is never changed here: a referral's details are kept on the referral.
+ */
+export async function findOrCreatePerson(
+  db: AnyDb,
+  systemId: string,
+  p: Omit<PersonRow, 'id'>,
+  at: Date,
+): Promise<{ person: PersonRow; created: boolean }> {
+  const inserted = await db
     .insertInto('access_people')
     .values({
       system_id: systemId,
@@ -148,22 +181,55 @@ export async function upsertPerson(db: AnyDb, systemId: string, p: Omit<PersonRo
       created_at: at,
       updated_at: at,
     })
-    .onConflict((oc) =>
-      oc.columns(['system_id', 'nhs_number']).doUpdateSet({
-        given_name: p.givenName,
-        family_name: p.familyName,
-        birth_date: p.birthDate,
-        postcode: p.postcode,
-        gp_practice: p.gpPractice,
-        // Keep contact details already held when this referral gives none.
-        phone: sql`coalesce(${p.phone}, access_people.phone)`,
-        email: sql`coalesce(${p.email}, access_people.email)`,
-        updated_at: at,
-      }),
-    )
-    .returning('id')
+    .onConflict((oc) => oc.columns(['system_id', 'nhs_number']).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (inserted) return { person: toPerson(inserted), created: true };
+  const existing = await db
+    .selectFrom('access_people')
+    .selectAll()
+    .where('system_id', '=', systemId)
+    .where('nhs_number', '=', p.nhsNumber)
     .executeTakeFirstOrThrow();
-  return row.id as string;
+  return { person: toPerson(existing), created: false };
+}
+
+/** Staff's deliberate change of a person's record (the fields given; the caller audits it). */
+export async function updatePerson(
+  db: AnyDb,
+  systemId: string,
+  personId: string,
+  fields: Partial<Omit<PersonRow, 'id' | 'nhsNumber'>>,
+  at: Date,
+): Promise<void> {
+  const columns: Record<string, unknown> = {};
+  const names: Record<string, string> = {
+    givenName: 'given_name',
+    familyName: 'family_name',
+    birthDate: 'birth_date',
+    postcode: 'postcode',
+    gpPractice: 'gp_practice',
+    phone: 'phone',
+    email: 'email',
+  };
+  for (const [k, v] of Object.entries(fields)) if (names[k]) columns[names[k]] = v;
+  if (Object.keys(columns).length === 0) return;
+  await db
+    .updateTable('access_people')
+    .set({ ...columns, updated_at: at })
+    .where('system_id', '=', systemId)
+    .where('id', '=', personId)
+    .execute();
+}
+
+/** Records which of a referral's given details still differ from the person's record. */
+export async function setDetailsDiffer(db: AnyDb, systemId: string, id: string, fields: string[]): Promise<void> {
+  await db
+    .updateTable('access_referrals')
+    .set({ details_differ: sql`${JSON.stringify(fields)}::jsonb` })
+    .where('system_id', '=', systemId)
+    .where('id', '=', id)
+    .execute();
 }
 
 /** The person's open referrals for a component: candidates for a likely duplicate. */
@@ -218,6 +284,9 @@ export async function insertReferral(db: AnyDb, r: ReferralRow): Promise<void> {
       version: r.version,
       likely_duplicate_of: r.likelyDuplicateOf,
       created_by: r.createdBy,
+      given_person: r.givenPerson ? sql`${JSON.stringify(r.givenPerson)}::jsonb` : null,
+      details_differ: sql`${JSON.stringify(r.detailsDiffer)}::jsonb`,
+      submitter_hash: r.submitterHash ?? null,
     })
     .execute();
 }
@@ -281,7 +350,7 @@ const PERSON_COLUMNS = [
 /** One referral with its person; `forUpdate` locks the referral row for the rest of the transaction. */
 export async function findReferral(
   db: AnyDb,
-  systemId: string,
+  scope: ReferralScope,
   id: string,
   { forUpdate = false } = {},
 ): Promise<ReferralWithPerson | null> {
@@ -290,8 +359,9 @@ export async function findReferral(
     .innerJoin('access_people as p', 'p.id', 'r.person_id')
     .selectAll('r')
     .select([...PERSON_COLUMNS])
-    .where('r.system_id', '=', systemId)
+    .where('r.system_id', '=', scope.systemId)
     .where('r.id', '=', id);
+  if (scope.ids) q = q.where(sql`r.id::text`, 'in', scope.ids);
   if (forUpdate) q = q.forUpdate('r');
   const row = await q.executeTakeFirst();
   return row ? { ...toReferral(row), person: toPerson(row, 'p_') } : null;
@@ -299,15 +369,16 @@ export async function findReferral(
 
 export async function findReferralIdByReference(
   db: AnyDb,
-  systemId: string,
+  scope: ReferralScope,
   reference: string,
 ): Promise<string | null> {
-  const row = await db
+  let q = db
     .selectFrom('access_referrals')
     .select('id')
-    .where('system_id', '=', systemId)
-    .where('reference', '=', reference)
-    .executeTakeFirst();
+    .where('system_id', '=', scope.systemId)
+    .where('reference', '=', reference);
+  if (scope.ids) q = q.where(sql`id::text`, 'in', scope.ids);
+  const row = await q.executeTakeFirst();
   return row?.id ?? null;
 }
 
@@ -377,14 +448,15 @@ export type ListedReferral = ReferralRow & { givenName: string; familyName: stri
 
 export async function listReferrals(
   db: AnyDb,
-  systemId: string,
+  scope: ReferralScope,
   f: ReferralFilters,
   paging: { page: number; pageSize: number },
 ): Promise<{ rows: ListedReferral[]; total: number }> {
   let q = db
     .selectFrom('access_referrals as r')
     .innerJoin('access_people as p', 'p.id', 'r.person_id')
-    .where('r.system_id', '=', systemId);
+    .where('r.system_id', '=', scope.systemId);
+  if (scope.ids) q = q.where(sql`r.id::text`, 'in', scope.ids);
   if (f.status?.length) q = q.where('r.status', 'in', f.status);
   if (f.serviceId) q = q.where('r.service_id', '=', f.serviceId);
   if (f.component) q = q.where('r.component', '=', f.component);
@@ -444,15 +516,15 @@ export async function listEvents(
   }));
 }
 
-/** Every referral of the person (newest first), for their timeline. */
-export async function referralsOfPerson(db: AnyDb, systemId: string, personId: string): Promise<ReferralRow[]> {
-  const rows = await db
+/** Every referral of the person the scope may see (newest first), for their timeline. */
+export async function referralsOfPerson(db: AnyDb, scope: ReferralScope, personId: string): Promise<ReferralRow[]> {
+  let q = db
     .selectFrom('access_referrals')
     .selectAll()
-    .where('system_id', '=', systemId)
-    .where('person_id', '=', personId)
-    .orderBy('received_at', 'desc')
-    .execute();
+    .where('system_id', '=', scope.systemId)
+    .where('person_id', '=', personId);
+  if (scope.ids) q = q.where(sql`id::text`, 'in', scope.ids);
+  const rows = await q.orderBy('received_at', 'desc').execute();
   return rows.map(toReferral);
 }
 

@@ -89,7 +89,7 @@ const DEMOS: Demo[] = [
       givenName: 'Alice',
       familyName: 'Brennan',
       birthDate: '1939-02-27',
-      postcode: 'NW5 1TL',
+      postcode: 'N19 3TD',
       gpPractice: 'F83021',
     },
     component: 'district-nursing',
@@ -104,7 +104,7 @@ const DEMOS: Demo[] = [
   },
   {
     hoursAgo: 24 * 9,
-    person: { n: 404, givenName: 'Kwame', familyName: 'Asante', birthDate: '1950-07-19', postcode: 'N9 0PZ' },
+    person: { n: 404, givenName: 'Kwame', familyName: 'Asante', birthDate: '1950-07-19', postcode: 'N17 8DJ' },
     component: 'urgent-community-response',
     urgency: 'routine',
     source: 'professional',
@@ -117,7 +117,7 @@ const DEMOS: Demo[] = [
   },
   {
     hoursAgo: 24 * 6,
-    person: { n: 505, givenName: 'Priya', familyName: 'Shah', birthDate: '1985-09-08', postcode: 'N12 0DR' },
+    person: { n: 505, givenName: 'Priya', familyName: 'Shah', birthDate: '1985-09-08', postcode: 'N7 6PA' },
     component: 'physiotherapy-and-msk',
     urgency: 'routine',
     source: 'self',
@@ -166,7 +166,7 @@ async function staff(tx: AnyDb, systemId: string, username: string): Promise<Act
 }
 
 /** Loads the demo referrals into a system that has the offer, places, directory and demo users. */
-export async function seedAccess(tx: AnyDb, systemId: string, now = new Date()): Promise<{ referrals: number }> {
+export async function seedAccess(tx: AnyDb, systemId: string, now: Date): Promise<{ referrals: number }> {
   if ((await countReferrals(tx, systemId)) > 0) return { referrals: 0 };
   const spa = await staff(tx, systemId, 'spa');
   const clinician = await staff(tx, systemId, 'clinician');

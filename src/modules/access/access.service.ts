@@ -5,8 +5,9 @@
 //
 // Routing uses the published offer and the directory through their modules' services, cached per database
 // for ROUTING_CACHE_MS (a newly published offer reaches routing within that time).
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { audit } from '../../platform/audit/audit.ts';
+import { endRelationships, NoRelationshipError, relate, visibleSources } from '../../platform/auth/relationships.ts';
 import { type Actor, systemActor } from '../../platform/auth/roles.ts';
 import { type AnyDb, inTransaction } from '../../platform/db/database.ts';
 import {
@@ -46,6 +47,12 @@ import {
   transition,
   validateReferralInput,
 } from './referral.ts';
+import {
+  detailsThatDiffer,
+  PERSON_DETAIL_FIELDS,
+  PERSON_DETAIL_LABELS,
+  type PersonDetailField,
+} from './person-details.ts';
 import { type RoutableService, type RoutingResult, routeReferral } from './routing.ts';
 
 export const ACCESS_STAFF = ['spa', 'clinician'] as const;
@@ -191,6 +198,107 @@ function serviceRef(ctx: RoutingContext, id: string | null): { id: string; name:
   return { id, name: ctx.services.find((s) => s.id === id)?.name ?? id };
 }
 
+// ---------------------------------------------------------------------------------------------
+// Who may see and change a referral (issue 10 §3, docs/decisions/0008). The one rule, in one place:
+//   - the central point of access (role spa) sees and acts on every referral of the system;
+//   - the organisation whose service holds the referral (routed, proposed or accepting) sees and acts on it,
+//     and accepts only into its own services;
+//   - a member of staff who made a referral sees it (basis 'referrer') but changes it only as above;
+//   - everyone else is told "not found", and the refusal is audited.
+// The grants are person_relationships rows with the referral as their source; every query for referrals
+// (repository functions take a ReferralScope) filters through visibleSources.
+
+const SOURCE = 'referral';
+
+/** The referrals the actor may see now: pass it to every repository read. */
+function scopeFor(db: AnyDb, actor: Actor, now: Date): repo.ReferralScope {
+  return { systemId: actor.systemId, ids: visibleSources(db, actor, now, SOURCE) };
+}
+
+/** One referral the actor may see, or "not found" (audited as a refusal when it exists). */
+async function visibleReferral(
+  tx: AnyDb,
+  actor: Actor,
+  id: string,
+  o: { now: Date; requestId?: string; forUpdate?: boolean },
+): Promise<repo.ReferralWithPerson> {
+  const r = await repo.findReferral(tx, scopeFor(tx, actor, o.now), id, { forUpdate: o.forUpdate });
+  if (r) return r;
+  const exists = await repo.findReferral(tx, repo.wholeSystem(actor.systemId), id);
+  if (!exists) throw new NotFoundError('Referral');
+  throw new NoRelationshipError('Referral', {
+    action: 'referral.refused',
+    recordType: 'referral',
+    recordId: id,
+    outcome: 'refused',
+    reason: 'no legitimate relationship',
+    requestId: o.requestId,
+  });
+}
+
+function serviceOrganisation(ctx: RoutingContext, serviceId: string | null | undefined): string | null {
+  if (!serviceId) return null;
+  return ctx.services.find((s) => s.id === serviceId)?.organisationCode ?? null;
+}
+
+function isHub(actor: Actor): boolean {
+  return actor.role === 'spa' || actor.role === 'system';
+}
+
+/** Changing a referral: the central point of access, or the organisation of the service that holds it. */
+function requireActOn(actor: Actor, r: repo.ReferralRow, ctx: RoutingContext): void {
+  if (isHub(actor)) return;
+  const org = serviceOrganisation(ctx, r.serviceId);
+  if (org && org === actor.organisationCode) return;
+  throw new ForbiddenError(
+    'Only the central point of access or the organisation whose service holds this referral can change it',
+  );
+}
+
+/** Grants at receipt: the hub, the routed service's organisation, and the member of staff who referred. */
+async function grantAtReceipt(tx: AnyDb, actor: Actor, ctx: RoutingContext, r: repo.ReferralRow, at: Date) {
+  const base = { systemId: r.systemId, personId: r.personId, sourceType: SOURCE, sourceId: r.id, at };
+  await relate(tx, { ...base, grantee: { role: 'spa' }, basis: 'referral' });
+  const org = serviceOrganisation(ctx, r.serviceId);
+  if (org) await relate(tx, { ...base, grantee: { organisation: org }, basis: 'referral' });
+  if (actor.kind === 'user' && actor.role !== 'spa') {
+    await relate(tx, { ...base, grantee: { user: actor.id }, basis: 'referrer' });
+  }
+}
+
+/** The referral moved from one service to another (or back to the hub): the organisations' grants follow. */
+async function moveGrants(
+  tx: AnyDb,
+  ctx: RoutingContext,
+  r: repo.ReferralRow,
+  toServiceId: string | null,
+  at: Date,
+): Promise<void> {
+  const from = serviceOrganisation(ctx, r.serviceId);
+  const to = serviceOrganisation(ctx, toServiceId);
+  if (from === to) return;
+  if (from) {
+    await endRelationships(tx, {
+      systemId: r.systemId,
+      sourceType: SOURCE,
+      sourceId: r.id,
+      at,
+      grantee: { organisation: from },
+    });
+  }
+  if (to) {
+    await relate(tx, {
+      systemId: r.systemId,
+      personId: r.personId,
+      grantee: { organisation: to },
+      basis: 'referral',
+      sourceType: SOURCE,
+      sourceId: r.id,
+      at,
+    });
+  }
+}
+
 function notificationTopic(status: string): string {
   return `referral.${status}`;
 }
@@ -221,12 +329,15 @@ async function notify(tx: AnyDb, r: repo.ReferralRow, status: string, extra: Rec
 // Intake
 
 export interface SubmitOptions {
-  now?: Date;
+  /** Business time (the app's clock). */
+  now: Date;
   requestId?: string;
   idempotencyKey?: string;
   /** The public self-referral form: only self-referral for a component that allows it at this age,
    * and a phone number or email address for the preferred contact. */
   publicForm?: boolean;
+  /** sha256 of the one-time token the public form gives the submitter's browser (for the confirmation page). */
+  submitterHash?: string;
 }
 
 export interface SubmitResult {
@@ -353,16 +464,22 @@ export async function submitReferral(
   db: AnyDb,
   actor: Actor,
   body: unknown,
-  options: SubmitOptions = {},
+  options: SubmitOptions,
 ): Promise<{ status: number; body: SubmitResult; replayed: boolean }> {
-  const now = options.now ?? new Date();
+  const now = options.now;
   const ctx = await routingContext(db, actor.systemId);
   if (!ctx.offer) throw new ConflictError('There is no published core offer to route referrals with', 'no_offer');
   const run = async (tx: AnyDb) => {
     const { input, route, phone, email } = checkReferral(ctx, body, now, options);
     return {
       status: 201,
-      body: await createReferral(tx, actor, ctx, input, route, { phone, email, now, requestId: options.requestId }),
+      body: await createReferral(tx, actor, ctx, input, route, {
+        phone,
+        email,
+        now,
+        requestId: options.requestId,
+        submitterHash: options.submitterHash,
+      }),
     };
   };
   if (options.idempotencyKey === undefined) {
@@ -377,10 +494,14 @@ async function createReferral(
   ctx: RoutingContext,
   input: ReferralInput & { borough: string },
   route: RoutingResult,
-  o: { phone: string | null; email: string | null; now: Date; requestId?: string },
+  o: { phone: string | null; email: string | null; now: Date; requestId?: string; submitterHash?: string },
 ): Promise<SubmitResult> {
   const systemId = actor.systemId;
-  const personId = await repo.upsertPerson(tx, systemId, { ...input.person, phone: o.phone, email: o.email }, o.now);
+  // The details given stay on the referral; an existing person's record is never changed by a referral.
+  const given = { ...input.person, gpPractice: input.person.gpPractice ?? null, phone: o.phone, email: o.email };
+  const { person, created } = await repo.findOrCreatePerson(tx, systemId, given, o.now);
+  const personId = person.id;
+  const differ = created ? [] : detailsThatDiffer(person, given);
   const open = await repo.openReferralsFor(tx, systemId, personId, input.component);
   const id = randomUUID();
   const duplicates = findLikelyDuplicates(
@@ -438,8 +559,12 @@ async function createReferral(
     claimedAt: null,
     likelyDuplicateOf: duplicates[0]?.id ?? null,
     createdBy: actor.id,
+    givenPerson: given,
+    detailsDiffer: differ,
+    submitterHash: o.submitterHash ?? null,
   };
   await repo.insertReferral(tx, row);
+  await grantAtReceipt(tx, actor, ctx, row, o.now);
   await repo.insertEvent(tx, systemId, {
     referralId: id,
     type: event.type,
@@ -450,9 +575,17 @@ async function createReferral(
     actorName: by.name ?? null,
     actorRole: by.role ?? null,
     reason: null,
-    note: duplicates.length
-      ? `Likely duplicate of ${duplicates.length === 1 ? 'an open referral' : `${duplicates.length} open referrals`}`
-      : null,
+    note:
+      [
+        duplicates.length
+          ? `Likely duplicate of ${duplicates.length === 1 ? 'an open referral' : `${duplicates.length} open referrals`}`
+          : '',
+        differ.length
+          ? `Details given differ from the person's record (${differ.map((f) => PERSON_DETAIL_LABELS[f].toLowerCase()).join(', ')}): check them before contacting the person`
+          : '',
+      ]
+        .filter(Boolean)
+        .join('. ') || null,
     serviceId: row.serviceId,
     fromServiceId: null,
     outcome: null,
@@ -508,8 +641,10 @@ async function createReferral(
 // ---------------------------------------------------------------------------------------------
 // Reads
 
-export interface ReferralView extends repo.ReferralRow {
+export interface ReferralView extends Omit<repo.ReferralRow, 'submitterHash'> {
   person: repo.PersonRow;
+  /** Given details that differ from the person's record now, with both values, for the triager to check. */
+  differences: { field: PersonDetailField; label: string; record: string | null; given: string | null }[];
   componentName: string;
   boroughName: string;
   service: { id: string; name: string } | null;
@@ -549,14 +684,16 @@ export async function getReferral(
   db: AnyDb,
   actor: Actor,
   id: string,
-  options: { now?: Date; requestId?: string } = {},
+  options: { now: Date; requestId?: string },
 ): Promise<ReferralView> {
   requireStaff(actor, ACCESS_STAFF);
   const ctx = await routingContext(db, actor.systemId);
   return inTransaction(db, async (tx) => {
-    const r = await repo.findReferral(tx, actor.systemId, id);
-    if (!r) throw new NotFoundError('Referral');
-    const others = (await repo.referralsOfPerson(tx, actor.systemId, r.personId)).filter((o) => o.id !== r.id);
+    const r = await visibleReferral(tx, actor, id, options);
+    // Only the person's other referrals this actor may see, and only their events.
+    const others = (await repo.referralsOfPerson(tx, scopeFor(tx, actor, options.now), r.personId)).filter(
+      (o) => o.id !== r.id,
+    );
     const events = await repo.listEvents(tx, actor.systemId, [r.id, ...others.map((o) => o.id)]);
     await audit(tx, actor, {
       action: 'referral.read',
@@ -580,12 +717,22 @@ export async function getReferral(
       });
     }
     const refOf = new Map([[r.id, r.reference], ...others.map((o) => [o.id, o.reference] as const)]);
+    const { submitterHash: _hidden, ...shown } = r;
+    const differences = r.givenPerson
+      ? detailsThatDiffer(r.person, r.givenPerson).map((field) => ({
+          field,
+          label: PERSON_DETAIL_LABELS[field],
+          record: r.person[field],
+          given: r.givenPerson![field],
+        }))
+      : [];
     return {
-      ...r,
+      ...shown,
+      differences,
       componentName: componentName(ctx, r.component),
       boroughName: ctx.boroughNames[r.borough] ?? r.borough,
       service: serviceRef(ctx, r.serviceId),
-      ...clockView(r, options.now ?? new Date()),
+      ...clockView(r, options.now),
       events: events.map((e) => ({
         ...e,
         reference: refOf.get(e.referralId),
@@ -624,6 +771,8 @@ export interface WorklistItem {
   claimedBy: string | null;
   claimedByName: string | null;
   likelyDuplicateOf: string | null;
+  /** The details given differ from the person's record: the triager checks them. */
+  detailsDiffer: boolean;
   routed: boolean;
 }
 
@@ -642,17 +791,17 @@ export async function listReferrals(
   db: AnyDb,
   actor: Actor,
   q: WorklistQuery,
-  options: { now?: Date; requestId?: string } = {},
+  options: { now: Date; requestId?: string },
 ): Promise<{ items: WorklistItem[]; total: number; page: number; pageSize: number }> {
   requireStaff(actor, ACCESS_STAFF);
   const ctx = await routingContext(db, actor.systemId);
-  const now = options.now ?? new Date();
+  const now = options.now;
   const page = Math.max(1, q.page ?? 1);
   const pageSize = Math.min(100, Math.max(1, q.pageSize ?? 25));
   return inTransaction(db, async (tx) => {
     const { rows, total } = await repo.listReferrals(
       tx,
-      actor.systemId,
+      scopeFor(tx, actor, now),
       {
         status: q.status,
         serviceId: q.serviceId,
@@ -693,6 +842,7 @@ export async function listReferrals(
         claimedBy: r.claimedBy,
         claimedByName: r.claimedByName,
         likelyDuplicateOf: r.likelyDuplicateOf,
+        detailsDiffer: r.detailsDiffer.length > 0,
         routed: (r.routing as { outcome?: string }).outcome === 'routed',
       })),
       total,
@@ -710,14 +860,16 @@ export async function claimReferral(
   db: AnyDb,
   actor: Actor,
   id: string,
-  options: { now?: Date; requestId?: string } = {},
+  options: { now: Date; requestId?: string },
 ): Promise<{ id: string; claimedBy: string; claimedByName: string; claimedAt: string }> {
   requireStaff(actor, ACCESS_STAFF);
-  const now = options.now ?? new Date();
+  const now = options.now;
+  const ctx = await routingContext(db, actor.systemId);
   return inTransaction(db, async (tx) => {
+    const seen = await visibleReferral(tx, actor, id, options);
+    requireActOn(actor, seen, ctx);
     const won = await repo.claim(tx, actor.systemId, id, { id: actor.id, name: actor.name }, now);
-    const r = await repo.findReferral(tx, actor.systemId, id);
-    if (!r) throw new NotFoundError('Referral');
+    const r = (await repo.findReferral(tx, repo.wholeSystem(actor.systemId), id))!;
     if (!won) {
       if (r.status === 'closed')
         throw new ConflictError('A referral that is closed cannot be claimed', 'illegal_transition');
@@ -774,10 +926,10 @@ export async function actOnReferral(
   actor: Actor,
   id: string,
   input: ActionInput,
-  options: { now?: Date; requestId?: string } = {},
-): Promise<ReferralView> {
+  options: { now: Date; requestId?: string },
+): Promise<ReferralView | HandedOver> {
   requireStaff(actor, ACCESS_STAFF);
-  const now = options.now ?? new Date();
+  const now = options.now;
   const ctx = await routingContext(db, actor.systemId);
   const checkService = (sid: string | null | undefined, field: string) => {
     if (sid && !ctx.services.some((s) => s.id === sid)) {
@@ -785,8 +937,8 @@ export async function actOnReferral(
     }
   };
   await inTransaction(db, async (tx) => {
-    const r = await repo.findReferral(tx, actor.systemId, id, { forUpdate: true });
-    if (!r) throw new NotFoundError('Referral');
+    const r = await visibleReferral(tx, actor, id, { ...options, forUpdate: true });
+    requireActOn(actor, r, ctx);
     if (
       r.claimedBy &&
       r.claimedBy !== actor.id &&
@@ -809,6 +961,11 @@ export async function actOnReferral(
       case 'accept': {
         checkService(input.serviceId, 'serviceId');
         const sid = input.serviceId || r.serviceId;
+        if (sid && !isHub(actor) && serviceOrganisation(ctx, sid) !== actor.organisationCode) {
+          throw new ValidationError([
+            { field: 'serviceId', message: "Choose one of your organisation's services: you can accept only for them" },
+          ]);
+        }
         if (sid) {
           const component = ctx.components.find((c) => c.code === r.component);
           const service = ctx.services.find((s) => s.id === sid);
@@ -872,6 +1029,7 @@ export async function actOnReferral(
         'Someone else changed this referral at the same time. Reload it and try again.',
         'changed',
       );
+    await moveGrants(tx, ctx, r, next.serviceId, now);
     const ev = result.event;
     await repo.insertEvent(tx, actor.systemId, {
       referralId: id,
@@ -913,6 +1071,97 @@ export async function actOnReferral(
   });
   // After the acceptance has committed, outside its transaction: a failure here never undoes it.
   if (input.type === 'accept' && !db.isTransaction) await bookVisit(db, actor, id, ctx, now, options.requestId);
+  // A clinician who sent the referral to another organisation's service no longer sees it.
+  if (!(await repo.findReferral(db, scopeFor(db, actor, now), id))) {
+    const moved = (await repo.findReferral(db, repo.wholeSystem(actor.systemId), id))!;
+    return {
+      id,
+      reference: moved.reference,
+      status: moved.status,
+      service: serviceRef(ctx, moved.serviceId),
+      handedOver: true,
+    };
+  }
+  return getReferral(db, actor, id, options);
+}
+
+/** What the actor is told after handing a referral to another organisation: no more than where it went. */
+export interface HandedOver {
+  id: string;
+  reference: string;
+  status: string;
+  service: { id: string; name: string } | null;
+  handedOver: true;
+}
+
+/**
+ * Copies details a referral gave to the person's record: the deliberate act of staff who may change the
+ * referral (the hub or the organisation holding it), for the fields they choose among those that differ.
+ * Audited as a change of the person's record, and shown on the referral's timeline.
+ */
+export async function updatePersonFromReferral(
+  db: AnyDb,
+  actor: Actor,
+  id: string,
+  fields: readonly string[],
+  options: { now: Date; requestId?: string },
+): Promise<ReferralView> {
+  requireStaff(actor, ACCESS_STAFF);
+  const ctx = await routingContext(db, actor.systemId);
+  await inTransaction(db, async (tx) => {
+    const r = await visibleReferral(tx, actor, id, { ...options, forUpdate: true });
+    requireActOn(actor, r, ctx);
+    const differ = r.givenPerson ? detailsThatDiffer(r.person, r.givenPerson) : [];
+    const chosen = PERSON_DETAIL_FIELDS.filter((f) => fields.includes(f));
+    if (chosen.length === 0 || chosen.some((f) => !differ.includes(f)) || fields.length !== chosen.length) {
+      throw new ValidationError([
+        {
+          field: 'fields',
+          message: differ.length
+            ? "Choose which of the details that differ to copy to the person's record"
+            : "This referral's details already match the person's record",
+        },
+      ]);
+    }
+    const given = r.givenPerson!;
+    await repo.updatePerson(
+      tx,
+      actor.systemId,
+      r.personId,
+      Object.fromEntries(chosen.map((f) => [f, given[f]])),
+      options.now,
+    );
+    await repo.setDetailsDiffer(
+      tx,
+      actor.systemId,
+      id,
+      differ.filter((f) => !chosen.includes(f)),
+    );
+    const names = chosen.map((f) => PERSON_DETAIL_LABELS[f].toLowerCase()).join(', ');
+    await repo.insertEvent(tx, actor.systemId, {
+      referralId: id,
+      type: 'person-update',
+      fromStatus: r.status,
+      toStatus: r.status,
+      at: new Date(Math.max(options.now.getTime(), Date.parse(r.updatedAt))).toISOString(),
+      actorId: actor.id,
+      actorName: actor.name,
+      actorRole: actor.role,
+      reason: null,
+      note: `The person's record was updated from this referral: ${names}`,
+      serviceId: null,
+      fromServiceId: null,
+      outcome: null,
+      firstContactDue: null,
+    });
+    await audit(tx, actor, {
+      action: 'person.update',
+      recordType: 'person',
+      recordId: r.personId,
+      requestId: options.requestId,
+      detail: { referral: r.reference, fields: chosen },
+    });
+  });
   return getReferral(db, actor, id, options);
 }
 
@@ -928,7 +1177,7 @@ const VISIT_PRIORITY: Record<string, Record<string, VisitPriority>> = {
  * referral's timeline. Nothing happens without a matching team; a refusal is recorded, not thrown.
  */
 async function bookVisit(db: AnyDb, actor: Actor, id: string, ctx: RoutingContext, now: Date, requestId?: string) {
-  const r = await repo.findReferral(db, actor.systemId, id);
+  const r = await repo.findReferral(db, repo.wholeSystem(actor.systemId), id);
   const priority = r ? VISIT_PRIORITY[r.component]?.[r.urgency] : undefined;
   if (!r || !priority || r.status !== 'accepted') return;
   const system = systemActor(actor.systemId);
@@ -992,11 +1241,11 @@ export async function complianceReport(
   db: AnyDb,
   actor: Actor,
   q: ComplianceQuery,
-  options: { now?: Date } = {},
+  options: { now: Date },
 ): Promise<{ asOf: string; rows: (ComplianceRow & { componentName: string; boroughName: string })[] }> {
   requireStaff(actor, COMPLIANCE_READERS);
   const ctx = await routingContext(db, actor.systemId);
-  const asOf = options.now ?? new Date();
+  const asOf = options.now;
   const facts = await repo.complianceFacts(db, actor.systemId, {
     from: q.from ? new Date(`${q.from}T00:00:00Z`) : undefined,
     to: q.to ? new Date(`${q.to}T00:00:00Z`) : undefined,
@@ -1061,28 +1310,50 @@ export async function listOfferGaps(
   return { rows: list.rows.map(name), total: list.total, page, pageSize, summary: summary.map(name) };
 }
 
-/** The reference the public confirmation page shows: only what the person was already told. */
-export async function confirmationByReference(
+/** How long after sending a self-referral its confirmation page can be seen again (by the same browser). */
+export const CONFIRMATION_MINUTES = 60;
+
+/** A one-time token for the browser that sends a self-referral, and the hash the referral keeps of it. */
+export function submitterToken(): { token: string; hash: string } {
+  const token = randomBytes(24).toString('base64url');
+  return { token, hash: hashToken(token) };
+}
+
+function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/**
+ * The public confirmation page: only for the self-referral this browser has just sent (its one-time token
+ * matches, within CONFIRMATION_MINUTES), and only the reference and when to expect contact. Every answer,
+ * shown or refused, is audited. Anything else is "not found": the page never says whether a reference exists.
+ */
+export async function selfReferralConfirmation(
   db: AnyDb,
   systemId: string,
   reference: string,
-): Promise<{
-  reference: string;
-  componentName: string;
-  firstContactDue: string | null;
-  routed: boolean;
-  preferredContact: string;
-} | null> {
-  const id = await repo.findReferralIdByReference(db, systemId, reference);
-  if (!id) return null;
-  const r = await repo.findReferral(db, systemId, id);
-  if (!r) return null;
-  const ctx = await routingContext(db, systemId);
-  return {
-    reference: r.reference,
-    componentName: componentName(ctx, r.component),
-    firstContactDue: r.targetDueAt,
-    routed: (r.routing as { outcome?: string }).outcome === 'routed',
-    preferredContact: r.communication.preferredContact,
-  };
+  token: string | undefined,
+  options: { now: Date; requestId?: string },
+): Promise<{ reference: string; firstContactDue: string | null } | null> {
+  const actor = residentActor(systemId);
+  const id = await repo.findReferralIdByReference(db, repo.wholeSystem(systemId), reference);
+  const r = id ? await repo.findReferral(db, repo.wholeSystem(systemId), id) : null;
+  const fresh = r ? options.now.getTime() - Date.parse(r.receivedAt) <= CONFIRMATION_MINUTES * 60_000 : false;
+  const ok =
+    !!r &&
+    r.source === 'self' &&
+    !!r.submitterHash &&
+    !!token &&
+    timingSafeEqual(Buffer.from(hashToken(token)), Buffer.from(r.submitterHash)) &&
+    fresh;
+  await audit(db, actor, {
+    action: 'referral.confirmation',
+    recordType: 'referral',
+    recordId: ok ? r!.id : null,
+    outcome: ok ? 'success' : 'refused',
+    reason: ok ? null : 'not the self-referral this browser has just sent',
+    requestId: options.requestId,
+    detail: { reference },
+  });
+  return ok ? { reference: r!.reference, firstContactDue: r!.targetDueAt } : null;
 }

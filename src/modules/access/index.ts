@@ -176,7 +176,7 @@ export {
   COMPLIANCE_READERS,
   type ComplianceQuery,
   complianceReport,
-  confirmationByReference,
+  CONFIRMATION_MINUTES,
   GAP_READERS,
   getReferral,
   listOfferGaps,
@@ -186,14 +186,19 @@ export {
   type RoutingContext,
   residentActor,
   routingContext,
+  selfReferralConfirmation,
   type SubmitOptions,
   type SubmitResult,
   standardForService,
   submitReferral,
+  submitterToken,
+  updatePersonFromReferral,
+  type HandedOver,
   type WorklistItem,
   type WorklistQuery,
 } from './access.service.ts';
 export { seedAccess } from './access.seed.ts';
+export { PERSON_DETAIL_FIELDS, PERSON_DETAIL_LABELS } from './person-details.ts';
 export { startNotificationDelivery } from './notifications.ts';
 // What the care module reads (it authorises through relationships and audits the read itself).
 export {

@@ -332,11 +332,11 @@ export type ReturnsOverview = ReturnStatusReport & {
 export async function returnsOverview(
   db: AnyDb,
   actor: Actor,
-  options: { year?: string; now?: Date } = {},
+  options: { year?: string; now: Date },
 ): Promise<ReturnsOverview> {
   assertReader(actor);
   const framework = await getFramework(db, actor);
-  const now = options.now ?? new Date();
+  const now = options.now;
   const all = await repo.listReturns(db, actor.systemId);
   const current = financialYearOf(now);
   const first = all.reduce((min, r) => {

@@ -8,7 +8,7 @@ import { systemActor } from '../../platform/auth/roles.ts';
 import type { AnyDb } from '../../platform/db/database.ts';
 import { NCL_DISTRICTS } from './districts.ts';
 import * as repo from './scheduling.repository.ts';
-import { londonToday, solveDay } from './scheduling.service.ts';
+import { solveDay } from './scheduling.service.ts';
 
 export const DEMO_TEAM_ID = 'ncl-ucr-vw';
 
@@ -52,7 +52,7 @@ function rng(seed: number) {
 
 type Kind = { priority: repo.VisitPriority; skills: string[]; duration: number; window: () => [number, number] };
 
-export async function seedScheduling(db: AnyDb, systemId: string, day = londonToday()): Promise<void> {
+export async function seedScheduling(db: AnyDb, systemId: string, day: string): Promise<void> {
   const random = rng(20261123);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)];
   const hour = (from: number, to: number) => 60 * from + 30 * Math.floor(random() * (to - from) * 2);

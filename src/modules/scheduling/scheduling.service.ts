@@ -382,7 +382,12 @@ export async function lastChange(
 }
 
 /** The day to show when none is asked for: today, or the newest planned day when today has no plan. */
-export async function defaultDay(db: AnyDb, actor: Actor, teamId?: string | null, now = new Date()): Promise<string> {
+export async function defaultDay(
+  db: AnyDb,
+  actor: Actor,
+  teamId: string | null | undefined,
+  now: Date,
+): Promise<string> {
   const today = londonToday(now);
   const team = await resolveTeam(db, actor, teamId);
   if (await repo.latestPlan(db, team.id, today)) return today;
@@ -394,7 +399,8 @@ export async function clinicianDay(
   db: AnyDb,
   actor: Actor,
   clinicianId: string,
-  dayAsked?: string,
+  dayAsked: string | undefined,
+  now: Date,
   ctx: Ctx = {},
 ): Promise<{
   clinician: repo.ClinicianRow;
@@ -414,7 +420,7 @@ export async function clinicianDay(
   if (!team) throw new NotFoundError('Clinician');
   if (dayAsked !== undefined && !validDay(dayAsked))
     throw new ValidationError([{ field: 'day', message: 'Enter the day as a date, like 2026-11-23' }]);
-  const today = londonToday();
+  const today = londonToday(now);
   const day =
     dayAsked ??
     ((await repo.latestPlan(db, team.id, today)) ? today : ((await repo.latestPlannedDay(db, team.id)) ?? today));
@@ -675,7 +681,8 @@ export async function createVisitFromReferral(
     patientRef: string;
     postcode: string;
     priority: repo.VisitPriority;
-    acceptedAt?: Date;
+    /** When the referral was accepted (business time): the day and the start of a 2-hour window. */
+    acceptedAt: Date;
     day?: string;
     windowStart?: string;
     windowEnd?: string;
@@ -685,7 +692,7 @@ export async function createVisitFromReferral(
   },
   ctx: Ctx = {},
 ): Promise<AddVisitResult> {
-  const at = input.acceptedAt ?? new Date();
+  const at = input.acceptedAt;
   const clock = new Intl.DateTimeFormat('en-GB', {
     timeZone: 'Europe/London',
     hour: '2-digit',

@@ -141,6 +141,32 @@ export function visiblePeople(db: AnyDb, actor: Actor, now: Date) {
   return granted.union(glass);
 }
 
+/**
+ * The records of one source type (the owning module's word, e.g. 'referral') that the actor has a current
+ * relationship through, as a subquery of source ids; null for the trusted system actor (every record). Use it
+ * when the rule is per record rather than per person: a clinician sees the referrals to their organisation's
+ * services, not every referral of a person they know through one of them.
+ */
+export function visibleSources(db: AnyDb, actor: Actor, now: Date, sourceType: string) {
+  if (isTrustedSystem(actor)) return null;
+  return db
+    .selectFrom('person_relationships')
+    .select('source_id')
+    .where('system_id', '=', actor.systemId)
+    .where('source_type', '=', sourceType)
+    .where('starts_at', '<=', now)
+    .where((eb) => eb.or([eb('ends_at', 'is', null), eb('ends_at', '>', now)]))
+    .where((eb) => {
+      if (actor.role === 'system') return eb.val(false);
+      const ors = [eb.and([eb('grantee_kind', '=', 'role'), eb('grantee', '=', actor.role)])];
+      if (actor.kind === 'user') ors.push(eb.and([eb('grantee_kind', '=', 'user'), eb('grantee', '=', actor.id)]));
+      if (actor.organisationCode) {
+        ors.push(eb.and([eb('grantee_kind', '=', 'organisation'), eb('grantee', '=', actor.organisationCode)]));
+      }
+      return eb.or(ors);
+    });
+}
+
 export type PersonAccess = { basis: 'relationship'; bases: string[] } | { basis: 'break-glass'; reason: string };
 
 /** Seeding, migrations and scheduled jobs (platform/auth/roles.ts systemActor) are trusted with everyone. */

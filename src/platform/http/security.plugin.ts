@@ -18,6 +18,11 @@ export function cookieName(base: string, secure: boolean): string {
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** What a CSRF token is bound to: the signed-in session, or "no session" before signing in. */
+export function csrfUserInfo(request: FastifyRequest): string {
+  return request.sessionId ? `session:${request.sessionId}` : 'anonymous';
+}
+
 async function securityPlugin(app: FastifyInstance, { config }: { config: Config }) {
   await app.register(helmet, {
     enableCSPNonces: true,
@@ -49,6 +54,10 @@ async function securityPlugin(app: FastifyInstance, { config }: { config: Config
     sessionPlugin: '@fastify/cookie',
     cookieKey: cookieName('csrf', config.secureCookies),
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: config.secureCookies, signed: false },
+    // A token is bound to the session it was made for (an HMAC of the session id): a token from another
+    // session, or from before signing in, is refused even with the right CSRF cookie.
+    csrfOpts: { hmacKey: config.csrfKey },
+    getUserInfo: (request: FastifyRequest) => csrfUserInfo(request),
     getToken: (request: FastifyRequest) => {
       // formValue reads url-encoded fields and multipart fields (which arrive as { value } objects) alike.
       const fromBody = formValue(request.body, '_csrf');

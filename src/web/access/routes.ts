@@ -13,22 +13,27 @@ import {
   COMPLIANCE_READERS,
   claimReferral,
   complianceReport,
-  confirmationByReference,
+  CONFIRMATION_MINUTES,
   GAP_READERS,
   getReferral,
   listOfferGaps,
   listReferrals,
   PREFERRED_CONTACTS,
   REFERRAL_STATUSES,
+  PERSON_DETAIL_FIELDS,
   residentActor,
   routingContext,
+  selfReferralConfirmation,
   standardForService,
   submitReferral,
+  submitterToken,
+  updatePersonFromReferral,
 } from '../../modules/access/index.ts';
 import { searchAssets } from '../../modules/directory/index.ts';
 import { AGE_GROUPS, ageGroupsForAge, type Component, humaniseDuration } from '../../modules/offer/index.ts';
 import type { Actor } from '../../platform/auth/roles.ts';
 import { DomainError, NotFoundError } from '../../platform/errors.ts';
+import { cookieName } from '../../platform/http/security.plugin.ts';
 import { ErrorBody } from '../api-schemas.ts';
 import { errorItems, fieldErrors, pageLinks } from '../forms.ts';
 import { outsideArea, voiced } from './form-voice.ts';
@@ -114,6 +119,7 @@ const WorklistResponse = Type.Object({
       claimedBy: Nullable(Str()),
       claimedByName: Nullable(Str()),
       likelyDuplicateOf: Nullable(Str()),
+      detailsDiffer: Type.Boolean(),
       routed: Type.Boolean(),
     }),
   ),
@@ -303,6 +309,7 @@ const EVENT_TEXT: Record<string, string> = {
   redirect: 'Redirected',
   'first-contact': 'First contact made',
   close: 'Closed',
+  'person-update': "Person's record updated",
 };
 const CONTACT_TEXT: Record<string, string> = {
   phone: 'Phone call',
@@ -319,6 +326,7 @@ export default async function accessRoutes(
   const { db } = deps.database;
   const { config } = deps;
   const systemOf = (actor: Actor | null) => actor?.systemId ?? config.defaultSystem;
+  const confirmationCookie = cookieName('self-referral', config.secureCookies);
 
   navigation.add({ href: '/access', text: 'Referrals', roles: STAFF });
   navigation.add({ href: '/access/gaps', text: 'Offer gaps', roles: ['commissioner', 'analyst'] });
@@ -343,6 +351,7 @@ export default async function accessRoutes(
     async (request, reply) => {
       const result = await submitReferral(db, request.actor!, request.body, {
         idempotencyKey: request.headers['idempotency-key'],
+        now: deps.clock.now(),
         requestId: request.id,
       });
       if (result.replayed) reply.header('idempotency-replayed', 'true');
@@ -381,7 +390,7 @@ export default async function accessRoutes(
           page: q.page,
           pageSize: q.pageSize,
         },
-        { requestId: request.id },
+        { now: deps.clock.now(), requestId: request.id },
       );
     },
   );
@@ -397,7 +406,8 @@ export default async function accessRoutes(
         response: { 200: Open, 404: ErrorBody },
       },
     },
-    async (request) => getReferral(db, request.actor!, request.params.id, { requestId: request.id }),
+    async (request) =>
+      getReferral(db, request.actor!, request.params.id, { now: deps.clock.now(), requestId: request.id }),
   );
 
   app.post(
@@ -415,7 +425,8 @@ export default async function accessRoutes(
         },
       },
     },
-    async (request) => claimReferral(db, request.actor!, request.params.id, { requestId: request.id }),
+    async (request) =>
+      claimReferral(db, request.actor!, request.params.id, { now: deps.clock.now(), requestId: request.id }),
   );
 
   for (const action of ACTIONS) {
@@ -434,10 +445,35 @@ export default async function accessRoutes(
       },
       async (request) =>
         actOnReferral(db, request.actor!, request.params.id, toAction(action, request.body ?? {}), {
+          now: deps.clock.now(),
           requestId: request.id,
         }),
     );
   }
+
+  app.post(
+    '/api/referrals/:id/person',
+    {
+      config: { policy: STAFF },
+      schema: {
+        tags: ['access'],
+        summary: "Copy details this referral gave to the person's record (a deliberate, audited change)",
+        description:
+          "A referral never changes the person's record. When its details differ, the triager may copy the " +
+          'fields they have checked; only fields that differ can be chosen.',
+        params: Id,
+        body: Type.Object({
+          fields: Type.Optional(Type.Array(Type.String({ enum: [...PERSON_DETAIL_FIELDS] }), { maxItems: 7 })),
+        }),
+        response: { 200: Open, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody },
+      },
+    },
+    async (request) =>
+      updatePersonFromReferral(db, request.actor!, request.params.id, request.body.fields ?? [], {
+        now: deps.clock.now(),
+        requestId: request.id,
+      }),
+  );
 
   app.get(
     '/api/access/compliance',
@@ -456,7 +492,7 @@ export default async function accessRoutes(
         response: { 200: Open, 400: ErrorBody },
       },
     },
-    async (request) => complianceReport(db, request.actor!, request.query),
+    async (request) => complianceReport(db, request.actor!, request.query, { now: deps.clock.now() }),
   );
 
   app.get(
@@ -543,9 +579,20 @@ export default async function accessRoutes(
       const values = request.body as FormValues;
       const body = bodyFromForm({ ...values, component: component.code }, 'self');
       try {
+        // Only this browser may see the confirmation: a one-time token in a cookie, its hash on the referral.
+        const submitter = submitterToken();
         const result = await submitReferral(db, residentActor(systemId), body, {
           publicForm: true,
+          now: deps.clock.now(),
           requestId: request.id,
+          submitterHash: submitter.hash,
+        });
+        reply.setCookie(confirmationCookie, submitter.token, {
+          path: '/',
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: config.secureCookies,
+          maxAge: CONFIRMATION_MINUTES * 60,
         });
         return reply.redirect(`/refer/confirmation/${result.body.reference}`, 303);
       } catch (error) {
@@ -561,17 +608,20 @@ export default async function accessRoutes(
   app.get(
     '/refer/confirmation/:reference',
     {
-      config: { policy: 'public' },
+      config: { policy: 'public', rateLimit: { max: config.publicPostRateLimit, timeWindow: '1 minute' } },
       schema: { params: Type.Object({ reference: Type.String({ pattern: '^CPA-[A-Z0-9]{8}$' }) }) },
     },
     async (request, reply) => {
-      const found = await confirmationByReference(db, systemOf(request.actor), request.params.reference);
+      const found = await selfReferralConfirmation(
+        db,
+        systemOf(request.actor),
+        request.params.reference,
+        request.cookies[confirmationCookie],
+        { now: deps.clock.now(), requestId: request.id },
+      );
       if (!found) throw new NotFoundError('Referral');
-      return reply.render('access/confirmation.njk', {
-        title: 'Referral sent',
-        found,
-        contactText: CONTACT_TEXT[found.preferredContact]?.toLowerCase() ?? found.preferredContact,
-      });
+      reply.header('cache-control', 'no-store');
+      return reply.render('access/confirmation.njk', { title: 'Referral sent', found });
     },
   );
 
@@ -609,7 +659,7 @@ export default async function accessRoutes(
           page: request.query.page,
           pageSize: 25,
         },
-        { requestId: request.id },
+        { now: deps.clock.now(), requestId: request.id },
       );
       const ctx = await routingContext(db, request.actor!.systemId);
       const href = (p: number) =>
@@ -648,7 +698,7 @@ export default async function accessRoutes(
     extra: { errors?: { text: string; href: string }[]; values?: FormValues; need?: string; done?: string } = {},
   ) => {
     const actor = request.actor!;
-    const r = await getReferral(db, actor, id, { requestId: request.id });
+    const r = await getReferral(db, actor, id, { now: deps.clock.now(), requestId: request.id });
     const ctx = await routingContext(db, actor.systemId);
     const component = ctx.components.find((c) => c.code === r.component);
     const fitting = component
@@ -682,6 +732,11 @@ export default async function accessRoutes(
       title: `Referral ${r.reference}`,
       r,
       claimedByMe: r.claimedBy === actor.id,
+      personItems: r.differences.map((d) => ({ value: d.field, text: `${d.label}: ${d.given ?? ''}` })),
+      // The hub, or the organisation whose service holds the referral (the service checks again).
+      canChangePerson:
+        actor.role === 'spa' ||
+        (!!r.service && ctx.services.find((s) => s.id === r.service!.id)?.organisationCode === actor.organisationCode),
       canAct: !r.claimedBy || r.claimedBy === actor.id || !['received', 'triaged', 'redirected'].includes(r.status),
       statusText: STATUS_TEXT,
       breachText: BREACH_TEXT,
@@ -733,9 +788,16 @@ export default async function accessRoutes(
       const { id, action } = request.params;
       const form = (request.body ?? {}) as FormValues;
       try {
-        if (action === 'claim') await claimReferral(db, request.actor!, id, { requestId: request.id });
-        else
-          await actOnReferral(db, request.actor!, id, toAction(action as ActionName, form), { requestId: request.id });
+        if (action === 'claim')
+          await claimReferral(db, request.actor!, id, { now: deps.clock.now(), requestId: request.id });
+        else {
+          const result = await actOnReferral(db, request.actor!, id, toAction(action as ActionName, form), {
+            now: deps.clock.now(),
+            requestId: request.id,
+          });
+          // Sent to another organisation's service: it leaves this organisation's worklist.
+          if ('handedOver' in result) return reply.redirect('/access', 303);
+        }
         return reply.redirect(`/access/referrals/${id}?done=${action}`, 303);
       } catch (error) {
         if (error instanceof DomainError && (error.status === 400 || error.status === 409)) {
@@ -744,6 +806,36 @@ export default async function accessRoutes(
             ? errorItems(error, (field) => `${action}-${field}`)
             : [{ text: error.message, href: '#status' }];
           return renderReferral(request, reply, id, { errors, values: form });
+        }
+        throw error;
+      }
+    },
+  );
+
+  app.post(
+    '/access/referrals/:id/person',
+    {
+      config: { policy: STAFF },
+      schema: {
+        params: Id,
+        body: Type.Object({
+          _csrf: Type.Optional(Type.String()),
+          fields: Type.Optional(Type.Array(Type.String({ maxLength: 50 }), { maxItems: 10 })),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const id = request.params.id;
+      try {
+        await updatePersonFromReferral(db, request.actor!, id, request.body.fields ?? [], {
+          now: deps.clock.now(),
+          requestId: request.id,
+        });
+        return reply.redirect(`/access/referrals/${id}?done=person`, 303);
+      } catch (error) {
+        if (error instanceof DomainError && error.status === 400) {
+          reply.status(400);
+          return renderReferral(request, reply, id, { errors: errorItems(error, () => 'person-fields') });
         }
         throw error;
       }
@@ -791,6 +883,7 @@ export default async function accessRoutes(
     const values = request.body as FormValues;
     try {
       const result = await submitReferral(db, request.actor!, bodyFromForm(values, 'professional'), {
+        now: deps.clock.now(),
         requestId: request.id,
       });
       return reply.redirect(`/access/referrals/${result.body.id}?done=created`, 303);
@@ -817,7 +910,7 @@ export default async function accessRoutes(
         { page: request.query.page, pageSize: 50 },
         { requestId: request.id },
       );
-      const report = await complianceReport(db, request.actor!, {});
+      const report = await complianceReport(db, request.actor!, {}, { now: deps.clock.now() });
       return reply.render('access/gaps.njk', {
         title: 'Offer gaps found by referrals',
         gaps,

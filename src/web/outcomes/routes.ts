@@ -58,6 +58,7 @@ import {
 } from '../../modules/outcomes/index.ts';
 import type { Actor } from '../../platform/auth/roles.ts';
 import { DomainError } from '../../platform/errors.ts';
+import { londonToday } from '../../platform/london-time.ts';
 import { formValue, uploadedFile } from '../../platform/http/upload.ts';
 import { detectFormat, readTabular, TabularFileError, writeCsv, writeXlsx } from '../../platform/tabular.ts';
 import { barChart, funnelPlot as funnelChart, lineChart } from '../charts.ts';
@@ -136,7 +137,7 @@ function submittablePeriods(now: Date): string[] {
   const year = financialYearOf(now);
   const y = Number(year.slice(0, 4));
   const last = `${y - 1}/${String(y % 100).padStart(2, '0')}`;
-  const today = now.toISOString().slice(0, 10);
+  const today = londonToday(now);
   const ends: Record<number, string> = { 1: '06-30', 2: '09-30', 3: '12-31', 4: '03-31' };
   return [...quartersOf(last), ...quartersOf(year)]
     .filter((q) => {

@@ -197,7 +197,7 @@ function changeOut(r: Awaited<ReturnType<typeof addVisit>>) {
 }
 
 /** Minutes since midnight, London time. */
-function londonMinute(now = new Date()): number {
+function londonMinute(now: Date): number {
   const { hour, minute } = londonDateTime(now);
   return hour * 60 + minute;
 }
@@ -246,6 +246,7 @@ export default async function schedulingRoutes(
     extra: Record<string, unknown> = {},
   ) {
     const actor = request.actor as Actor;
+    const now = deps.clock.now();
     const view = await getDayPlan(db, actor, { day: q.day, teamId: q.team }, { requestId: request.id });
     const allVisits = [
       ...view.routes.flatMap((r) => r.items.map((it) => ({ v: it.visit, on: r.clinician.name }))),
@@ -268,7 +269,7 @@ export default async function schedulingRoutes(
         ? timelineSvg(view.routes, {
             id: 'timeline',
             title: `Visits by clinician, ${longDay(view.day)}`,
-            now: view.day === londonToday() ? londonMinute() : undefined,
+            now: view.day === londonToday(now) ? londonMinute(now) : undefined,
           })
         : '',
       figures: view.figures && {
@@ -320,7 +321,7 @@ export default async function schedulingRoutes(
 
   app.get('/scheduling', { config: { policy: COORD }, schema: { querystring: BoardQuery } }, async (request, reply) => {
     const q = request.query;
-    const day = q.day ?? (await defaultDay(db, request.actor as Actor, q.team));
+    const day = q.day ?? (await defaultDay(db, request.actor as Actor, q.team, deps.clock.now()));
     const notice: { title: string; text: string; success: boolean } | null = await (async () => {
       if (!q.added && !q.locked && !q.replanned) return null;
       const view = await getDayPlan(db, request.actor as Actor, { day, teamId: q.team }, { requestId: request.id });
@@ -376,7 +377,7 @@ export default async function schedulingRoutes(
         text: `The planner ran for ${q.seconds ?? 0} seconds.${others.length === 0 ? ' No visit changed clinician.' : ` ${others.length} ${others.length === 1 ? 'visit' : 'visits'} changed clinician: ${list}${more}.`}`,
       };
     })();
-    const today = londonToday();
+    const today = londonToday(deps.clock.now());
     return renderBoard(
       request,
       reply,
@@ -389,7 +390,7 @@ export default async function schedulingRoutes(
     const b = request.body;
     const day = /^\d{4}-\d{2}-\d{2}$/.test(b.day ?? '')
       ? (b.day as string)
-      : await defaultDay(db, request.actor as Actor, b.teamId);
+      : await defaultDay(db, request.actor as Actor, b.teamId, deps.clock.now());
     try {
       const result = await addVisit(
         db,
@@ -450,7 +451,9 @@ export default async function schedulingRoutes(
     b: { clinicianId?: string; day?: string; teamId?: string },
   ) {
     const actor = request.actor as Actor;
-    const day = /^\d{4}-\d{2}-\d{2}$/.test(b.day ?? '') ? (b.day as string) : await defaultDay(db, actor, b.teamId);
+    const day = /^\d{4}-\d{2}-\d{2}$/.test(b.day ?? '')
+      ? (b.day as string)
+      : await defaultDay(db, actor, b.teamId, deps.clock.now());
     const errors: { text: string; href: string }[] = [];
     if (!visitId) errors.push({ text: 'Select the visit to lock', href: '#visitId' });
     if (b.clinicianId === undefined) errors.push({ text: 'Select a clinician, or no lock', href: '#clinicianId' });
@@ -490,7 +493,7 @@ export default async function schedulingRoutes(
     },
     async (request, reply) => {
       const actor = request.actor as Actor;
-      const day = request.body.day ?? (await defaultDay(db, actor, request.body.teamId));
+      const day = request.body.day ?? (await defaultDay(db, actor, request.body.teamId, deps.clock.now()));
       const r = await replanDay(db, actor, { day, teamId: request.body.teamId }, { requestId: request.id });
       const view = await getDayPlan(db, actor, { day, teamId: request.body.teamId }, { requestId: request.id });
       return reply.redirect(
@@ -521,7 +524,9 @@ export default async function schedulingRoutes(
     },
     async (request, reply) => {
       const actor = request.actor as Actor;
-      const d = await clinicianDay(db, actor, request.params.id, request.query.day, { requestId: request.id });
+      const d = await clinicianDay(db, actor, request.params.id, request.query.day, deps.clock.now(), {
+        requestId: request.id,
+      });
       return reply.render('scheduling/clinician.njk', {
         title: `${d.clinician.name}: visits`,
         d,
@@ -669,9 +674,16 @@ export default async function schedulingRoutes(
       },
     },
     async (request) => {
-      const d = await clinicianDay(db, request.actor as Actor, request.params.id, request.params.day, {
-        requestId: request.id,
-      });
+      const d = await clinicianDay(
+        db,
+        request.actor as Actor,
+        request.params.id,
+        request.params.day,
+        deps.clock.now(),
+        {
+          requestId: request.id,
+        },
+      );
       return { day: d.day, team: { id: d.team.id, name: d.team.name }, route: d.route && routeOut(d.route) };
     },
   );
