@@ -238,8 +238,17 @@ for (const engine of testEngines()) {
           }
           // A page's own form answers with the form and its error summary; everything else is the JSON shape.
           if (String(res.headers['content-type']).startsWith('text/html')) continue;
-          const body = res.json() as { error?: { status?: number; code?: string; message?: string } };
-          if (body.error?.status !== res.statusCode || !body.error.code || !body.error.message)
+          const body = res.json() as {
+            error?: { status?: number; code?: string; message?: string };
+            resourceType?: string;
+            issue?: { severity?: string; details?: { text?: string } }[];
+          };
+          // FHIR's own error shape on /fhir (the standard requires an OperationOutcome), naming the field.
+          const fhirShape =
+            route.url.startsWith('/fhir') &&
+            body.resourceType === 'OperationOutcome' &&
+            Boolean(body.issue?.[0]?.details?.text);
+          if (!fhirShape && (body.error?.status !== res.statusCode || !body.error?.code || !body.error?.message))
             failures.push(`${label}: not the one error shape: ${res.body.slice(0, 160)}`);
           if (/FST_|ERR_|must match a schema|must NOT/.test(res.body))
             failures.push(`${label}: raw framework text: ${res.body.slice(0, 160)}`);

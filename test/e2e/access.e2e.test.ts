@@ -32,8 +32,8 @@ describe('central point of access in the browser', { skip: !chromiumAvailable() 
 
     await page.getByRole('button', { name: 'Send referral' }).click();
     const summary = (await page.locator('.nhsuk-error-summary').textContent()) ?? '';
-    assert.match(summary, /Enter the NHS number/);
-    assert.match(summary, /Enter the date of birth/);
+    assert.match(summary, /Enter your NHS number/);
+    assert.match(summary, /Enter your date of birth/);
     await assertAccessible(page);
     await screenshot(page, 'access-self-referral-errors');
 
