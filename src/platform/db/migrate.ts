@@ -31,6 +31,10 @@ export async function migrateToLatest(db: AnyDb, migrations: Migrations, schema 
     db,
     provider: { getMigrations: async () => migrations },
     migrationTableSchema: schema,
+    // Names are numbered in blocks per module (0001 platform, 0100 offer, … 0950 silver triage), so a new
+    // platform or module migration (say 0020) can arrive after a later block's (0900) has run on an existing
+    // database. Each block keeps its own order; pending ones still run in name order, all in one transaction.
+    allowUnorderedMigrations: true,
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
