@@ -159,6 +159,10 @@ for (const engine of testEngines()) {
         sourceId: referral.id,
         at: new Date('2020-01-01T00:00:00Z'),
       });
+      // Access grants the hub every referral it holds; this person's referrals have left it (their relationships
+      // ended), so the hub must no longer find them.
+      await sql`update person_relationships set ends_at = ${new Date('2020-01-02T00:00:00Z')}
+        where person_id = ${other.person_id}`.execute(t.database.db);
     });
     after(async () => t?.close());
 
@@ -284,8 +288,18 @@ for (const engine of testEngines()) {
       const spa = bearer('spa');
       const patients = (await get('/fhir/Patient', spa)).json();
       assertBundle(patients);
-      assert.equal(patients.total, 1, 'the central point of access sees only the person it holds a referral for');
-      const patient = patients.entry[0].resource;
+      const visible = (
+        await sql<{ n: number }>`select count(distinct person_id)::int as n from person_relationships
+          where grantee_kind = 'role' and grantee = 'spa' and (ends_at is null or ends_at > now())`.execute(
+          t.database.db,
+        )
+      ).rows[0]!.n;
+      assert.equal(
+        patients.total,
+        visible,
+        'the central point of access sees exactly the people it holds referrals for',
+      );
+      const patient = patients.entry.find((e: Json) => e.resource.id === referral.person_id).resource;
       assert.equal(patient.id, referral.person_id);
       assert.equal(patient.identifier[0].system, 'https://fhir.nhs.uk/Id/nhs-number');
       assert.equal(patient.identifier[0].extension[0].valueCodeableConcept.coding[0].code, '02');
