@@ -41,6 +41,20 @@ function parseInstant(v: unknown): Date | null {
 
 export type CallInput = Record<string, unknown>;
 
+/** The person on a call is visible to the logging organisation and the clinician who logged it. */
+async function relateCall(tx: AnyDb, actor: Actor, callId: string, now: Date): Promise<void> {
+  const grant = {
+    systemId: actor.systemId,
+    personId: callId,
+    basis: 'silver-triage',
+    sourceType: 'st-call',
+    sourceId: callId,
+    at: now,
+  };
+  if (actor.organisationCode) await relate(tx, { ...grant, grantee: { organisation: actor.organisationCode } });
+  if (actor.kind === 'user') await relate(tx, { ...grant, grantee: { user: actor.id } });
+}
+
 /** Logs a call (from the ambulance service's system or the clinician's form). */
 export async function logCall(
   db: AnyDb,
@@ -158,16 +172,7 @@ export async function logCall(
       recordedBy: actor.id,
       recordedAt: now,
     });
-    const grant = {
-      systemId: actor.systemId,
-      personId: callId,
-      basis: 'silver-triage',
-      sourceType: 'st-call',
-      sourceId: callId,
-      at: now,
-    };
-    if (actor.organisationCode) await relate(tx, { ...grant, grantee: { organisation: actor.organisationCode } });
-    if (actor.kind === 'user') await relate(tx, { ...grant, grantee: { user: actor.id } });
+    await relateCall(tx, actor, callId, now);
     await audit(tx, actor, {
       action: 'silver-triage.call-logged',
       recordType: 'st-call',
@@ -244,16 +249,7 @@ export async function correctCall(
       recordedAt: now,
     });
     await repo.markSuperseded(tx, id, callId);
-    const grant = {
-      systemId: actor.systemId,
-      personId: callId,
-      basis: 'silver-triage',
-      sourceType: 'st-call',
-      sourceId: callId,
-      at: now,
-    };
-    if (actor.organisationCode) await relate(tx, { ...grant, grantee: { organisation: actor.organisationCode } });
-    if (actor.kind === 'user') await relate(tx, { ...grant, grantee: { user: actor.id } });
+    await relateCall(tx, actor, callId, now);
     await audit(tx, actor, {
       action: 'silver-triage.call-corrected',
       recordType: 'st-call',

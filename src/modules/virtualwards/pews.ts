@@ -38,6 +38,14 @@ const rr = (a: number, b: number, c: number, d: number, e: number): Band[] => [
   { upTo: Number.POSITIVE_INFINITY, score: 3 },
 ];
 
+// The same saturation bands at every age in the illustrative table.
+const SPO2_BANDS: Band[] = [
+  { upTo: 89, score: 3 },
+  { upTo: 91, score: 2 },
+  { upTo: 93, score: 1 },
+  { upTo: 100, score: 0 },
+];
+
 export const ILLUSTRATIVE_PEWS: PewsConfig = {
   source: 'Illustrative thresholds for demonstration; not a validated paediatric early warning score.',
   illustrative: true,
@@ -49,12 +57,7 @@ export const ILLUSTRATIVE_PEWS: PewsConfig = {
       toMonths: 12,
       respirationRate: rr(19, 29, 50, 60, 70),
       heartRate: rr(89, 109, 160, 170, 180),
-      spo2: [
-        { upTo: 89, score: 3 },
-        { upTo: 91, score: 2 },
-        { upTo: 93, score: 1 },
-        { upTo: 100, score: 0 },
-      ],
+      spo2: SPO2_BANDS,
     },
     {
       code: '1-4y',
@@ -63,12 +66,7 @@ export const ILLUSTRATIVE_PEWS: PewsConfig = {
       toMonths: 60,
       respirationRate: rr(14, 19, 40, 50, 60),
       heartRate: rr(79, 89, 140, 150, 170),
-      spo2: [
-        { upTo: 89, score: 3 },
-        { upTo: 91, score: 2 },
-        { upTo: 93, score: 1 },
-        { upTo: 100, score: 0 },
-      ],
+      spo2: SPO2_BANDS,
     },
     {
       code: '5-12y',
@@ -77,12 +75,7 @@ export const ILLUSTRATIVE_PEWS: PewsConfig = {
       toMonths: 156,
       respirationRate: rr(9, 14, 25, 30, 40),
       heartRate: rr(59, 69, 120, 130, 150),
-      spo2: [
-        { upTo: 89, score: 3 },
-        { upTo: 91, score: 2 },
-        { upTo: 93, score: 1 },
-        { upTo: 100, score: 0 },
-      ],
+      spo2: SPO2_BANDS,
     },
     {
       code: '13-18y',
@@ -91,12 +84,7 @@ export const ILLUSTRATIVE_PEWS: PewsConfig = {
       toMonths: 228,
       respirationRate: rr(9, 11, 20, 25, 30),
       heartRate: rr(49, 59, 100, 110, 130),
-      spo2: [
-        { upTo: 89, score: 3 },
-        { upTo: 91, score: 2 },
-        { upTo: 93, score: 1 },
-        { upTo: 100, score: 0 },
-      ],
+      spo2: SPO2_BANDS,
     },
   ],
   oxygenScore: 2,
