@@ -104,6 +104,77 @@ for (const engine of testEngines()) {
       assert.match(sent.body, /If you live somewhere else, your GP surgery can refer you/);
     });
 
+    test('a letter needs an address and a child needs a parent or carer on the self-referral form', async () => {
+      const browser = new Browser(t.app);
+      await browser.get('/refer/nhs-talking-therapies');
+      const adult = {
+        nhsNumber: '999 123 4578',
+        givenName: 'Ada',
+        familyName: 'Brook',
+        birthDay: '3',
+        birthMonth: '4',
+        birthYear: '1980',
+        postcode: 'N19 5HX',
+        preferredContact: 'letter',
+        interpreter: 'no',
+        urgency: 'routine',
+        reason: 'Feeling low for months',
+      };
+      const noAddress = await browser.post('/refer/nhs-talking-therapies', adult);
+      assert.equal(noAddress.statusCode, 400);
+      assert.match(noAddress.body, /href="#addressLine1"/);
+      assert.match(noAddress.body, /href="#addressTown"/);
+      assert.equal((noAddress.body.match(/Enter the town or city/g) ?? []).length, 2, 'summary and field, once each');
+      const sent = await browser.post('/refer/nhs-talking-therapies', {
+        ...adult,
+        addressLine1: '12 Holloway Road',
+        addressTown: 'London',
+      });
+      assert.equal(sent.statusCode, 303, sent.body);
+      const confirmation = await browser.get(sent.headers.location as string);
+      assert.match(confirmation.body, /by letter to the home address you gave/);
+      assert.doesNotMatch(confirmation.body, /Holloway/, 'no details on the confirmation');
+
+      await browser.get('/refer/camhs-community');
+      const child = {
+        ...adult,
+        givenName: 'Sam',
+        birthYear: String(new Date().getUTCFullYear() - 10),
+        preferredContact: 'phone',
+        phone: '020 7946 0123',
+        urgency: 'routine',
+        reason: 'Cannot sleep and worried',
+      };
+      const byThemselves = await browser.post('/refer/camhs-community', { ...child, referredBy: 'self' });
+      assert.equal(byThemselves.statusCode, 400);
+      assert.match(byThemselves.body, /A parent or carer needs to fill in this form for a child under 16/);
+      const noCarer = await browser.post('/refer/camhs-community', { ...child, referredBy: 'parent-or-carer' });
+      assert.equal(noCarer.statusCode, 400);
+      for (const id of ['carerName', 'carerRelationship', 'carerPhone'])
+        assert.match(noCarer.body, new RegExp(`href="#${id}"`));
+      const carer = await browser.post('/refer/camhs-community', {
+        ...child,
+        referredBy: 'parent-or-carer',
+        carerName: 'Jo Brook',
+        carerRelationship: 'Mother',
+        carerPhone: '07700 900 982',
+      });
+      assert.equal(carer.statusCode, 303, carer.body);
+      const row = await t.database.db
+        .selectFrom('access_referrals')
+        .select(['communication'])
+        .where('reference', '=', (carer.headers.location as string).split('/').pop()!)
+        .executeTakeFirstOrThrow();
+      const comm = typeof row.communication === 'string' ? JSON.parse(row.communication) : row.communication;
+      assert.deepEqual(comm.carer, { name: 'Jo Brook', relationship: 'Mother', phone: '07700 900 982' });
+      const teen = await browser.post('/refer/camhs-community', {
+        ...child,
+        birthYear: String(new Date().getUTCFullYear() - 17),
+        referredBy: 'self',
+      });
+      assert.equal(teen.statusCode, 303, 'a young person of 16 or 17 may refer themselves');
+    });
+
     test('the footer links to a service status page for people, and the audit log finds a username', async () => {
       const home = await t.app.inject({ url: '/', headers: { accept: 'text/html' } });
       assert.match(home.body, /href="\/status"[^>]*>\s*Service status/);

@@ -69,7 +69,30 @@ const ReferralBody = Type.Object(
         bsl: Type.Optional(Type.Boolean()),
         needs: Type.Optional(Nullable(Type.String({ description: 'Sensory, dementia-friendly and other needs' }))),
         preferredContact: Type.Optional(Type.String({ description: PREFERRED_CONTACTS.join(', ') })),
+        address: Type.Optional(
+          Type.Object(
+            {
+              line1: Type.Optional(Type.String({ maxLength: 200 })),
+              line2: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+              town: Type.Optional(Type.String({ maxLength: 100 })),
+            },
+            { description: 'Where letters go (with the home postcode)' },
+          ),
+        ),
       }),
+    ),
+    referredBy: Type.Optional(
+      Type.String({ description: '"self" or "parent-or-carer": who filled in a self-referral' }),
+    ),
+    carer: Type.Optional(
+      Type.Object(
+        {
+          name: Type.Optional(Type.String({ maxLength: 100 })),
+          relationship: Type.Optional(Type.String({ maxLength: 60 })),
+          phone: Type.Optional(Type.String({ maxLength: 30 })),
+        },
+        { description: "The parent or carer to contact about a child's referral" },
+      ),
     ),
   },
   { description: 'A referral. Fields are checked all at once; each problem names its field.' },
@@ -193,6 +216,13 @@ const FIELD_IDS: Record<string, string> = {
   'communication.bsl': 'bsl',
   'communication.needs': 'needs',
   'communication.preferredContact': 'preferredContact',
+  'communication.address.line1': 'addressLine1',
+  'communication.address.line2': 'addressLine2',
+  'communication.address.town': 'addressTown',
+  referredBy: 'referredBy',
+  'carer.name': 'carerName',
+  'carer.relationship': 'carerRelationship',
+  'carer.phone': 'carerPhone',
 };
 const fieldId = (field: string) => FIELD_IDS[field] ?? field.replace(/[^A-Za-z0-9-]/g, '-');
 
@@ -230,7 +260,10 @@ function bodyFromForm(f: FormValues, source: 'self' | 'professional') {
       bsl: f.bsl === 'yes',
       needs: f.needs?.trim() || null,
       preferredContact: f.preferredContact || undefined,
+      address: { line1: f.addressLine1 ?? '', line2: f.addressLine2 ?? '', town: f.addressTown ?? '' },
     },
+    referredBy: f.referredBy || undefined,
+    carer: { name: f.carerName ?? '', relationship: f.carerRelationship ?? '', phone: f.carerPhone ?? '' },
   };
 }
 
@@ -538,6 +571,7 @@ export default async function accessRoutes(
       errors,
       fieldErrors: fieldErrors(errors),
       outsideArea: outside,
+      forChildren: groups.includes('children-young-people'),
       action: `/refer/${component.code}`,
     });
   };
