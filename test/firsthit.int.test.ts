@@ -175,6 +175,68 @@ for (const engine of testEngines()) {
       assert.equal(teen.statusCode, 303, 'a young person of 16 or 17 may refer themselves');
     });
 
+    test('first contact is recorded when it happened: a past London time, not the future, not before the referral', async () => {
+      const accepted = await t.database.db
+        .selectFrom('access_referrals')
+        .select(['id', 'received_at'])
+        .where('status', '=', 'accepted')
+        .orderBy('received_at')
+        .executeTakeFirstOrThrow();
+      const browser = new Browser(t.app);
+      await browser.signIn('spa');
+      const page = await browser.get(`/access/referrals/${accepted.id}`);
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /When did it happen\? \(London time\)/);
+      const url = `/access/referrals/${accepted.id}/first-contact`;
+      const next = new Date(Date.now() + 2 * 86_400_000);
+      const future = await browser.post(url, {
+        atDay: String(next.getUTCDate()),
+        atMonth: String(next.getUTCMonth() + 1),
+        atYear: String(next.getUTCFullYear()),
+        atTime: '10:00',
+      });
+      assert.equal(future.statusCode, 400);
+      assert.match(future.body, /must not be in the future/);
+      const early = await browser.post(url, { atDay: '1', atMonth: '1', atYear: '2000', atTime: '09:00' });
+      assert.equal(early.statusCode, 400);
+      assert.match(early.body, /must be after the referral was received/);
+      const half = await browser.post(url, { atDay: '31', atMonth: '2', atYear: '2026', atTime: '9' });
+      assert.equal(half.statusCode, 400);
+      assert.match(half.body, /Enter the date and time of first contact/);
+      // An hour ago, in London wall-clock time.
+      const when = new Date(Date.now() - 3_600_000);
+      const wall = new Intl.DateTimeFormat('en-GB', {
+        timeZone: 'Europe/London',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }).formatToParts(when);
+      const part = (type: string) => wall.find((p) => p.type === type)!.value;
+      const received = new Date(accepted.received_at as unknown as string);
+      assert.ok(when > received, 'the seeded referral arrived more than an hour ago');
+      const ok = await browser.post(url, {
+        atDay: part('day'),
+        atMonth: part('month'),
+        atYear: part('year'),
+        atTime: `${part('hour')}:${part('minute')}`,
+      });
+      assert.equal(ok.statusCode, 303, ok.body);
+      const row = await t.database.db
+        .selectFrom('access_referrals')
+        .select(['first_contact_at', 'status'])
+        .where('id', '=', accepted.id)
+        .executeTakeFirstOrThrow();
+      assert.equal(row.status, 'first-contact-made');
+      const at = new Date(row.first_contact_at as unknown as string).getTime();
+      assert.ok(
+        Math.abs(at - (when.getTime() - (when.getTime() % 60_000))) < 1000,
+        `recorded at the time given, not now (${at})`,
+      );
+    });
+
     test('the footer links to a service status page for people, and the audit log finds a username', async () => {
       const home = await t.app.inject({ url: '/', headers: { accept: 'text/html' } });
       assert.match(home.body, /href="\/status"[^>]*>\s*Service status/);

@@ -1001,6 +1001,10 @@ export async function actOnReferral(
             throw new ValidationError([
               { field: 'at', message: 'The time of first contact must not be in the future' },
             ]);
+          if (t.getTime() < Date.parse(r.receivedAt))
+            throw new ValidationError([
+              { field: 'at', message: 'The time of first contact must be after the referral was received' },
+            ]);
           at = t;
         }
         action = { type: 'first-contact', note: input.note };

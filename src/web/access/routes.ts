@@ -32,9 +32,10 @@ import {
 import { searchAssets } from '../../modules/directory/index.ts';
 import { AGE_GROUPS, ageGroupsForAge, type Component, humaniseDuration } from '../../modules/offer/index.ts';
 import type { Actor } from '../../platform/auth/roles.ts';
-import { DomainError, NotFoundError } from '../../platform/errors.ts';
+import { DomainError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { cookieName } from '../../platform/http/security.plugin.ts';
 import { ErrorBody } from '../api-schemas.ts';
+import { fromLondon } from '../../platform/london-time.ts';
 import { errorItems, fieldErrors, pageLinks } from '../forms.ts';
 import { outsideArea, voiced } from './form-voice.ts';
 import type { Navigation } from '../nav.ts';
@@ -201,6 +202,28 @@ function toAction(type: ActionName, b: any): ActionInput {
 
 // ---------------------------------------------------------------------------------------------
 // Forms
+
+/** The first-contact form's London date and time (day, month, year, hh:mm) as an instant; all empty is "now".
+ * A part given without the rest, or a date that does not exist, is a 400 naming the field. */
+function firstContactAt(f: FormValues): string | undefined {
+  const parts = [f.atDay, f.atMonth, f.atYear, f.atTime].map((v) => (v ?? '').trim());
+  if (parts.every((v) => v === '')) return undefined;
+  const [day, month, year, time] = parts;
+  const hm = /^(\d{1,2})[:.](\d{2})$/.exec(time);
+  const bad = () =>
+    new ValidationError([
+      {
+        field: 'at',
+        message: 'Enter the date and time of first contact, like 2 12 2026 and 14:30, or leave them all empty for now',
+      },
+    ]);
+  if (!/^\d{1,2}$/.test(day) || !/^\d{1,2}$/.test(month) || !/^\d{4}$/.test(year) || !hm) throw bad();
+  const local = { year: +year, month: +month, day: +day, hour: +hm[1], minute: +hm[2], second: 0, millisecond: 0 };
+  if (local.hour > 23 || local.minute > 59 || local.month < 1 || local.month > 12 || local.day < 1) throw bad();
+  const probe = new Date(Date.UTC(local.year, local.month - 1, local.day));
+  if (probe.getUTCDate() !== local.day) throw bad();
+  return fromLondon(local).toISOString();
+}
 
 const FIELD_IDS: Record<string, string> = {
   'person.nhsNumber': 'nhsNumber',
@@ -822,6 +845,7 @@ export default async function accessRoutes(
       const { id, action } = request.params;
       const form = (request.body ?? {}) as FormValues;
       try {
+        if (action === 'first-contact') form.at = firstContactAt(form);
         if (action === 'claim')
           await claimReferral(db, request.actor!, id, { now: deps.clock.now(), requestId: request.id });
         else {
