@@ -237,6 +237,24 @@ for (const engine of testEngines()) {
       );
     });
 
+    test('the central point of access page gives each borough team its phone number and hours from the directory', async () => {
+      const page = await t.app.inject({
+        url: '/offer/components/central-point-of-access',
+        headers: { accept: 'text/html' },
+      });
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /How to contact the central point of access/);
+      assert.match(page.body, /Central point of access, Barnet/);
+      assert.match(page.body, /href="tel:02079460040">020 7946 0040<\/a>/);
+      assert.match(page.body, /Monday to Friday 08:00 to 20:00; weekends 09:00 to 13:00/);
+      assert.equal((page.body.match(/href="tel:/g) ?? []).length, 5, 'one line per borough');
+      const other = await t.app.inject({
+        url: '/offer/components/nhs-talking-therapies',
+        headers: { accept: 'text/html' },
+      });
+      assert.doesNotMatch(other.body, /How to contact the central point of access/);
+    });
+
     test('the footer links to a service status page for people, and the audit log finds a username', async () => {
       const home = await t.app.inject({ url: '/', headers: { accept: 'text/html' } });
       assert.match(home.body, /href="\/status"[^>]*>\s*Service status/);
