@@ -104,6 +104,157 @@ for (const engine of testEngines()) {
       assert.match(sent.body, /If you live somewhere else, your GP surgery can refer you/);
     });
 
+    test('a letter needs an address and a child needs a parent or carer on the self-referral form', async () => {
+      const browser = new Browser(t.app);
+      await browser.get('/refer/nhs-talking-therapies');
+      const adult = {
+        nhsNumber: '999 123 4578',
+        givenName: 'Ada',
+        familyName: 'Brook',
+        birthDay: '3',
+        birthMonth: '4',
+        birthYear: '1980',
+        postcode: 'N19 5HX',
+        preferredContact: 'letter',
+        interpreter: 'no',
+        urgency: 'routine',
+        reason: 'Feeling low for months',
+      };
+      const noAddress = await browser.post('/refer/nhs-talking-therapies', adult);
+      assert.equal(noAddress.statusCode, 400);
+      assert.match(noAddress.body, /href="#addressLine1"/);
+      assert.match(noAddress.body, /href="#addressTown"/);
+      assert.equal((noAddress.body.match(/Enter the town or city/g) ?? []).length, 2, 'summary and field, once each');
+      const sent = await browser.post('/refer/nhs-talking-therapies', {
+        ...adult,
+        addressLine1: '12 Holloway Road',
+        addressTown: 'London',
+      });
+      assert.equal(sent.statusCode, 303, sent.body);
+      const confirmation = await browser.get(sent.headers.location as string);
+      assert.match(confirmation.body, /by letter to the home address you gave/);
+      assert.doesNotMatch(confirmation.body, /Holloway/, 'no details on the confirmation');
+
+      await browser.get('/refer/camhs-community');
+      const child = {
+        ...adult,
+        givenName: 'Sam',
+        birthYear: String(new Date().getUTCFullYear() - 10),
+        preferredContact: 'phone',
+        phone: '020 7946 0123',
+        urgency: 'routine',
+        reason: 'Cannot sleep and worried',
+      };
+      const byThemselves = await browser.post('/refer/camhs-community', { ...child, referredBy: 'self' });
+      assert.equal(byThemselves.statusCode, 400);
+      assert.match(byThemselves.body, /A parent or carer needs to fill in this form for a child under 16/);
+      const noCarer = await browser.post('/refer/camhs-community', { ...child, referredBy: 'parent-or-carer' });
+      assert.equal(noCarer.statusCode, 400);
+      for (const id of ['carerName', 'carerRelationship', 'carerPhone'])
+        assert.match(noCarer.body, new RegExp(`href="#${id}"`));
+      const carer = await browser.post('/refer/camhs-community', {
+        ...child,
+        referredBy: 'parent-or-carer',
+        carerName: 'Jo Brook',
+        carerRelationship: 'Mother',
+        carerPhone: '07700 900 982',
+      });
+      assert.equal(carer.statusCode, 303, carer.body);
+      const row = await t.database.db
+        .selectFrom('access_referrals')
+        .select(['communication'])
+        .where('reference', '=', (carer.headers.location as string).split('/').pop()!)
+        .executeTakeFirstOrThrow();
+      const comm = typeof row.communication === 'string' ? JSON.parse(row.communication) : row.communication;
+      assert.deepEqual(comm.carer, { name: 'Jo Brook', relationship: 'Mother', phone: '07700 900 982' });
+      const teen = await browser.post('/refer/camhs-community', {
+        ...child,
+        birthYear: String(new Date().getUTCFullYear() - 17),
+        referredBy: 'self',
+      });
+      assert.equal(teen.statusCode, 303, 'a young person of 16 or 17 may refer themselves');
+    });
+
+    test('first contact is recorded when it happened: a past London time, not the future, not before the referral', async () => {
+      const accepted = await t.database.db
+        .selectFrom('access_referrals')
+        .select(['id', 'received_at'])
+        .where('status', '=', 'accepted')
+        .orderBy('received_at')
+        .executeTakeFirstOrThrow();
+      const browser = new Browser(t.app);
+      await browser.signIn('spa');
+      const page = await browser.get(`/access/referrals/${accepted.id}`);
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /When did it happen\? \(London time\)/);
+      const url = `/access/referrals/${accepted.id}/first-contact`;
+      const next = new Date(Date.now() + 2 * 86_400_000);
+      const future = await browser.post(url, {
+        atDay: String(next.getUTCDate()),
+        atMonth: String(next.getUTCMonth() + 1),
+        atYear: String(next.getUTCFullYear()),
+        atTime: '10:00',
+      });
+      assert.equal(future.statusCode, 400);
+      assert.match(future.body, /must not be in the future/);
+      const early = await browser.post(url, { atDay: '1', atMonth: '1', atYear: '2000', atTime: '09:00' });
+      assert.equal(early.statusCode, 400);
+      assert.match(early.body, /must be after the referral was received/);
+      const half = await browser.post(url, { atDay: '31', atMonth: '2', atYear: '2026', atTime: '9' });
+      assert.equal(half.statusCode, 400);
+      assert.match(half.body, /Enter the date and time of first contact/);
+      // An hour ago, in London wall-clock time.
+      const when = new Date(Date.now() - 3_600_000);
+      const wall = new Intl.DateTimeFormat('en-GB', {
+        timeZone: 'Europe/London',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }).formatToParts(when);
+      const part = (type: string) => wall.find((p) => p.type === type)!.value;
+      const received = new Date(accepted.received_at as unknown as string);
+      assert.ok(when > received, 'the seeded referral arrived more than an hour ago');
+      const ok = await browser.post(url, {
+        atDay: part('day'),
+        atMonth: part('month'),
+        atYear: part('year'),
+        atTime: `${part('hour')}:${part('minute')}`,
+      });
+      assert.equal(ok.statusCode, 303, ok.body);
+      const row = await t.database.db
+        .selectFrom('access_referrals')
+        .select(['first_contact_at', 'status'])
+        .where('id', '=', accepted.id)
+        .executeTakeFirstOrThrow();
+      assert.equal(row.status, 'first-contact-made');
+      const at = new Date(row.first_contact_at as unknown as string).getTime();
+      assert.ok(
+        Math.abs(at - (when.getTime() - (when.getTime() % 60_000))) < 1000,
+        `recorded at the time given, not now (${at})`,
+      );
+    });
+
+    test('the central point of access page gives each borough team its phone number and hours from the directory', async () => {
+      const page = await t.app.inject({
+        url: '/offer/components/central-point-of-access',
+        headers: { accept: 'text/html' },
+      });
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /How to contact the central point of access/);
+      assert.match(page.body, /Central point of access, Barnet/);
+      assert.match(page.body, /href="tel:02079460040">020 7946 0040<\/a>/);
+      assert.match(page.body, /Monday to Friday 08:00 to 20:00; weekends 09:00 to 13:00/);
+      assert.equal((page.body.match(/href="tel:/g) ?? []).length, 5, 'one line per borough');
+      const other = await t.app.inject({
+        url: '/offer/components/nhs-talking-therapies',
+        headers: { accept: 'text/html' },
+      });
+      assert.doesNotMatch(other.body, /How to contact the central point of access/);
+    });
+
     test('the footer links to a service status page for people, and the audit log finds a username', async () => {
       const home = await t.app.inject({ url: '/', headers: { accept: 'text/html' } });
       assert.match(home.body, /href="\/status"[^>]*>\s*Service status/);

@@ -10,6 +10,11 @@ export interface Communication {
   bsl: boolean;
   needs: string | null;
   preferredContact: string;
+  /** Where letters go, when the person chose letters (issue 19). */
+  address?: { line1: string; line2: string | null; town: string; postcode: string } | null;
+  /** Who filled in a self-referral for a child, and the parent or carer to contact (issue 19). */
+  referredBy?: 'self' | 'parent-or-carer' | null;
+  carer?: { name: string; relationship: string; phone: string } | null;
 }
 
 export interface PersonRow {

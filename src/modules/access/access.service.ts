@@ -412,6 +412,7 @@ export function checkReferral(
     offer: ctx.components,
     boroughLookup,
     areaBoroughs: ctx.areaBoroughs,
+    resident: options.publicForm === true,
   });
   const preferred =
     typeof body === 'object' && body !== null
@@ -1000,6 +1001,10 @@ export async function actOnReferral(
             throw new ValidationError([
               { field: 'at', message: 'The time of first contact must not be in the future' },
             ]);
+          if (t.getTime() < Date.parse(r.receivedAt))
+            throw new ValidationError([
+              { field: 'at', message: 'The time of first contact must be after the referral was received' },
+            ]);
           at = t;
         }
         action = { type: 'first-contact', note: input.note };
@@ -1334,7 +1339,15 @@ export async function selfReferralConfirmation(
   reference: string,
   token: string | undefined,
   options: { now: Date; requestId?: string },
-): Promise<{ reference: string; firstContactDue: string | null } | null> {
+): Promise<{
+  reference: string;
+  firstContactDue: string | null;
+  preferredContact: string;
+  /** Whether letters have an address to go to, and whether a parent or carer filled in the form (never the
+   * details themselves: the confirmation may be seen on a shared device). */
+  hasAddress: boolean;
+  byCarer: boolean;
+} | null> {
   const actor = residentActor(systemId);
   const id = await repo.findReferralIdByReference(db, repo.wholeSystem(systemId), reference);
   const r = id ? await repo.findReferral(db, repo.wholeSystem(systemId), id) : null;
@@ -1355,5 +1368,13 @@ export async function selfReferralConfirmation(
     requestId: options.requestId,
     detail: { reference },
   });
-  return ok ? { reference: r!.reference, firstContactDue: r!.targetDueAt } : null;
+  return ok
+    ? {
+        reference: r!.reference,
+        firstContactDue: r!.targetDueAt,
+        preferredContact: r!.communication.preferredContact,
+        hasAddress: !!r!.communication.address,
+        byCarer: !!r!.communication.carer,
+      }
+    : null;
 }

@@ -431,12 +431,39 @@ export interface ReferralInput {
     /** Sensory, dementia-friendly and other needs, in the referrer's words. */
     needs: string | null;
     preferredContact: PreferredContact;
+    /** Where letters go: needed on the public form when the person chose letters. */
+    address?: PostalAddress | null;
+    /** Who filled in the form (self-referrals for someone under 18). */
+    referredBy?: ReferredBy | null;
+    /** The parent or carer to contact: needed on the public form for a child's referral. */
+    carer?: CarerDetails | null;
   };
   /** Whole years on the day given to the validator. */
   age: number;
   /** GSS code, when a borough lookup was given to the validator. */
   borough?: string;
 }
+
+export interface PostalAddress {
+  line1: string;
+  line2: string | null;
+  town: string;
+  /** The home postcode: letters go to the home address. */
+  postcode: string;
+}
+export const REFERRED_BY = ['self', 'parent-or-carer'] as const;
+export type ReferredBy = (typeof REFERRED_BY)[number];
+export interface CarerDetails {
+  name: string;
+  relationship: string;
+  phone: string;
+}
+/** Young people of 16 and 17 may consent to their own treatment (Family Law Reform Act 1969, section 8), so
+ * they may refer themselves; for a child under 16 a parent or carer makes the self-referral (whether a younger
+ * child can consent is a clinician's judgement, not a form's). */
+export const SELF_REFERRAL_OWN_AGE = 16;
+export const ADULT_AGE = 18;
+const CARER_PHONE = /^\+?[0-9 ()-]{7,20}$/;
 
 export interface ReferralInputOptions {
   /** The day to work out age on, and the latest a birth date may be: a London date or an instant. */
@@ -446,6 +473,8 @@ export interface ReferralInputOptions {
   /** When given, the postcode must resolve to a borough (among `areaBoroughs`, when given). */
   boroughLookup?: BoroughLookup;
   areaBoroughs?: Iterable<string>;
+  /** The public self-referral form: letters need an address, and a child's referral a parent or carer. */
+  resident?: boolean;
 }
 
 export const MAX_AGE = 130;
@@ -637,6 +666,60 @@ export function validateReferralInput(body: unknown, options: ReferralInputOptio
       'Choose how the person prefers to be contacted: phone, email, letter or text',
     );
 
+  // Letters need an address; a child's self-referral needs a parent or carer (issue 19).
+  const a: Obj = isObject(c.address) ? c.address : {};
+  const anyAddress = ['line1', 'line2', 'town'].some((k) => typeof a[k] === 'string' && (a[k] as string).trim());
+  let address: PostalAddress | null = null;
+  if (preferredContact === 'letter' || anyAddress) {
+    const needed = preferredContact === 'letter' && options.resident === true;
+    const line1 = text(
+      a.line1,
+      'communication.address.line1',
+      'Enter the first line of the address, like the house number and street',
+      200,
+      needed || anyAddress,
+    );
+    const line2 = text(a.line2, 'communication.address.line2', 'Enter the second line of the address', 200, false);
+    const town = text(a.town, 'communication.address.town', 'Enter the town or city', 100, needed || anyAddress);
+    if (line1 && town && postcode) address = { line1, line2, town, postcode };
+  }
+  let referredBy: ReferredBy | null = null;
+  let carer: CarerDetails | null = null;
+  if (body.referredBy !== undefined && body.referredBy !== null && body.referredBy !== '') {
+    if ((REFERRED_BY as readonly unknown[]).includes(body.referredBy)) referredBy = body.referredBy as ReferredBy;
+    else fail('referredBy', 'Say who is filling in the form: the person who needs help or their parent or carer');
+  }
+  if (options.resident && source === 'self' && age !== null && age < ADULT_AGE) {
+    if (referredBy === null && !errors.some((e) => e.path === 'referredBy'))
+      fail('referredBy', 'Say who is filling in this form: the child or young person, or their parent or carer');
+    else if (referredBy === 'self' && age < SELF_REFERRAL_OWN_AGE)
+      fail(
+        'referredBy',
+        `A parent or carer needs to fill in this form for a child under ${SELF_REFERRAL_OWN_AGE}. Ask them to help, or ask your GP or school nurse to refer you`,
+      );
+  }
+  const cr: Obj = isObject(body.carer) ? body.carer : {};
+  const carerNeeded =
+    options.resident === true && age !== null && age < ADULT_AGE && referredBy !== 'self' && source === 'self';
+  const anyCarer = ['name', 'relationship', 'phone'].some((k) => typeof cr[k] === 'string' && (cr[k] as string).trim());
+  if (carerNeeded || anyCarer || referredBy === 'parent-or-carer') {
+    const need = carerNeeded || anyCarer || referredBy === 'parent-or-carer';
+    const name = text(cr.name, 'carer.name', "Enter the parent or carer's full name", LIMITS.name, need);
+    const relationship = text(
+      cr.relationship,
+      'carer.relationship',
+      'Enter how the parent or carer is related to the child, like mother or foster carer',
+      60,
+      need,
+    );
+    let phone = text(cr.phone, 'carer.phone', "Enter the parent or carer's phone number", 30, need);
+    if (phone !== null && (!CARER_PHONE.test(phone) || phone.replace(/\D/g, '').length < 10)) {
+      fail('carer.phone', "Enter the parent or carer's phone number, like 020 7946 0000 or 07700 900 982");
+      phone = null;
+    }
+    if (name && relationship && phone) carer = { name, relationship, phone };
+  }
+
   if (errors.length > 0) return { ok: false, errors };
   const value: ReferralInput = {
     person: {
@@ -651,7 +734,16 @@ export function validateReferralInput(body: unknown, options: ReferralInputOptio
     urgency: urgency!,
     reason: reason!,
     source: source!,
-    communication: { language, interpreter, bsl, needs, preferredContact: preferredContact! },
+    communication: {
+      language,
+      interpreter,
+      bsl,
+      needs,
+      preferredContact: preferredContact!,
+      ...(address ? { address } : {}),
+      ...(referredBy ? { referredBy } : {}),
+      ...(carer ? { carer } : {}),
+    },
     age: age!,
   };
   if (borough !== undefined) value.borough = borough;

@@ -32,9 +32,10 @@ import {
 import { searchAssets } from '../../modules/directory/index.ts';
 import { AGE_GROUPS, ageGroupsForAge, type Component, humaniseDuration } from '../../modules/offer/index.ts';
 import type { Actor } from '../../platform/auth/roles.ts';
-import { DomainError, NotFoundError } from '../../platform/errors.ts';
+import { DomainError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { cookieName } from '../../platform/http/security.plugin.ts';
 import { ErrorBody } from '../api-schemas.ts';
+import { fromLondon } from '../../platform/london-time.ts';
 import { errorItems, fieldErrors, pageLinks } from '../forms.ts';
 import { outsideArea, voiced } from './form-voice.ts';
 import type { Navigation } from '../nav.ts';
@@ -69,7 +70,30 @@ const ReferralBody = Type.Object(
         bsl: Type.Optional(Type.Boolean()),
         needs: Type.Optional(Nullable(Type.String({ description: 'Sensory, dementia-friendly and other needs' }))),
         preferredContact: Type.Optional(Type.String({ description: PREFERRED_CONTACTS.join(', ') })),
+        address: Type.Optional(
+          Type.Object(
+            {
+              line1: Type.Optional(Type.String({ maxLength: 200 })),
+              line2: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+              town: Type.Optional(Type.String({ maxLength: 100 })),
+            },
+            { description: 'Where letters go (with the home postcode)' },
+          ),
+        ),
       }),
+    ),
+    referredBy: Type.Optional(
+      Type.String({ description: '"self" or "parent-or-carer": who filled in a self-referral' }),
+    ),
+    carer: Type.Optional(
+      Type.Object(
+        {
+          name: Type.Optional(Type.String({ maxLength: 100 })),
+          relationship: Type.Optional(Type.String({ maxLength: 60 })),
+          phone: Type.Optional(Type.String({ maxLength: 30 })),
+        },
+        { description: "The parent or carer to contact about a child's referral" },
+      ),
     ),
   },
   { description: 'A referral. Fields are checked all at once; each problem names its field.' },
@@ -179,6 +203,28 @@ function toAction(type: ActionName, b: any): ActionInput {
 // ---------------------------------------------------------------------------------------------
 // Forms
 
+/** The first-contact form's London date and time (day, month, year, hh:mm) as an instant; all empty is "now".
+ * A part given without the rest, or a date that does not exist, is a 400 naming the field. */
+function firstContactAt(f: FormValues): string | undefined {
+  const parts = [f.atDay, f.atMonth, f.atYear, f.atTime].map((v) => (v ?? '').trim());
+  if (parts.every((v) => v === '')) return undefined;
+  const [day, month, year, time] = parts;
+  const hm = /^(\d{1,2})[:.](\d{2})$/.exec(time);
+  const bad = () =>
+    new ValidationError([
+      {
+        field: 'at',
+        message: 'Enter the date and time of first contact, like 2 12 2026 and 14:30, or leave them all empty for now',
+      },
+    ]);
+  if (!/^\d{1,2}$/.test(day) || !/^\d{1,2}$/.test(month) || !/^\d{4}$/.test(year) || !hm) throw bad();
+  const local = { year: +year, month: +month, day: +day, hour: +hm[1], minute: +hm[2], second: 0, millisecond: 0 };
+  if (local.hour > 23 || local.minute > 59 || local.month < 1 || local.month > 12 || local.day < 1) throw bad();
+  const probe = new Date(Date.UTC(local.year, local.month - 1, local.day));
+  if (probe.getUTCDate() !== local.day) throw bad();
+  return fromLondon(local).toISOString();
+}
+
 const FIELD_IDS: Record<string, string> = {
   'person.nhsNumber': 'nhsNumber',
   'person.givenName': 'givenName',
@@ -193,6 +239,13 @@ const FIELD_IDS: Record<string, string> = {
   'communication.bsl': 'bsl',
   'communication.needs': 'needs',
   'communication.preferredContact': 'preferredContact',
+  'communication.address.line1': 'addressLine1',
+  'communication.address.line2': 'addressLine2',
+  'communication.address.town': 'addressTown',
+  referredBy: 'referredBy',
+  'carer.name': 'carerName',
+  'carer.relationship': 'carerRelationship',
+  'carer.phone': 'carerPhone',
 };
 const fieldId = (field: string) => FIELD_IDS[field] ?? field.replace(/[^A-Za-z0-9-]/g, '-');
 
@@ -230,7 +283,10 @@ function bodyFromForm(f: FormValues, source: 'self' | 'professional') {
       bsl: f.bsl === 'yes',
       needs: f.needs?.trim() || null,
       preferredContact: f.preferredContact || undefined,
+      address: { line1: f.addressLine1 ?? '', line2: f.addressLine2 ?? '', town: f.addressTown ?? '' },
     },
+    referredBy: f.referredBy || undefined,
+    carer: { name: f.carerName ?? '', relationship: f.carerRelationship ?? '', phone: f.carerPhone ?? '' },
   };
 }
 
@@ -538,6 +594,7 @@ export default async function accessRoutes(
       errors,
       fieldErrors: fieldErrors(errors),
       outsideArea: outside,
+      forChildren: groups.includes('children-young-people'),
       action: `/refer/${component.code}`,
     });
   };
@@ -788,6 +845,7 @@ export default async function accessRoutes(
       const { id, action } = request.params;
       const form = (request.body ?? {}) as FormValues;
       try {
+        if (action === 'first-contact') form.at = firstContactAt(form);
         if (action === 'claim')
           await claimReferral(db, request.actor!, id, { now: deps.clock.now(), requestId: request.id });
         else {

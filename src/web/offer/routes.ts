@@ -49,6 +49,7 @@ import { ROLES } from '../../platform/auth/roles.ts';
 import { DomainError, type FieldError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { sendCsv, sendJsonFile } from '../downloads.ts';
 import { type ErrorItem, errorItems, fieldErrors } from '../forms.ts';
+import { searchServices } from '../../modules/directory/index.ts';
 import type { Navigation } from '../nav.ts';
 import {
   ACCESS_ROUTE_TEXT,
@@ -389,10 +390,31 @@ export default async function offerRoutes(
     async (request, reply) => {
       const found = await getPublishedComponent(db, systemOf(request.actor), request.params.code);
       if (!found) throw new NotFoundError('Service');
+      // The central point of access promises contact: give its phone numbers and hours from the directory.
+      const contacts =
+        found.component.code === 'central-point-of-access'
+          ? (
+              await searchServices(
+                db,
+                systemOf(request.actor),
+                { component: 'central-point-of-access' },
+                { pageSize: 50 },
+              )
+            ).items
+              .map((s) => ({
+                name: s.name,
+                phone: s.contact.phone ?? null,
+                email: s.contact.email ?? null,
+                hours: s.hours,
+                illustrative: !!(s.illustrative || s.contact.illustrative),
+              }))
+              .sort((a, b) => a.name.localeCompare(b.name))
+          : [];
       return reply.render('offer/component.njk', {
         title: found.component.name,
         c: presentComponent(found.component),
         version: found.version,
+        contacts,
       });
     },
   );
