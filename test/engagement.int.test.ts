@@ -153,5 +153,70 @@ for (const engine of testEngines()) {
       assert.equal(ap.statusCode, 200);
       assert.doesNotMatch(ap.body, /Add feedback/);
     });
+
+    test('an offer change cites the themes it answers; the component must be in that version', async () => {
+      const bad = await t.app.inject({
+        method: 'POST',
+        url: '/api/engagement/changes',
+        headers: api('commissioner'),
+        payload: {
+          status: 'made',
+          versionNumber: 1,
+          componentCode: 'no-such-component',
+          themes: ['transition'],
+          summary: 'x',
+        },
+      });
+      assert.equal(bad.statusCode, 400);
+      assert.deepEqual(
+        bad.json().error.fields.map((f: { field: string }) => f.field),
+        ['componentCode'],
+      );
+      const missing = await t.app.inject({
+        method: 'POST',
+        url: '/api/engagement/changes',
+        headers: api('commissioner'),
+        payload: { status: 'made', themes: [], summary: '' },
+      });
+      assert.deepEqual(
+        missing.json().error.fields.map((f: { field: string }) => f.field),
+        ['versionNumber', 'componentCode', 'themes', 'summary'],
+      );
+      const ok = await t.app.inject({
+        method: 'POST',
+        url: '/api/engagement/changes',
+        headers: api('commissioner'),
+        payload: {
+          status: 'made',
+          versionNumber: 1,
+          componentCode: 'speech-and-language-therapy-children',
+          themes: ['access-and-waiting'],
+          summary: 'A first assessment within 18 weeks in every borough.',
+        },
+      });
+      assert.equal(ok.statusCode, 201, ok.body);
+      const themes = (
+        await t.app.inject({ method: 'GET', url: '/api/engagement/themes', headers: api('analyst') })
+      ).json().themes;
+      const access = themes.find((x: { code: string }) => x.code === 'access-and-waiting');
+      assert.deepEqual(
+        access.changes.map((c: { componentCode: string }) => c.componentCode),
+        ['central-point-of-access', 'nhs-talking-therapies', 'speech-and-language-therapy-children'],
+      );
+      assert.equal(access.changes[0].href, '/offer/components/central-point-of-access');
+      assert.equal(access.open.length, 1);
+    });
+
+    test('residents read you said, we did without signing in, and follow a change to its component', async () => {
+      const r = await t.app.inject({ method: 'GET', url: '/you-said-we-did' });
+      assert.equal(r.statusCode, 200);
+      assert.match(r.body, /<h2 id="transition">Moving from children’s to adult services<\/h2>/);
+      assert.match(r.body, /href="\/offer\/components\/young-adult-transition-service"/);
+      assert.match(r.body, /Still being worked on/);
+      assert.match(r.body, /href="\/you-said-we-did"/, 'footer link');
+      assert.doesNotMatch(r.body, /Demo commissioner|recorded_by|@/);
+      const component = await t.app.inject({ method: 'GET', url: '/offer/components/young-adult-transition-service' });
+      assert.equal(component.statusCode, 200);
+    });
   });
 }

@@ -33,4 +33,35 @@ export const engagementMigrations: Migrations = {
         .execute();
     },
   },
+  // An offer change that answers feedback: a component of an offer version (made), or work still going on (in
+  // progress, a component optional), citing the themes it answers. The offer module owns the versions; this
+  // table holds only their number and the component's code, checked through offer/index.ts when recorded.
+  '1251_engagement_changes': {
+    // biome-ignore lint/suspicious/noExplicitAny: migrations are written against no fixed schema
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('eng_changes')
+        .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
+        .addColumn('seq', 'bigserial', (c) => c.notNull())
+        .addColumn('system_id', 'text', (c) => c.notNull().references('systems.id'))
+        .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('made', 'in-progress')`))
+        .addColumn('version_number', 'integer')
+        .addColumn('component_code', 'text')
+        .addColumn('summary', 'text', (c) => c.notNull())
+        .addColumn('illustrative', 'boolean', (c) => c.notNull().defaultTo(false))
+        .addColumn('recorded_by', 'text', (c) => c.notNull())
+        .addColumn('recorded_at', 'timestamptz', (c) => c.notNull())
+        .addCheckConstraint(
+          'eng_changes_made_has_component',
+          sql`status <> 'made' or (version_number is not null and component_code is not null)`,
+        )
+        .execute();
+      await db.schema
+        .createTable('eng_change_themes')
+        .addColumn('change_id', 'uuid', (c) => c.notNull().references('eng_changes.id'))
+        .addColumn('theme', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('eng_change_themes_pk', ['change_id', 'theme'])
+        .execute();
+    },
+  },
 };

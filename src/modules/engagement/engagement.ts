@@ -111,3 +111,50 @@ export function validateFeedback(
     },
   };
 }
+
+export const CHANGE_STATUSES = { made: 'Changed in the offer', 'in-progress': 'Still being worked on' } as const;
+export type ChangeStatus = keyof typeof CHANGE_STATUSES;
+export type ChangeInput = {
+  status: ChangeStatus;
+  versionNumber: number | null;
+  componentCode: string | null;
+  themes: ThemeCode[];
+  summary: string;
+};
+
+/** Checks a change's own fields; whether the version and component exist is the service's check. */
+export function validateChange(
+  input: Record<string, unknown>,
+): { ok: true; value: ChangeInput } | { ok: false; errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  const status = str(input.status) || 'made';
+  if (!(status in CHANGE_STATUSES)) errors.push({ field: 'status', message: 'Status must be made or in-progress' });
+  const v = typeof input.versionNumber === 'number' ? String(input.versionNumber) : str(input.versionNumber);
+  const versionNumber = /^\d{1,9}$/.test(v) ? Number(v) : null;
+  if (v && versionNumber === null)
+    errors.push({ field: 'versionNumber', message: 'Enter the offer version as a whole number, like 1' });
+  const componentCode = str(input.componentCode) || null;
+  if (status === 'made') {
+    if (!v) errors.push({ field: 'versionNumber', message: 'Enter the offer version the change was made in' });
+    if (!componentCode)
+      errors.push({ field: 'componentCode', message: 'Enter the code of the component that changed' });
+  }
+  const themes = [...new Set(list(input.themes))];
+  if (!themes.length) errors.push({ field: 'themes', message: 'Select at least one theme the change answers' });
+  else {
+    const unknown = themes.filter((t) => !(t in THEMES));
+    if (unknown.length)
+      errors.push({ field: 'themes', message: `Themes not on the reviewed list: ${unknown.join(', ')}` });
+  }
+  const summary = str(input.summary);
+  if (!summary) errors.push({ field: 'summary', message: 'Enter what changed, in plain English' });
+  else if (summary.length > 1000)
+    errors.push({ field: 'summary', message: 'What changed must be 1000 characters or fewer' });
+  else if (personalDataIn(summary))
+    errors.push({ field: 'summary', message: `What changed seems to hold ${personalDataIn(summary)}: remove it` });
+  if (errors.length) return { ok: false, errors };
+  return {
+    ok: true,
+    value: { status: status as ChangeStatus, versionNumber, componentCode, themes: themes as ThemeCode[], summary },
+  };
+}

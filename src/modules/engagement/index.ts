@@ -8,7 +8,11 @@ export {
   FEEDBACK_PAGE_SIZE,
   listFeedback,
   listThemes,
+  recordChange,
   recordFeedback,
+  type ThemeChange,
+  type ThemeTrace,
+  youSaidWeDid,
   seedEngagement,
 } from './engagement.service.ts';
 export {

@@ -10,9 +10,11 @@ import {
   type FeedbackRow,
   listFeedback,
   listThemes,
+  recordChange,
   recordFeedback,
   SOURCES,
   THEMES,
+  youSaidWeDid,
 } from '../../modules/engagement/index.ts';
 import { listPlaces } from '../../modules/places/index.ts';
 import type { Actor } from '../../platform/auth/roles.ts';
@@ -48,6 +50,28 @@ const FeedbackOut = Type.Object({
   summary: Type.String(),
   fromGroup: Type.String(),
   illustrative: Type.Boolean(),
+});
+const ChangeOut = Type.Object({
+  id: Type.String(),
+  status: Type.String(),
+  statusText: Type.String(),
+  versionNumber: Type.Union([Type.Integer(), Type.Null()]),
+  componentCode: Type.Union([Type.String(), Type.Null()]),
+  componentName: Type.Union([Type.String(), Type.Null()]),
+  href: Type.Union([Type.String(), Type.Null()]),
+  summary: Type.String(),
+  illustrative: Type.Boolean(),
+});
+const ChangeBody = Type.Object({
+  status: Opt(20),
+  versionNumber: Type.Optional(
+    Type.Union([Type.Integer({ minimum: 0, maximum: 999999999 }), Type.String({ maxLength: 12 })]),
+  ),
+  componentCode: Opt(100),
+  themes: Type.Optional(
+    Type.Union([Type.Array(Type.String({ maxLength: 60 }), { maxItems: 20 }), Type.String({ maxLength: 600 })]),
+  ),
+  summary: Opt(2000),
 });
 const feedbackOut = (f: FeedbackRow) => ({
   id: f.id,
@@ -148,6 +172,13 @@ export default async function engagementRoutes(
     },
   );
 
+  app.get('/you-said-we-did', { config: { policy: 'public' } }, async (_request, reply) =>
+    reply.render('engagement/you-said-we-did.njk', {
+      title: 'You said, we did',
+      themes: await youSaidWeDid(db, deps.config.defaultSystem),
+    }),
+  );
+
   // API -------------------------------------------------------------------------------------------------------
   const tags = ['engagement'];
   app.get(
@@ -197,16 +228,41 @@ export default async function engagementRoutes(
       config: { policy: READERS },
       schema: {
         tags,
-        summary: 'The reviewed themes feedback is coded with, and how much feedback each holds',
+        summary:
+          'The reviewed themes, each with its feedback count, the offer changes that answered it and what is still open',
         response: {
           200: Type.Object({
             themes: Type.Array(
-              Type.Object({ code: Type.String(), name: Type.String(), feedbackCount: Type.Integer() }),
+              Type.Object({
+                code: Type.String(),
+                name: Type.String(),
+                feedbackCount: Type.Integer(),
+                changes: Type.Array(ChangeOut),
+                open: Type.Array(ChangeOut),
+              }),
             ),
           }),
         },
       },
     },
     async (request) => ({ themes: await listThemes(db, request.actor as Actor) }),
+  );
+  app.post(
+    '/api/engagement/changes',
+    {
+      config: { policy: WRITERS },
+      schema: {
+        tags,
+        summary: 'Record an offer change that answers feedback themes (or work still in progress)',
+        description:
+          'status is made (then versionNumber and componentCode name a component of that offer version) or ' +
+          'in-progress (what is still being worked on; a component is optional). themes are codes from ' +
+          'GET /api/engagement/themes; summary is plain English for residents.',
+        body: ChangeBody,
+        response: { 201: Type.Object({ id: Type.String() }), 400: ErrorBody },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await recordChange(db, request.actor as Actor, request.body, now())),
   );
 }
