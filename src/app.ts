@@ -18,6 +18,7 @@ import accessRoutes from './web/access/routes.ts';
 import analysisRoutes from './web/analysis/routes.ts';
 import bedsRoutes from './web/beds/routes.ts';
 import careRoutes from './web/care/routes.ts';
+import engagementRoutes from './web/engagement/routes.ts';
 import financeRoutes from './web/finance/routes.ts';
 import directoryRoutes from './web/directory/routes.ts';
 import interopRoutes from './web/interop/routes.ts';
@@ -116,6 +117,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(careRoutes, { deps, navigation });
   await app.register(financeRoutes, { deps, navigation });
   await app.register(interopRoutes, { deps, navigation });
+  await app.register(engagementRoutes, { deps, navigation });
   await app.register(oidcRoutes, { deps });
   return app;
 }

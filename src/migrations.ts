@@ -5,6 +5,7 @@ import { bedsMigrations } from './modules/beds/beds.migrations.ts';
 import { baselineMigrations } from './modules/baseline/baseline.migrations.ts';
 import { careMigrations } from './modules/care/care.migrations.ts';
 import { financeMigrations } from './modules/finance/finance.migrations.ts';
+import { engagementMigrations } from './modules/engagement/engagement.migrations.ts';
 import { directoryMigrations } from './modules/directory/directory.migrations.ts';
 import { offerMigrations } from './modules/offer/offer.migrations.ts';
 import { outcomesMigrations } from './modules/outcomes/outcomes.migrations.ts';
@@ -31,4 +32,5 @@ export const migrations = collectMigrations(
   careMigrations,
   financeMigrations,
   oidcMigrations,
+  engagementMigrations,
 );

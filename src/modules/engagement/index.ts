@@ -1,0 +1,26 @@
+// Engagement ("you said, we did"): feedback from residents, recorded only by group and coded with the reviewed
+// themes. The web layer and other modules use only what this file exports.
+export type { FeedbackFilters, FeedbackRow } from './engagement.repository.ts';
+export { engagementMigrations } from './engagement.migrations.ts';
+export {
+  ENGAGEMENT_READERS,
+  ENGAGEMENT_WRITERS,
+  FEEDBACK_PAGE_SIZE,
+  listFeedback,
+  listThemes,
+  recordChange,
+  recordFeedback,
+  type ThemeChange,
+  type ThemeTrace,
+  youSaidWeDid,
+  seedEngagement,
+} from './engagement.service.ts';
+export {
+  type FeedbackInput,
+  personalDataIn,
+  SOURCES,
+  type Source,
+  THEMES,
+  type ThemeCode,
+  validateFeedback,
+} from './engagement.ts';

@@ -1,0 +1,222 @@
+// Engagement through HTTP on every engine: feedback recorded by a commissioner only, refused whole with one
+// message per field (personal data named by field), read by commissioners and analysts, filtered and paged,
+// audited; the themes with their counts; the staff page with its error summary.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { issueToken } from '../src/platform/auth/identity.ts';
+import { type Role, systemActor } from '../src/platform/auth/roles.ts';
+import { fixedClock } from '../src/platform/clock.ts';
+import { DEMO_SYSTEM } from '../src/seed.ts';
+import { Browser, startTestApp, type TestApp } from './support/app.ts';
+import { testEngines } from './support/db.ts';
+
+const NOW = '2026-12-02T11:00:00Z';
+const good = {
+  source: 'focused-group',
+  receivedOn: '2026-11-20',
+  borough: 'E09000019',
+  themes: ['interpreting-and-bsl'],
+  summary: 'Interpreters were booked for every appointment this time.',
+  fromGroup: 'Deaf residents in Islington',
+};
+
+for (const engine of testEngines()) {
+  describe(`engagement on ${engine}`, () => {
+    let t: TestApp;
+    before(async () => {
+      t = await startTestApp(engine, { clock: fixedClock(NOW) });
+      for (const role of ['commissioner', 'analyst', 'clinician'] as Role[]) {
+        await issueToken(t.database.db, systemActor(DEMO_SYSTEM.id), {
+          label: `Test ${role}`,
+          role,
+          value: `test-eng-${role}`,
+          organisationCode: 'QMJ',
+        });
+      }
+    });
+    after(() => t.close());
+    const api = (role: string) => ({ authorization: `Bearer test-eng-${role}` });
+    const count = async () =>
+      Number(
+        (
+          await t.database.db
+            .selectFrom('eng_feedback')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+
+    test('the demo feedback is seeded, illustrative, and the themes count it', async () => {
+      const r = await t.app.inject({ method: 'GET', url: '/api/engagement/themes', headers: api('analyst') });
+      assert.equal(r.statusCode, 200);
+      const themes = r.json().themes as { code: string; feedbackCount: number }[];
+      assert.equal(themes.length, 9);
+      assert.equal(themes.find((x) => x.code === 'access-and-waiting')?.feedbackCount, 2);
+      const f = await t.app.inject({ method: 'GET', url: '/api/engagement/feedback', headers: api('analyst') });
+      assert.equal(f.json().total, 10);
+      assert.ok(f.json().feedback.every((x: { illustrative: boolean }) => x.illustrative));
+    });
+
+    test('a commissioner records feedback; it is audited and filterable by theme and borough', async () => {
+      const r = await t.app.inject({
+        method: 'POST',
+        url: '/api/engagement/feedback',
+        headers: api('commissioner'),
+        payload: good,
+      });
+      assert.equal(r.statusCode, 201, r.body);
+      const id = r.json().id;
+      const audited = await t.database.db
+        .selectFrom('audit_log')
+        .select('action')
+        .where('record_id', '=', id)
+        .executeTakeFirst();
+      assert.equal(audited?.action, 'engagement.feedback-recorded');
+      const list = await t.app.inject({
+        method: 'GET',
+        url: '/api/engagement/feedback?theme=interpreting-and-bsl&borough=E09000019',
+        headers: api('analyst'),
+      });
+      const body = list.json();
+      assert.equal(body.total, 2);
+      assert.equal(body.feedback[0].id, id, 'newest first');
+      assert.equal(body.feedback[0].illustrative, false);
+      const none = await t.app.inject({
+        method: 'GET',
+        url: '/api/engagement/feedback?borough=E09000003&theme=transition',
+        headers: api('analyst'),
+      });
+      assert.equal(none.json().total, 0);
+    });
+
+    test('bad input is refused whole, one message per field, personal data named by field', async () => {
+      const before = await count();
+      const r = await t.app.inject({
+        method: 'POST',
+        url: '/api/engagement/feedback',
+        headers: api('commissioner'),
+        payload: {
+          ...good,
+          borough: 'E09000001',
+          receivedOn: '2027-01-01',
+          summary: 'Ring me on 07700 900123',
+          fromGroup: 'Mrs Jones, N19 5NF',
+        },
+      });
+      assert.equal(r.statusCode, 400);
+      const fields = r.json().error.fields as { field: string; message: string }[];
+      assert.deepEqual(
+        fields.map((f) => f.field),
+        ['receivedOn', 'borough', 'summary', 'fromGroup'],
+      );
+      assert.match(fields[2].message, /quote or summary seems to hold a phone number/);
+      assert.match(fields[3].message, /group it came from seems to hold a postcode/);
+      assert.equal(await count(), before, 'nothing stored');
+    });
+
+    test('only a commissioner writes; analysts read; other staff neither', async () => {
+      const w = await t.app.inject({
+        method: 'POST',
+        url: '/api/engagement/feedback',
+        headers: api('analyst'),
+        payload: good,
+      });
+      assert.equal(w.statusCode, 403);
+      const r = await t.app.inject({ method: 'GET', url: '/api/engagement/feedback', headers: api('clinician') });
+      assert.equal(r.statusCode, 403);
+    });
+
+    test('the staff page pages, and its form shows an error summary then records', async () => {
+      const b = new Browser(t.app);
+      await b.signIn('commissioner');
+      const page = await b.get('/engagement');
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /Add feedback/);
+      const bad = await b.post('/engagement/feedback', { ...good, themes: 'transition', fromGroup: 'jo@example.org' });
+      assert.equal(bad.statusCode, 400);
+      assert.match(bad.body, /There is a problem/);
+      assert.match(bad.body, /href="#fromGroup"/);
+      assert.match(
+        bad.body,
+        /value="Interpreters were booked|Interpreters were booked for every appointment this time.<\/textarea>/,
+      );
+      const ok = await b.post('/engagement/feedback', { ...good, themes: 'transition' });
+      assert.equal(ok.statusCode, 303);
+      const p1 = await b.get('/engagement');
+      assert.match(p1.body, /12 records\. Page 1 of 1\./);
+      const p2 = await b.get('/engagement?page=2');
+      assert.equal(p2.statusCode, 200);
+      assert.match(p2.body, /No feedback matches these filters/);
+      const analyst = new Browser(t.app);
+      await analyst.signIn('analyst');
+      const ap = await analyst.get('/engagement');
+      assert.equal(ap.statusCode, 200);
+      assert.doesNotMatch(ap.body, /Add feedback/);
+    });
+
+    test('an offer change cites the themes it answers; the component must be in that version', async () => {
+      const bad = await t.app.inject({
+        method: 'POST',
+        url: '/api/engagement/changes',
+        headers: api('commissioner'),
+        payload: {
+          status: 'made',
+          versionNumber: 1,
+          componentCode: 'no-such-component',
+          themes: ['transition'],
+          summary: 'x',
+        },
+      });
+      assert.equal(bad.statusCode, 400);
+      assert.deepEqual(
+        bad.json().error.fields.map((f: { field: string }) => f.field),
+        ['componentCode'],
+      );
+      const missing = await t.app.inject({
+        method: 'POST',
+        url: '/api/engagement/changes',
+        headers: api('commissioner'),
+        payload: { status: 'made', themes: [], summary: '' },
+      });
+      assert.deepEqual(
+        missing.json().error.fields.map((f: { field: string }) => f.field),
+        ['versionNumber', 'componentCode', 'themes', 'summary'],
+      );
+      const ok = await t.app.inject({
+        method: 'POST',
+        url: '/api/engagement/changes',
+        headers: api('commissioner'),
+        payload: {
+          status: 'made',
+          versionNumber: 1,
+          componentCode: 'speech-and-language-therapy-children',
+          themes: ['access-and-waiting'],
+          summary: 'A first assessment within 18 weeks in every borough.',
+        },
+      });
+      assert.equal(ok.statusCode, 201, ok.body);
+      const themes = (
+        await t.app.inject({ method: 'GET', url: '/api/engagement/themes', headers: api('analyst') })
+      ).json().themes;
+      const access = themes.find((x: { code: string }) => x.code === 'access-and-waiting');
+      assert.deepEqual(
+        access.changes.map((c: { componentCode: string }) => c.componentCode),
+        ['central-point-of-access', 'nhs-talking-therapies', 'speech-and-language-therapy-children'],
+      );
+      assert.equal(access.changes[0].href, '/offer/components/central-point-of-access');
+      assert.equal(access.open.length, 1);
+    });
+
+    test('residents read you said, we did without signing in, and follow a change to its component', async () => {
+      const r = await t.app.inject({ method: 'GET', url: '/you-said-we-did' });
+      assert.equal(r.statusCode, 200);
+      assert.match(r.body, /<h2 id="transition">Moving from children’s to adult services<\/h2>/);
+      assert.match(r.body, /href="\/offer\/components\/young-adult-transition-service"/);
+      assert.match(r.body, /Still being worked on/);
+      assert.match(r.body, /href="\/you-said-we-did"/, 'footer link');
+      assert.doesNotMatch(r.body, /Demo commissioner|recorded_by|@/);
+      const component = await t.app.inject({ method: 'GET', url: '/offer/components/young-adult-transition-service' });
+      assert.equal(component.statusCode, 200);
+    });
+  });
+}
