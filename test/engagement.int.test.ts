@@ -147,6 +147,23 @@ for (const engine of testEngines()) {
       const p2 = await b.get('/engagement?page=2');
       assert.equal(p2.statusCode, 200);
       assert.match(p2.body, /No feedback matches these filters/);
+      const badChange = await b.post('/engagement/changes', {
+        status: 'made',
+        versionNumber: '1',
+        componentCode: 'nope',
+        themes: 'transition',
+        summary: 'Earlier planning',
+      });
+      assert.equal(badChange.statusCode, 400);
+      assert.match(badChange.body, /href="#change-componentCode"/);
+      const okChange = await b.post('/engagement/changes', {
+        status: 'made',
+        versionNumber: '1',
+        componentCode: 'camhs-community',
+        themes: 'transition',
+        summary: 'Earlier planning',
+      });
+      assert.equal(okChange.statusCode, 303);
       const analyst = new Browser(t.app);
       await analyst.signIn('analyst');
       const ap = await analyst.get('/engagement');

@@ -42,7 +42,7 @@ describe('you said, we did in the browser', { skip: !chromiumAvailable() }, () =
     await page.getByLabel('Where it came from').selectOption('healthwatch');
     await page.getByLabel('Date given').fill('2022-02-14');
     await page.locator('#borough').selectOption('E09000010');
-    await page.getByLabel('Not digital only').check();
+    await page.locator('#themes-not-digital-only').check();
     await page.getByLabel('Who it came from, as a group').fill('Older residents, call 020 7946 0000');
     await page.getByLabel('Quote or summary').fill('Keep a phone line for booking appointments.');
     await page.getByRole('button', { name: 'Add feedback' }).click();

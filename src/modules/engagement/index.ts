@@ -20,11 +20,15 @@ export {
   seedEngagement,
 } from './engagement.service.ts';
 export {
+  CHANGE_STATUSES,
+  type ChangeInput,
+  type ChangeStatus,
   type FeedbackInput,
   personalDataIn,
   SOURCES,
   type Source,
   THEMES,
   type ThemeCode,
+  validateChange,
   validateFeedback,
 } from './engagement.ts';

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { AppDeps } from '../../app.ts';
 import {
+  CHANGE_STATUSES,
   ENGAGEMENT_READERS,
   ENGAGEMENT_WRITERS,
   FeedbackImportError,
@@ -36,6 +37,7 @@ const Filters = Type.Object({
   theme: Opt(60),
   source: Opt(60),
   added: Opt(5),
+  changed: Opt(5),
 });
 const FeedbackBody = Type.Object({
   source: Opt(60),
@@ -144,6 +146,9 @@ export default async function engagementRoutes(
         id: `themes-${value}`,
       })),
       themes: await listThemes(db, actor),
+      changeThemes: Object.entries(THEMES).map(([value, text]) => ({ value, text, id: `change-themes-${value}` })),
+      changeStatus: Object.entries(CHANGE_STATUSES).map(([value, text]) => ({ value, text })),
+      changed: query.changed,
       canWrite: actor.role === 'system' || WRITERS.includes(actor.role),
       values,
       ...extra,
@@ -173,6 +178,29 @@ export default async function engagementRoutes(
         return reply.render(
           'engagement/index.njk',
           await renderPage(actor, {}, { values: input, errors, fieldErrors: fieldErrors(errorItems(e)) }),
+        );
+      }
+    },
+  );
+
+  app.post(
+    '/engagement/changes',
+    { config: { policy: WRITERS }, schema: { body: Type.Object({ ...ChangeBody.properties, _csrf: Opt(200) }) } },
+    async (request, reply) => {
+      const actor = request.actor as Actor;
+      const { _csrf, ...input } = request.body;
+      try {
+        await recordChange(db, actor, input, now());
+        return reply.redirect('/engagement?changed=1', 303);
+      } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
+        reply.status(400);
+        const errors = errorItems(e, (f) =>
+          f === 'themes' ? `change-themes-${Object.keys(THEMES)[0]}` : `change-${f}`,
+        );
+        return reply.render(
+          'engagement/index.njk',
+          await renderPage(actor, {}, { change: input, errors, changeErrors: fieldErrors(errorItems(e)) }),
         );
       }
     },
