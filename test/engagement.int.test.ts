@@ -147,6 +147,23 @@ for (const engine of testEngines()) {
       const p2 = await b.get('/engagement?page=2');
       assert.equal(p2.statusCode, 200);
       assert.match(p2.body, /No feedback matches these filters/);
+      const badChange = await b.post('/engagement/changes', {
+        status: 'made',
+        versionNumber: '1',
+        componentCode: 'nope',
+        themes: 'transition',
+        summary: 'Earlier planning',
+      });
+      assert.equal(badChange.statusCode, 400);
+      assert.match(badChange.body, /href="#change-componentCode"/);
+      const okChange = await b.post('/engagement/changes', {
+        status: 'made',
+        versionNumber: '1',
+        componentCode: 'camhs-community',
+        themes: 'transition',
+        summary: 'Earlier planning',
+      });
+      assert.equal(okChange.statusCode, 303);
       const analyst = new Browser(t.app);
       await analyst.signIn('analyst');
       const ap = await analyst.get('/engagement');
@@ -217,6 +234,66 @@ for (const engine of testEngines()) {
       assert.doesNotMatch(r.body, /Demo commissioner|recorded_by|@/);
       const component = await t.app.inject({ method: 'GET', url: '/offer/components/young-adult-transition-service' });
       assert.equal(component.statusCode, 200);
+    });
+
+    test('a survey export imports all or nothing, with row and column errors, from CSV and XLSX', async () => {
+      const b = new Browser(t.app);
+      await b.signIn('commissioner');
+      const template = await b.get('/engagement/template.csv');
+      assert.equal(template.statusCode, 200);
+      assert.match(template.body, /^source,date,borough,themes,group,summary/);
+      const upload = async (name: string, bytes: Buffer) => {
+        const boundary = '----eng';
+        const body = Buffer.concat([
+          Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${b.csrf}\r\n`),
+          Buffer.from(
+            `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+          ),
+          bytes,
+          Buffer.from(`\r\n--${boundary}--\r\n`),
+        ]);
+        return t.app.inject({
+          method: 'POST',
+          url: '/engagement/import',
+          payload: body,
+          headers: { cookie: b.cookieHeader, 'content-type': `multipart/form-data; boundary=${boundary}` },
+        });
+      };
+      const before = await count();
+      const bad = await upload(
+        'survey.csv',
+        Buffer.from(
+          'source,date,borough,themes,group,summary\n' +
+            'survey,2022-01-31,E09000007,transition,Young carers,Start earlier\n' +
+            'survey,2022-01-31,E09000099,transition,Young carers,Email me at a@b.org\n',
+        ),
+      );
+      assert.equal(bad.statusCode, 400);
+      assert.match(bad.body, /<td>3<\/td><td>borough<\/td>/);
+      assert.match(bad.body, /<td>3<\/td><td>summary<\/td><td>The quote or summary seems to hold an email address/);
+      assert.equal(await count(), before, 'nothing saved');
+      const { writeXlsx } = await import('../src/platform/tabular.ts');
+      const xlsx = await writeXlsx([
+        {
+          name: 'Survey',
+          rows: [
+            ['source', 'date', 'borough', 'themes', 'group', 'summary'],
+            ['survey', '2022-01-31', 'E09000007', 'transition', 'Young carers', 'Start planning earlier'],
+            [
+              'healthwatch',
+              '2022-02-01',
+              'E09000003',
+              'not-digital-only;access-and-waiting',
+              'Older residents',
+              'Keep the phone line',
+            ],
+          ],
+        },
+      ]);
+      const ok = await upload('survey.xlsx', xlsx);
+      assert.equal(ok.statusCode, 200, ok.body.slice(0, 300));
+      assert.match(ok.body, /2 records were imported/);
+      assert.equal(await count(), before + 2);
     });
   });
 }

@@ -6,9 +6,17 @@ import { type Actor, type Role, systemActor } from '../../platform/auth/roles.ts
 import { type AnyDb, inTransaction } from '../../platform/db/database.ts';
 import { DomainError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { londonToday } from '../../platform/london-time.ts';
+import { checkHeaders, detectFormat, readTabular, TabularFileError } from '../../platform/tabular.ts';
 import { getPublishedOffer, getVersionComponent } from '../offer/index.ts';
 import { listPlaces } from '../places/index.ts';
-import { CHANGE_STATUSES, SOURCES, THEMES, validateChange, validateFeedback } from './engagement.ts';
+import {
+  CHANGE_STATUSES,
+  type FeedbackInput,
+  SOURCES,
+  THEMES,
+  validateChange,
+  validateFeedback,
+} from './engagement.ts';
 import * as repo from './engagement.repository.ts';
 
 export const ENGAGEMENT_WRITERS: readonly Role[] = ['commissioner'];
@@ -67,6 +75,91 @@ export async function listFeedback(
     const r = await repo.listFeedback(tx, actor.systemId, f, page, FEEDBACK_PAGE_SIZE);
     await audit(tx, actor, { action: 'engagement.feedback-read', recordType: 'eng-feedback', detail: { ...f, page } });
     return { ...r, page, pageSize: FEEDBACK_PAGE_SIZE };
+  });
+}
+
+/** The columns of a survey export, in order (the template's header). */
+export const IMPORT_COLUMNS = ['source', 'date', 'borough', 'themes', 'group', 'summary'] as const;
+const COLUMN_OF: Record<string, string> = {
+  source: 'source',
+  receivedOn: 'date',
+  borough: 'borough',
+  themes: 'themes',
+  fromGroup: 'group',
+  summary: 'summary',
+};
+export type ImportProblem = { row: number; column: string; message: string };
+export class FeedbackImportError extends DomainError {
+  readonly problems: ImportProblem[];
+  constructor(problems: ImportProblem[]) {
+    super(
+      400,
+      'import_refused',
+      `The file was not imported: ${problems.length} problem${problems.length === 1 ? '' : 's'}. Nothing was saved.`,
+    );
+    this.problems = problems;
+  }
+}
+
+/**
+ * Imports a survey's CSV or XLSX export all-or-nothing: every problem is reported with its sheet row and
+ * column, and nothing is saved unless every row is right.
+ */
+export async function importFeedbackFile(
+  db: AnyDb,
+  actor: Actor,
+  file: { fileName: string; bytes: Buffer },
+  now: Date,
+): Promise<{ imported: number }> {
+  requireRole(actor, ENGAGEMENT_WRITERS);
+  let table: Awaited<ReturnType<typeof readTabular>>;
+  try {
+    table = await readTabular(file.bytes, detectFormat(file.fileName, file.bytes));
+  } catch (e) {
+    if (e instanceof TabularFileError) throw new FeedbackImportError([{ row: 1, column: '', message: e.message }]);
+    throw e;
+  }
+  const header = checkHeaders(table.headers, IMPORT_COLUMNS);
+  if (header.length) throw new FeedbackImportError(header.map((message) => ({ row: 1, column: '', message })));
+  if (!table.rows.length)
+    throw new FeedbackImportError([{ row: 2, column: '', message: 'The file has a header but no rows' }]);
+  const places = await listPlaces(db, actor.systemId);
+  const ctx = { boroughs: places.map((p) => p.code), today: londonToday(now) };
+  const problems: ImportProblem[] = [];
+  const values: FeedbackInput[] = [];
+  for (const r of table.rows) {
+    const c = r.cells;
+    const checked = validateFeedback(
+      {
+        source: c.source,
+        receivedOn: c.date,
+        borough: c.borough,
+        themes: c.themes,
+        fromGroup: c.group,
+        summary: c.summary,
+      },
+      ctx,
+    );
+    if (checked.ok) values.push(checked.value);
+    else
+      for (const e of checked.errors)
+        problems.push({ row: r.rowNumber, column: COLUMN_OF[e.field] ?? e.field, message: e.message });
+  }
+  if (problems.length) throw new FeedbackImportError(problems);
+  return inTransaction(db, async (tx) => {
+    for (const v of values)
+      await repo.insertFeedback(tx, actor.systemId, {
+        ...v,
+        illustrative: false,
+        recordedBy: actor.name,
+        recordedAt: now,
+      });
+    await audit(tx, actor, {
+      action: 'engagement.feedback-imported',
+      recordType: 'eng-feedback',
+      detail: { fileName: file.fileName, rows: values.length },
+    });
+    return { imported: values.length };
   });
 }
 

@@ -6,6 +6,10 @@ export {
   ENGAGEMENT_READERS,
   ENGAGEMENT_WRITERS,
   FEEDBACK_PAGE_SIZE,
+  FeedbackImportError,
+  IMPORT_COLUMNS,
+  type ImportProblem,
+  importFeedbackFile,
   listFeedback,
   listThemes,
   recordChange,
@@ -16,11 +20,15 @@ export {
   seedEngagement,
 } from './engagement.service.ts';
 export {
+  CHANGE_STATUSES,
+  type ChangeInput,
+  type ChangeStatus,
   type FeedbackInput,
   personalDataIn,
   SOURCES,
   type Source,
   THEMES,
   type ThemeCode,
+  validateChange,
   validateFeedback,
 } from './engagement.ts';

@@ -5,9 +5,13 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { AppDeps } from '../../app.ts';
 import {
+  CHANGE_STATUSES,
   ENGAGEMENT_READERS,
   ENGAGEMENT_WRITERS,
+  FeedbackImportError,
   type FeedbackRow,
+  IMPORT_COLUMNS,
+  importFeedbackFile,
   listFeedback,
   listThemes,
   recordChange,
@@ -18,7 +22,10 @@ import {
 } from '../../modules/engagement/index.ts';
 import { listPlaces } from '../../modules/places/index.ts';
 import type { Actor } from '../../platform/auth/roles.ts';
-import { ValidationError } from '../../platform/errors.ts';
+import { DomainError, ValidationError } from '../../platform/errors.ts';
+import { uploadedFile } from '../../platform/http/upload.ts';
+import { writeCsv } from '../../platform/tabular.ts';
+import { sendCsv } from '../downloads.ts';
 import { ErrorBody } from '../api-schemas.ts';
 import { errorItems, fieldErrors, pageLinks } from '../forms.ts';
 import type { Navigation } from '../nav.ts';
@@ -30,6 +37,7 @@ const Filters = Type.Object({
   theme: Opt(60),
   source: Opt(60),
   added: Opt(5),
+  changed: Opt(5),
 });
 const FeedbackBody = Type.Object({
   source: Opt(60),
@@ -138,6 +146,9 @@ export default async function engagementRoutes(
         id: `themes-${value}`,
       })),
       themes: await listThemes(db, actor),
+      changeThemes: Object.entries(THEMES).map(([value, text]) => ({ value, text, id: `change-themes-${value}` })),
+      changeStatus: Object.entries(CHANGE_STATUSES).map(([value, text]) => ({ value, text })),
+      changed: query.changed,
       canWrite: actor.role === 'system' || WRITERS.includes(actor.role),
       values,
       ...extra,
@@ -171,6 +182,73 @@ export default async function engagementRoutes(
       }
     },
   );
+
+  app.post(
+    '/engagement/changes',
+    { config: { policy: WRITERS }, schema: { body: Type.Object({ ...ChangeBody.properties, _csrf: Opt(200) }) } },
+    async (request, reply) => {
+      const actor = request.actor as Actor;
+      const { _csrf, ...input } = request.body;
+      try {
+        await recordChange(db, actor, input, now());
+        return reply.redirect('/engagement?changed=1', 303);
+      } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
+        reply.status(400);
+        const errors = errorItems(e, (f) =>
+          f === 'themes' ? `change-themes-${Object.keys(THEMES)[0]}` : `change-${f}`,
+        );
+        return reply.render(
+          'engagement/index.njk',
+          await renderPage(actor, {}, { change: input, errors, changeErrors: fieldErrors(errorItems(e)) }),
+        );
+      }
+    },
+  );
+
+  app.get('/engagement/template.csv', { config: { policy: READERS } }, async (_request, reply) =>
+    sendCsv(
+      reply,
+      'feedback-template.csv',
+      writeCsv([
+        [...IMPORT_COLUMNS],
+        [
+          'survey',
+          '2022-01-31',
+          'E09000007',
+          'not-digital-only;access-and-waiting',
+          'Older residents answering the survey',
+          'Keep a phone line for booking.',
+        ],
+      ]),
+    ),
+  );
+
+  app.post('/engagement/import', { config: { policy: WRITERS } }, async (request, reply) => {
+    const actor = request.actor as Actor;
+    const fail = async (errors: { text: string; href: string }[], problems: unknown[] = []) => {
+      reply.status(400);
+      return reply.render(
+        'engagement/index.njk',
+        await renderPage(actor, {}, { errors, problems, fieldErrors: fieldErrors(errors) }),
+      );
+    };
+    let file: { fileName: string; bytes: Buffer };
+    try {
+      file = await uploadedFile(request.body, 'file');
+    } catch (e) {
+      if (e instanceof DomainError) return fail([{ text: e.fields[0]?.message ?? e.message, href: '#file' }]);
+      throw e;
+    }
+    try {
+      const r = await importFeedbackFile(db, actor, file, now());
+      return reply.render('engagement/index.njk', await renderPage(actor, {}, { imported: r.imported }));
+    } catch (e) {
+      if (e instanceof FeedbackImportError)
+        return fail([{ text: `${file.fileName}: ${e.message}`, href: '#problems' }], e.problems);
+      throw e;
+    }
+  });
 
   app.get('/you-said-we-did', { config: { policy: 'public' } }, async (_request, reply) =>
     reply.render('engagement/you-said-we-did.njk', {
