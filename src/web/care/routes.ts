@@ -29,6 +29,8 @@ import {
   isTrustedAssessor,
   questionnaire,
   recordContact,
+  bookAppointment,
+  changeAppointment,
   recordDecision,
   SECTIONS,
   saveAssessment,
@@ -614,6 +616,69 @@ export default async function careRoutes(
         const errors = formError(reply, error, (x) => `contact-${x}`);
         if (!errors) throw error;
         return renderRecord(request, reply, request.params.personId, { errors, values: f });
+      }
+    },
+  );
+
+  app.post(
+    '/care/people/:personId/appointments',
+    { config: { policy: WRITERS }, schema: { params: PersonParam, body: FormBody } },
+    async (request, reply) => {
+      const f = request.body as Form;
+      try {
+        await bookAppointment(
+          db,
+          request.actor!,
+          request.params.personId,
+          { service: str(f.service), date: str(f.date), time: str(f.time), place: str(f.place) },
+          o(request),
+        );
+        return reply.redirect(`/care/people/${request.params.personId}?done=appointment#appointments`, 303);
+      } catch (error) {
+        const errors = formError(reply, error, (x) => `appt-${x}`);
+        if (!errors) throw error;
+        return renderRecord(request, reply, request.params.personId, { errors, values: f });
+      }
+    },
+  );
+
+  app.post(
+    '/care/people/:personId/appointments/:appointmentId',
+    {
+      config: { policy: WRITERS },
+      schema: {
+        params: Type.Object({
+          personId: Type.String({ format: 'uuid' }),
+          appointmentId: Type.String({ format: 'uuid' }),
+        }),
+        body: FormBody,
+      },
+    },
+    async (request, reply) => {
+      const f = request.body as Form;
+      const { personId, appointmentId } = request.params;
+      try {
+        await changeAppointment(
+          db,
+          request.actor!,
+          personId,
+          appointmentId,
+          {
+            cancel: str(f.action) === 'cancel',
+            service: str(f.service),
+            date: str(f.date),
+            time: str(f.time),
+            place: str(f.place),
+            reason: str(f.reason),
+          },
+          o(request),
+        );
+        return reply.redirect(`/care/people/${personId}?done=appointment#appointments`, 303);
+      } catch (error) {
+        const prefix = str(f.action) === 'cancel' ? 'cancel' : 'appt';
+        const errors = formError(reply, error, (x) => `${prefix}-${appointmentId}-${x}`);
+        if (!errors) throw error;
+        return renderRecord(request, reply, personId, { errors, values: f });
       }
     },
   );
