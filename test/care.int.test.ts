@@ -813,6 +813,35 @@ for (const engine of testEngines()) {
       assert.ok(audited.rows.some((r) => r.actorName === 'API token: admin'));
     });
 
+    test('trusted assessors page: an administrator grants and revokes with a reason; errors name the fields', async () => {
+      const admin = new Browser(t.app);
+      await admin.signIn('admin');
+      const page = await admin.get('/care/trusted-assessors');
+      assert.equal(page.statusCode, 200);
+      assert.equal((await cm.get('/care/trusted-assessors')).statusCode, 403);
+      const bad = await admin.post('/care/trusted-assessors', { action: 'grant', username: 'nobody-here', reason: '' });
+      assert.equal(bad.statusCode, 400);
+      assert.match(bad.body, /href="#ta-username"/);
+      assert.match(bad.body, /href="#ta-reason"/);
+      const ok = await admin.post('/care/trusted-assessors', {
+        action: 'grant',
+        username: 'case_manager',
+        reason: 'Completed trusted assessor training',
+      });
+      assert.equal(ok.statusCode, 303);
+      assert.match((await admin.get('/care/trusted-assessors')).body, /case_manager/);
+      const noReason = await admin.post('/care/trusted-assessors', { action: 'revoke', username: 'case_manager' });
+      assert.equal(noReason.statusCode, 400);
+      const revoked = await admin.post('/care/trusted-assessors', {
+        action: 'revoke',
+        username: 'case_manager',
+        reason: 'Left the trusted assessor scheme',
+      });
+      assert.equal(revoked.statusCode, 303);
+      const audited = await searchAudit(t.database.db, { systemId: 'QMJ', action: 'care.trusted-assessor.revoke' });
+      assert.ok(audited.rows.some((r) => r.reason === 'Left the trusted assessor scheme'));
+    });
+
     test('the demo case manager has a real caseload, a flagged person to allocate and a young person in transition', async () => {
       const home = await cm.get('/care');
       assert.match(home.body, /Alice Brennan/);

@@ -54,6 +54,25 @@ export async function revokeTrustedAssessor(db: AnyDb, systemId: string, userId:
   return Number(r.numUpdatedRows ?? 0) > 0;
 }
 
+/** Staff who hold the trusted assessor competency now, by name. */
+export async function trustedAssessors(db: AnyDb, systemId: string) {
+  const rows = await db
+    .selectFrom('care_trusted_assessors as t')
+    .innerJoin('users as u', (j) => j.on(sql<boolean>`u.id::text = t.user_id`))
+    .select(['t.user_id', 't.user_name', 't.granted_by', 't.granted_at', 'u.username'])
+    .where('t.system_id', '=', systemId)
+    .where('t.revoked_at', 'is', null)
+    .orderBy('t.user_name')
+    .execute();
+  return rows.map((r) => ({
+    userId: r.user_id as string,
+    name: r.user_name as string,
+    username: r.username as string,
+    grantedBy: r.granted_by as string,
+    grantedAt: iso(r.granted_at)!,
+  }));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Assessments
 

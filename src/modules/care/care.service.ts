@@ -122,14 +122,29 @@ function text(value: unknown, field: string, label: string, max = 2000): string 
 // ---------------------------------------------------------------------------------------------
 // The trusted assessor competency (a capability on the staff account, granted by an administrator)
 
-export async function grantTrustedAssessor(db: AnyDb, actor: Actor, username: string, o: Opts & { revoke?: boolean }) {
+export async function grantTrustedAssessor(
+  db: AnyDb,
+  actor: Actor,
+  username: string,
+  o: Opts & { revoke?: boolean; reason?: string; requireReason?: boolean },
+) {
   if (actor.role !== 'admin' && actor.role !== 'system') {
     throw new ForbiddenError('Only an administrator can grant the trusted assessor competency');
   }
   return inTransaction(db, async (tx) => {
-    const user = await findUser(tx, actor.systemId, username);
-    if (!user)
-      throw new ValidationError([{ field: 'username', message: 'There is no staff account with that username' }]);
+    const errors: FieldError[] = [];
+    const user = username.trim() ? await findUser(tx, actor.systemId, username.trim()) : undefined;
+    if (!username.trim()) errors.push({ field: 'username', message: 'Enter the username of the staff account' });
+    else if (!user) errors.push({ field: 'username', message: 'There is no staff account with that username' });
+    const reason = (o.reason ?? '').trim().slice(0, 500);
+    if (o.requireReason && !reason)
+      errors.push({
+        field: 'reason',
+        message: o.revoke
+          ? 'Enter why the competency is revoked'
+          : 'Enter the evidence of competency, for example the training completed',
+      });
+    if (errors.length || !user) throw new ValidationError(errors);
     if (o.revoke) await repo.revokeTrustedAssessor(tx, actor.systemId, user.id, o.now);
     else
       await repo.grantTrustedAssessor(tx, {
@@ -143,11 +158,20 @@ export async function grantTrustedAssessor(db: AnyDb, actor: Actor, username: st
       action: o.revoke ? 'care.trusted-assessor.revoke' : 'care.trusted-assessor.grant',
       recordType: 'user',
       recordId: user.id,
+      reason: reason || null,
       requestId: o.requestId,
       detail: { username: user.username },
     });
     return { userId: user.id, username: user.username, trustedAssessor: !o.revoke };
   });
+}
+
+/** The trusted assessors now, for the administrator's page. */
+export async function listTrustedAssessors(db: AnyDb, actor: Actor) {
+  if (actor.role !== 'admin' && actor.role !== 'system') {
+    throw new ForbiddenError('Only an administrator can manage the trusted assessor competency');
+  }
+  return repo.trustedAssessors(db, actor.systemId);
 }
 
 export async function isTrustedAssessor(db: AnyDb, actor: Actor): Promise<boolean> {

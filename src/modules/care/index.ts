@@ -47,6 +47,7 @@ export {
   getCareRecord,
   getMeeting,
   grantTrustedAssessor,
+  listTrustedAssessors,
   isTrustedAssessor,
   recordContact,
   recordDecision,
