@@ -244,4 +244,20 @@ describe('care coordination in the browser', { skip: !chromiumAvailable() }, () 
     await screenshot(page, 'care-appointments');
     await context.close();
   });
+
+  test('the administrator grants the trusted assessor competency with evidence', async () => {
+    const base = session.live.baseUrl;
+    const context = await session.browser.newContext();
+    const page = await context.newPage();
+    await signIn(page, base, 'admin');
+    await page.goto(`${base}/care/trusted-assessors`);
+    await page.locator('#ta-username').fill('case_manager');
+    await page.locator('#ta-reason').fill('Completed trusted assessor training, observed by the service lead');
+    await page.getByRole('button', { name: 'Grant the competency' }).click();
+    await page.waitForURL('**/care/trusted-assessors?done=granted');
+    assert.match((await page.locator('table').textContent()) ?? '', /case_manager/);
+    await assertAccessible(page);
+    await screenshot(page, 'care-trusted-assessors');
+    await context.close();
+  });
 });
