@@ -90,7 +90,7 @@ export async function seedDemoData(
     await seedVirtualWards(tx, DEMO_SYSTEM.id, { now });
     await seedSilverTriage(tx, DEMO_SYSTEM.id, { now });
     await seedBeds(tx, DEMO_SYSTEM.id);
-    await seedCare(tx, DEMO_SYSTEM.id, { password: DEMO_PASSWORD });
+    await seedCare(tx, DEMO_SYSTEM.id, { password: DEMO_PASSWORD, now });
     await refreshComputedIndicators(tx, systemActor(DEMO_SYSTEM.id), { now });
     await seedFinance(tx, DEMO_SYSTEM.id, now);
     await seedEngagement(tx, DEMO_SYSTEM.id, now);

@@ -362,7 +362,9 @@ for (const engine of testEngines()) {
       const attendees = [{ name: 'Demo case manager', role: 'Case manager', organisation: 'RKE' }];
       const future = await json(cm, 'POST', '/api/care/meetings', {
         title: 'Neighbourhood MDT',
-        scheduledAt: '2030-01-14T13:00:00Z',
+        // Before the seeded demo MDT of 2030-01-14 (the demo data is loaded relative to the test clock), so the
+        // last meeting before this one is the seeded one of 2029-12-31 and the flag is "since the last meeting".
+        scheduledAt: '2030-01-11T13:00:00Z',
         attendees,
         nhsNumbers: [nhsNumber],
       });
@@ -588,6 +590,120 @@ for (const engine of testEngines()) {
       assert.match(page.body, /home visit by /);
     });
 
+    let appointmentId = '';
+    test('appointments: bad input names each field and writes nothing; booked, changed and cancelled with a reason, the person told each time', async () => {
+      const { db } = t.database;
+      const count = async (table: 'care_appointments' | 'care_appointment_events' | 'outbox') =>
+        Number(
+          (
+            await db
+              .selectFrom(table)
+              .select((e) => e.fn.countAll().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      const before = [await count('care_appointments'), await count('care_appointment_events'), await count('outbox')];
+      const bad = await cm.post(`/care/people/${personId}/appointments`, {
+        service: '',
+        date: '2029-01-01',
+        time: 'noon',
+        place: '',
+      });
+      assert.equal(bad.statusCode, 400);
+      for (const f of ['service', 'date', 'time', 'place']) assert.match(bad.body, new RegExp(`href="#appt-${f}"`));
+      assert.deepEqual(
+        [await count('care_appointments'), await count('care_appointment_events'), await count('outbox')],
+        before,
+      );
+      // No relationship: the case manager in another trust gets the same 404 as for a record that does not exist.
+      const rap = await t.app.inject({
+        method: 'POST',
+        url: `/care/people/${personId}/appointments`,
+        headers: { authorization: 'Bearer care-rap', 'content-type': 'application/json', accept: 'application/json' },
+        payload: JSON.stringify({ service: 'Memory clinic', date: '2030-01-20', time: '10:00', place: 'Royal Free' }),
+      });
+      assert.equal(rap.statusCode, 404);
+      assert.equal(await count('care_appointments'), before[0]);
+
+      const ok = await cm.post(`/care/people/${personId}/appointments`, {
+        service: 'Leg ulcer clinic',
+        date: '2030-01-20',
+        time: '10:30',
+        place: 'Kentish Town Health Centre',
+      });
+      assert.equal(ok.statusCode, 303, ok.body);
+      const row = await db
+        .selectFrom('care_appointments')
+        .select('id')
+        .where('person_id', '=', personId)
+        .executeTakeFirstOrThrow();
+      appointmentId = row.id as string;
+      // A change needs a reason; nothing is written without one.
+      const noReason = await cm.post(`/care/people/${personId}/appointments/${appointmentId}`, {
+        action: 'change',
+        service: 'Leg ulcer clinic',
+        date: '2030-01-22',
+        time: '14:00',
+        place: 'Kentish Town Health Centre',
+        reason: '',
+      });
+      assert.equal(noReason.statusCode, 400);
+      assert.match(noReason.body, new RegExp(`href="#appt-${appointmentId}-reason"`));
+      const moved = await cm.post(`/care/people/${personId}/appointments/${appointmentId}`, {
+        action: 'change',
+        service: 'Leg ulcer clinic',
+        date: '2030-01-22',
+        time: '14:00',
+        place: 'Kentish Town Health Centre',
+        reason: 'Clinic closed for training',
+      });
+      assert.equal(moved.statusCode, 303, moved.body);
+      const cancelNoReason = await cm.post(`/care/people/${personId}/appointments/${appointmentId}`, {
+        action: 'cancel',
+        reason: '',
+      });
+      assert.equal(cancelNoReason.statusCode, 400);
+      const cancelled = await cm.post(`/care/people/${personId}/appointments/${appointmentId}`, {
+        action: 'cancel',
+        reason: 'Ulcer healed; dressings at home instead',
+      });
+      assert.equal(cancelled.statusCode, 303);
+      const again = await cm.post(`/care/people/${personId}/appointments/${appointmentId}`, {
+        action: 'cancel',
+        reason: 'twice',
+      });
+      assert.equal(again.statusCode, 409);
+      // Each step told the person by their recorded preference (phone), in large print, interpreter need carried.
+      const sent = await db
+        .selectFrom('outbox')
+        .select(['topic', 'channel', 'payload'])
+        .where('topic', 'like', 'care.appointment.%')
+        .orderBy('id')
+        .execute();
+      assert.deepEqual(
+        sent.map((m) => m.topic),
+        ['care.appointment.booked', 'care.appointment.changed', 'care.appointment.cancelled'],
+      );
+      for (const m of sent) {
+        const payload = typeof m.payload === 'string' ? JSON.parse(m.payload) : m.payload;
+        assert.equal(m.channel, 'phone');
+        assert.equal(payload.format, 'large-print');
+        assert.deepEqual(payload.communication, { language: 'Yoruba', interpreter: true, bsl: false });
+        assert.equal(payload.appointmentId, appointmentId);
+      }
+      const audited = await searchAudit(db, { systemId: 'QMJ', recordId: appointmentId });
+      assert.deepEqual(audited.rows.map((r) => r.action).sort(), [
+        'care.appointment.cancel',
+        'care.appointment.create',
+        'care.appointment.update',
+      ]);
+      // The record shows the timeline with the reasons.
+      const page = await cm.get(`/care/people/${personId}`);
+      assert.match(page.body, /Clinic closed for training/);
+      assert.match(page.body, /Ulcer healed; dressings at home instead/);
+      assert.match(page.body, /Cancelled/);
+    });
+
     test('every care route: staff with no relationship get 404 (audited), in pages and API alike', async () => {
       const ids: Record<string, string> = {
         assessments: assessmentId,
@@ -599,6 +715,7 @@ for (const engine of testEngines()) {
         url
           .replace(':nhsNumber', nhsNumber)
           .replace(':personId', personId)
+          .replace(':appointmentId', appointmentId)
           .replace(/\/(assessments|plans|actions|meetings)\/:id/, (_m, kind: string) => `/${kind}/${ids[kind]}`);
       const bodies: Record<string, unknown> = {
         'POST /api/care/people/:nhsNumber/break-glass': { reason: 'x' },
@@ -694,6 +811,35 @@ for (const engine of testEngines()) {
       assert.equal(res.statusCode, 200, res.body);
       const audited = await searchAudit(t.database.db, { systemId: 'QMJ', action: 'care.trusted-assessor.grant' });
       assert.ok(audited.rows.some((r) => r.actorName === 'API token: admin'));
+    });
+
+    test('trusted assessors page: an administrator grants and revokes with a reason; errors name the fields', async () => {
+      const admin = new Browser(t.app);
+      await admin.signIn('admin');
+      const page = await admin.get('/care/trusted-assessors');
+      assert.equal(page.statusCode, 200);
+      assert.equal((await cm.get('/care/trusted-assessors')).statusCode, 403);
+      const bad = await admin.post('/care/trusted-assessors', { action: 'grant', username: 'nobody-here', reason: '' });
+      assert.equal(bad.statusCode, 400);
+      assert.match(bad.body, /href="#ta-username"/);
+      assert.match(bad.body, /href="#ta-reason"/);
+      const ok = await admin.post('/care/trusted-assessors', {
+        action: 'grant',
+        username: 'case_manager',
+        reason: 'Completed trusted assessor training',
+      });
+      assert.equal(ok.statusCode, 303);
+      assert.match((await admin.get('/care/trusted-assessors')).body, /case_manager/);
+      const noReason = await admin.post('/care/trusted-assessors', { action: 'revoke', username: 'case_manager' });
+      assert.equal(noReason.statusCode, 400);
+      const revoked = await admin.post('/care/trusted-assessors', {
+        action: 'revoke',
+        username: 'case_manager',
+        reason: 'Left the trusted assessor scheme',
+      });
+      assert.equal(revoked.statusCode, 303);
+      const audited = await searchAudit(t.database.db, { systemId: 'QMJ', action: 'care.trusted-assessor.revoke' });
+      assert.ok(audited.rows.some((r) => r.reason === 'Left the trusted assessor scheme'));
     });
 
     test('the demo case manager has a real caseload, a flagged person to allocate and a young person in transition', async () => {

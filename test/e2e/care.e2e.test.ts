@@ -181,4 +181,83 @@ describe('care coordination in the browser', { skip: !chromiumAvailable() }, () 
     await screenshot(nurse, 'care-action-done');
     await nurseContext.close();
   });
+
+  test('the case manager books an appointment, then changes it with a reason; the timeline shows both', async () => {
+    const { db } = session.live.database;
+    const base = session.live.baseUrl;
+    const nhsNumber = nhs(7170);
+    const spa = userActor((await findUser(db, 'QMJ', 'spa'))!);
+    const { body } = await submitReferral(
+      db,
+      spa,
+      {
+        person: { nhsNumber, givenName: 'Tunde', familyName: 'Bakare', birthDate: '1944-05-01', postcode: 'NW5 1TL' },
+        component: 'district-nursing',
+        urgency: 'routine',
+        reason: 'Leg ulcer dressings',
+        source: 'professional',
+        communication: { preferredContact: 'letter', interpreter: false, bsl: true, needs: 'Large print letters' },
+      },
+      { now: new Date() },
+    );
+    await actOnReferral(db, spa, body.id, { type: 'triage' }, { now: new Date() });
+    await actOnReferral(db, spa, body.id, { type: 'accept' }, { now: new Date() });
+    const row = await db
+      .selectFrom('access_referrals')
+      .select('person_id')
+      .where('id', '=', body.id)
+      .executeTakeFirstOrThrow();
+    const personId = row.person_id as string;
+    await relate(db, {
+      systemId: 'QMJ',
+      personId,
+      grantee: { organisation: 'RKE' },
+      basis: 'referral',
+      sourceType: 'referral',
+      sourceId: body.id,
+      at: new Date(Date.now() - 60_000),
+    });
+    const context = await session.browser.newContext();
+    const page = await context.newPage();
+    await signIn(page, base, 'case_manager');
+    await page.goto(`${base}/care/people/${personId}`);
+    assert.match((await page.locator('main').textContent()) ?? '', /No appointments booked/);
+    const day = addDays(londonDate(new Date()), 10);
+    await page.locator('summary', { hasText: 'Book an appointment' }).click();
+    await page.locator('#appt-service').fill('Leg ulcer clinic');
+    await page.locator('#appt-date').fill(day);
+    await page.locator('#appt-time').fill('10:30');
+    await page.locator('#appt-place').fill('Kentish Town Health Centre');
+    await page.getByRole('button', { name: 'Book the appointment' }).click();
+    await page.waitForURL('**/care/people/*?done=appointment*');
+    await page.locator('summary', { hasText: 'Change or cancel this appointment' }).click();
+    const moved = addDays(londonDate(new Date()), 12);
+    await page.locator('[id$="-date"][id^="appt-"]').first().fill(moved);
+    await page.locator('[id$="-reason"][id^="appt-"]').first().fill('Clinic closed for staff training');
+    await page.getByRole('button', { name: 'Change the appointment' }).click();
+    await page.waitForURL('**/care/people/*?done=appointment*');
+    const text = (await page.locator('#appointments + .nhsuk-card').textContent()) ?? '';
+    assert.match(text, /booked by/);
+    assert.match(text, /changed by .*Reason: Clinic closed for staff training/);
+    assert.match(text, /Person told by Letter, large print/);
+    await assertAccessible(page);
+    await screenshot(page, 'care-appointments');
+    await context.close();
+  });
+
+  test('the administrator grants the trusted assessor competency with evidence', async () => {
+    const base = session.live.baseUrl;
+    const context = await session.browser.newContext();
+    const page = await context.newPage();
+    await signIn(page, base, 'admin');
+    await page.goto(`${base}/care/trusted-assessors`);
+    await page.locator('#ta-username').fill('case_manager');
+    await page.locator('#ta-reason').fill('Completed trusted assessor training, observed by the service lead');
+    await page.getByRole('button', { name: 'Grant the competency' }).click();
+    await page.waitForURL('**/care/trusted-assessors?done=granted');
+    assert.match((await page.locator('table').textContent()) ?? '', /case_manager/);
+    await assertAccessible(page);
+    await screenshot(page, 'care-trusted-assessors');
+    await context.close();
+  });
 });

@@ -219,4 +219,43 @@ export const careMigrations: Migrations = {
         .execute();
     },
   },
+  '0720_care_appointments': {
+    // Appointments a care coordinator books for a person, and every booking, change and cancellation with its
+    // reason (the timeline in the record, and what the person was told).
+    // biome-ignore lint/suspicious/noExplicitAny: migrations are written against no fixed schema
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('care_appointments')
+        .addColumn('id', 'uuid', (c) => c.primaryKey())
+        .addColumn('system_id', 'text', (c) => c.notNull().references('systems.id'))
+        .addColumn('person_id', 'uuid', (c) => c.notNull())
+        .addColumn('service', 'text', (c) => c.notNull())
+        .addColumn('on_date', 'date', (c) => c.notNull())
+        .addColumn('at_time', 'text', (c) => c.notNull())
+        .addColumn('place', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull().defaultTo('booked'))
+        .addColumn('created_by_name', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
+        .addCheckConstraint('care_appointments_status', sql`status in ('booked','cancelled')`)
+        .execute();
+      await db.schema
+        .createIndex('care_appointments_person')
+        .on('care_appointments')
+        .columns(['system_id', 'person_id'])
+        .execute();
+      await db.schema
+        .createTable('care_appointment_events')
+        .addColumn('id', 'uuid', (c) => c.primaryKey())
+        .addColumn('appointment_id', 'uuid', (c) => c.notNull().references('care_appointments.id'))
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('summary', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text')
+        .addColumn('notified_by', 'text', (c) => c.notNull())
+        .addColumn('format', 'text', (c) => c.notNull())
+        .addColumn('by_name', 'text', (c) => c.notNull())
+        .addColumn('at', 'timestamptz', (c) => c.notNull())
+        .addCheckConstraint('care_appointment_events_kind', sql`kind in ('booked','changed','cancelled')`)
+        .execute();
+    },
+  },
 };

@@ -54,6 +54,25 @@ export async function revokeTrustedAssessor(db: AnyDb, systemId: string, userId:
   return Number(r.numUpdatedRows ?? 0) > 0;
 }
 
+/** Staff who hold the trusted assessor competency now, by name. */
+export async function trustedAssessors(db: AnyDb, systemId: string) {
+  const rows = await db
+    .selectFrom('care_trusted_assessors as t')
+    .innerJoin('users as u', (j) => j.on(sql<boolean>`u.id::text = t.user_id`))
+    .select(['t.user_id', 't.user_name', 't.granted_by', 't.granted_at', 'u.username'])
+    .where('t.system_id', '=', systemId)
+    .where('t.revoked_at', 'is', null)
+    .orderBy('t.user_name')
+    .execute();
+  return rows.map((r) => ({
+    userId: r.user_id as string,
+    name: r.user_name as string,
+    username: r.username as string,
+    grantedBy: r.granted_by as string,
+    grantedAt: iso(r.granted_at)!,
+  }));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Assessments
 
@@ -930,4 +949,142 @@ export async function carePeople(db: AnyDb, systemId: string, visible: any): Pro
       union select person_id from care_allocations where system_id = ${systemId} and ended_at is null
     ) p where person_id::text in (${visible})`.execute(db);
   return rows.rows.map((r) => r.person_id);
+}
+
+export async function insertAppointment(
+  db: AnyDb,
+  systemId: string,
+  a: {
+    id: string;
+    personId: string;
+    service: string;
+    date: string;
+    time: string;
+    place: string;
+    byName: string;
+    at: Date;
+  },
+): Promise<void> {
+  await db
+    .insertInto('care_appointments')
+    .values({
+      id: a.id,
+      system_id: systemId,
+      person_id: a.personId,
+      service: a.service,
+      on_date: a.date,
+      at_time: a.time,
+      place: a.place,
+      status: 'booked',
+      created_by_name: a.byName,
+      updated_at: a.at,
+    })
+    .execute();
+}
+
+export async function updateAppointment(
+  db: AnyDb,
+  id: string,
+  c: { service?: string; date?: string; time?: string; place?: string; status?: string; at: Date },
+): Promise<void> {
+  await db
+    .updateTable('care_appointments')
+    .set({
+      ...(c.service !== undefined ? { service: c.service } : {}),
+      ...(c.date !== undefined ? { on_date: c.date } : {}),
+      ...(c.time !== undefined ? { at_time: c.time } : {}),
+      ...(c.place !== undefined ? { place: c.place } : {}),
+      ...(c.status !== undefined ? { status: c.status } : {}),
+      updated_at: c.at,
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function insertAppointmentEvent(
+  db: AnyDb,
+  e: {
+    id: string;
+    appointmentId: string;
+    kind: string;
+    summary: string;
+    reason: string | null;
+    notifiedBy: string;
+    format: string;
+    byName: string;
+    at: Date;
+  },
+): Promise<void> {
+  await db
+    .insertInto('care_appointment_events')
+    .values({
+      id: e.id,
+      appointment_id: e.appointmentId,
+      kind: e.kind,
+      summary: e.summary,
+      reason: e.reason,
+      notified_by: e.notifiedBy,
+      format: e.format,
+      by_name: e.byName,
+      at: e.at,
+    })
+    .execute();
+}
+
+function appointmentRow(r: Record<string, unknown>) {
+  return {
+    id: r.id as string,
+    personId: r.person_id as string,
+    service: r.service as string,
+    date: r.on_date as string,
+    time: r.at_time as string,
+    place: r.place as string,
+    status: r.status as string,
+  };
+}
+
+export async function appointmentById(db: AnyDb, systemId: string, id: string) {
+  const r = await db
+    .selectFrom('care_appointments')
+    .selectAll()
+    .where('system_id', '=', systemId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return r ? appointmentRow(r) : null;
+}
+
+/** The person's appointments, soonest first, each with its timeline of bookings, changes and cancellations. */
+export async function appointmentsOf(db: AnyDb, systemId: string, personId: string) {
+  const rows = await db
+    .selectFrom('care_appointments')
+    .selectAll()
+    .where('system_id', '=', systemId)
+    .where('person_id', '=', personId)
+    .orderBy('on_date')
+    .orderBy('at_time')
+    .limit(50)
+    .execute();
+  const ids = rows.map((r) => r.id as string);
+  const events = ids.length
+    ? await db
+        .selectFrom('care_appointment_events')
+        .selectAll()
+        .where('appointment_id', 'in', ids)
+        .orderBy('at')
+        .execute()
+    : [];
+  return rows.map((r) => ({
+    ...appointmentRow(r),
+    events: events
+      .filter((e) => e.appointment_id === r.id)
+      .map((e) => ({
+        kind: e.kind as string,
+        summary: e.summary as string,
+        reason: (e.reason as string | null) ?? null,
+        notifiedBy: e.notified_by as string,
+        format: e.format as string,
+        byName: e.by_name as string,
+        at: iso(e.at)!,
+      })),
+  }));
 }

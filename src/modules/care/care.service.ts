@@ -54,6 +54,7 @@ import {
 } from './assessment.ts';
 import { visitsForCare } from '../scheduling/index.ts';
 import * as repo from './care.repository.ts';
+import { type AppointmentEvent, type AppointmentInput, checkAppointment, notificationFor } from './appointments.ts';
 import { caseWeight, complexityReasons } from './complexity.ts';
 import { newAllocations, overdueActions, reviewsDue } from './today.ts';
 import { TRANSITION_FLAG_AGE, transitionStatus } from './transition.ts';
@@ -121,14 +122,29 @@ function text(value: unknown, field: string, label: string, max = 2000): string 
 // ---------------------------------------------------------------------------------------------
 // The trusted assessor competency (a capability on the staff account, granted by an administrator)
 
-export async function grantTrustedAssessor(db: AnyDb, actor: Actor, username: string, o: Opts & { revoke?: boolean }) {
+export async function grantTrustedAssessor(
+  db: AnyDb,
+  actor: Actor,
+  username: string,
+  o: Opts & { revoke?: boolean; reason?: string; requireReason?: boolean },
+) {
   if (actor.role !== 'admin' && actor.role !== 'system') {
     throw new ForbiddenError('Only an administrator can grant the trusted assessor competency');
   }
   return inTransaction(db, async (tx) => {
-    const user = await findUser(tx, actor.systemId, username);
-    if (!user)
-      throw new ValidationError([{ field: 'username', message: 'There is no staff account with that username' }]);
+    const errors: FieldError[] = [];
+    const user = username.trim() ? await findUser(tx, actor.systemId, username.trim()) : undefined;
+    if (!username.trim()) errors.push({ field: 'username', message: 'Enter the username of the staff account' });
+    else if (!user) errors.push({ field: 'username', message: 'There is no staff account with that username' });
+    const reason = (o.reason ?? '').trim().slice(0, 500);
+    if (o.requireReason && !reason)
+      errors.push({
+        field: 'reason',
+        message: o.revoke
+          ? 'Enter why the competency is revoked'
+          : 'Enter the evidence of competency, for example the training completed',
+      });
+    if (errors.length || !user) throw new ValidationError(errors);
     if (o.revoke) await repo.revokeTrustedAssessor(tx, actor.systemId, user.id, o.now);
     else
       await repo.grantTrustedAssessor(tx, {
@@ -142,11 +158,20 @@ export async function grantTrustedAssessor(db: AnyDb, actor: Actor, username: st
       action: o.revoke ? 'care.trusted-assessor.revoke' : 'care.trusted-assessor.grant',
       recordType: 'user',
       recordId: user.id,
+      reason: reason || null,
       requestId: o.requestId,
       detail: { username: user.username },
     });
     return { userId: user.id, username: user.username, trustedAssessor: !o.revoke };
   });
+}
+
+/** The trusted assessors now, for the administrator's page. */
+export async function listTrustedAssessors(db: AnyDb, actor: Actor) {
+  if (actor.role !== 'admin' && actor.role !== 'system') {
+    throw new ForbiddenError('Only an administrator can manage the trusted assessor competency');
+  }
+  return repo.trustedAssessors(db, actor.systemId);
 }
 
 export async function isTrustedAssessor(db: AnyDb, actor: Actor): Promise<boolean> {
@@ -759,6 +784,7 @@ export async function getCareRecord(db: AnyDb, actor: Actor, personId: string, o
         repo.contactsOf(tx, actor.systemId, personId),
         repo.transitionPlanOf(tx, actor.systemId, personId),
       ]);
+    const appointments = await repo.appointmentsOf(tx, actor.systemId, personId);
     const ctx = await routingContext(tx, actor.systemId);
     const visits = await visitsForCare(
       tx,
@@ -841,6 +867,7 @@ export async function getCareRecord(db: AnyDb, actor: Actor, personId: string, o
         organiserName: m.organiserName,
       })),
       contacts,
+      appointments,
       visits: visits.map((v) => ({
         ...v,
         window: `${String(Math.floor(v.windowStart / 60)).padStart(2, '0')}:${String(v.windowStart % 60).padStart(2, '0')} to ${String(Math.floor(v.windowEnd / 60)).padStart(2, '0')}:${String(v.windowEnd % 60).padStart(2, '0')}`,
@@ -1485,5 +1512,152 @@ export async function createTransitionPlan(
       detail: { personId },
     });
     return { id, personId, adultServices, components };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Appointments
+
+/** Who the change is told to, how, and in what format: from the person's latest referral's recorded needs. */
+async function tellPerson(
+  tx: AnyDb,
+  actor: Actor,
+  personId: string,
+  appointmentId: string,
+  kind: AppointmentEvent,
+  o: Opts,
+) {
+  const latest = (await referralsForCare(tx, actor.systemId, personId))[0];
+  const how = notificationFor({
+    preferredContact: latest?.communication.preferredContact ?? null,
+    language: latest?.communication.language ?? null,
+    interpreter: latest?.communication.interpreter ?? false,
+    bsl: latest?.communication.bsl ?? false,
+    needs: latest?.communication.needs ?? null,
+  });
+  // No personal details in the message: the delivery adapter looks up the contact for the person.
+  await enqueue(
+    tx,
+    {
+      systemId: actor.systemId,
+      topic: `care.appointment.${kind}`,
+      channel: how.channel,
+      payload: {
+        personId,
+        appointmentId,
+        kind,
+        format: how.format,
+        communication: { language: how.language, interpreter: how.interpreter, bsl: how.bsl },
+      },
+    },
+    { now: o.now },
+  );
+  return how;
+}
+
+async function appointmentEvent(
+  tx: AnyDb,
+  actor: Actor,
+  personId: string,
+  appointmentId: string,
+  kind: AppointmentEvent,
+  summary: string,
+  reason: string | null,
+  o: Opts,
+) {
+  const how = await tellPerson(tx, actor, personId, appointmentId, kind, o);
+  await repo.insertAppointmentEvent(tx, {
+    id: randomUUID(),
+    appointmentId,
+    kind,
+    summary,
+    reason,
+    notifiedBy: how.channel,
+    format: how.format,
+    byName: actor.name,
+    at: o.now,
+  });
+  await audit(tx, actor, {
+    action: `care.appointment.${kind === 'booked' ? 'create' : kind === 'changed' ? 'update' : 'cancel'}`,
+    recordType: 'care_appointment',
+    recordId: appointmentId,
+    reason,
+    requestId: o.requestId,
+    detail: { personId, notifiedBy: how.channel, format: how.format },
+  });
+}
+
+const describe = (a: { service: string; date: string; time: string; place: string }) =>
+  `${a.service}, ${a.date} at ${a.time}, ${a.place}`;
+
+/** Books an appointment for the person and queues a message to them by their contact preference. */
+export async function bookAppointment(db: AnyDb, actor: Actor, personId: string, input: AppointmentInput, o: Opts) {
+  requireRole(actor, CARE_WRITERS);
+  return inTransaction(db, async (tx) => {
+    if (!/^[0-9a-f-]{36}$/i.test(personId)) throw notFound('person', personId, o);
+    await access(tx, actor, personId, o, 'care_appointment');
+    const a = checkAppointment(input, today(o), { needReason: false });
+    if (a.errors.length) throw new ValidationError(a.errors);
+    const id = randomUUID();
+    await repo.insertAppointment(tx, actor.systemId, {
+      id,
+      personId,
+      service: a.service,
+      date: a.date,
+      time: a.time,
+      place: a.place,
+      byName: actor.name,
+      at: o.now,
+    });
+    await appointmentEvent(tx, actor, personId, id, 'booked', describe(a), null, o);
+    return { id };
+  });
+}
+
+/** Moves or cancels a booked appointment with a reason; the person is told either way. */
+export async function changeAppointment(
+  db: AnyDb,
+  actor: Actor,
+  personId: string,
+  appointmentId: string,
+  input: AppointmentInput & { cancel?: boolean },
+  o: Opts,
+) {
+  requireRole(actor, CARE_WRITERS);
+  return inTransaction(db, async (tx) => {
+    if (!/^[0-9a-f-]{36}$/i.test(personId)) throw notFound('person', personId, o);
+    await access(tx, actor, personId, o, 'care_appointment', appointmentId);
+    const current = /^[0-9a-f-]{36}$/i.test(appointmentId)
+      ? await repo.appointmentById(tx, actor.systemId, appointmentId)
+      : null;
+    if (!current || current.personId !== personId) throw notFound('care_appointment', appointmentId, o);
+    if (current.status !== 'booked') throw new ConflictError('This appointment has already been cancelled');
+    if (input.cancel) {
+      const reason = typeof input.reason === 'string' ? input.reason.trim() : '';
+      if (!reason) throw new ValidationError([{ field: 'reason', message: 'Enter why the appointment is cancelled' }]);
+      await repo.updateAppointment(tx, appointmentId, { status: 'cancelled', at: o.now });
+      await appointmentEvent(
+        tx,
+        actor,
+        personId,
+        appointmentId,
+        'cancelled',
+        describe(current),
+        reason.slice(0, 500),
+        o,
+      );
+      return { id: appointmentId };
+    }
+    const a = checkAppointment(input, today(o), { needReason: true });
+    if (a.errors.length) throw new ValidationError(a.errors);
+    await repo.updateAppointment(tx, appointmentId, {
+      service: a.service,
+      date: a.date,
+      time: a.time,
+      place: a.place,
+      at: o.now,
+    });
+    await appointmentEvent(tx, actor, personId, appointmentId, 'changed', describe(a), a.reason, o);
+    return { id: appointmentId };
   });
 }

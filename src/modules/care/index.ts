@@ -27,6 +27,8 @@ export {
   addAction,
   addTeamMember,
   allocateCaseManager,
+  bookAppointment,
+  changeAppointment,
   allocationWorklist,
   buildAgenda,
   CARE_STAFF,
@@ -45,6 +47,7 @@ export {
   getCareRecord,
   getMeeting,
   grantTrustedAssessor,
+  listTrustedAssessors,
   isTrustedAssessor,
   recordContact,
   recordDecision,
@@ -57,3 +60,4 @@ export {
 export { COMPLEXITY_RULES, caseWeight, complexityReasons, needsCaseManager } from './complexity.ts';
 export { NEW_ALLOCATION_DAYS, newAllocations, overdueActions, REVIEW_SOON_DAYS, reviewsDue } from './today.ts';
 export { ADULT_AGE, birthdayAt, TRANSITION_FLAG_AGE, transitionStatus } from './transition.ts';
+export { APPOINTMENT_EVENTS, checkAppointment, notificationFor } from './appointments.ts';

@@ -26,9 +26,12 @@ import {
   getCareRecord,
   getMeeting,
   grantTrustedAssessor,
+  listTrustedAssessors,
   isTrustedAssessor,
   questionnaire,
   recordContact,
+  bookAppointment,
+  changeAppointment,
   recordDecision,
   SECTIONS,
   saveAssessment,
@@ -614,6 +617,116 @@ export default async function careRoutes(
         const errors = formError(reply, error, (x) => `contact-${x}`);
         if (!errors) throw error;
         return renderRecord(request, reply, request.params.personId, { errors, values: f });
+      }
+    },
+  );
+
+  const renderTrusted = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    extra: { errors?: ErrorItem[]; values?: Form; done?: string } = {},
+  ) => {
+    const errors = extra.errors ?? [];
+    return reply.render('care/trusted-assessors.njk', {
+      title: 'Trusted assessors',
+      assessors: await listTrustedAssessors(db, request.actor!),
+      errors,
+      fieldErrors: fieldErrors(errors),
+      values: extra.values ?? {},
+      done: extra.done,
+    });
+  };
+
+  app.get(
+    '/care/trusted-assessors',
+    {
+      config: { policy: ['admin'] },
+      schema: { querystring: Type.Object({ done: Type.Optional(Type.String({ maxLength: 40 })) }) },
+    },
+    async (request, reply) => renderTrusted(request, reply, { done: request.query.done }),
+  );
+
+  app.post(
+    '/care/trusted-assessors',
+    { config: { policy: ['admin'] }, schema: { body: FormBody } },
+    async (request, reply) => {
+      const f = request.body as Form;
+      const revoke = str(f.action) === 'revoke';
+      try {
+        await grantTrustedAssessor(db, request.actor!, str(f.username), {
+          ...o(request),
+          revoke,
+          reason: str(f.reason),
+          requireReason: true,
+        });
+        return reply.redirect(`/care/trusted-assessors?done=${revoke ? 'revoked' : 'granted'}`, 303);
+      } catch (error) {
+        const errors = formError(reply, error, (x) => (revoke ? `revoke-${str(f.username)}-${x}` : `ta-${x}`));
+        if (!errors) throw error;
+        return renderTrusted(request, reply, { errors, values: revoke ? {} : f });
+      }
+    },
+  );
+
+  app.post(
+    '/care/people/:personId/appointments',
+    { config: { policy: WRITERS }, schema: { params: PersonParam, body: FormBody } },
+    async (request, reply) => {
+      const f = request.body as Form;
+      try {
+        await bookAppointment(
+          db,
+          request.actor!,
+          request.params.personId,
+          { service: str(f.service), date: str(f.date), time: str(f.time), place: str(f.place) },
+          o(request),
+        );
+        return reply.redirect(`/care/people/${request.params.personId}?done=appointment#appointments`, 303);
+      } catch (error) {
+        const errors = formError(reply, error, (x) => `appt-${x}`);
+        if (!errors) throw error;
+        return renderRecord(request, reply, request.params.personId, { errors, values: f });
+      }
+    },
+  );
+
+  app.post(
+    '/care/people/:personId/appointments/:appointmentId',
+    {
+      config: { policy: WRITERS },
+      schema: {
+        params: Type.Object({
+          personId: Type.String({ format: 'uuid' }),
+          appointmentId: Type.String({ format: 'uuid' }),
+        }),
+        body: FormBody,
+      },
+    },
+    async (request, reply) => {
+      const f = request.body as Form;
+      const { personId, appointmentId } = request.params;
+      try {
+        await changeAppointment(
+          db,
+          request.actor!,
+          personId,
+          appointmentId,
+          {
+            cancel: str(f.action) === 'cancel',
+            service: str(f.service),
+            date: str(f.date),
+            time: str(f.time),
+            place: str(f.place),
+            reason: str(f.reason),
+          },
+          o(request),
+        );
+        return reply.redirect(`/care/people/${personId}?done=appointment#appointments`, 303);
+      } catch (error) {
+        const prefix = str(f.action) === 'cancel' ? 'cancel' : 'appt';
+        const errors = formError(reply, error, (x) => `${prefix}-${appointmentId}-${x}`);
+        if (!errors) throw error;
+        return renderRecord(request, reply, personId, { errors, values: f });
       }
     },
   );
