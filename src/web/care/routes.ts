@@ -131,6 +131,7 @@ export default async function careRoutes(
   const o = (request: FastifyRequest) => ({ now: deps.clock.now(), requestId: request.id });
 
   navigation.add({ href: '/care', text: 'Care coordination', roles: STAFF });
+  navigation.add({ href: '/care/trusted-assessors', text: 'Trusted assessors', roles: ['admin'] });
 
   // JSON API --------------------------------------------------------------------------------------------
   const tags = ['care'];
