@@ -6,6 +6,7 @@ import { baselineMigrations } from './modules/baseline/baseline.migrations.ts';
 import { careMigrations } from './modules/care/care.migrations.ts';
 import { financeMigrations } from './modules/finance/finance.migrations.ts';
 import { directoryMigrations } from './modules/directory/directory.migrations.ts';
+import { monitoringMigrations } from './modules/monitoring/monitoring.migrations.ts';
 import { offerMigrations } from './modules/offer/offer.migrations.ts';
 import { outcomesMigrations } from './modules/outcomes/outcomes.migrations.ts';
 import { placesMigrations } from './modules/places/places.migrations.ts';
@@ -31,4 +32,5 @@ export const migrations = collectMigrations(
   careMigrations,
   financeMigrations,
   oidcMigrations,
+  monitoringMigrations,
 );

@@ -5,3 +5,7 @@
 //   import { variance } from '../monitoring/index.ts';
 //   variance(100, 88).words; // 'behind by 12%'
 export * from './monitoring.ts';
+export * from './monitoring.returns.ts';
+export * from './monitoring.service.ts';
+export { monitoringMigrations } from './monitoring.migrations.ts';
+export { DEMO_PROVIDERS, seedMonitoring } from './monitoring.seed.ts';

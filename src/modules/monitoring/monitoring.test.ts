@@ -12,6 +12,7 @@ import {
   sumReported,
   variance,
 } from './monitoring.ts';
+import { checkReturnRows, parsePounds } from './monitoring.returns.ts';
 
 test('variance: words beside the colour, behind and ahead by the rounded percentage', () => {
   const behind = variance(100, 88);
@@ -122,4 +123,63 @@ test('financial years and quarters', () => {
   assert.deepEqual(quarterOf('2023-12-31'), { year: '2023-24', quarter: 3 });
   assert.deepEqual(quarterOf('2024-03-31'), { year: '2023-24', quarter: 4 });
   assert.deepEqual(quarterOf('2024-07-15'), { year: '2024-25', quarter: 2 });
+});
+
+test('return: every problem named by row and column; negative spend, unknown borough and component', () => {
+  const header = ['provider', 'financial_year', 'quarter', 'borough', 'component', 'spend'];
+  const row = (n: number, cells: Record<string, string>) => ({
+    rowNumber: n,
+    cells: {
+      provider: 'RKE',
+      financial_year: '2023-24',
+      quarter: '1',
+      borough: 'E09000007',
+      component: 'ucr',
+      spend: '100',
+      ...cells,
+    },
+  });
+  const ctx = { boroughs: ['E09000007', 'E09000003'], components: ['ucr', 'vw'] };
+  const good = checkReturnRows(header, [row(2, {}), row(3, { component: 'vw', spend: '£1,250.5' })], ctx);
+  assert.ok(good.ok);
+  assert.equal(good.value.quarter, 1);
+  assert.deepEqual(
+    good.value.rows.map((r) => r.spendPence),
+    [10000, 125050],
+  );
+  const bad = checkReturnRows(
+    header,
+    [
+      row(2, { spend: '-5' }),
+      row(4, { borough: 'E09999999' }),
+      row(5, { component: 'nope' }),
+      row(6, { quarter: '5' }),
+    ],
+    ctx,
+  );
+  assert.ok(!bad.ok);
+  assert.deepEqual(
+    bad.problems.map((p) => [p.row, p.column, p.message]),
+    [
+      [2, 'spend', 'spend is negative'],
+      [4, 'borough', 'Unknown borough E09999999'],
+      [5, 'component', 'Unknown component nope'],
+      [6, 'quarter', 'quarter is not 1 to 4'],
+    ],
+  );
+  const mixed = checkReturnRows(header, [row(2, {}), row(3, { provider: 'RYX', component: 'vw' }), row(4, {})], ctx);
+  assert.ok(!mixed.ok);
+  assert.deepEqual(
+    mixed.problems.map((p) => [p.row, p.column]),
+    [
+      [3, 'provider'],
+      [4, 'component'],
+    ],
+  );
+  const headerBad = checkReturnRows(['provider', 'spend', 'colour'], [], ctx);
+  assert.ok(!headerBad.ok);
+  assert.ok(headerBad.problems.some((p) => p.message === 'Unknown column "colour"'));
+  assert.ok(headerBad.problems.some((p) => p.message === 'Missing column borough'));
+  assert.deepEqual(parsePounds('-£3'), { negative: true });
+  assert.equal(parsePounds('1.234'), null);
 });
