@@ -692,20 +692,21 @@ export async function submitReturn(db: AnyDb, actor: Actor, sheet: ReturnSheet, 
       ],
     );
   }
+  // Checked (and a refusal audited) before the transaction, so a refusal's audit row is never rolled back.
+  const statuses = await repo.quarterStatuses(db, actor.systemId, r.financialYear);
+  if (statuses.find((s) => s.quarter === r.quarter)?.status !== 'open') {
+    await refuse(400, { quarter: `${r.financialYear} Q${r.quarter}` });
+    throw new ValidationError(
+      [
+        {
+          field: 'quarter',
+          message: `Q${r.quarter} ${r.financialYear} is not open for returns: ask the commissioner to open it`,
+        },
+      ],
+      'That quarter is not open for returns',
+    );
+  }
   return inTransaction(db, async (tx) => {
-    const statuses = await repo.quarterStatuses(tx, actor.systemId, r.financialYear);
-    if (statuses.find((s) => s.quarter === r.quarter)?.status !== 'open') {
-      await refuse(400, { quarter: `${r.financialYear} Q${r.quarter}` });
-      throw new ValidationError(
-        [
-          {
-            field: 'quarter',
-            message: `Q${r.quarter} ${r.financialYear} is not open for returns: ask the commissioner to open it`,
-          },
-        ],
-        'That quarter is not open for returns',
-      );
-    }
     const record = await repo.insertReturn(
       tx,
       actor.systemId,
