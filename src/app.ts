@@ -30,6 +30,7 @@ import platformRoutes from './web/platform/routes.ts';
 import renderPlugin from './web/render.plugin.ts';
 import schedulingRoutes from './web/scheduling/routes.ts';
 import silverTriageRoutes from './web/silver-triage/routes.ts';
+import monitoringRoutes from './web/monitoring/routes.ts';
 import virtualWardRoutes from './web/virtual-wards/routes.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -113,6 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(schedulingRoutes, { deps, navigation });
   await app.register(virtualWardRoutes, { deps, navigation });
   await app.register(silverTriageRoutes, { deps, navigation });
+  await app.register(monitoringRoutes, { deps, navigation });
   await app.register(bedsRoutes, { deps, navigation });
   await app.register(careRoutes, { deps, navigation });
   await app.register(financeRoutes, { deps, navigation });

@@ -7,6 +7,7 @@ import { careMigrations } from './modules/care/care.migrations.ts';
 import { financeMigrations } from './modules/finance/finance.migrations.ts';
 import { engagementMigrations } from './modules/engagement/engagement.migrations.ts';
 import { directoryMigrations } from './modules/directory/directory.migrations.ts';
+import { monitoringMigrations } from './modules/monitoring/monitoring.migrations.ts';
 import { offerMigrations } from './modules/offer/offer.migrations.ts';
 import { outcomesMigrations } from './modules/outcomes/outcomes.migrations.ts';
 import { placesMigrations } from './modules/places/places.migrations.ts';
@@ -33,4 +34,5 @@ export const migrations = collectMigrations(
   financeMigrations,
   oidcMigrations,
   engagementMigrations,
+  monitoringMigrations,
 );

@@ -9,6 +9,7 @@ import { seedBeds } from './modules/beds/index.ts';
 import { seedDirectory } from './modules/directory/index.ts';
 import { seedEngagement } from './modules/engagement/index.ts';
 import { seedFinance } from './modules/finance/index.ts';
+import { seedMonitoring } from './modules/monitoring/index.ts';
 import { seedOffer } from './modules/offer/index.ts';
 import { refreshComputedIndicators, seedOutcomes } from './modules/outcomes/index.ts';
 import { systemClock } from './platform/clock.ts';
@@ -94,6 +95,7 @@ export async function seedDemoData(
     await refreshComputedIndicators(tx, systemActor(DEMO_SYSTEM.id), { now });
     await seedFinance(tx, DEMO_SYSTEM.id, now);
     await seedEngagement(tx, DEMO_SYSTEM.id, now);
+    await seedMonitoring(tx, DEMO_SYSTEM.id, now);
     let tokens = 0;
     if (engine === 'pglite') {
       const actor = systemActor(DEMO_SYSTEM.id);

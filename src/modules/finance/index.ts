@@ -11,3 +11,4 @@ export * from './finance.run.ts';
 export { financeMigrations } from './finance.migrations.ts';
 export type { RunStatus, ScenarioStatus } from './finance.repository.ts';
 export * from './finance.service.ts';
+export { type AgreedPlan, type AgreedPlanItem, agreedPlan } from './finance.plan.ts';
