@@ -1,0 +1,39 @@
+// A commissioner reads delivery against the plan: the ICS position, a borough that is behind (in words as well
+// as colour), then its board pack; at 375 px nothing makes the page scroll sideways. axe-core finds no serious
+// or critical problems on any of them.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { assertAccessible, chromiumAvailable, screenshot, signIn, useLiveBrowser } from '../support/browser.ts';
+
+describe('delivery against the plan in the browser', { skip: !chromiumAvailable() }, () => {
+  const session = useLiveBrowser();
+
+  test('a commissioner reads a borough that is behind and opens its board pack, at 1280 and 375 px', async () => {
+    for (const [width, suffix] of [
+      [1280, '1280'],
+      [375, '375'],
+    ] as const) {
+      const context = await session.browser.newContext({ viewport: { width, height: 900 } });
+      const page = await context.newPage();
+      await signIn(page, session.live.baseUrl, 'commissioner');
+      await page.goto(`${session.live.baseUrl}/monitoring`);
+      assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Delivery against the plan');
+      await assertAccessible(page);
+      await page.getByRole('link', { name: 'Enfield', exact: true }).first().click();
+      await page.waitForURL(/\/monitoring\/boroughs\/E09000010/);
+      const main = (await page.locator('main').textContent()) ?? '';
+      assert.match(main, /behind by \d+%/, 'a borough behind its plan says so in words');
+      await assertAccessible(page);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `the borough page scrolls sideways by ${overflow}px at ${width}px`);
+      await screenshot(page, `monitoring-enfield-${suffix}`);
+      await page.getByRole('link', { name: /Board pack for Enfield/ }).click();
+      await page.waitForURL('**/monitoring/board-pack**');
+      await assertAccessible(page);
+      const packOverflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(packOverflow <= 0, `the board pack scrolls sideways by ${packOverflow}px at ${width}px`);
+      await screenshot(page, `monitoring-pack-${suffix}`);
+      await context.close();
+    }
+  });
+});
