@@ -9,6 +9,7 @@ import { asOwner } from './platform/db/roles.ts';
 import { migrations } from './migrations.ts';
 import { isDemoMode, seedDemoData } from './seed.ts';
 import { startNotificationDelivery } from './modules/access/index.ts';
+import { startMissedObservationSweep } from './modules/virtualwards/index.ts';
 
 async function main() {
   const config = loadConfig();
@@ -25,6 +26,7 @@ async function main() {
     demoMode: await isDemoMode(database.db, database.engine),
   });
   app.addHook('onClose', startNotificationDelivery(database.db, app.log).stop);
+  app.addHook('onClose', startMissedObservationSweep(database.db, systemClock, app.log).stop);
 
   let closing = false;
   const shutdown = async (signal: string) => {

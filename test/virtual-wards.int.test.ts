@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { issueToken } from '../src/platform/auth/identity.ts';
 import { type Role, systemActor } from '../src/platform/auth/roles.ts';
-import { steppingClock } from '../src/platform/clock.ts';
+import { startMissedObservationSweep, sweepMissedObservations } from '../src/modules/virtualwards/index.ts';
+import { fixedClock, steppingClock } from '../src/platform/clock.ts';
 import { DEMO_SYSTEM } from '../src/seed.ts';
 import { Browser, startTestApp, type TestApp } from './support/app.ts';
 import { testEngines } from './support/db.ts';
@@ -177,6 +178,68 @@ for (const engine of testEngines()) {
         payload: obs,
       });
       assert.equal(afterwards.statusCode, 409);
+    });
+
+    test('the background sweep escalates a missed observation without anyone opening the worklist', async () => {
+      clock.set(AT);
+      const admit = await t.app.inject({
+        method: 'POST',
+        url: '/api/virtual-wards/islington-ari/admissions',
+        headers: api('clinician'),
+        payload: {
+          nhsNumber: '9434765927',
+          givenName: 'Sweep',
+          familyName: 'Patient',
+          birthDate: '1948-03-02',
+          postcodeDistrict: 'N7',
+          route: 'step-up',
+          source: 'ucr',
+          obsEveryHours: 4,
+        },
+      });
+      assert.equal(admit.statusCode, 201, admit.body);
+      const { admissionId } = admit.json();
+      const missed = () =>
+        t.database.db
+          .selectFrom('vw_escalations')
+          .select(['kind', 'expected_at'])
+          .where('admission_id', '=', admissionId)
+          .execute();
+      // Four hours and the 30 minutes' grace have not passed: the sweep raises nothing.
+      assert.equal(await sweepMissedObservations(t.database.db, new Date(Date.parse(AT) + 4 * 3_600_000)), 0);
+      assert.deepEqual(await missed(), []);
+      // Five hours on, the running sweep raises it once, however often it runs.
+      const sweep = startMissedObservationSweep(
+        t.database.db,
+        fixedClock(new Date(Date.parse(AT) + 5 * 3_600_000)),
+        {
+          warn: (entry) => assert.fail(`the sweep failed: ${JSON.stringify(entry)}`),
+        },
+        { intervalMs: 20 },
+      );
+      try {
+        for (let i = 0; i < 100 && (await missed()).length === 0; i++) await new Promise((r) => setTimeout(r, 30));
+        await new Promise((r) => setTimeout(r, 100));
+      } finally {
+        await sweep.stop();
+      }
+      const raised = await missed();
+      assert.deepEqual(
+        raised.map((e) => e.kind),
+        ['overdue-observation'],
+      );
+      assert.equal(
+        new Date(raised[0]!.expected_at).toISOString(),
+        new Date(Date.parse(AT) + 4 * 3_600_000).toISOString(),
+      );
+      clock.set(new Date(Date.parse(AT) + 5 * 3_600_000));
+      const out = await t.app.inject({
+        method: 'POST',
+        url: `/api/virtual-wards/admissions/${admissionId}/discharge`,
+        headers: api('clinician'),
+        payload: { outcome: 'home' },
+      });
+      assert.equal(out.statusCode, 200, out.body);
     });
 
     test('a full ward refuses an admission unless a clinician gives a reason', async () => {

@@ -30,6 +30,7 @@ export type {
 } from './virtualwards.repository.ts';
 export { virtualWardMigrations } from './virtualwards.migrations.ts';
 export { seedVirtualWards } from './virtualwards.seed.ts';
+export { startMissedObservationSweep, sweepMissedObservations } from './sweep.ts';
 export {
   ADMISSION_SOURCES,
   type AdmissionDetail,

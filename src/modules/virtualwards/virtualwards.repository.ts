@@ -343,6 +343,17 @@ export async function activeAdmissions(
 }
 
 /** Every active admission of the system (the overdue sweep, run as the system). */
+/** The systems with at least one patient on a virtual ward now. */
+export async function systemsWithActiveAdmissions(db: AnyDb): Promise<string[]> {
+  const rows = await db
+    .selectFrom('vw_admissions')
+    .select('system_id')
+    .distinct()
+    .where('status', '=', 'active')
+    .execute();
+  return rows.map((row) => row.system_id);
+}
+
 export async function allActiveAdmissions(db: AnyDb, systemId: string): Promise<AdmissionRow[]> {
   const rows = await admissionsQuery(db, systemId).where('a.status', '=', 'active').execute();
   return rows.map(toAdmission);

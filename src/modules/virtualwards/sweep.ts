@@ -1,0 +1,46 @@
+// The missed-observation sweep runs in the background of the running app, so a patient whose observation has
+// not arrived is escalated when it is missed, not when someone next opens the escalation worklist.
+import type { Clock } from '../../platform/clock.ts';
+import type { AnyDb } from '../../platform/db/database.ts';
+import * as repo from './virtualwards.repository.ts';
+import { raiseMissedObservations } from './virtualwards.service.ts';
+
+type Log = { warn(entry: Record<string, unknown>, message: string): void };
+
+/** Raises the missed-observation escalations of every system with a patient on a virtual ward. Idempotent. */
+export async function sweepMissedObservations(db: AnyDb, now: Date): Promise<number> {
+  let raised = 0;
+  for (const systemId of await repo.systemsWithActiveAdmissions(db)) {
+    raised += await raiseMissedObservations(db, systemId, now);
+  }
+  return raised;
+}
+
+/** Sweeps every `intervalMs` until stopped; one sweep at a time. Returns `stop` for shutdown. */
+export function startMissedObservationSweep(
+  db: AnyDb,
+  clock: Clock,
+  log: Log,
+  { intervalMs = 60_000 }: { intervalMs?: number } = {},
+): { stop: () => Promise<void> } {
+  let running: Promise<unknown> | null = null;
+  let stopped = false;
+  const timer = setInterval(() => {
+    if (running || stopped) return;
+    running = sweepMissedObservations(db, clock.now())
+      .catch((error: unknown) =>
+        log.warn({ err: (error as Error).message }, 'missed-observation sweep failed; will retry'),
+      )
+      .finally(() => {
+        running = null;
+      });
+  }, intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
