@@ -451,6 +451,50 @@ for (const engine of testEngines()) {
       clock.set(T0);
     });
 
+    test("caseload download: CSV and XLSX of the case manager's caseload, each person in it audited as exported", async () => {
+      const exported = async () =>
+        (await searchAudit(t.database.db, { systemId: 'QMJ', action: 'care.caseload.export' })).total;
+      const before = await exported();
+      const csv = await cm.get('/care/caseload/download?format=csv');
+      assert.equal(csv.statusCode, 200, csv.body);
+      assert.match(csv.headers['content-type'] as string, /^text\/csv/);
+      assert.match(
+        csv.headers['content-disposition'] as string,
+        /attachment; filename="caseload-\d{4}-\d{2}-\d{2}\.csv"/,
+      );
+      const lines = csv.body.trim().split(/\r?\n/);
+      assert.equal(
+        lines[0],
+        'NHS number,Name,Date of birth,Why case managed,Weight,Allocated on,Plan review due,Open actions,Overdue actions',
+      );
+      assert.ok(
+        lines.some((line) => line.startsWith(`${nhsNumber},Olu Adeyemi,1941-03-02,`)),
+        csv.body,
+      );
+      assert.equal(await exported(), before + lines.length - 1, 'one audit row per person in the file');
+
+      const xlsx = await cm.get('/care/caseload/download?format=xlsx');
+      assert.equal(xlsx.statusCode, 200);
+      assert.match(xlsx.headers['content-type'] as string, /spreadsheetml/);
+      assert.equal(xlsx.rawPayload.subarray(0, 2).toString('latin1'), 'PK', 'an XLSX file is a zip');
+      assert.equal(await exported(), before + 2 * (lines.length - 1));
+
+      // Someone with no caseload gets the header only, and nobody is audited as exported.
+      const spa = new Browser(t.app);
+      await spa.signIn('spa');
+      const empty = await spa.get('/care/caseload/download?format=csv');
+      assert.equal(empty.statusCode, 200);
+      assert.equal(empty.body.trim().split(/\r?\n/).length, 1);
+      assert.equal(await exported(), before + 2 * (lines.length - 1));
+      // Another format is refused naming the field; a role without care work is refused.
+      assert.equal((await cm.get('/care/caseload/download?format=pdf')).statusCode, 400);
+      const admin = await t.app.inject({
+        url: '/care/caseload/download?format=csv',
+        headers: { authorization: 'Bearer care-admin' },
+      });
+      assert.equal(admin.statusCode, 403);
+    });
+
     test('the assessment page: prefilled answers show their source; errors use the NHS.UK error summary', async () => {
       const record = (await json(cm, 'GET', `/api/care/people/${nhsNumber}`)).json();
       const draftId = record.draft.id;

@@ -667,6 +667,51 @@ export type CaseloadItem = {
   overdueActions: number;
 };
 
+/** The columns of a caseload download, in order. */
+export const CASELOAD_EXPORT_HEADER = [
+  'NHS number',
+  'Name',
+  'Date of birth',
+  'Why case managed',
+  'Weight',
+  'Allocated on',
+  'Plan review due',
+  'Open actions',
+  'Overdue actions',
+] as const;
+
+/**
+ * The caller's caseload as rows for a spreadsheet (the first row the header). A download leaves the system, so
+ * each person in it is audited as exported, in the same transaction as the read.
+ */
+export async function caseloadExport(db: AnyDb, actor: Actor, o: Opts): Promise<(string | number | null)[][]> {
+  return inTransaction(db, async (tx) => {
+    const c = await caseload(tx, actor, o);
+    for (const item of c.items) {
+      await audit(tx, actor, {
+        action: 'care.caseload.export',
+        recordType: 'care_record',
+        recordId: item.personId,
+        requestId: o.requestId,
+      });
+    }
+    return [
+      [...CASELOAD_EXPORT_HEADER],
+      ...c.items.map((i) => [
+        i.nhsNumber,
+        i.name,
+        i.birthDate,
+        i.reasons.length ? i.reasons.map((r) => r.text).join('; ') : 'Allocated without a complexity flag',
+        i.weight,
+        londonDate(i.allocatedAt),
+        i.reviewDue ?? 'No plan yet',
+        i.openActions,
+        i.overdueActions,
+      ]),
+    ];
+  });
+}
+
 /** The case manager's caseload and what needs doing today (reviews due, overdue actions, new allocations). */
 export async function caseload(db: AnyDb, actor: Actor, o: Opts) {
   requireRole(actor, CARE_STAFF);

@@ -17,6 +17,7 @@ import {
   CONTACT_CHANNELS,
   careBreakGlass,
   caseload,
+  caseloadExport,
   completeAction,
   createMeeting,
   createPlan,
@@ -41,6 +42,8 @@ import {
   transitions,
 } from '../../modules/care/index.ts';
 import { DomainError } from '../../platform/errors.ts';
+import { writeCsv, writeXlsx } from '../../platform/tabular.ts';
+import { sendCsv, sendXlsx } from '../downloads.ts';
 import { fromLondon } from '../../platform/london-time.ts';
 import { ErrorBody } from '../api-schemas.ts';
 import { type ErrorItem, errorItems, fieldErrors } from '../forms.ts';
@@ -509,6 +512,24 @@ export default async function careRoutes(
       isCaseManager: request.actor!.role === 'case_manager',
     });
   });
+
+  app.get(
+    '/care/caseload/download',
+    {
+      config: { policy: STAFF },
+      schema: {
+        querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('xlsx')])) }),
+      },
+    },
+    async (request, reply) => {
+      const rows = await caseloadExport(db, request.actor!, o(request));
+      const day = o(request).now.toISOString().slice(0, 10);
+      if (request.query.format === 'xlsx') {
+        return sendXlsx(reply, `caseload-${day}.xlsx`, await writeXlsx([{ name: 'Caseload', rows }]));
+      }
+      return sendCsv(reply, `caseload-${day}.csv`, writeCsv(rows));
+    },
+  );
 
   app.get('/care/allocation', { config: { policy: MANAGERS } }, async (request, reply) => {
     const w = await allocationWorklist(db, request.actor!, o(request));
