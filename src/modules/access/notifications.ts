@@ -3,6 +3,7 @@
 // personal details. A deployment passes its gateway adapter instead.
 import type { AnyDb } from '../../platform/db/database.ts';
 import { type DeliveryAdapter, deliverPending, LogDeliveryAdapter } from '../../platform/outbox.ts';
+import { repeatEvery } from '../../platform/repeat.ts';
 
 type Log = {
   info(entry: Record<string, unknown>, message: string): void;
@@ -16,22 +17,9 @@ export function startNotificationDelivery(
   { intervalMs = 5_000, adapter }: { intervalMs?: number; adapter?: DeliveryAdapter } = {},
 ): { stop: () => Promise<void> } {
   const delivery = adapter ?? new LogDeliveryAdapter((entry, message) => log.info(entry, message));
-  let running: Promise<unknown> | null = null;
-  let stopped = false;
-  const timer = setInterval(() => {
-    if (running || stopped) return;
-    running = deliverPending(db, delivery)
-      .catch((error: unknown) => log.warn({ err: (error as Error).message }, 'outbox delivery failed; will retry'))
-      .finally(() => {
-        running = null;
-      });
-  }, intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return repeatEvery(
+    intervalMs,
+    () => deliverPending(db, delivery),
+    (error) => log.warn({ err: error.message }, 'outbox delivery failed; will retry'),
+  );
 }

@@ -2,6 +2,7 @@
 // not arrived is escalated when it is missed, not when someone next opens the escalation worklist.
 import type { Clock } from '../../platform/clock.ts';
 import type { AnyDb } from '../../platform/db/database.ts';
+import { repeatEvery } from '../../platform/repeat.ts';
 import * as repo from './virtualwards.repository.ts';
 import { raiseMissedObservations } from './virtualwards.service.ts';
 
@@ -23,24 +24,9 @@ export function startMissedObservationSweep(
   log: Log,
   { intervalMs = 60_000 }: { intervalMs?: number } = {},
 ): { stop: () => Promise<void> } {
-  let running: Promise<unknown> | null = null;
-  let stopped = false;
-  const timer = setInterval(() => {
-    if (running || stopped) return;
-    running = sweepMissedObservations(db, clock.now())
-      .catch((error: unknown) =>
-        log.warn({ err: (error as Error).message }, 'missed-observation sweep failed; will retry'),
-      )
-      .finally(() => {
-        running = null;
-      });
-  }, intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return repeatEvery(
+    intervalMs,
+    () => sweepMissedObservations(db, clock.now()),
+    (error) => log.warn({ err: error.message }, 'missed-observation sweep failed; will retry'),
+  );
 }
