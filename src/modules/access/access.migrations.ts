@@ -166,4 +166,22 @@ export const accessMigrations: Migrations = {
         .execute();
     },
   },
+  // Keyset paging of the worklist (issue 18): the worklist reads in due-time order from a cursor, so an index
+  // in exactly that order (the same never-null key as access.repository.ts DUE_KEY, then received, then id)
+  // lets a page read its 26 rows and stop, whatever the size of the table. The partial index serves the open
+  // views (to triage, waiting for first contact, claimed by me), which would otherwise step over every closed
+  // referral; the full one serves the closed view. The old (system_id, status, due) index cannot give that
+  // order across several statuses.
+  '0420_access_worklist_keyset': {
+    // biome-ignore lint/suspicious/noExplicitAny: migrations are written against no fixed schema
+    async up(db: Kysely<any>) {
+      await sql`create index access_referrals_worklist_order on access_referrals
+        (system_id, (coalesce(first_contact_due, target_due_at, 'infinity'::timestamptz)), received_at, id)`.execute(
+        db,
+      );
+      await sql`create index access_referrals_worklist_open on access_referrals
+        (system_id, (coalesce(first_contact_due, target_due_at, 'infinity'::timestamptz)), received_at, id)
+        where status not in ('first-contact-made', 'closed')`.execute(db);
+    },
+  },
 };

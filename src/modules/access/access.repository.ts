@@ -449,42 +449,90 @@ export type ReferralFilters = {
   component?: string;
 };
 
-export type ListedReferral = ReferralRow & { givenName: string; familyName: string; nhsNumber: string };
+export type ListedReferral = ReferralRow & {
+  givenName: string;
+  familyName: string;
+  nhsNumber: string;
+  /** Where this row sits in the worklist's order, for the next or previous page's cursor. */
+  position: WorklistPosition;
+};
 
+/**
+ * A row's place in the worklist's order: due time (never due sorts last, as 'infinity'), then received, then
+ * id, so rows with the same due time still have one order. The instants are PostgreSQL's own text for the
+ * timestamptz (microseconds and offset kept), so a cursor compares exactly with the row it came from.
+ */
+export type WorklistPosition = { due: string; received: string; id: string };
+
+/** The worklist's order as one never-null key; migration 0420 indexes the same expression. */
+const DUE_KEY = sql`coalesce(r.first_contact_due, r.target_due_at, 'infinity'::timestamptz)`;
+
+/** The count a page shows is exact up to this many rows and "more than" beyond, so no page counts the table. */
+export const WORKLIST_COUNT_CAP = 1000;
+
+/**
+ * One page of the worklist by keyset: the rows after `after` (or before `before`) in due-time order, never an
+ * OFFSET, so the cost of a page does not grow with the table (docs/benchmarks.md). Returns up to `pageSize + 1`
+ * rows in the worklist's order so the caller can tell whether there is another page in the direction asked,
+ * and a count capped at WORKLIST_COUNT_CAP + 1.
+ */
 export async function listReferrals(
   db: AnyDb,
   scope: ReferralScope,
   f: ReferralFilters,
-  paging: { page: number; pageSize: number },
+  paging: { pageSize: number; after?: WorklistPosition; before?: WorklistPosition },
 ): Promise<{ rows: ListedReferral[]; total: number }> {
-  let q = db
-    .selectFrom('access_referrals as r')
-    .innerJoin('access_people as p', 'p.id', 'r.person_id')
-    .where('r.system_id', '=', scope.systemId);
+  let q = db.selectFrom('access_referrals as r').where('r.system_id', '=', scope.systemId);
   if (scope.ids) q = q.where(sql`r.id::text`, 'in', scope.ids);
   if (f.status?.length) q = q.where('r.status', 'in', f.status);
   if (f.serviceId) q = q.where('r.service_id', '=', f.serviceId);
   if (f.component) q = q.where('r.component', '=', f.component);
   if (f.claimedBy) q = q.where('r.claimed_by', '=', f.claimedBy);
   if (f.dueBefore) q = q.where(sql`coalesce(r.first_contact_due, r.target_due_at)`, '<', f.dueBefore);
-  const { total } = await q.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+  // The count reads the worklist's index in order and stops after the cap (no join: every referral has its
+  // person), so it costs at most WORKLIST_COUNT_CAP + 1 index entries whatever the size of the table.
+  const counted = await db
+    .selectFrom(
+      q
+        .select(sql`1`.as('one'))
+        .orderBy(DUE_KEY)
+        .orderBy('r.received_at')
+        .orderBy('r.id')
+        .limit(WORKLIST_COUNT_CAP + 1)
+        .as('c'),
+    )
+    .select((eb) => eb.fn.countAll<number>().as('total'))
+    .executeTakeFirstOrThrow();
+  const backwards = !paging.after && !!paging.before;
+  const at = paging.after ?? paging.before;
+  if (at) {
+    const cursor = sql`(${sql.val(at.due)}::timestamptz, ${sql.val(at.received)}::timestamptz, ${sql.val(at.id)}::uuid)`;
+    q = q.where(sql<boolean>`(${DUE_KEY}, r.received_at, r.id) ${sql.raw(backwards ? '<' : '>')} ${cursor}`);
+  }
+  const direction = backwards ? 'desc' : 'asc';
   const rows = await q
+    .innerJoin('access_people as p', 'p.id', 'r.person_id')
     .selectAll('r')
     .select(['p.given_name', 'p.family_name', 'p.nhs_number'])
-    .orderBy(sql`coalesce(r.first_contact_due, r.target_due_at) asc nulls last`)
-    .orderBy('r.received_at')
-    .orderBy('r.id')
-    .limit(paging.pageSize)
-    .offset((paging.page - 1) * paging.pageSize)
+    .select([
+      sql<string>`(${DUE_KEY})::text`.as('position_due'),
+      sql<string>`r.received_at::text`.as('position_received'),
+    ])
+    .orderBy(sql`${DUE_KEY} ${sql.raw(direction)}`)
+    .orderBy('r.received_at', direction)
+    .orderBy('r.id', direction)
+    .limit(paging.pageSize + 1)
     .execute();
+  if (backwards) rows.reverse();
   return {
     rows: rows.map((r) => ({
       ...toReferral(r),
       givenName: r.given_name,
       familyName: r.family_name,
       nhsNumber: r.nhs_number,
+      position: { due: r.position_due, received: r.position_received, id: r.id },
     })),
-    total: Number(total),
+    total: Number(counted.total),
   };
 }
 

@@ -783,24 +783,76 @@ export interface WorklistQuery {
   dueBefore?: Date;
   mine?: boolean;
   component?: string;
-  page?: number;
+  /** The page after this cursor (a `next` from an earlier page). */
+  after?: string;
+  /** The page before this cursor (a `previous` from an earlier page). */
+  before?: string;
   pageSize?: number;
 }
 
-/** A worklist ordered by due time, with time left and breaches; audited as one read of the list. */
+export interface WorklistPage {
+  items: WorklistItem[];
+  /** How many referrals match, exact up to `totalCap`; when `totalCapped`, more than `totalCap`. */
+  total: number;
+  totalCapped: boolean;
+  totalCap: number;
+  pageSize: number;
+  /** Cursors for the neighbouring pages, or null at either end. */
+  next: string | null;
+  previous: string | null;
+}
+
+const TIMESTAMP_TEXT = /^(infinity|\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2}){0,2})$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A worklist cursor as the client sees it: the row's position, base64url so it travels in a query string. */
+export function encodeWorklistCursor(p: repo.WorklistPosition): string {
+  return Buffer.from(JSON.stringify([p.due, p.received, p.id])).toString('base64url');
+}
+
+/** The position a cursor names, or a 400 naming the field when it is not one this service gave out. */
+export function decodeWorklistCursor(cursor: string, field: string): repo.WorklistPosition {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    parsed = null;
+  }
+  if (
+    Array.isArray(parsed) &&
+    parsed.length === 3 &&
+    parsed.every((v) => typeof v === 'string') &&
+    TIMESTAMP_TEXT.test(parsed[0]) &&
+    TIMESTAMP_TEXT.test(parsed[1]) &&
+    parsed[1] !== 'infinity' &&
+    UUID.test(parsed[2])
+  ) {
+    return { due: parsed[0], received: parsed[1], id: parsed[2] };
+  }
+  throw new ValidationError([
+    { field, message: 'Use the next or previous page link as given: this page position is not one we gave out' },
+  ]);
+}
+
+/**
+ * A worklist ordered by due time, with time left and breaches; audited as one read of the list. Pages by
+ * keyset (`after`/`before` cursors), never by offset, and counts at most repo.WORKLIST_COUNT_CAP rows, so a
+ * page costs the same with 10,000 referrals as with 1,000,000.
+ */
 export async function listReferrals(
   db: AnyDb,
   actor: Actor,
   q: WorklistQuery,
   options: { now: Date; requestId?: string },
-): Promise<{ items: WorklistItem[]; total: number; page: number; pageSize: number }> {
+): Promise<WorklistPage> {
   requireStaff(actor, ACCESS_STAFF);
+  const after = q.after ? decodeWorklistCursor(q.after, 'after') : undefined;
+  const before = !after && q.before ? decodeWorklistCursor(q.before, 'before') : undefined;
   const ctx = await routingContext(db, actor.systemId);
   const now = options.now;
-  const page = Math.max(1, q.page ?? 1);
   const pageSize = Math.min(100, Math.max(1, q.pageSize ?? 25));
   return inTransaction(db, async (tx) => {
-    const { rows, total } = await repo.listReferrals(
+    const found = await repo.listReferrals(
       tx,
       scopeFor(tx, actor, now),
       {
@@ -810,8 +862,13 @@ export async function listReferrals(
         component: q.component,
         claimedBy: q.mine ? actor.id : undefined,
       },
-      { page, pageSize },
+      { pageSize, after, before },
     );
+    // One row more than a page was read in the direction asked: it says whether that direction goes on.
+    const more = found.rows.length > pageSize;
+    const rows = before ? found.rows.slice(more ? 1 : 0) : found.rows.slice(0, pageSize);
+    const hasNext = before ? true : more;
+    const hasPrevious = before ? more : !!after;
     await audit(tx, actor, {
       action: 'referral.list',
       recordType: 'referral',
@@ -820,7 +877,8 @@ export async function listReferrals(
         status: q.status ?? null,
         service: q.serviceId ?? null,
         dueBefore: q.dueBefore?.toISOString() ?? null,
-        page,
+        after: q.after ?? null,
+        before: before ? q.before : null,
         shown: rows.map((r) => r.reference),
       },
     });
@@ -846,9 +904,12 @@ export async function listReferrals(
         detailsDiffer: r.detailsDiffer.length > 0,
         routed: (r.routing as { outcome?: string }).outcome === 'routed',
       })),
-      total,
-      page,
+      total: Math.min(found.total, repo.WORKLIST_COUNT_CAP),
+      totalCapped: found.total > repo.WORKLIST_COUNT_CAP,
+      totalCap: repo.WORKLIST_COUNT_CAP,
       pageSize,
+      next: hasNext && rows.length ? encodeWorklistCursor(rows[rows.length - 1].position) : null,
+      previous: hasPrevious && rows.length ? encodeWorklistCursor(rows[0].position) : null,
     };
   });
 }

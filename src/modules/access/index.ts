@@ -195,6 +195,7 @@ export {
   updatePersonFromReferral,
   type HandedOver,
   type WorklistItem,
+  type WorklistPage,
   type WorklistQuery,
 } from './access.service.ts';
 export { seedAccess } from './access.seed.ts';

@@ -43,7 +43,7 @@ import type { Navigation } from '../nav.ts';
 const STAFF = [...ACCESS_STAFF];
 const Id = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
-const Str = () => Type.String();
+const Str = (options?: Parameters<typeof Type.String>[0]) => Type.String(options);
 
 const ReferralBody = Type.Object(
   {
@@ -147,9 +147,12 @@ const WorklistResponse = Type.Object({
       routed: Type.Boolean(),
     }),
   ),
-  total: Type.Integer(),
-  page: Type.Integer(),
+  total: Type.Integer({ description: 'Referrals matching, exact up to totalCap' }),
+  totalCapped: Type.Boolean({ description: 'More than totalCap match (the count stops there)' }),
+  totalCap: Type.Integer(),
   pageSize: Type.Integer(),
+  next: Nullable(Str({ description: 'Pass as `after` for the next page; null on the last page' })),
+  previous: Nullable(Str({ description: 'Pass as `before` for the previous page; null on the first page' })),
 });
 
 const ACTIONS = ['triage', 'accept', 'redirect', 'first-contact', 'close'] as const;
@@ -427,7 +430,12 @@ export default async function accessRoutes(
           service: Type.Optional(Type.String({ maxLength: 200 })),
           due_before: Type.Optional(Type.String({ format: 'date-time' })),
           mine: Type.Optional(Type.Boolean()),
-          page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })),
+          after: Type.Optional(
+            Type.String({ maxLength: 300, description: 'The `next` cursor of the page before (keyset paging)' }),
+          ),
+          before: Type.Optional(
+            Type.String({ maxLength: 300, description: 'The `previous` cursor of the page after (keyset paging)' }),
+          ),
           pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
         }),
         response: { 200: WorklistResponse, 400: ErrorBody },
@@ -443,7 +451,8 @@ export default async function accessRoutes(
           serviceId: q.service,
           dueBefore: q.due_before ? new Date(q.due_before) : undefined,
           mine: q.mine,
-          page: q.page,
+          after: q.after,
+          before: q.before,
           pageSize: q.pageSize,
         },
         { now: deps.clock.now(), requestId: request.id },
@@ -698,7 +707,8 @@ export default async function accessRoutes(
       schema: {
         querystring: Type.Object({
           view: Type.Optional(Type.String({ enum: Object.keys(VIEWS) })),
-          page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })),
+          after: Type.Optional(Type.String({ maxLength: 300 })),
+          before: Type.Optional(Type.String({ maxLength: 300 })),
           service: Type.Optional(Type.String({ maxLength: 200 })),
         }),
       },
@@ -713,14 +723,16 @@ export default async function accessRoutes(
           status: [...VIEWS[view].status],
           mine: view === 'mine',
           serviceId: service,
-          page: request.query.page,
+          after: request.query.after,
+          before: request.query.before,
           pageSize: 25,
         },
         { now: deps.clock.now(), requestId: request.id },
       );
       const ctx = await routingContext(db, request.actor!.systemId);
-      const href = (p: number) =>
-        `/access?${new URLSearchParams({ view, page: String(p), ...(service ? { service } : {}) })}`;
+      // Page links carry the cursor (keyset paging), so they work without JavaScript like any other link.
+      const href = (cursor: Record<string, string>) =>
+        `/access?${new URLSearchParams({ view, ...(service ? { service } : {}), ...cursor })}`;
       return reply.render('access/worklist.njk', {
         title: 'Referrals',
         view,
@@ -738,7 +750,8 @@ export default async function accessRoutes(
             .map((x) => ({ value: x.id, text: x.name, selected: x.id === service })),
         ],
         result,
-        ...pageLinks(result, href),
+        previous: result.previous ? href({ before: result.previous }) : null,
+        next: result.next ? href({ after: result.next }) : null,
         statusText: STATUS_TEXT,
         breachText: BREACH_TEXT,
         actorId: request.actor!.id,
