@@ -25,7 +25,13 @@ async function main() {
     clock: systemClock,
     demoMode: await isDemoMode(database.db, database.engine),
   });
-  app.addHook('onClose', startNotificationDelivery(database.db, app.log).stop);
+  app.addHook(
+    'onClose',
+    startNotificationDelivery(database.db, app.log, {
+      workers: config.outboxWorkers,
+      batchSize: config.outboxBatchSize,
+    }).stop,
+  );
   app.addHook('onClose', startMissedObservationSweep(database.db, systemClock, app.log).stop);
 
   let closing = false;

@@ -32,6 +32,9 @@ export type Config = Readonly<{
   signInRateLimit: number;
   /** Public form submissions (for example self-referrals) allowed per minute from one address. */
   publicPostRateLimit: number;
+  /** Outbox delivery workers in this process (OUTBOX_WORKERS) and messages each claims at once (OUTBOX_BATCH_SIZE). */
+  outboxWorkers: number;
+  outboxBatchSize: number;
   /** The integrated care system this deployment serves by default. */
   defaultSystem: string;
   /**
@@ -170,6 +173,8 @@ export function loadConfig(env: Env = process.env): Config {
     importLimitBytes: integer(env, 'IMPORT_LIMIT_BYTES', 20 * 1024 * 1024, 1024, 500 * 1024 * 1024),
     signInRateLimit: integer(env, 'SIGN_IN_RATE_LIMIT', 10, 1, 10000),
     publicPostRateLimit: integer(env, 'PUBLIC_POST_RATE_LIMIT', 20, 1, 10000),
+    outboxWorkers: integer(env, 'OUTBOX_WORKERS', 4, 1, 64),
+    outboxBatchSize: integer(env, 'OUTBOX_BATCH_SIZE', 50, 1, 1000),
     defaultSystem: env.DEFAULT_SYSTEM?.trim() || 'QMJ',
     oidc: oidcConfig(env),
     csrfKey: csrfKey(env),

@@ -18,6 +18,7 @@ import { isReachable } from '../../platform/db/database.ts';
 import { cookieName } from '../../platform/http/security.plugin.ts';
 import { textProblem } from '../../platform/http/input.plugin.ts';
 import { toCsv } from '../../platform/csv.ts';
+import { outboxBacklog } from '../../platform/outbox.ts';
 import type { Navigation } from '../nav.ts';
 
 const STAFF = ROLES;
@@ -57,13 +58,24 @@ export default async function platformRoutes(
     reply.render('platform/accessibility.njk', { title: 'Accessibility statement' }),
   );
 
+  // The health check, with the outbox backlog gauge (issue 18): messages waiting and the oldest one's age, so
+  // monitoring sees delivery falling behind intake before people notice missing letters and texts.
+  const Backlog = Type.Object({
+    waiting: Type.Integer({ description: 'Messages not yet delivered' }),
+    oldestWaitingSeconds: Type.Integer({ description: 'Age of the oldest undelivered message (0 when none)' }),
+  });
   app.get(
     '/healthz',
     {
       config: { policy: 'public' },
       schema: {
         response: {
-          200: Type.Object({ status: Type.Literal('ok'), database: Type.Literal('reachable'), engine: Type.String() }),
+          200: Type.Object({
+            status: Type.Literal('ok'),
+            database: Type.Literal('reachable'),
+            engine: Type.String(),
+            outbox: Backlog,
+          }),
           503: Type.Object({
             status: Type.Literal('unavailable'),
             database: Type.Literal('unreachable'),
@@ -75,7 +87,12 @@ export default async function platformRoutes(
     async (_request, reply) => {
       const ok = await isReachable(db);
       return ok
-        ? reply.send({ status: 'ok' as const, database: 'reachable' as const, engine: deps.database.engine })
+        ? reply.send({
+            status: 'ok' as const,
+            database: 'reachable' as const,
+            engine: deps.database.engine,
+            outbox: await outboxBacklog(db, deps.clock.now()),
+          })
         : reply
             .status(503)
             .send({ status: 'unavailable' as const, database: 'unreachable' as const, engine: deps.database.engine });
