@@ -381,6 +381,57 @@ for (const engine of testEngines()) {
       assert.equal(anonymous.statusCode, 401);
     });
 
+    test('the worklist finds a referral by reference, NHS number or name, across every status', async () => {
+      const all = (await t.app.inject({ url: '/api/referrals?pageSize=100', headers: spa })).json().items as {
+        reference: string;
+        name: string;
+        nhsNumber: string;
+        status: string;
+      }[];
+      const target = all[all.length - 1]!;
+      const find = async (search: string) => {
+        const res = await t.app.inject({ url: `/api/referrals?search=${encodeURIComponent(search)}`, headers: spa });
+        assert.equal(res.statusCode, 200, res.body);
+        return res.json().items as typeof all;
+      };
+      assert.deepEqual(
+        (await find(target.reference.toLowerCase())).map((i) => i.reference),
+        [target.reference],
+      );
+      const spaced = `${target.nhsNumber.slice(0, 3)} ${target.nhsNumber.slice(3, 6)} ${target.nhsNumber.slice(6)}`;
+      const byNhs = await find(spaced);
+      assert.ok(byNhs.length > 0 && byNhs.every((i) => i.nhsNumber === target.nhsNumber));
+      assert.ok(byNhs.some((i) => i.reference === target.reference));
+      const family = target.name.split(' ').at(-1)!;
+      const byName = await find(family.toUpperCase());
+      assert.ok(byName.some((i) => i.reference === target.reference));
+      assert.ok(byName.every((i) => i.name.toLowerCase().includes(family.toLowerCase())));
+      assert.deepEqual(await find('nobody-is-called-this'), []);
+      // LIKE's wildcards are taken literally: "%" matches nobody rather than everybody.
+      assert.deepEqual(await find('%%'), []);
+      const bad = await t.app.inject({ url: '/api/referrals?search=12345', headers: spa });
+      assert.equal(bad.statusCode, 400);
+      assert.deepEqual(
+        bad.json().error.fields.map((f: { field: string }) => f.field),
+        ['search'],
+      );
+      // The page says so beside the box and still shows the worklist; a good search names what it found.
+      const browser = new Browser(t.app);
+      await browser.signIn('spa');
+      const page = await browser.get('/access?search=12345');
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /There is a problem/);
+      assert.match(page.body, /An NHS number has 10 digits/);
+      const found = await browser.get(`/access?search=${encodeURIComponent(target.reference)}`);
+      assert.match(found.body, new RegExp(`Search results for “${target.reference}”: 1 referral`));
+      // Searches are audited with what was searched for.
+      const audited = await sql<{ n: number }>`select count(*)::int as n from audit_log
+        where action = 'referral.list' and detail->>'search' = ${target.reference.toLowerCase()}`.execute(
+        t.database.db,
+      );
+      assert.equal(audited.rows[0]!.n, 1);
+    });
+
     test('the public self-referral form: error summary naming fields, then a confirmation with a reference', async () => {
       const browser = new Browser(t.app);
       const form = await browser.get('/refer/falls-prevention');

@@ -1,5 +1,6 @@
 // The access module's SQL: the only code that touches access_* tables. Rows come back in camelCase with
 // instants as ISO strings, the shape the pure rules (referral.ts, compliance.ts) take.
+import { containsPattern, type WorklistSearch } from './worklist-search.ts';
 import { sql } from 'kysely';
 import type { AnyDb } from '../../platform/db/database.ts';
 import type { CloseOutcome, ReferralState, ReferralStatus } from './referral.ts';
@@ -447,6 +448,7 @@ export type ReferralFilters = {
   dueBefore?: Date;
   claimedBy?: string;
   component?: string;
+  search?: WorklistSearch;
 };
 
 export type ListedReferral = ReferralRow & {
@@ -489,6 +491,21 @@ export async function listReferrals(
   if (f.component) q = q.where('r.component', '=', f.component);
   if (f.claimedBy) q = q.where('r.claimed_by', '=', f.claimedBy);
   if (f.dueBefore) q = q.where(sql`coalesce(r.first_contact_due, r.target_due_at)`, '<', f.dueBefore);
+  const search = f.search;
+  if (search?.kind === 'reference') q = q.where('r.reference', '=', search.reference);
+  if (search?.kind === 'nhsNumber' || search?.kind === 'name') {
+    // A sub-select on the person keeps the count below free of a join.
+    let people = db.selectFrom('access_people as sp').select('sp.id').where('sp.system_id', '=', scope.systemId);
+    if (search.kind === 'nhsNumber') people = people.where('sp.nhs_number', '=', search.nhsNumber);
+    else {
+      for (const word of search.words) {
+        people = people.where(
+          sql<boolean>`lower(sp.given_name || ' ' || sp.family_name) like ${containsPattern(word)}`,
+        );
+      }
+    }
+    q = q.where('r.person_id', 'in', people);
+  }
   // The count reads the worklist's index in order and stops after the cap (no join: every referral has its
   // person), so it costs at most WORKLIST_COUNT_CAP + 1 index entries whatever the size of the table.
   const counted = await db

@@ -5,6 +5,7 @@
 //
 // Routing uses the published offer and the directory through their modules' services, cached per database
 // for ROUTING_CACHE_MS (a newly published offer reaches routing within that time).
+import { parseWorklistSearch } from './worklist-search.ts';
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { audit } from '../../platform/audit/audit.ts';
 import { endRelationships, NoRelationshipError, relate, visibleSources } from '../../platform/auth/relationships.ts';
@@ -783,6 +784,8 @@ export interface WorklistQuery {
   dueBefore?: Date;
   mine?: boolean;
   component?: string;
+  /** A reference, an NHS number or words of a name (see worklist-search.ts). */
+  search?: string;
   /** The page after this cursor (a `next` from an earlier page). */
   after?: string;
   /** The page before this cursor (a `previous` from an earlier page). */
@@ -848,6 +851,7 @@ export async function listReferrals(
   requireStaff(actor, ACCESS_STAFF);
   const after = q.after ? decodeWorklistCursor(q.after, 'after') : undefined;
   const before = !after && q.before ? decodeWorklistCursor(q.before, 'before') : undefined;
+  const search = parseWorklistSearch(q.search);
   const ctx = await routingContext(db, actor.systemId);
   const now = options.now;
   const pageSize = Math.min(100, Math.max(1, q.pageSize ?? 25));
@@ -861,6 +865,7 @@ export async function listReferrals(
         dueBefore: q.dueBefore,
         component: q.component,
         claimedBy: q.mine ? actor.id : undefined,
+        search,
       },
       { pageSize, after, before },
     );
@@ -877,6 +882,7 @@ export async function listReferrals(
         status: q.status ?? null,
         service: q.serviceId ?? null,
         dueBefore: q.dueBefore?.toISOString() ?? null,
+        search: q.search?.trim() || null,
         after: q.after ?? null,
         before: before ? q.before : null,
         shown: rows.map((r) => r.reference),

@@ -36,7 +36,7 @@ import { DomainError, NotFoundError, ValidationError } from '../../platform/erro
 import { cookieName } from '../../platform/http/security.plugin.ts';
 import { ErrorBody } from '../api-schemas.ts';
 import { fromLondon } from '../../platform/london-time.ts';
-import { errorItems, fieldErrors, pageLinks } from '../forms.ts';
+import { type ErrorItem, errorItems, fieldErrors, pageLinks } from '../forms.ts';
 import { outsideArea, voiced } from './form-voice.ts';
 import type { Navigation } from '../nav.ts';
 
@@ -430,6 +430,12 @@ export default async function accessRoutes(
           service: Type.Optional(Type.String({ maxLength: 200 })),
           due_before: Type.Optional(Type.String({ format: 'date-time' })),
           mine: Type.Optional(Type.Boolean()),
+          search: Type.Optional(
+            Type.String({
+              maxLength: 200,
+              description: "A referral reference, an NHS number (spaces allowed) or words of the person's name",
+            }),
+          ),
           after: Type.Optional(
             Type.String({ maxLength: 300, description: 'The `next` cursor of the page before (keyset paging)' }),
           ),
@@ -451,6 +457,7 @@ export default async function accessRoutes(
           serviceId: q.service,
           dueBefore: q.due_before ? new Date(q.due_before) : undefined,
           mine: q.mine,
+          search: q.search,
           after: q.after,
           before: q.before,
           pageSize: q.pageSize,
@@ -710,29 +717,45 @@ export default async function accessRoutes(
           after: Type.Optional(Type.String({ maxLength: 300 })),
           before: Type.Optional(Type.String({ maxLength: 300 })),
           service: Type.Optional(Type.String({ maxLength: 200 })),
+          search: Type.Optional(Type.String({ maxLength: 200 })),
         }),
       },
     },
     async (request, reply) => {
       const view: View = (request.query.view as View) ?? 'triage';
       const service = request.query.service || undefined;
-      const result = await listReferrals(
-        db,
-        request.actor!,
-        {
-          status: [...VIEWS[view].status],
-          mine: view === 'mine',
-          serviceId: service,
-          after: request.query.after,
-          before: request.query.before,
-          pageSize: 25,
-        },
-        { now: deps.clock.now(), requestId: request.id },
-      );
+      // A search looks across every worklist: someone quoting a reference does not know which one it is on.
+      let search = request.query.search?.trim() || undefined;
+      const list = (text: string | undefined) =>
+        listReferrals(
+          db,
+          request.actor!,
+          {
+            status: text ? undefined : [...VIEWS[view].status],
+            mine: !text && view === 'mine',
+            serviceId: service,
+            search: text,
+            after: request.query.after,
+            before: request.query.before,
+            pageSize: 25,
+          },
+          { now: deps.clock.now(), requestId: request.id },
+        );
+      // A search that cannot be one is said beside the box, over the worklist without it.
+      let errors: ErrorItem[] = [];
+      let result: Awaited<ReturnType<typeof listReferrals>>;
+      try {
+        result = await list(search);
+      } catch (error) {
+        if (!(error instanceof ValidationError) || !error.fields.some((f) => f.field === 'search')) throw error;
+        errors = errorItems(error);
+        result = await list(undefined);
+        search = undefined;
+      }
       const ctx = await routingContext(db, request.actor!.systemId);
       // Page links carry the cursor (keyset paging), so they work without JavaScript like any other link.
       const href = (cursor: Record<string, string>) =>
-        `/access?${new URLSearchParams({ view, ...(service ? { service } : {}), ...cursor })}`;
+        `/access?${new URLSearchParams({ view, ...(service ? { service } : {}), ...(search ? { search } : {}), ...cursor })}`;
       return reply.render('access/worklist.njk', {
         title: 'Referrals',
         view,
@@ -743,6 +766,10 @@ export default async function accessRoutes(
           href: `/access?${new URLSearchParams({ view: k, ...(service ? { service } : {}) })}`,
         })),
         service,
+        search: search ?? (errors.length ? request.query.search : undefined),
+        searchShown: search,
+        errors,
+        fieldErrors: fieldErrors(errors),
         serviceItems: [
           { value: '', text: 'All services' },
           ...[...ctx.services]
