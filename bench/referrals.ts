@@ -1,7 +1,7 @@
 // Referral intake under load, on real PostgreSQL. Not part of npm test.
 //
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test ./node_modules/.bin/node bench/referrals.ts \
-//     [--rate 40] [--duration 20] [--read-share 0.3] [--retry-share 0.05] [--concurrency 64] [--out bench/results/referrals.md]
+//     [--rate 40] [--duration 20] [--read-share 0.3] [--retry-share 0.05] [--concurrency 64] [--baseline 1] [--out bench/results/referrals.md]
 //
 // Creates a fresh schema, migrates it and loads the NCL demo data, starts the app in this process on a
 // free port, and drives the HTTP API open-loop: requests are started at a fixed rate whatever the
@@ -10,10 +10,14 @@
 // (POST /api/referrals) with a unique Idempotency-Key, some of which are sent a second time with the same
 // key, as a client retrying after a timeout would. Afterwards it checks in the database that every
 // accepted submission is stored exactly once: one referral per key, the id the client was given, and no
-// referral the clients were not told about. Then it drops the schema.
+// referral the clients were not told about. Then, in the same run and process, it drives a bare Fastify route
+// that inserts one row into PostgreSQL (the same pool, the same body) open-loop at the same rate, and reports
+// Core Offer's submission rate and latency as a ratio of that baseline (issue 18; `--baseline 0` skips it).
+// Then it drops the schema.
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
+import Fastify from 'fastify';
 import { sql } from 'kysely';
 import { buildApp } from '../src/app.ts';
 import { migrations } from '../src/migrations.ts';
@@ -32,11 +36,20 @@ type Opts = {
   readShare: number;
   retryShare: number;
   concurrency: number;
+  baseline: number;
   out: string | null;
 };
 
 function parseArgs(argv: string[]): Opts {
-  const o: Opts = { rate: 40, duration: 20, readShare: 0.3, retryShare: 0.05, concurrency: 64, out: null };
+  const o: Opts = {
+    rate: 40,
+    duration: 20,
+    readShare: 0.3,
+    retryShare: 0.05,
+    concurrency: 64,
+    baseline: 1,
+    out: null,
+  };
   for (let i = 0; i < argv.length; i += 2) {
     const key = argv[i].replace(/^--/, '').replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
     const raw = argv[i + 1];
@@ -47,7 +60,7 @@ function parseArgs(argv: string[]): Opts {
     const v = Number(raw);
     if (!(key in o) || !Number.isFinite(v) || v < 0) {
       process.stderr.write(
-        `error: ${argv[i]} expects a number (flags: --rate --duration --read-share --retry-share --concurrency --out)\n`,
+        `error: ${argv[i]} expects a number (flags: --rate --duration --read-share --retry-share --concurrency --baseline --out)\n`,
       );
       process.exit(2);
     }
@@ -102,6 +115,75 @@ function quantile(sorted: number[], p: number): number {
 }
 
 type Sample = { kind: 'submit' | 'retry' | 'read'; ms: number; status: number };
+
+/**
+ * The baseline: a bare Fastify route that inserts one row, driven open-loop at `rate` for `duration` s with the
+ * same body and the same concurrency cap. Returns its successful rate and latency quantiles.
+ */
+async function bareBaseline(
+  database: Awaited<ReturnType<typeof openPostgres>>,
+  o: Opts,
+): Promise<{ rate: number; p50: number; p99: number; count: number; shed: number; stored: number }> {
+  await sql`create table bench_bare (id bigserial primary key, key text not null, body jsonb not null)`.execute(
+    database.db,
+  );
+  const bare = Fastify({ logger: false });
+  bare.post('/bare', async (request, reply) => {
+    const key = String(request.headers['idempotency-key'] ?? '');
+    const row = await sql<{ id: number }>`insert into bench_bare (key, body)
+      values (${key}, ${JSON.stringify(request.body)}::jsonb) returning id`.execute(database.db);
+    return reply.status(201).send({ id: row.rows[0].id });
+  });
+  await bare.listen({ port: 0, host: '127.0.0.1' });
+  const address = bare.server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/bare`;
+  const ms: number[] = [];
+  let ok = 0;
+  let inFlight = 0;
+  let shed = 0;
+  const pending = new Set<Promise<void>>();
+  const start = performance.now();
+  const total = Math.round(o.rate * o.duration);
+  for (let n = 0; n < total; n++) {
+    const wait = start + (n * 1000) / o.rate - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    if (inFlight >= o.concurrency) {
+      shed++;
+      continue;
+    }
+    inFlight++;
+    const t0 = performance.now();
+    const p = fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': `bare-${n}` },
+      body: JSON.stringify(body(n)),
+    })
+      .then(async (res) => {
+        await res.arrayBuffer();
+        ms.push(performance.now() - t0);
+        if (res.status === 201) ok++;
+      })
+      .catch(() => {})
+      .finally(() => {
+        inFlight--;
+        pending.delete(p);
+      });
+    pending.add(p);
+  }
+  await Promise.all([...pending]);
+  const elapsed = (performance.now() - start) / 1000;
+  await bare.close();
+  const stored = await sql<{ n: number }>`select count(*)::int as n from bench_bare`.execute(database.db);
+  ms.sort((a, b) => a - b);
+  return {
+    rate: ok / elapsed,
+    p50: quantile(ms, 0.5),
+    p99: quantile(ms, 0.99),
+    count: ms.length,
+    shed,
+    stored: stored.rows[0].n,
+  };
+}
 
 async function main() {
   const o = parseArgs(process.argv.slice(2));
@@ -231,12 +313,17 @@ async function main() {
       const bad = list.filter((s) => s.status >= 400).length;
       return `| ${label} | ${list.length} | ${bad} | ${quantile(ms, 0.5).toFixed(1)} | ${quantile(ms, 0.99).toFixed(1)} | ${ms.length ? ms[ms.length - 1].toFixed(1) : '–'} |`;
     };
+    // The bare baseline, after the app's run, in the same process and against the same database.
+    const submits = by('submit').filter((x) => x.status === 201);
+    const submitMs = submits.map((x) => x.ms).sort((a, b) => a - b);
+    const appSubmitRate = submits.length / elapsed;
+    const baseline = o.baseline ? await bareBaseline(database, o) : null;
     const cpu = cpus()[0]?.model ?? 'unknown CPU';
     const report = [
       `### Offered ${o.rate} requests/s for ${o.duration} s (${new Date().toISOString().slice(0, 16)}Z)`,
       '',
       `Machine: ${cpus().length} logical CPUs (nproc), ${cpu}; Node ${process.version}; PostgreSQL at ${database.location}, pool 10; app and load generator in one process.`,
-      `Command: \`DATABASE_URL=${url} ./node_modules/.bin/node bench/referrals.ts --rate ${o.rate} --duration ${o.duration} --read-share ${o.readShare} --retry-share ${o.retryShare} --concurrency ${o.concurrency}\``,
+      `Command: \`DATABASE_URL=${url} ./node_modules/.bin/node bench/referrals.ts --rate ${o.rate} --duration ${o.duration} --read-share ${o.readShare} --retry-share ${o.retryShare} --concurrency ${o.concurrency} --baseline ${o.baseline}\`; load average at the start ${loadavg()[0].toFixed(1)} (the machine is shared).`,
       '',
       `Sustained throughput: **${(ok.length / elapsed).toFixed(1)} successful requests/s** (${ok.length} in ${elapsed.toFixed(1)} s, of which ${(sendingEnded - start) / 1000 < elapsed ? `${(elapsed - (sendingEnded - start) / 1000).toFixed(1)} s draining` : 'no drain'}); shed at the concurrency cap: ${shed}; transport errors: ${errors}.`,
       '',
@@ -247,6 +334,13 @@ async function main() {
       line('worklist read (GET /api/referrals)', by('read')),
       line('all', samples),
       '',
+      ...(baseline
+        ? [
+            `Bare Fastify + one INSERT, same run, offered ${o.rate} submissions/s for ${o.duration} s: ${baseline.rate.toFixed(1)} stored/s (${baseline.count} answered, ${baseline.shed} shed, ${baseline.stored} rows), p50 ${baseline.p50.toFixed(1)} ms, p99 ${baseline.p99.toFixed(1)} ms.`,
+            `Core Offer submissions against it: **${(appSubmitRate / baseline.rate).toFixed(2)}× the bare rate** (${appSubmitRate.toFixed(1)}/s of submissions inside a ${Math.round((1 - o.readShare) * 100)}% submission mix, so compare at saturation), p50 ${(quantile(submitMs, 0.5) / baseline.p50).toFixed(1)}× and p99 ${(quantile(submitMs, 0.99) / baseline.p99).toFixed(1)}× the bare latency.`,
+            '',
+          ]
+        : []),
       `Exactly once: **${exactlyOnce ? 'yes' : 'NO'}**: ${accepted.size} accepted keys, ${rows.length} referrals stored for the benchmark token, ${keyRows.rows[0].n} idempotency keys with a 201; missing ${missing.length}, unexpected ${unexpected.length}, retries given a different id ${mismatches.length}.`,
       '',
     ].join('\n');

@@ -56,7 +56,7 @@ async function one(size: number): Promise<string[]> {
         t.age_group, t.borough, t.urgency, t.source, 'Benchmark', t.communication, t.routing,
         (array['closed','closed','closed','closed','closed','closed','closed','closed','received','triaged'])[1 + g % 10],
         t.service_id, now() - (g % 10080) * interval '1 minute', now(),
-        now() + ((g * 7919) % 10080) * interval '1 minute', 1, 0, t.created_by
+        now() + ((g::bigint * 7919) % 10080) * interval '1 minute', 1, 0, t.created_by
       from generate_series(1, ${size}) g,
         (select * from access_referrals order by received_at limit 1) t`.execute(db);
     await sql`insert into person_relationships

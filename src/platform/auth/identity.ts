@@ -253,16 +253,32 @@ export async function listTokens(db: AnyDb, systemId: string): Promise<ApiToken[
   return rows.map(toToken);
 }
 
-/** The actor behind a bearer token, or null when unknown or revoked. */
+/** How stale a token's "last used" may be: it is written at most once a minute, not on every request. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+/**
+ * The actor behind a bearer token, or null when unknown or revoked. A read, plus a write of "last used" only
+ * when it is over a minute old (issue 18): updating it on every request made every request of one client queue
+ * on the same row lock and leave a dead row behind, the largest per-request cost of a busy integration.
+ */
 export async function actorForToken(db: AnyDb, value: string): Promise<Actor | null> {
   const row = await db
-    .updateTable('api_tokens')
-    .set({ last_used_at: new Date() })
+    .selectFrom('api_tokens')
+    .selectAll()
     .where('token_hash', '=', sha256(value))
     .where('revoked_at', 'is', null)
-    .returningAll()
     .executeTakeFirst();
   if (!row || !isRole(row.role)) return null;
+  const now = new Date();
+  const stale = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
+  if (!row.last_used_at || new Date(row.last_used_at as string | Date) < stale) {
+    await db
+      .updateTable('api_tokens')
+      .set({ last_used_at: now })
+      .where('id', '=', row.id)
+      .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', stale)]))
+      .execute();
+  }
   return {
     kind: 'token',
     id: row.id,

@@ -61,10 +61,29 @@ function granteeColumns(g: Grantee): { grantee_kind: 'user' | 'organisation' | '
  * one row. Call it in the transaction that creates the reason.
  */
 export async function relate(tx: AnyDb, grant: RelationshipGrant): Promise<void> {
-  const g = granteeColumns(grant.grantee);
-  await tx
-    .insertInto('person_relationships')
-    .values({
+  await relateAll(tx, [grant]);
+}
+
+/**
+ * Several grants in one statement (one round trip inside the caller's transaction, issue 18), each as
+ * `relate` would make it. Grants to the same grantee for the same source are made once (the first wins).
+ */
+export async function relateAll(tx: AnyDb, grants: readonly RelationshipGrant[]): Promise<void> {
+  const seen = new Set<string>();
+  const rows = [];
+  for (const grant of grants) {
+    const g = granteeColumns(grant.grantee);
+    const key = JSON.stringify([
+      grant.systemId,
+      grant.personId,
+      g.grantee_kind,
+      g.grantee,
+      grant.sourceType,
+      grant.sourceId,
+    ]);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    rows.push({
       system_id: grant.systemId,
       person_id: grant.personId,
       ...g,
@@ -73,14 +92,19 @@ export async function relate(tx: AnyDb, grant: RelationshipGrant): Promise<void>
       source_id: grant.sourceId,
       starts_at: grant.at,
       ends_at: null,
-    })
+    });
+  }
+  if (rows.length === 0) return;
+  await tx
+    .insertInto('person_relationships')
+    .values(rows)
     .onConflict((oc) =>
       oc
         .columns(['system_id', 'person_id', 'grantee_kind', 'grantee', 'source_type', 'source_id'])
         // Re-opening an ended relationship starts it again now; an open one keeps its start.
         .doUpdateSet({
           ends_at: null,
-          basis: grant.basis,
+          basis: sql`excluded.basis`,
           starts_at: sql`case when person_relationships.ends_at is null then person_relationships.starts_at else excluded.starts_at end`,
         }),
     )
