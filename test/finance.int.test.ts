@@ -92,6 +92,51 @@ for (const engine of testEngines()) {
       assert.equal((await t.app.inject({ url: '/api/finance/scenarios' })).statusCode, 401);
     });
 
+    test('productivity per provider and service, against the best quartile, with skill mix by band', async () => {
+      const res = await api('GET', '/api/finance/productivity', 'analyst');
+      assert.equal(res.statusCode, 200);
+      const p = res.json();
+      assert.equal(p.period, '2021-22');
+      assert.equal(p.bestQuantile, 0.25);
+      // Whittington Health provides community services for Islington and Haringey: one row per service.
+      const dn = p.rows.find(
+        (r: { provider: string; component: string }) => r.provider === 'RKE' && r.component === 'district-nursing',
+      );
+      assert.ok(dn, 'Whittington district nursing is benchmarked');
+      assert.equal(dn.providerName, 'Whittington Health NHS Trust');
+      assert.deepEqual(dn.boroughs, ['E09000014', 'E09000019']);
+      const mix = Object.values(dn.bandMix as Record<string, number>).reduce((a, b) => a + b, 0);
+      assert.ok(Math.abs(mix - 1) < 0.01, `band mix adds up to ${mix}`);
+      assert.ok(dn.bandWte > 0 && dn.bandWte <= dn.wte);
+      for (const r of p.rows) {
+        if (r.costPerContact !== null && r.bestCostPerContact !== null && r.costPerContact > r.bestCostPerContact) {
+          assert.ok(Math.abs(r.release - (r.costPerContact - r.bestCostPerContact) * r.contacts) < 1);
+        } else assert.equal(r.release, 0);
+      }
+      assert.ok(p.totalRelease > 0);
+      assert.ok(p.providers.some((x: { code: string }) => x.code === 'RV3'));
+      // A less demanding best in class (the median) releases less; out of range is a 400 naming the field.
+      const median = (await api('GET', '/api/finance/productivity?bestQuantile=0.5', 'analyst')).json();
+      assert.ok(median.totalRelease < p.totalRelease, `${median.totalRelease} < ${p.totalRelease}`);
+      const bad = await api('GET', '/api/finance/productivity?bestQuantile=2', 'analyst');
+      assert.equal(bad.statusCode, 400);
+      assert.match(JSON.stringify(bad.json()), /bestQuantile/);
+
+      const b = new Browser(t.app);
+      await b.signIn('analyst');
+      const page = await b.get('/finance/productivity');
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /Whittington Health NHS Trust/);
+      assert.match(page.body, /role="region" aria-label="Table: productivity by provider and service/);
+      assert.match(page.body, /<svg[^>]+role="img"/);
+      assert.match(page.body, /Band 8a and above/);
+      assert.match(page.body, /illustrative/);
+      assert.match((await b.get('/finance')).body, /href="\/finance\/productivity"/);
+      const csv = await b.get('/finance/productivity?format=csv');
+      assert.match(String(csv.headers['content-type']), /text\/csv/);
+      assert.match(csv.body, /^Provider,Service,Boroughs,Contacts/);
+    });
+
     test('bad input is a 400 naming the field; the agreed plan cannot change', async () => {
       const bad = async (payload: unknown) => api('POST', '/api/finance/scenarios', 'commissioner', payload);
       let r = await bad({ name: 'x', copyFrom: agreedId, assumptions: [{ key: 'cost.unicorns', value: 1 }] });

@@ -15,6 +15,7 @@ import {
   ValidationError,
 } from '../../platform/errors.ts';
 import { analysisData, gapsOf, variationOf } from '../baseline/index.ts';
+import { getDirectory } from '../directory/index.ts';
 import {
   type AssumptionChange,
   applyAssumptionChanges,
@@ -22,7 +23,8 @@ import {
   valuesOf,
   withDefaults,
 } from './finance.assumptions.ts';
-import { type ModelInput, type ProductivityRow, productivity } from './finance.model.ts';
+import type { ModelInput } from './finance.model.ts';
+import { type ProductivityReport, providerProductivity } from './finance.productivity.ts';
 import type { PhasingProblem, PhasingResult } from './finance.phasing.ts';
 import { validatePhasing } from './finance.phasing.ts';
 import { DEFAULT_DRAWS, type RunOutput, runScenario as runPure } from './finance.run.ts';
@@ -325,11 +327,19 @@ export async function agreeScenario(db: AnyDb, actor: Actor, id: string, now: Da
   });
 }
 
-export async function productivityOf(db: AnyDb, actor: Actor, bestQuantile?: number): Promise<ProductivityRow[]> {
+/** Productivity per provider and service against the best in class (the directory names the providers). */
+export async function productivityOf(
+  db: AnyDb,
+  actor: Actor,
+  bestQuantile?: number,
+): Promise<ProductivityReport & { period: string | null }> {
   assertReader(actor);
   const input = await financeInput(db, actor.systemId);
   const q = bestQuantile ?? valuesOf(defaultAssumptions())['efficiency.bestQuantile'];
-  return productivity(input.rows, q);
+  const directory = await getDirectory(db, actor.systemId);
+  const names = new Map((directory?.organisations ?? []).map((o) => [o.code, o.name]));
+  const boroughNames = new Map(input.boroughs.map((b) => [b.code, b.name]));
+  return { ...providerProductivity(input.rows, q, names, boroughNames), period: input.period };
 }
 
 /** Solves a phasing problem given directly (what-ifs, and checking the solver on unseen problems). */

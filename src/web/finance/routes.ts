@@ -22,17 +22,19 @@ import {
   LEVERS,
   listScenarios,
   type PhasingProblem,
+  type ProductivityReport,
   productivityOf,
   type ScenarioRow,
   solvePhasing,
   startRun,
 } from '../../modules/finance/index.ts';
+import { getPublishedOffer } from '../../modules/offer/index.ts';
 import { listPlaces } from '../../modules/places/index.ts';
 import type { Actor } from '../../platform/auth/roles.ts';
 import { DomainError, ValidationError } from '../../platform/errors.ts';
 import { writeCsv, writeXlsx } from '../../platform/tabular.ts';
 import { ErrorBody } from '../api-schemas.ts';
-import { lineChart } from '../charts.ts';
+import { barChart, lineChart } from '../charts.ts';
 import { sendCsv, sendXlsx } from '../downloads.ts';
 import { errorItems, fieldErrors } from '../forms.ts';
 import type { Navigation } from '../nav.ts';
@@ -141,19 +143,122 @@ const PhasingOut = Type.Object({
   optimalityGap: Type.Union([Type.Number(), Type.Null()]),
   greedyObjective: Type.Optional(Type.Number()),
 });
+const Mix = Type.Record(Type.String(), Type.Number(), {
+  description: 'Share of Agenda for Change staff by band (band-2 … band-8a-plus), adding up to 1',
+});
 const ProductivitySchema = Type.Object({
-  borough: Type.String(),
-  component: Type.String(),
+  provider: Type.Union([Type.String(), Type.Null()], {
+    description: 'ODS code of the provider; null when the baseline did not name one (then the row is a borough)',
+  }),
+  providerName: Type.String(),
+  boroughs: Type.Array(Type.String(), { description: 'GSS codes of the boroughs the provider serves with it' }),
+  component: Type.String({ description: 'Core offer component (the service)' }),
   contacts: Type.Number(),
-  wte: Type.Number(),
+  wte: Type.Number({ description: 'Staff, all groups, whole-time equivalents' }),
   spend: Type.Number({ description: 'Pounds a year' }),
   contactsPerWte: Type.Union([Type.Number(), Type.Null()]),
-  costPerContact: Type.Union([Type.Number(), Type.Null()]),
-  skillMix: Type.Record(Type.String(), Type.Number(), { description: 'Share of staff by staff group' }),
+  costPerContact: Type.Union([Type.Number(), Type.Null()], { description: 'Pounds' }),
+  bandMix: Mix,
+  bandWte: Type.Number({ description: 'Agenda for Change staff counted in the bands, WTE' }),
+  seniorShare: Type.Union([Type.Number(), Type.Null()], { description: 'Share of band 6 and above' }),
   bestCostPerContact: Type.Union([Type.Number(), Type.Null()]),
   bestContactsPerWte: Type.Union([Type.Number(), Type.Null()]),
+  bestBandMix: Mix,
   release: Type.Number({ description: 'Pounds a year released if the best-in-class cost per contact were reached' }),
+  peers: Type.Number({ description: 'Providers with figures for the same service (best in class needs 2)' }),
 });
+const ProductivityReportSchema = Type.Object({
+  period: Type.Union([Type.String(), Type.Null()], { description: 'The baseline period benchmarked' }),
+  bestQuantile: Type.Number(),
+  bands: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })),
+  rows: Type.Array(ProductivitySchema),
+  totalRelease: Type.Number({ description: 'Pounds a year' }),
+  providers: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), release: Type.Number() })),
+});
+
+const pounds = (v: number | null) => (v === null ? '' : Math.round(v));
+const pct = (v: number | null | undefined) => (v === null || v === undefined ? '' : `${Math.round(v * 100)}%`);
+
+/** The productivity page's chart and tables (also its CSV). */
+export function productivityView(
+  report: ProductivityReport & { period: string | null },
+  componentNames: Map<string, string>,
+  boroughNames: Map<string, string>,
+) {
+  const rows = report.rows;
+  const label = (r: ProductivityReport['rows'][number]) =>
+    `${r.providerName}: ${componentNames.get(r.component) ?? r.component}`;
+  const top = rows.filter((r) => r.release > 0).slice(0, 12);
+  const chart =
+    top.length === 0
+      ? null
+      : barChart({
+          title: 'Money released a year if each provider reached the best cost per contact (largest 12)',
+          description: top.map((r) => `${label(r)}: ${millions(r.release)}`).join('; '),
+          bars: top.map((r) => ({ label: label(r), value: r.release / 1e6 })),
+          unit: '£m',
+          digits: 2,
+          width: 760,
+        });
+  const table = {
+    header: [
+      'Provider',
+      'Service',
+      'Boroughs',
+      'Contacts',
+      'WTE',
+      'Contacts per WTE',
+      'Best contacts per WTE',
+      'Cost per contact (£)',
+      'Best cost per contact (£)',
+      'Band 6 and above',
+      'Best band 6 and above',
+      'Released a year (£)',
+    ],
+    rows: rows.map((r) => [
+      r.providerName,
+      componentNames.get(r.component) ?? r.component,
+      r.boroughs.map((b) => boroughNames.get(b) ?? b).join(', '),
+      r.contacts,
+      r.wte,
+      r.contactsPerWte === null ? '' : Math.round(r.contactsPerWte),
+      r.bestContactsPerWte === null ? '' : Math.round(r.bestContactsPerWte),
+      pounds(r.costPerContact),
+      pounds(r.bestCostPerContact),
+      pct(r.seniorShare),
+      pct(
+        Object.keys(r.bestBandMix).length
+          ? (['band-6', 'band-7', 'band-8a-plus'] as const).reduce((s, b) => s + (r.bestBandMix[b] ?? 0), 0)
+          : null,
+      ),
+      Math.round(r.release),
+    ]),
+  };
+  const withBands = rows.filter((r) => r.bandWte > 0);
+  const mix = {
+    header: ['Provider', 'Service', ...report.bands.map((b) => b.name), 'Best in class (band 6 and above)'],
+    rows: withBands.map((r) => [
+      r.providerName,
+      componentNames.get(r.component) ?? r.component,
+      ...report.bands.map((b) => pct(r.bandMix[b.code] ?? 0)),
+      pct(
+        Object.keys(r.bestBandMix).length
+          ? (['band-6', 'band-7', 'band-8a-plus'] as const).reduce((s, b) => s + (r.bestBandMix[b] ?? 0), 0)
+          : null,
+      ),
+    ]),
+  };
+  return {
+    period: report.period,
+    bestQuantile: report.bestQuantile,
+    totalRelease: millions(report.totalRelease),
+    providers: report.providers.map((p) => ({ ...p, release: millions(p.release) })),
+    chart,
+    table,
+    mix,
+    empty: rows.length === 0,
+  };
+}
 
 function runView(s: ScenarioRow | Omit<ScenarioRow, 'assumptions' | 'results'>) {
   return {
@@ -380,6 +485,25 @@ export default async function financeRoutes(
       choices: scenarios.map((s) => ({ value: s.id, text: s.name })),
     });
   });
+
+  app.get(
+    '/finance/productivity',
+    {
+      config: { policy: READERS },
+      schema: { querystring: Type.Object({ format: Type.Optional(Type.Literal('csv')) }) },
+    },
+    async (request, reply) => {
+      const report = await productivityOf(db, actorOf(request));
+      const offer = await getPublishedOffer(db, actorOf(request).systemId);
+      const componentNames = new Map((offer?.components ?? []).map((c) => [c.code, c.name]));
+      const names = await boroughNames(request);
+      const view = productivityView(report, componentNames, names);
+      if (request.query.format === 'csv') {
+        return sendCsv(reply, 'finance-productivity.csv', writeCsv([view.table.header, ...view.table.rows]));
+      }
+      return reply.render('finance/productivity.njk', { title: 'Productivity benchmarking', ...view });
+    },
+  );
 
   const NewBody = Type.Object({
     _csrf: Type.Optional(Type.String()),
@@ -948,14 +1072,18 @@ export default async function financeRoutes(
     {
       config: { policy: READERS },
       schema: {
-        summary: 'Productivity benchmarking per borough and component against the best in class',
+        summary: 'Productivity benchmarking per provider and service against the best in class',
         description:
-          'From the newest baseline: contacts per WTE, cost per contact and skill mix by staff group, against the best quartile of the boroughs (cost per contact at the 25th percentile), and the money reaching it would release. The baseline has no provider dimension or Agenda for Change bands yet, so rows are per borough, not per provider.',
+          "From the newest baseline: per provider (the baseline's provider_code) and service, contacts per WTE, cost per contact and skill mix by Agenda for Change band, against the best in class of the providers offering the same service (cost per contact at the bestQuantile, 0.25 unless given; contacts per WTE at the mirror quantile; the average band mix of the providers at or better than the best cost per contact), and the money reaching the best cost per contact would release. Rows whose baseline names no provider are benchmarked per borough.",
         tags,
-        querystring: Type.Object({ bestQuantile: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })) }),
-        response: { 200: Type.Object({ rows: Type.Array(ProductivitySchema) }), 401: ErrorBody, 403: ErrorBody },
+        querystring: Type.Object({
+          bestQuantile: Type.Optional(
+            Type.Number({ minimum: 0, maximum: 1, description: 'Quantile of cost per contact counted as best' }),
+          ),
+        }),
+        response: { 200: ProductivityReportSchema, 401: ErrorBody, 403: ErrorBody },
       },
     },
-    async (request) => ({ rows: await productivityOf(db, actorOf(request), request.query.bestQuantile) }),
+    async (request) => productivityOf(db, actorOf(request), request.query.bestQuantile),
   );
 }
