@@ -137,6 +137,38 @@ for (const engine of testEngines()) {
       assert.match(csv.body, /^Provider,Service,Boroughs,Contacts/);
     });
 
+    test('the API opens an affordability option as a new scenario: commissioners only, audited, fields named', async () => {
+      const url = (id: string, option: string) => `/api/finance/scenarios/${id}/options/${option}`;
+      assert.equal((await api('POST', url(agreedId, 'savings'), 'analyst')).statusCode, 403);
+      const unknown = await api('POST', url(agreedId, 'magic'), 'commissioner');
+      assert.equal(unknown.statusCode, 400);
+      assert.deepEqual(fields(unknown), ['option']);
+      const missing = await api('POST', url('00000000-0000-4000-8000-000000000000', 'savings'), 'commissioner');
+      assert.equal(missing.statusCode, 404);
+      const badId = await api('POST', url('not-an-id', 'savings'), 'commissioner');
+      assert.equal(badId.statusCode, 400);
+      assert.match(JSON.stringify(badId.json()), /id/);
+
+      const res = await api('POST', url(agreedId, 'savings'), 'commissioner');
+      assert.equal(res.statusCode, 201, res.body);
+      const s = res.json();
+      assert.equal(s.basedOn, agreedId);
+      assert.equal(s.status, 'draft');
+      const agreed = (await api('GET', `/api/finance/scenarios/${agreedId}`, 'analyst')).json();
+      const extra = s.assumptions.find((a: { key: string }) => a.key === 'savings.extra');
+      assert.equal(extra.value, Math.ceil(Math.max(0, ...agreed.results.affordabilityGap)));
+      assert.match(s.name, /extra savings/);
+      const audits = await t.database.db
+        .selectFrom('audit_log')
+        .select(['action', 'detail'])
+        .where('record_id', '=', s.id)
+        .orderBy('at')
+        .execute();
+      assert.deepEqual(audits.map((a) => a.action).sort(), ['finance.scenario.copy', 'finance.scenario.option']);
+      const spec = (await t.app.inject({ url: '/api/openapi.json' })).json();
+      assert.ok(spec.paths['/api/finance/scenarios/{id}/options/{option}'].post);
+    });
+
     test('bad input is a 400 naming the field; the agreed plan cannot change', async () => {
       const bad = async (payload: unknown) => api('POST', '/api/finance/scenarios', 'commissioner', payload);
       let r = await bad({ name: 'x', copyFrom: agreedId, assumptions: [{ key: 'cost.unicorns', value: 1 }] });

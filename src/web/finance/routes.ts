@@ -21,6 +21,7 @@ import {
   LEVER_NAMES,
   LEVERS,
   listScenarios,
+  openOption,
   type PhasingProblem,
   type ProductivityReport,
   productivityOf,
@@ -707,36 +708,7 @@ export default async function financeRoutes(
       },
     },
     async (request, reply) => {
-      const actor = actorOf(request);
-      const s = await getScenario(db, actor, request.params.id);
-      const aff = s.results?.affordability;
-      if (!aff) throw new DomainError(409, 'not_run', 'Run the model before opening an option');
-      const option = request.params.option;
-      let change: AssumptionChange;
-      let label: string;
-      if (option === 'reprofile') {
-        if (aff.reprofile.years === null || aff.reprofile.years > 10) {
-          throw new DomainError(
-            409,
-            'no_reprofile',
-            'Re-profiling alone cannot deliver the whole offer within 10 years',
-          );
-        }
-        change = { key: 'plan.horizonYears', value: aff.reprofile.years };
-        label = `re-profiled over ${aff.reprofile.years} years`;
-      } else if (option === 'efficiency') {
-        change = { key: 'efficiency.extra', value: Math.min(1, Math.ceil(aff.efficiency.extraShare * 10000) / 10000) };
-        label = `with ${(change.value! * 100).toFixed(2)}% extra efficiency`;
-      } else {
-        change = { key: 'savings.extra', value: Math.ceil(Math.max(0, ...aff.savings.perYear)) };
-        label = `with ${millions(change.value!)} a year of extra savings`;
-      }
-      const id = await createScenario(
-        db,
-        actor,
-        { name: `${s.name}, ${label}`.slice(0, 120), copyFrom: s.id, assumptions: [change] },
-        deps.clock.now(),
-      );
+      const id = await openOption(db, actorOf(request), request.params.id, request.params.option, deps.clock.now());
       return reply.redirect(`/finance/scenarios/${id}?created=1`, 303);
     },
   );
@@ -933,6 +905,34 @@ export default async function financeRoutes(
       const id = await createScenario(db, actorOf(request), request.body, deps.clock.now());
       reply.status(201);
       return scenarioView(await getScenario(db, actorOf(request), id));
+    },
+  );
+
+  app.post(
+    '/api/finance/scenarios/:id/options/:option',
+    {
+      config: { policy: WRITERS },
+      schema: {
+        summary: 'Open an affordability option of a run scenario as a new scenario',
+        description:
+          "Copies the scenario with the one assumption the option needs, from its last run's affordability options: `reprofile` sets `plan.horizonYears` to the shortest horizon that delivers the whole offer within the funding (409 `no_reprofile` when that is more than 10 years), `efficiency` sets `efficiency.extra` to the extra share of baseline spend that closes the largest year's gap, `savings` sets `savings.extra` to the largest year's gap. The new scenario is a draft, not yet run (run it with POST …/run). 404 when there is no such scenario, 409 `not_run` when it has no results. Audited as finance.scenario.copy and finance.scenario.option.",
+        tags,
+        params: Type.Object({
+          id: Id,
+          option: Type.String({
+            maxLength: 20,
+            description: 'reprofile, efficiency or savings',
+            examples: ['efficiency'],
+          }),
+        }),
+        response: { 201: ScenarioSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const id = await openOption(db, actor, request.params.id, request.params.option, deps.clock.now());
+      reply.status(201);
+      return scenarioView(await getScenario(db, actor, id));
     },
   );
 
