@@ -344,6 +344,22 @@ for (const engine of testEngines()) {
       assert.equal(opened.basedOn, agreedId);
       assert.ok(agreedNow.results.affordabilityGap.some((g: number) => g > 0));
 
+      const paper = await b.get(`/finance/scenarios/${agreedId}/board-paper`);
+      assert.equal(paper.statusCode, 200);
+      const main = paper.body.slice(paper.body.indexOf('<main'));
+      assert.equal((main.match(/<svg[^>]+role="img"/g) ?? []).length, 4); // the NHS logo is the fifth
+      assert.equal((paper.body.match(/Text alternative:/g) ?? []).length, 4);
+      assert.match(paper.body, /Investment and funding by lever, £ million/);
+      assert.match(paper.body, /class="app-no-print"/);
+      assert.match(page.body, new RegExp(`href="/finance/scenarios/${agreedId}/board-paper"`));
+      const unrun = await b.get(`/finance/scenarios/${id}/board-paper`);
+      assert.equal(unrun.statusCode, 200);
+      assert.match(unrun.body, /has not been run yet/);
+      assert.equal(
+        (await b.get('/finance/scenarios/00000000-0000-4000-8000-000000000000/board-paper')).statusCode,
+        404,
+      );
+
       const compare = await b.get(`/finance/compare?a=${agreedId}&b=${id}`);
       assert.equal(compare.statusCode, 200);
       assert.match(compare.body, /Nurse, Agenda for Change band 6/);

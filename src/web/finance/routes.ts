@@ -261,6 +261,60 @@ export function productivityView(
   };
 }
 
+/** The board paper's tables, one beside each chart, in the figures the chart draws. */
+export function boardPaperTables(s: ScenarioRow, names: Map<string, string>) {
+  const out = s.results!;
+  const r = out.results;
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  const levers = LEVER_ORDER.filter((l) => r.funding[l].some((v) => v > 0));
+  const funding = {
+    header: ['Measure (£m)', ...r.years, 'Total'],
+    rows: [
+      ['Investment', ...r.investment, r.totalInvestment],
+      ...levers.map((l) => [`Funding: ${LEVER_NAMES[l]}`, ...r.funding[l], sum(r.funding[l])]),
+      ['Funding total', ...r.fundingTotal, sum(r.fundingTotal)],
+    ].map(([label, ...xs]) => [label as string, ...(xs as number[]).map((v) => (v / 1e6).toFixed(1))]),
+  };
+  const bedDays = {
+    header: ['Year', 'P10', 'Median (P50)', 'P90', 'Beds equivalent (most likely)'],
+    rows: r.years.map((y, i) => [
+      y,
+      Math.round(r.bedDaysSaved.p10[i]),
+      Math.round(r.bedDaysSaved.p50[i]),
+      Math.round(r.bedDaysSaved.p90[i]),
+      Math.round(r.bedsEquivalent[i]),
+    ]),
+  };
+  const boroughs = [...new Set(out.items.map((i) => i.borough))].sort();
+  const timeline = {
+    header: ['Borough', ...r.years, 'Not in the plan'],
+    rows: boroughs.map((b) => {
+      const mine = out.items.filter((i) => i.borough === b);
+      return [
+        names.get(b) ?? b,
+        ...r.years.map((y) => {
+          const starting = mine.filter((i) => i.startYear === y);
+          const cost = sum(starting.map((i) => i.annualCost));
+          return starting.length === 0 ? '0' : `${starting.length} (${millions(cost)} a year)`;
+        }),
+        String(mine.filter((i) => i.startYear === null).length),
+      ];
+    }),
+  };
+  const tornado = {
+    header: ['Assumption', 'Bed days at its low value', 'Bed days at its high value', 'Swing'],
+    rows: out.tornado.bedDays
+      .slice(0, 8)
+      .map((b) => [
+        assumptionDefinition(b.key)?.label ?? b.key,
+        Math.round(b.atLow),
+        Math.round(b.atHigh),
+        Math.round(Math.abs(b.atHigh - b.atLow)),
+      ]),
+  };
+  return { funding, bedDays, timeline, tornado };
+}
+
 function runView(s: ScenarioRow | Omit<ScenarioRow, 'assumptions' | 'results'>) {
   return {
     status: s.runStatus,
@@ -583,6 +637,21 @@ export default async function financeRoutes(
     },
   );
 
+  app.get(
+    '/finance/scenarios/:id/board-paper',
+    { config: { policy: READERS }, schema: { params: Type.Object({ id: Type.String({ maxLength: 40 }) }) } },
+    async (request, reply) => {
+      const s = await getScenario(db, actorOf(request), request.params.id);
+      const names = await boroughNames(request);
+      const page = await scenarioPage(s, names);
+      return reply.render('finance/board-paper.njk', {
+        title: `Board paper: ${s.name}`,
+        ...page,
+        ...(s.results ? { paper: boardPaperTables(s, names) } : {}),
+      });
+    },
+  );
+
   async function scenarioPage(s: ScenarioRow, names: Map<string, string>, borough?: string) {
     const run = runView(s);
     if (!s.results) return { scenario: s, run };
@@ -592,18 +661,24 @@ export default async function financeRoutes(
     const stacks = LEVER_ORDER.map((l) => ({ label: LEVER_NAMES[l], values: r.funding[l] })).filter((x) =>
       x.values.some((v) => v > 0),
     );
-    const funding = fundingChart({
-      title: 'Investment against funding by year',
-      description: `Funding stacked by lever, with the plan's investment as a dashed line. ${r.years
+    const descriptions = {
+      funding: `Funding stacked by lever, with the plan's investment as a dashed line. ${r.years
         .map((y, i) => `${y}: investment ${millions(r.investment[i])}, funding ${millions(r.fundingTotal[i])}`)
         .join('; ')}.`,
+      bedDays: `Median bed days saved: ${r.years.map((y, i) => `${y} ${whole(r.bedDaysSaved.p50[i])} (P10 ${whole(r.bedDaysSaved.p10[i])}, P90 ${whole(r.bedDaysSaved.p90[i])})`).join('; ')}.`,
+      timeline: '',
+      tornado: '',
+    };
+    const funding = fundingChart({
+      title: 'Investment against funding by year',
+      description: descriptions.funding,
       years: r.years,
       stacks,
       line: { label: 'Investment', values: r.investment },
     });
     const bedDays = lineChart({
       title: 'Occupied bed days saved a year, with the P10 to P90 band',
-      description: `Median bed days saved: ${r.years.map((y, i) => `${y} ${whole(r.bedDaysSaved.p50[i])} (P10 ${whole(r.bedDaysSaved.p10[i])}, P90 ${whole(r.bedDaysSaved.p90[i])})`).join('; ')}.`,
+      description: descriptions.bedDays,
       series: [
         {
           label: 'Median',
@@ -617,14 +692,15 @@ export default async function financeRoutes(
       ],
     });
     const boroughs = [...new Set(out.items.map((i) => i.borough))].sort();
+    descriptions.timeline = boroughs
+      .map(
+        (b) =>
+          `${names.get(b) ?? b}: ${r.years.map((y) => `${out.items.filter((i) => i.borough === b && i.startYear === y).length} in ${y}`).join(', ')}`,
+      )
+      .join('; ');
     const timeline = timelineChart({
       title: 'The phasing: items starting each year, by borough',
-      description: boroughs
-        .map(
-          (b) =>
-            `${names.get(b) ?? b}: ${r.years.map((y) => `${out.items.filter((i) => i.borough === b && i.startYear === y).length} in ${y}`).join(', ')}`,
-        )
-        .join('; '),
+      description: descriptions.timeline,
       years: r.years,
       rows: boroughs.map((b) => ({
         label: names.get(b) ?? b,
@@ -635,15 +711,16 @@ export default async function financeRoutes(
       })),
     });
     const baseBed = r.deterministic.bedDaysSaved.reduce((a, b) => a + b, 0);
+    descriptions.tornado = out.tornado.bedDays
+      .slice(0, 8)
+      .map(
+        (b) =>
+          `${assumptionDefinition(b.key)?.label ?? b.key}: ${whole(b.atLow)} at its low value, ${whole(b.atHigh)} at its high`,
+      )
+      .join('; ');
     const tornado = tornadoChart({
       title: 'Which assumptions matter most for bed days saved over the plan',
-      description: out.tornado.bedDays
-        .slice(0, 8)
-        .map(
-          (b) =>
-            `${assumptionDefinition(b.key)?.label ?? b.key}: ${whole(b.atLow)} at its low value, ${whole(b.atHigh)} at its high`,
-        )
-        .join('; '),
+      description: descriptions.tornado,
       base: baseBed,
       bars: out.tornado.bedDays.slice(0, 8).map((b) => ({ label: b.key, atLow: b.atLow, atHigh: b.atHigh })),
       format: whole,
@@ -658,6 +735,7 @@ export default async function financeRoutes(
       tables: t,
       itemRows,
       charts: { funding, bedDays, timeline, tornado },
+      descriptions,
       boroughItems: boroughs.map((b) => ({ value: b, text: names.get(b) ?? b, selected: b === borough })),
       borough,
       headline: {
