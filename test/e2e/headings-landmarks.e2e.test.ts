@@ -21,9 +21,10 @@ const ROLES = [
 ];
 // Pages per role, and pages per kind of page (same first two path segments and depth): enough to reach every
 // area a role's menus offer without loading every referral or component.
-const PAGES_PER_ROLE = 30;
+const PAGES_PER_ROLE = 16;
 const PAGES_PER_KIND = 2;
-const NOT_PAGES = /sign-out|download|format=|\.csv|\.xlsx|^\/assets|^\/static|^\/healthz|^\/api\/|^\/fhir|^\/oruk/;
+const NOT_PAGES =
+  /sign-out|download|format=|\.csv|\.xlsx|\.json|^\/assets|^\/static|^\/healthz|^\/api\/|^\/fhir|^\/oruk/;
 
 async function sameSiteLinks(page: Page): Promise<string[]> {
   const hrefs = await page.$$eval('a[href]', (links) => links.map((a) => a.getAttribute('href') ?? ''));
@@ -68,7 +69,7 @@ describe('headings and landmarks on every role’s pages', { skip: !chromiumAvai
       checked += pages;
       await context.close();
     }
-    assert.ok(checked >= 100, `only ${checked} pages were checked`);
+    assert.ok(checked >= 80, `only ${checked} pages were checked`);
     assert.deepEqual(problems, []);
   });
 });
