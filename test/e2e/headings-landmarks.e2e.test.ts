@@ -21,7 +21,7 @@ const ROLES = [
 ];
 // Pages per role, and pages per kind of page (same first two path segments and depth): enough to reach every
 // area a role's menus offer without loading every referral or component.
-const PAGES_PER_ROLE = 16;
+const PAGES_PER_ROLE = 12;
 const PAGES_PER_KIND = 2;
 const NOT_PAGES =
   /sign-out|download|format=|\.csv|\.xlsx|\.json|^\/assets|^\/static|^\/healthz|^\/api\/|^\/fhir|^\/oruk/;
