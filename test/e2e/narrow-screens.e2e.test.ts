@@ -32,7 +32,7 @@ describe('pages at 375 px', { skip: !chromiumAvailable() }, () => {
     assert.deepEqual(sideways, []);
   });
 
-  test('on a small phone the worklist shows each referral's status and claim button without scrolling sideways', async () => {
+  test('on a small phone the worklist shows each referral’s status and claim button without scrolling sideways', async () => {
     const context = await session.browser.newContext({ viewport: { width: 375, height: 800 } });
     const page = await context.newPage();
     await signIn(page, session.live.baseUrl, 'spa');
