@@ -62,3 +62,5 @@ export {
   searchQuestionnaireResponses,
   searchQuestionnaires,
 } from './fhir-care.service.ts';
+export { checkOrukFeed, orukToAssets } from './oruk-import.ts';
+export { fetchOrukFeed, importOrukFeed, type OrukImportInput } from './oruk-import.service.ts';
