@@ -26,6 +26,19 @@ type Json = any;
 
 const NOW = '2026-03-10T10:00:00.000Z';
 const EWS = 'https://fhir.hl7.org.uk/StructureDefinition/UKCore-Observation-EarlyWarningTotalScore';
+const NEWS2_CODE = '1104051000000101';
+/** The codes UK Core's own NEWS2 example uses: the total's category and unit, and each sub-score's SNOMED code. */
+function news2ExampleCodes() {
+  const b = fhirXmlToJson(
+    readFileSync(path.join(STANDARDS, 'fhir-uk-core/examples/UKCore-Bundle-NEWS2Observations-Example.xml'), 'utf8'),
+  );
+  const total = b.entry.map((e: Json) => e.resource).find((r: Json) => r.code.coding[0].code === NEWS2_CODE);
+  return {
+    category: total.category[0].coding[0].code as string,
+    unit: total.valueQuantity.code as string,
+    components: new Set<string>(total.component.map((c: Json) => c.code.coding[0].code)),
+  };
+}
 
 function assertValid(resource: Json, label = `${resource.resourceType}/${resource.id}`) {
   const problems = fhirProblems(resource);
@@ -64,6 +77,13 @@ test('UK Core’s own care, assessment and early warning examples pass both chec
     'UKCore-QuestionnaireResponse-InpatientSurvey-Example.xml',
   ])
     assert.deepEqual(fhirProblems(example(f)), [], f);
+  // UK Core's NEWS2 example: a collection of the readings and the total; the total is an EarlyWarningTotalScore.
+  const news2 = example('UKCore-Bundle-NEWS2Observations-Example.xml', 'none');
+  delete news2.meta;
+  assert.deepEqual(fhirProblems(news2), [], 'the NEWS2 Bundle');
+  const news2Total = news2.entry.map((e: Json) => e.resource).find((r: Json) => r.code.coding[0].code === NEWS2_CODE);
+  news2Total.meta = { profile: [EWS] };
+  assert.deepEqual(fhirProblems(news2Total), [], 'UK Core’s NEWS2 total');
   const npews = example('UKCore-Observation-NPEWSTotal-Example.xml', EWS);
   assert.deepEqual(fhirProblems(npews), [], 'the NPEWS total, as an EarlyWarningTotalScore');
   // The profile's fixed values are checked: a total that is not final, or not a {ScoreOf}, fails.
@@ -330,6 +350,16 @@ for (const engine of testEngines()) {
       const total = totals.entry[0].resource;
       assert.deepEqual(total.meta.profile, [EWS]);
       assert.equal(total.valueQuantity.code, '{ScoreOf}');
+      // The same codes as UK Core's own NEWS2 example (scale 1 patients; scale 2 has its own SpO2 sub-score code).
+      const codes = news2ExampleCodes();
+      assert.equal(total.category[0].coding[0].code, codes.category);
+      assert.equal(total.valueQuantity.code, codes.unit);
+      for (const t of totals.entry.map((e: Json) => e.resource))
+        for (const c of t.component)
+          assert.ok(
+            codes.components.has(c.code.coding[0].code) || c.code.coding[0].code === '1104321000000108',
+            c.code.coding[0].code,
+          );
       const set = (await get(pathOf(`/fhir/${total.derivedFrom[0].reference}`), clin)).json();
       assertValid(set);
       const row = (
