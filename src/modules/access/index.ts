@@ -217,4 +217,5 @@ export {
   type RecordPage,
   type ReferralRecord,
   type StateFilter,
+  type UpdatedFilter,
 } from './access.records.ts';

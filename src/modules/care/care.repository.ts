@@ -1088,3 +1088,55 @@ export async function appointmentsOf(db: AnyDb, systemId: string, personId: stri
       })),
   }));
 }
+
+// ---------------------------------------------------------------------------------------------
+// For the FHIR API (interop reads through care/index.ts): ids only, nothing personal.
+
+const RECORD_TABLES = [
+  'care_assessments',
+  'care_plans',
+  'care_team_members',
+  'care_appointments',
+  'care_allocations',
+] as const;
+
+/** The people with any care record, limited to those in `visible` (a visiblePeople subquery of person ids). */
+// biome-ignore lint/suspicious/noExplicitAny: a Kysely subquery of person ids
+export async function peopleWithRecords(db: AnyDb, systemId: string, visible: any): Promise<string[]> {
+  const ids = new Set<string>();
+  for (const table of RECORD_TABLES) {
+    const rows = await db
+      .selectFrom(table)
+      .select('person_id')
+      .distinct()
+      .where('system_id', '=', systemId)
+      .where(sql`person_id::text`, 'in', visible)
+      .execute();
+    for (const r of rows) ids.add(String(r.person_id));
+  }
+  return [...ids].sort();
+}
+
+export type CareRecordKind = 'plan' | 'action' | 'appointment' | 'assessment';
+const KIND_TABLE = {
+  plan: 'care_plans',
+  action: 'care_actions',
+  appointment: 'care_appointments',
+  assessment: 'care_assessments',
+} as const;
+
+/** Whose record a plan, action, appointment or assessment is (null when there is no such record). */
+export async function personOfRecord(
+  db: AnyDb,
+  systemId: string,
+  kind: CareRecordKind,
+  id: string,
+): Promise<string | null> {
+  const row = await db
+    .selectFrom(KIND_TABLE[kind])
+    .select('person_id')
+    .where('system_id', '=', systemId)
+    .where(sql`id::text`, '=', id)
+    .executeTakeFirst();
+  return row ? String(row.person_id) : null;
+}

@@ -922,6 +922,8 @@ export async function getCareRecord(db: AnyDb, actor: Actor, personId: string, o
   });
 }
 
+export type CareRecord = Awaited<ReturnType<typeof getCareRecord>>;
+
 export async function careBreakGlass(db: AnyDb, actor: Actor, personId: string, input: { reason?: unknown }, o: Opts) {
   requireRole(actor, CARE_STAFF);
   if (!/^[0-9a-f-]{36}$/i.test(personId)) throw notFound('person', personId, o);
@@ -1704,5 +1706,52 @@ export async function changeAppointment(
     });
     await appointmentEvent(tx, actor, personId, appointmentId, 'changed', describe(a), a.reason, o);
     return { id: appointmentId };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// For the FHIR API (the interop module reads each record with getCareRecord, which checks and audits)
+
+/** The people with a care record whom the actor may see now: ids only (nothing personal, so not audited). */
+export async function carePeople(db: AnyDb, actor: Actor, o: Opts): Promise<string[]> {
+  requireRole(actor, CARE_STAFF);
+  return repo.peopleWithRecords(db, actor.systemId, visiblePeople(db, actor, o.now));
+}
+
+/**
+ * Whose care record a plan, action, appointment or assessment belongs to; an unknown id is refused with the
+ * same audited "not found" as a person without a relationship, so nobody learns whether a record exists.
+ */
+export async function careRecordOwner(
+  db: AnyDb,
+  actor: Actor,
+  kind: repo.CareRecordKind,
+  id: string,
+  o: Opts,
+): Promise<string> {
+  requireRole(actor, CARE_STAFF);
+  const personId = /^[0-9a-f-]{36}$/i.test(id) ? await repo.personOfRecord(db, actor.systemId, kind, id) : null;
+  if (!personId) throw notFound(`care_${kind}`, id, o);
+  return personId;
+}
+
+/** One signed or draft assessment of a person (the FHIR QuestionnaireResponse), after getCareRecord's check. */
+export async function assessmentsForFhir(db: AnyDb, actor: Actor, personId: string, o: Opts) {
+  requireRole(actor, CARE_STAFF);
+  if (!/^[0-9a-f-]{36}$/i.test(personId)) throw notFound('person', personId, o);
+  return inTransaction(db, async (tx) => {
+    await access(tx, actor, personId, o, 'care_assessment');
+    const person = await personOf(tx, actor.systemId, personId);
+    const rows = await repo.assessmentsOf(tx, actor.systemId, personId);
+    const views = [];
+    for (const a of rows) views.push(await assessmentView(tx, a, person));
+    await audit(tx, actor, {
+      action: 'care.assessment.read',
+      recordType: 'care_record',
+      recordId: personId,
+      requestId: o.requestId,
+      detail: { assessments: rows.map((a) => a.id) },
+    });
+    return views;
   });
 }

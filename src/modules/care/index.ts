@@ -24,6 +24,7 @@ export { careMigrations } from './care.migrations.ts';
 export { seedCare } from './care.seed.ts';
 export {
   type AssessmentView,
+  assessmentsForFhir,
   addAction,
   addTeamMember,
   allocateCaseManager,
@@ -37,6 +38,9 @@ export {
   CONTACT_CHANNELS,
   type CaseloadItem,
   careBreakGlass,
+  carePeople,
+  type CareRecord,
+  careRecordOwner,
   CASELOAD_EXPORT_HEADER,
   caseload,
   caseloadExport,

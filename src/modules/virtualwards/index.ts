@@ -34,6 +34,7 @@ export { startMissedObservationSweep, sweepMissedObservations } from './sweep.ts
 export {
   ADMISSION_SOURCES,
   type AdmissionDetail,
+  type AdmissionObservations,
   admissionDetail,
   admitPatient,
   allWards,
@@ -49,6 +50,8 @@ export {
   ESCALATION_OUTCOMES,
   escalationWorklist,
   NATIONAL_AMBITION_PER_100K,
+  observationForFhir,
+  observationsForFhir,
   PATHWAYS,
   raiseMissedObservations,
   recordObservation,

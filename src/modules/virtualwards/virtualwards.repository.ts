@@ -509,3 +509,32 @@ export async function dischargeFigures(
     bedDays: Number(r.days),
   }));
 }
+
+/** Every admission (active or discharged) of the people in `visible` (a visiblePeople subquery), optionally one person's. */
+export async function visibleAdmissions(
+  db: AnyDb,
+  systemId: string,
+  // biome-ignore lint/suspicious/noExplicitAny: a Kysely subquery of person ids
+  visible: any,
+  patientId?: string,
+): Promise<AdmissionRow[]> {
+  let q = admissionsQuery(db, systemId).where(sql`a.patient_id::text`, 'in', visible);
+  if (patientId) q = q.where(sql`a.patient_id::text`, '=', patientId);
+  const rows = await q.orderBy('a.admitted_at').orderBy('a.id').execute();
+  return rows.map(toAdmission);
+}
+
+/** The admission an observation was recorded on (null when there is no such observation). */
+export async function admissionOfObservation(
+  db: AnyDb,
+  systemId: string,
+  observationId: string,
+): Promise<string | null> {
+  const row = await db
+    .selectFrom('vw_observations')
+    .select('admission_id')
+    .where('system_id', '=', systemId)
+    .where('id', '=', observationId)
+    .executeTakeFirst();
+  return row ? String(row.admission_id) : null;
+}

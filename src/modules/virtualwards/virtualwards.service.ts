@@ -712,3 +712,60 @@ export async function bedDaysAtHome(db: AnyDb, actor: Actor, from: Date, to: Dat
 }
 
 export { scoreNews2 };
+
+export type AdmissionObservations = { admission: repo.AdmissionRow; observations: repo.ObservationRow[] };
+
+/**
+ * Observations for the FHIR API: of every admission of the people the actor may see now (or of one person's
+ * admissions), each admission's read audited. Ward staff only, like the admission page.
+ */
+export async function observationsForFhir(
+  db: AnyDb,
+  actor: Actor,
+  q: { patientId?: string },
+  now: Date,
+): Promise<AdmissionObservations[]> {
+  requireRole(actor, WARD_STAFF);
+  return inTransaction(db, async (tx) => {
+    const admissions = await repo.visibleAdmissions(tx, actor.systemId, visiblePeople(tx, actor, now), q.patientId);
+    const observations = await repo.observationsOf(
+      tx,
+      admissions.map((a) => a.id),
+      200,
+    );
+    for (const a of admissions) {
+      await audit(tx, actor, { action: 'virtual-ward.observations-read', recordType: 'vw-admission', recordId: a.id });
+    }
+    return admissions.map((admission) => ({
+      admission,
+      observations: observations.filter((o) => o.admissionId === admission.id),
+    }));
+  });
+}
+
+/** One observation's admission with its observations; no relationship or no such observation is an audited 404. */
+export async function observationForFhir(
+  db: AnyDb,
+  actor: Actor,
+  observationId: string,
+  now: Date,
+): Promise<AdmissionObservations & { observation: repo.ObservationRow }> {
+  requireRole(actor, WARD_STAFF);
+  return inTransaction(db, async (tx) => {
+    const admissionId = /^[0-9]{1,18}$/.test(observationId)
+      ? await repo.admissionOfObservation(tx, actor.systemId, observationId)
+      : null;
+    if (!admissionId) throw new NotFoundError('Observation');
+    const admission = await admissionForStaff(tx, actor, admissionId, now);
+    const observations = await repo.observationsOf(tx, [admissionId], 200);
+    const observation = observations.find((o) => o.id === observationId);
+    if (!observation) throw new NotFoundError('Observation');
+    await audit(tx, actor, {
+      action: 'virtual-ward.observation-read',
+      recordType: 'vw-observation',
+      recordId: observationId,
+      detail: { admissionId },
+    });
+    return { admission, observations, observation };
+  });
+}
