@@ -509,3 +509,78 @@ export async function dischargeFigures(
     bedDays: Number(r.days),
   }));
 }
+
+export type WardVisitRow = {
+  visitId: string;
+  admissionId: string;
+  day: string;
+  slot: number;
+  visitsPerDay: number;
+  windowStart: string;
+  status: 'open' | 'cancelled';
+};
+
+const dayText = (v: unknown) =>
+  v instanceof Date ? v.toISOString().slice(0, 10) : typeof v === 'string' ? v.slice(0, 10) : String(v);
+
+export async function insertVisitLinks(
+  db: AnyDb,
+  systemId: string,
+  links: Omit<WardVisitRow, 'status'>[],
+  at: Date,
+): Promise<void> {
+  if (!links.length) return;
+  await db
+    .insertInto('vw_visits')
+    .values(
+      links.map((l) => ({
+        visit_id: l.visitId,
+        system_id: systemId,
+        admission_id: l.admissionId,
+        day: l.day,
+        slot: l.slot,
+        visits_per_day: l.visitsPerDay,
+        window_start: l.windowStart,
+        booked_at: at,
+      })),
+    )
+    .execute();
+}
+
+/** The visits booked for admissions, soonest first; open ones only unless `all`. */
+export async function visitLinksOf(db: AnyDb, admissionIds: string[], { all = false } = {}): Promise<WardVisitRow[]> {
+  if (!admissionIds.length) return [];
+  let q = db.selectFrom('vw_visits').selectAll().where('admission_id', 'in', admissionIds);
+  if (!all) q = q.where('status', '=', 'open');
+  const rows = await q.orderBy('day').orderBy('window_start').execute();
+  return rows.map((r) => ({
+    visitId: r.visit_id,
+    admissionId: r.admission_id,
+    day: dayText(r.day),
+    slot: Number(r.slot),
+    visitsPerDay: Number(r.visits_per_day),
+    windowStart: r.window_start,
+    status: r.status,
+  }));
+}
+
+export async function cancelVisitLinks(db: AnyDb, visitIds: string[], at: Date): Promise<void> {
+  if (!visitIds.length) return;
+  await db
+    .updateTable('vw_visits')
+    .set({ status: 'cancelled', cancelled_at: at })
+    .where('visit_id', 'in', visitIds)
+    .execute();
+}
+
+export async function updatePlan(
+  db: AnyDb,
+  id: string,
+  p: { obsEveryHours: number; visitsPerDay: number },
+): Promise<void> {
+  await db
+    .updateTable('vw_admissions')
+    .set({ obs_every_hours: p.obsEveryHours, visits_per_day: p.visitsPerDay })
+    .where('id', '=', id)
+    .execute();
+}

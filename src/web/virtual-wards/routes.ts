@@ -11,6 +11,7 @@ import {
   admissionDetail,
   admitPatient,
   allWards,
+  changePlan,
   CAPACITY_READERS,
   CONSCIOUSNESS_LEVELS,
   capacityByBorough,
@@ -142,7 +143,12 @@ const AdmissionBody = Type.Object({
   visitsPerDay: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 100 }), S(5)])),
   overCapacityReason: Opt(500),
 });
-const AdmitOut = Type.Object({ admissionId: Type.String(), patientId: Type.String(), overCapacity: Type.Boolean() });
+const AdmitOut = Type.Object({
+  admissionId: Type.String(),
+  patientId: Type.String(),
+  overCapacity: Type.Boolean(),
+  visitsBooked: Type.Integer({ description: "Daily visits booked on the provider's scheduling board" }),
+});
 const EscalationOut = Type.Object({
   id: Type.String(),
   admissionId: Type.String(),
@@ -608,6 +614,38 @@ export default async function virtualWardRoutes(
       },
     },
     async (request) => dischargePatient(db, request.actor as Actor, request.params.id, request.body, now()),
+  );
+
+  app.post(
+    '/api/virtual-wards/admissions/:id/plan',
+    {
+      config: { policy: [...CLINICIAN] },
+      schema: {
+        tags,
+        summary: 'Change the monitoring plan; the daily visits on the scheduling board are updated with it',
+        description:
+          'Visits are booked for today (slots still ahead) and the next 6 days, between 08:00 and 20:00 London ' +
+          "time, on the board of the ward provider's team, with the reference VW- and the first 8 characters " +
+          'of the admission id. Visits no longer wanted are cancelled in the same transaction.',
+        params: Id,
+        body: Type.Object({
+          obsEveryHours: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 1000 }), S(10)])),
+          visitsPerDay: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 100 }), S(5)])),
+        }),
+        response: {
+          200: Type.Object({
+            obsEveryHours: Type.Integer(),
+            visitsPerDay: Type.Integer(),
+            booked: Type.Integer(),
+            cancelled: Type.Integer(),
+          }),
+          400: ErrorBody,
+          404: ErrorBody,
+          409: ErrorBody,
+        },
+      },
+    },
+    async (request) => changePlan(db, request.actor as Actor, request.params.id, request.body, now()),
   );
 
   app.get(
