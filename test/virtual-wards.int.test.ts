@@ -36,6 +36,7 @@ for (const engine of testEngines()) {
         coordinator: ['coordinator', 'RYX'],
         commissioner: ['commissioner', 'QMJ'],
         analyst: ['analyst', 'QMJ'],
+        spa: ['spa', 'RKE'],
       };
       for (const [name, [role, organisationCode]] of Object.entries(orgs)) {
         await issueToken(t.database.db, systemActor(DEMO_SYSTEM.id), {
@@ -318,6 +319,114 @@ for (const engine of testEngines()) {
       assert.equal((await onBoard('cancelled')).length, 7 + 14);
       const boardAfter = await coordinator.get('/scheduling?day=2026-12-05');
       assert.doesNotMatch(boardAfter.body, new RegExp(ref));
+    });
+
+    test('step-up from a referral: checked against the central point of access, linked, first contact recorded', async () => {
+      clock.set(AT);
+      const nhsNumber = testNhs(515151);
+      const made = await t.app.inject({
+        method: 'POST',
+        url: '/api/referrals',
+        headers: api('spa'),
+        payload: {
+          person: {
+            nhsNumber,
+            givenName: 'Step',
+            familyName: 'Upton',
+            birthDate: '1944-02-11',
+            postcode: 'N19 5HX',
+            gpPractice: 'F83004',
+          },
+          component: 'virtual-wards',
+          urgency: 'routine',
+          reason: 'Chest infection, stable enough for hospital at home',
+          source: 'professional',
+          communication: { preferredContact: 'phone', interpreter: false, bsl: false },
+        },
+      });
+      assert.equal(made.statusCode, 201, made.body);
+      const { id: referralId, reference } = made.json();
+      const triage = await t.app.inject({
+        method: 'POST',
+        url: `/api/referrals/${referralId}/triage`,
+        headers: api('spa'),
+        payload: {},
+      });
+      assert.equal(triage.statusCode, 200, triage.body);
+      const admission = (extra: Record<string, unknown>) => ({
+        nhsNumber,
+        givenName: 'Step',
+        familyName: 'Upton',
+        birthDate: '1944-02-11',
+        postcodeDistrict: 'N19',
+        route: 'step-up',
+        source: 'referral',
+        ...extra,
+      });
+      const admit = (payload: Record<string, unknown>, who = 'clinician', ward = 'islington-ari') =>
+        t.app.inject({ method: 'POST', url: `/api/virtual-wards/${ward}/admissions`, headers: api(who), payload });
+      const refused = async (payload: Record<string, unknown>, pattern: RegExp, who?: string, ward?: string) => {
+        const r = await admit(payload, who, ward);
+        assert.equal(r.statusCode, 400, r.body);
+        const fields = r.json().error.fields;
+        assert.deepEqual(
+          fields.map((f: { field: string }) => f.field),
+          ['referralReference'],
+        );
+        assert.match(fields[0].message, pattern);
+      };
+      await refused(admission({}), /Enter the reference/);
+      await refused(admission({ referralReference: 'CPA-NOSUCH00' }), /No referral CPA-NOSUCH00/);
+      // Triaged but not yet accepted.
+      await refused(admission({ referralReference: reference }), /has not been accepted/);
+      const accept = await t.app.inject({
+        method: 'POST',
+        url: `/api/referrals/${referralId}/accept`,
+        headers: api('clinician'),
+        payload: { serviceId: 'islington-virtual-wards' },
+      });
+      assert.equal(accept.statusCode, 200, accept.body);
+      // Another person's NHS number, or another organisation's ward: the same answer, revealing nothing.
+      await refused(admission({ referralReference: reference, nhsNumber: testNhs(525252) }), /No referral/);
+      await refused(admission({ referralReference: reference }), /No referral/, 'clinician-ryx', 'barnet-frailty');
+      const ok = await admit(admission({ referralReference: reference.toLowerCase() }));
+      assert.equal(ok.statusCode, 201, ok.body);
+      assert.equal(ok.json().firstContactRecorded, true);
+      const { admissionId, patientId } = ok.json();
+      const referral = await t.app.inject({ url: `/api/referrals/${referralId}`, headers: api('spa') });
+      assert.equal(referral.json().status, 'first-contact-made');
+      const linked = await t.database.db
+        .selectFrom('vw_patients')
+        .select('access_person_id')
+        .where('id', '=', patientId)
+        .executeTakeFirstOrThrow();
+      const person = await t.database.db
+        .selectFrom('access_referrals')
+        .select('person_id')
+        .where('id', '=', referralId)
+        .executeTakeFirstOrThrow();
+      assert.equal(linked.access_person_id, person.person_id);
+      const stored = await t.database.db
+        .selectFrom('vw_admissions')
+        .select(['referral_id', 'source_reference'])
+        .where('id', '=', admissionId)
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(stored, { referral_id: referralId, source_reference: reference });
+      const trail = await t.database.db
+        .selectFrom('audit_log')
+        .select('action')
+        .where('record_id', 'in', [admissionId, referralId])
+        .where('action', 'in', ['virtual-ward.admitted', 'referral.first-contact'])
+        .execute();
+      assert.deepEqual(trail.map((a) => a.action).sort(), ['referral.first-contact', 'virtual-ward.admitted']);
+      clock.set('2026-12-03T09:00:00Z');
+      const out = await t.app.inject({
+        method: 'POST',
+        url: `/api/virtual-wards/admissions/${admissionId}/discharge`,
+        headers: api('clinician'),
+        payload: { outcome: 'home' },
+      });
+      assert.equal(out.statusCode, 200, out.body);
     });
 
     test('the background sweep escalates a missed observation without anyone opening the worklist', async () => {

@@ -138,4 +138,14 @@ export const virtualWardMigrations: Migrations = {
       );
     },
   },
+  // A step-up from a referral: the admission names the referral, and the ward's person is linked to the
+  // central point of access's person (ids only: each module keeps its own copy of the details).
+  '0911_vw_referral_link': {
+    // biome-ignore lint/suspicious/noExplicitAny: migrations are written against no fixed schema
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('vw_patients').addColumn('access_person_id', 'uuid').execute();
+      await db.schema.alterTable('vw_admissions').addColumn('referral_id', 'uuid').execute();
+      await db.schema.createIndex('vw_admissions_referral').on('vw_admissions').column('referral_id').execute();
+    },
+  },
 };

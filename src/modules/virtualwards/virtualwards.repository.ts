@@ -40,6 +40,8 @@ export type AdmissionRow = {
   spo2Scale: 1 | 2;
   spo2ScaleReason: string | null;
   visitsPerDay: number;
+  /** The central point of access referral of a step-up from a referral. */
+  referralId: string | null;
   status: 'active' | 'discharged';
   dischargedAt: Date | null;
   dischargeOutcome: string | null;
@@ -118,6 +120,7 @@ function toAdmission(r: any): AdmissionRow {
     admittedBy: r.admitted_by,
     overCapacityReason: r.over_capacity_reason,
     responsibleUserId: r.responsible_user_id,
+    referralId: r.referral_id ?? null,
     responsibleName: r.responsible_name,
     obsEveryHours: Number(r.obs_every_hours),
     spo2Scale: Number(r.spo2_scale) as 1 | 2,
@@ -301,6 +304,7 @@ export async function insertAdmission(
       spo2_scale: a.spo2Scale,
       spo2_scale_reason: a.spo2ScaleReason,
       visits_per_day: a.visitsPerDay,
+      referral_id: a.referralId,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -583,4 +587,23 @@ export async function updatePlan(
     .set({ obs_every_hours: p.obsEveryHours, visits_per_day: p.visitsPerDay })
     .where('id', '=', id)
     .execute();
+}
+
+/** Links the ward's person to the central point of access's person (kept once set). */
+export async function linkAccessPerson(db: AnyDb, patientId: string, accessPersonId: string): Promise<void> {
+  await db
+    .updateTable('vw_patients')
+    .set({ access_person_id: accessPersonId })
+    .where('id', '=', patientId)
+    .where('access_person_id', 'is', null)
+    .execute();
+}
+
+export async function accessPersonOf(db: AnyDb, patientId: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('vw_patients')
+    .select('access_person_id')
+    .where('id', '=', patientId)
+    .executeTakeFirst();
+  return (row?.access_person_id as string | null) ?? null;
 }

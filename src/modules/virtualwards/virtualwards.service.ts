@@ -9,7 +9,13 @@ import { ConflictError, DomainError, type FieldError, NotFoundError, ValidationE
 import { londonDate, parseDate } from '../../platform/london-time.ts';
 import { withIdempotency } from '../../platform/idempotency.ts';
 import { enqueue } from '../../platform/outbox.ts';
-import { isValidNhsNumber, normaliseNhsNumber } from '../access/index.ts';
+import {
+  isValidNhsNumber,
+  normaliseNhsNumber,
+  recordStepUpFirstContact,
+  type StepUpReferral,
+  verifyStepUpReferral,
+} from '../access/index.ts';
 import { bookWardVisits, cancelWardVisits } from '../scheduling/index.ts';
 import { nextObservationDue, overdueEscalation, bedDays as stayDays, scoreEscalation } from './escalation.ts';
 import { type News2Result, type Risk, scoreNews2 } from './news2.ts';
@@ -165,6 +171,8 @@ export type AdmitResult = {
   overCapacity: boolean;
   /** Daily visits booked onto the provider's scheduling board (0 when the provider has no team there). */
   visitsBooked: number;
+  /** A step-up from a referral: first contact was recorded on it now (false when it already had one). */
+  firstContactRecorded: boolean;
 };
 
 export type VisitChange = { booked: number; cancelled: number; teamId: string | null };
@@ -257,6 +265,14 @@ export async function admitPatient(
   if (!Number.isInteger(visitsPerDay) || visitsPerDay < 0 || visitsPerDay > 6)
     errors.push({ field: 'visitsPerDay', message: 'Visits a day must be a whole number from 0 to 6' });
   const overrideReason = text(input.overCapacityReason) || null;
+  const referralReference = text(input.referralReference);
+  if (source === 'referral' && !referralReference)
+    errors.push({
+      field: 'referralReference',
+      message: 'Enter the reference of the referral the central point of access accepted, like CPA-7K3M9Q2X',
+    });
+  else if (referralReference && !/^[A-Za-z0-9-]{4,40}$/.test(referralReference))
+    errors.push({ field: 'referralReference', message: 'A referral reference looks like CPA-7K3M9Q2X' });
   if (errors.length) throw new ValidationError(errors);
 
   return inTransaction(db, async (tx) => {
@@ -269,6 +285,14 @@ export async function admitPatient(
           message: `This ward takes people aged ${ward.minAge} to ${ward.maxAge}; this person is ${age}`,
         },
       ]);
+    }
+    // A step-up from a referral: it must be one the central point of access accepted for this ward's
+    // provider, for a virtual-ward service, for this NHS number.
+    let referral: StepUpReferral | null = null;
+    if (referralReference) {
+      const checked = await verifyStepUpReferral(tx, actor, { reference: referralReference, nhsNumber });
+      if (!checked.ok) throw new ValidationError([{ field: 'referralReference', message: checked.message }]);
+      referral = checked.referral;
     }
     const overCapacity = ward.occupied >= ward.capacity;
     if (overCapacity && (!overrideReason || overrideReason.length < 10)) {
@@ -292,12 +316,14 @@ export async function admitPatient(
     if (await repo.hasActiveAdmission(tx, patientId)) {
       throw new ConflictError('This person is already on a virtual ward; discharge them first', 'already_admitted');
     }
+    if (referral) await repo.linkAccessPerson(tx, patientId, referral.personId);
     const admissionId = await repo.insertAdmission(tx, actor.systemId, {
       wardId,
       patientId,
       route: route as 'step-up' | 'step-down',
       source,
-      sourceReference: text(input.sourceReference) || null,
+      sourceReference: referral?.reference ?? (text(input.sourceReference) || null),
+      referralId: referral?.id ?? null,
       admittedAt: now,
       admittedBy: actor.id,
       overCapacityReason: overCapacity ? overrideReason : null,
@@ -324,9 +350,22 @@ export async function admitPatient(
       recordType: 'vw-admission',
       recordId: admissionId,
       reason: overCapacity ? `over capacity: ${overrideReason}` : null,
-      detail: { wardId, patientId, route, source, overCapacity, visitsBooked: visits.booked, visitTeam: visits.teamId },
+      detail: {
+        wardId,
+        patientId,
+        route,
+        source,
+        overCapacity,
+        referral: referral?.reference ?? null,
+        visitsBooked: visits.booked,
+        visitTeam: visits.teamId,
+      },
     });
-    return { admissionId, patientId, overCapacity, visitsBooked: visits.booked };
+    // First contact on the referral, through the central point of access (its lifecycle and audit).
+    const firstContact = referral
+      ? await recordStepUpFirstContact(tx, actor, referral, `Admitted to ${ward.name}`, now)
+      : false;
+    return { admissionId, patientId, overCapacity, visitsBooked: visits.booked, firstContactRecorded: firstContact };
   });
 }
 

@@ -137,6 +137,14 @@ const AdmissionBody = Type.Object({
   route: Opt(20),
   source: Opt(30),
   sourceReference: Opt(100),
+  referralReference: Type.Optional(
+    Type.String({
+      maxLength: 100,
+      description:
+        'Required when source is referral: the reference of a referral the central point of access accepted for ' +
+        "a virtual-ward service of the ward's provider, for the same NHS number. First contact is recorded on it.",
+    }),
+  ),
   obsEveryHours: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 1000 }), S(10)])),
   spo2Scale: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 10 }), S(5)])),
   spo2ScaleReason: Opt(500),
@@ -148,6 +156,7 @@ const AdmitOut = Type.Object({
   patientId: Type.String(),
   overCapacity: Type.Boolean(),
   visitsBooked: Type.Integer({ description: "Daily visits booked on the provider's scheduling board" }),
+  firstContactRecorded: Type.Boolean({ description: 'First contact was recorded on the referral now' }),
 });
 const EscalationOut = Type.Object({
   id: Type.String(),
