@@ -429,6 +429,82 @@ for (const engine of testEngines()) {
       assert.equal(out.statusCode, 200, out.body);
     });
 
+    test('outcomes: bed days at home and discharge outcomes by ward, for commissioners and analysts, documented', async () => {
+      const url = '/api/virtual-wards/outcomes?from=2026-12-10&to=2026-12-10';
+      type Counts = { discharges: number; bedDays: number };
+      type Ward = Counts & { wardId: string; outcomes: Record<string, Counts> };
+      const ward = (body: { wards: Ward[] }) => body.wards.find((w) => w.wardId === 'islington-ari');
+      const before = await t.app.inject({ url, headers: api('commissioner') });
+      assert.equal(before.statusCode, 200, before.body);
+      assert.equal(ward(before.json())?.discharges, 0);
+      clock.set('2026-12-07T09:00:00Z');
+      const admit = await t.app.inject({
+        method: 'POST',
+        url: '/api/virtual-wards/islington-ari/admissions',
+        headers: api('clinician'),
+        payload: {
+          nhsNumber: testNhs(616161),
+          givenName: 'Outcome',
+          familyName: 'Counted',
+          birthDate: '1947-09-09',
+          postcodeDistrict: 'N7',
+          route: 'step-down',
+          source: 'acute',
+        },
+      });
+      assert.equal(admit.statusCode, 201, admit.body);
+      clock.set('2026-12-10T10:00:00Z');
+      const out = await t.app.inject({
+        method: 'POST',
+        url: `/api/virtual-wards/admissions/${admit.json().admissionId}/discharge`,
+        headers: api('clinician'),
+        payload: { outcome: 'hospital' },
+      });
+      assert.equal(out.statusCode, 200, out.body);
+      assert.equal(out.json().bedDays, 3);
+      for (const who of ['commissioner', 'analyst']) {
+        const res = await t.app.inject({ url, headers: api(who) });
+        assert.equal(res.statusCode, 200, res.body);
+        const body = res.json();
+        assert.deepEqual(
+          { discharges: ward(body)?.discharges, bedDays: ward(body)?.bedDays },
+          { discharges: 1, bedDays: 3 },
+        );
+        assert.deepEqual(ward(body)?.outcomes.hospital, { discharges: 1, bedDays: 3 });
+        assert.deepEqual(ward(body)?.outcomes.home, { discharges: 0, bedDays: 0 });
+        assert.equal(body.total.bedDays, 3);
+        assert.equal(body.total.outcomes.hospital, 1);
+        assert.doesNotMatch(res.body, /nhsNumber|Outcome Counted|Counted|patientId|admissionId/);
+      }
+      // Outside the period: not counted.
+      const earlier = await t.app.inject({
+        url: '/api/virtual-wards/outcomes?from=2026-12-08&to=2026-12-09',
+        headers: api('analyst'),
+      });
+      assert.equal(ward(earlier.json())?.discharges, 0);
+      const bad = await t.app.inject({
+        url: '/api/virtual-wards/outcomes?from=December&to=2026-12-01',
+        headers: api('analyst'),
+      });
+      assert.equal(bad.statusCode, 400);
+      assert.deepEqual(
+        bad.json().error.fields.map((f: { field: string }) => f.field),
+        ['from'],
+      );
+      const backwards = await t.app.inject({
+        url: '/api/virtual-wards/outcomes?from=2026-12-10&to=2026-12-01',
+        headers: api('analyst'),
+      });
+      assert.deepEqual(
+        backwards.json().error.fields.map((f: { field: string }) => f.field),
+        ['to'],
+      );
+      const openapi = (await t.app.inject({ url: '/api/openapi.json' })).json();
+      assert.ok(openapi.paths['/api/virtual-wards/outcomes']?.get, 'documented in OpenAPI');
+      assert.ok(openapi.paths['/api/virtual-wards/admissions/{id}/plan']?.post, 'plan change documented');
+      clock.set(AT);
+    });
+
     test('the background sweep escalates a missed observation without anyone opening the worklist', async () => {
       clock.set(AT);
       const admit = await t.app.inject({

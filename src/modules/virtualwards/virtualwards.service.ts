@@ -6,7 +6,7 @@ import { endRelationships, relate, requirePersonAccess, visiblePeople } from '..
 import type { Actor, Role } from '../../platform/auth/roles.ts';
 import { type AnyDb, inTransaction } from '../../platform/db/database.ts';
 import { ConflictError, DomainError, type FieldError, NotFoundError, ValidationError } from '../../platform/errors.ts';
-import { londonDate, parseDate } from '../../platform/london-time.ts';
+import { addDays, londonDate, londonInstant, parseDate } from '../../platform/london-time.ts';
 import { withIdempotency } from '../../platform/idempotency.ts';
 import { enqueue } from '../../platform/outbox.ts';
 import {
@@ -908,6 +908,84 @@ export async function capacityByBorough(
 export async function bedDaysAtHome(db: AnyDb, actor: Actor, from: Date, to: Date) {
   requireRole(actor, CAPACITY_READERS);
   return repo.dischargeFigures(db, actor.systemId, from, to);
+}
+
+export type WardOutcomes = {
+  wardId: string;
+  wardName: string;
+  borough: string;
+  pathway: string;
+  discharges: number;
+  bedDays: number;
+  outcomes: Record<DischargeOutcome, { discharges: number; bedDays: number }>;
+};
+
+export type OutcomeFigures = {
+  from: string;
+  to: string;
+  wards: WardOutcomes[];
+  total: { discharges: number; bedDays: number; outcomes: Record<DischargeOutcome, number> };
+};
+
+const emptyOutcomes = () =>
+  Object.fromEntries(Object.keys(DISCHARGE_OUTCOMES).map((k) => [k, { discharges: 0, bedDays: 0 }])) as Record<
+    DischargeOutcome,
+    { discharges: number; bedDays: number }
+  >;
+
+/**
+ * Bed days at home and discharge outcomes by ward for stays that ended between two London dates (inclusive),
+ * for commissioners and analysts: counts only, no personal data. Default: the 365 days to today.
+ */
+export async function dischargeOutcomes(
+  db: AnyDb,
+  actor: Actor,
+  query: { from?: string; to?: string },
+  now: Date,
+): Promise<OutcomeFigures> {
+  requireRole(actor, CAPACITY_READERS);
+  const today = londonDate(now);
+  const to = text(query.to) || today;
+  const from = text(query.from) || addDays(to, -364);
+  const errors: FieldError[] = [];
+  if (!parseDate(from)) errors.push({ field: 'from', message: 'Enter the first day as a date, like 2026-04-01' });
+  if (!parseDate(to)) errors.push({ field: 'to', message: 'Enter the last day as a date, like 2027-03-31' });
+  else if (parseDate(from) && to < from)
+    errors.push({ field: 'to', message: 'The last day must be the same as or after the first day' });
+  if (errors.length) throw new ValidationError(errors);
+  const rows = await repo.dischargeFigures(db, actor.systemId, londonInstant(from), londonInstant(addDays(to, 1)));
+  const wards = await repo.listWards(db, actor.systemId);
+  const total = {
+    discharges: 0,
+    bedDays: 0,
+    outcomes: Object.fromEntries(Object.keys(DISCHARGE_OUTCOMES).map((k) => [k, 0])) as Record<
+      DischargeOutcome,
+      number
+    >,
+  };
+  const byWard = wards.map((w) => {
+    const out: WardOutcomes = {
+      wardId: w.id,
+      wardName: w.name,
+      borough: w.borough,
+      pathway: w.pathway,
+      discharges: 0,
+      bedDays: 0,
+      outcomes: emptyOutcomes(),
+    };
+    for (const r of rows.filter((x) => x.wardId === w.id)) {
+      const key = (r.outcome in DISCHARGE_OUTCOMES ? r.outcome : 'home') as DischargeOutcome;
+      out.outcomes[key].discharges += r.discharges;
+      out.outcomes[key].bedDays += r.bedDays;
+      out.discharges += r.discharges;
+      out.bedDays += r.bedDays;
+      total.outcomes[key] += r.discharges;
+    }
+    total.discharges += out.discharges;
+    total.bedDays += out.bedDays;
+    return out;
+  });
+  return { from, to, wards: byWard, total };
 }
 
 export { scoreNews2 };

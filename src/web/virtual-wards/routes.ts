@@ -18,6 +18,7 @@ import {
   claimEscalation,
   createWard,
   DISCHARGE_OUTCOMES,
+  dischargeOutcomes,
   dischargePatient,
   ESCALATION_OUTCOMES,
   escalationWorklist,
@@ -533,6 +534,52 @@ export default async function virtualWardRoutes(
         boroughs: await capacityByBorough(db, actor, await populations(actor.systemId)),
       };
     },
+  );
+
+  const Counts = Type.Object({ discharges: Type.Integer(), bedDays: Type.Integer() });
+  const ByOutcome = Type.Object(Object.fromEntries(Object.keys(DISCHARGE_OUTCOMES).map((k) => [k, Counts])));
+  app.get(
+    '/api/virtual-wards/outcomes',
+    {
+      config: { policy: READERS },
+      schema: {
+        tags,
+        summary: 'Bed days at home and discharge outcomes by ward (counts only, no personal data)',
+        description:
+          'For monitoring and finance: stays that ended between `from` and `to` (London dates, inclusive; by ' +
+          'default the 365 days to today), per ward, with discharges and bed days by outcome (' +
+          `${Object.entries(DISCHARGE_OUTCOMES)
+            .map(([k, v]) => `\`${k}\`: ${v}`)
+            .join('; ')}). A bed day at home is a day of the stay in place of a hospital bed.`,
+        querystring: Type.Object({ from: Opt(10), to: Opt(10) }),
+        response: {
+          200: Type.Object({
+            from: Type.String(),
+            to: Type.String(),
+            wards: Type.Array(
+              Type.Object({
+                wardId: Type.String(),
+                wardName: Type.String(),
+                borough: Type.String(),
+                pathway: Type.String(),
+                discharges: Type.Integer(),
+                bedDays: Type.Integer(),
+                outcomes: ByOutcome,
+              }),
+            ),
+            total: Type.Object({
+              discharges: Type.Integer(),
+              bedDays: Type.Integer(),
+              outcomes: Type.Object(
+                Object.fromEntries(Object.keys(DISCHARGE_OUTCOMES).map((k) => [k, Type.Integer()])),
+              ),
+            }),
+          }),
+          400: ErrorBody,
+        },
+      },
+    },
+    async (request) => dischargeOutcomes(db, request.actor as Actor, request.query, now()),
   );
 
   app.post(
