@@ -16,7 +16,7 @@ import {
   type StepUpReferral,
   verifyStepUpReferral,
 } from '../access/index.ts';
-import { bookWardVisits, cancelWardVisits } from '../scheduling/index.ts';
+import { bookWardVisits, cancelWardVisits, listTeamsFor } from '../scheduling/index.ts';
 import { nextObservationDue, overdueEscalation, bedDays as stayDays, scoreEscalation } from './escalation.ts';
 import { type News2Result, type Risk, scoreNews2 } from './news2.ts';
 import { parseObservation } from './observation.ts';
@@ -614,11 +614,13 @@ export async function rollVisitHorizon(db: AnyDb, systemId: string, now: Date): 
       systemId,
       organisationCode: null,
     };
+    // Only providers with a team on the scheduling board get visits: skip the others without a query each.
+    const boards = new Set((await listTeamsFor(tx, actor)).map((t) => t.organisationCode));
     for (const a of active) {
       if (a.visitsPerDay <= 0) continue;
       if (links.some((l) => l.admissionId === a.id && l.day >= horizonEnd)) continue;
       const ward = wards.get(a.wardId);
-      if (!ward) continue;
+      if (!ward || !boards.has(ward.providerCode)) continue;
       const change = await syncVisits(
         tx,
         actor,
