@@ -132,6 +132,7 @@ export async function seedBeds(db: AnyDb, systemId: string, now: Date = new Date
   const stays: Record<string, unknown>[] = [];
   const bedRows: Record<string, unknown>[] = [];
   const leaves: Record<string, unknown>[] = [];
+  const bedEvents: Record<string, unknown>[] = [];
   const grants: { personId: string; stayId: string; at: Date }[] = [];
   const newPatient = (borough?: string) => {
     const b = borough ?? pick(boroughs);
@@ -222,6 +223,21 @@ export async function seedBeds(db: AnyDb, systemId: string, now: Date = new Date
       previous.discharged_at = ago(prevEnd, int(0, 8));
       previous.discharge_destination = pick(['home', 'home', 'supported-housing', 'care-home']);
       stays.push(previous);
+      if (CLOSED[id]) {
+        // Closed two hours after its last patient left, so occupancy over time counts it open until then.
+        const closedAt = new Date(
+          Math.min((previous.discharged_at as Date).getTime() + 2 * 3_600_000, now.getTime() - 60_000),
+        );
+        (bedRows[bedRows.length - 1] as { state_changed_at: Date }).state_changed_at = closedAt;
+        bedEvents.push({
+          system_id: systemId,
+          bed_id: id,
+          from_state: 'available',
+          to_state: 'closed',
+          closed_reason: CLOSED[id],
+          at: closedAt,
+        });
+      }
       if (currentFrom < 0) continue;
       const current = stay(newPatient(random() < 0.7 ? w.borough : undefined), ago(currentFrom, int(1, 10)));
       if (currentFrom >= 20 && delayed < 9 && random() < 0.35) {
@@ -244,6 +260,7 @@ export async function seedBeds(db: AnyDb, systemId: string, now: Date = new Date
   await repo.insertRows(db, 'beds_patients', patients);
   await repo.insertRows(db, 'beds_stays', stays);
   await repo.insertRows(db, 'beds_leave', leaves);
+  await repo.insertRows(db, 'beds_bed_events', bedEvents);
   for (const g of grants) {
     // Bed managers see everyone in an NCL bed (the trust's own staff would through the organisation grant
     // an admission makes; the demo has no such account, so the seed makes only the role grant).

@@ -40,6 +40,7 @@ import {
   oapDays,
   oapDaysByMonth,
   oapReasonCode,
+  openBedsAt,
   type Proposal,
   proposeBeds,
   REQUEST_SOURCES,
@@ -174,24 +175,28 @@ export async function getBoard(
 
 /**
  * Occupancy over the last `days` days: at each London midnight, beds held by a stay (occupied or on leave)
- * of the beds on the board now, by ward type. Beds are today's count (bed openings and closures over the
- * period are not kept).
+ * and beds open that midnight (not closed, from the recorded bed state changes), by ward type. `beds` is
+ * the number of beds on the board now; occupancy each day is `held` out of `open`.
  */
 export async function occupancyHistory(
   db: AnyDb,
   actor: Actor,
   q: { days?: number },
   ctx: Ctx,
-): Promise<{ dates: string[]; series: { type: WardType | 'all'; beds: number; held: number[] }[] }> {
+): Promise<{
+  dates: string[];
+  series: { type: WardType | 'all'; beds: number; open: number[]; held: number[] }[];
+}> {
   requireRole(actor, BOARD_READERS);
   const days = Math.min(90, Math.max(2, q.days ?? 28));
   const today = londonDate(ctx.now);
   const dates = Array.from({ length: days }, (_, i) => addDays(today, i - days + 1));
   const instants = dates.map((d) => londonInstant(d).getTime());
-  const [wards, beds, stays] = await Promise.all([
+  const [wards, beds, stays, changes] = await Promise.all([
     repo.listWards(db, actor.systemId),
     repo.listBeds(db, actor.systemId),
     repo.staysOverlapping(db, actor.systemId, new Date(instants[0]), new Date(instants[instants.length - 1] + 1)),
+    repo.bedEventsFrom(db, actor.systemId, new Date(instants[0])),
   ]);
   const typeOf = new Map(wards.map((w) => [w.id, w.type]));
   const types = WARD_TYPES.filter((t) => wards.some((w) => w.type === t));
@@ -200,6 +205,11 @@ export async function occupancyHistory(
     return {
       type,
       beds: beds.filter((b) => inType(b.wardId)).length,
+      open: openBedsAt(
+        beds.filter((b) => inType(b.wardId)),
+        changes,
+        instants,
+      ),
       held: instants.map(
         (t) =>
           stays.filter(

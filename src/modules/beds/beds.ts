@@ -290,6 +290,41 @@ export function nextState(state: BedState, event: BedEvent): BedState | null {
   return t.from.includes(state) ? t.to : null;
 }
 
+/** One recorded change of a bed's state (fromState null: not known, the row made when changes began to be kept). */
+export type BedChange = { bedId: string; fromState: BedState | null; toState: BedState; at: string };
+
+/**
+ * A bed's state at instant `t` (ms), from its recorded changes (oldest first) and its state now: the state
+ * the last change at or before `t` left; before the first change, the state that change moved from (or, not
+ * known, the one it set); with no changes, its state now.
+ */
+export function stateAt(changes: readonly BedChange[], current: BedState, t: number): BedState {
+  let last: BedChange | undefined;
+  for (const c of changes) {
+    if (Date.parse(c.at) <= t) last = c;
+    else break;
+  }
+  if (last) return last.toState;
+  const first = changes[0];
+  return first ? (first.fromState ?? first.toState) : current;
+}
+
+/**
+ * Beds open (not closed) at each instant, for the beds given: what occupancy that day is out of. A bed
+ * closed for a week counts in no day of that week.
+ */
+export function openBedsAt(
+  beds: readonly { id: string; state: BedState }[],
+  changes: readonly BedChange[],
+  instants: readonly number[],
+): number[] {
+  const byBed = new Map<string, BedChange[]>();
+  for (const c of [...changes].sort((a, b) => Date.parse(a.at) - Date.parse(b.at))) {
+    byBed.set(c.bedId, [...(byBed.get(c.bedId) ?? []), c]);
+  }
+  return instants.map((t) => beds.filter((b) => stateAt(byBed.get(b.id) ?? [], b.state, t) !== 'closed').length);
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Days: OAP days, delayed days, waits
 
