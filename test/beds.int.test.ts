@@ -147,6 +147,42 @@ for (const engine of testEngines()) {
       assert.match(form.body, /value="Ann"/, 'what was typed is kept');
     });
 
+    test("age rules: a children and young people's bed only for under-18s, adult wards only for 18 and over", async () => {
+      clock.set(START);
+      const adultInCyp = await api('clinician', 'POST', '/api/beds/requests', person(901, { wardType: 'cyp' }));
+      assert.equal(adultInCyp.statusCode, 400);
+      assert.deepEqual(adultInCyp.json().error.fields, [
+        { field: 'wardType', message: "A children and young people's bed is for someone under 18; this person is 44" },
+      ]);
+      const childInAdult = await api(
+        'clinician',
+        'POST',
+        '/api/beds/requests',
+        person(902, { birthDate: '2014-05-01' }),
+      );
+      assert.equal(childInAdult.statusCode, 400);
+      assert.match(childInAdult.json().error.fields[0].message, /adult ward; this person is 15/);
+      const young = await api(
+        'bed_manager',
+        'POST',
+        '/api/beds/requests',
+        person(903, { birthDate: '2014-05-01', wardType: 'cyp', sex: 'male' }),
+      );
+      assert.equal(young.statusCode, 201, young.body);
+      const detail = (await api('bed_manager', 'GET', `/api/beds/requests/${young.json().id}`)).json();
+      assert.ok(detail.proposals.length > 0, "a free children and young people's bed is proposed");
+      const board = (await api('bed_manager', 'GET', '/api/beds/board?type=adult-acute')).json();
+      const adultBed = board.wards
+        .flatMap((w: { beds: { id: string; state: string }[] }) => w.beds)
+        .find((b: { state: string }) => b.state === 'available');
+      const refused = await api('bed_manager', 'POST', `/api/beds/requests/${young.json().id}/allocate`, {
+        bedId: adultBed.id,
+      });
+      assert.equal(refused.statusCode, 400);
+      assert.match(refused.json().error.fields[0].message, /adult ward; this person is 15/);
+      assert.equal((await api('bed_manager', 'POST', `/api/beds/requests/${young.json().id}/cancel`)).statusCode, 200);
+    });
+
     test('who sees a person: the requester and bed managers; another clinician gets not found, audited; commissioners are refused', async () => {
       const clinician = new Browser(t.app);
       await clinician.signIn('clinician');

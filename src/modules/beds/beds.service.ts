@@ -20,6 +20,8 @@ import { addDays, londonDate, londonInstant, parseDate } from '../../platform/lo
 import { normaliseNhsNumber, parsePostcode, validateNhsNumber } from '../access/index.ts';
 import { findDistrict } from '../scheduling/index.ts';
 import {
+  ageOn,
+  ageProblem,
   type BedState,
   CLOSURE_REASON_LABELS,
   CLOSURE_REASONS,
@@ -282,6 +284,10 @@ function checkRequest(input: RequestInput, now: Date) {
   if (!wardType) errors.push({ field: 'wardType', message: 'Select the type of bed needed' });
   const sex = oneOf(NEEDED_SEXES, input.sex);
   if (!sex) errors.push({ field: 'sex', message: 'Select the accommodation needed: male or female' });
+  if (wardType && birthDate && birthDate <= londonDate(now)) {
+    const age = ageProblem(wardType, ageOn(birthDate, londonDate(now)));
+    if (age) errors.push({ field: 'wardType', message: age });
+  }
   const urgency = oneOf(URGENCIES, input.urgency);
   if (!urgency) errors.push({ field: 'urgency', message: 'Select how urgent the admission is' });
   const source = oneOf(REQUEST_SOURCES, input.source);
@@ -461,7 +467,12 @@ export async function getRequest(db: AnyDb, actor: Actor, id: string, ctx: Ctx):
       ? proposeBeds(
           wards,
           beds,
-          { type: r.wardType, sex: r.sex, homeBorough: r.homeBorough },
+          {
+            type: r.wardType,
+            sex: r.sex,
+            homeBorough: r.homeBorough,
+            age: ageOn(r.patient.birthDate, londonDate(ctx.now)),
+          },
           distanceFrom(r.homeDistrict),
         )
       : [];
@@ -511,7 +522,13 @@ export async function allocateBed(
     const closedText = bed.closedReason
       ? (CLOSURE_REASON_LABELS[bed.closedReason as ClosureReason] ?? bed.closedReason).toLowerCase()
       : null;
-    const problems = unsuitability(ward, bed, { type: r.wardType, sex: r.sex, homeBorough: r.homeBorough }, closedText);
+    const need = {
+      type: r.wardType,
+      sex: r.sex,
+      homeBorough: r.homeBorough,
+      age: ageOn(r.patient.birthDate, londonDate(ctx.now)),
+    };
+    const problems = unsuitability(ward, bed, need, closedText);
     if (bed.state !== 'available') throw new ConflictError(problems.join('. '), 'bed_not_available');
     if (problems.length) throw new ValidationError([{ field: 'bedId', message: problems.join('. ') }]);
     const moved = await repo.applyBedEvent(tx, actor.systemId, bed.id, 'allocate', ctx.now);
@@ -1069,7 +1086,12 @@ export async function listPlacements(
         ? proposeBeds(
             wards,
             beds,
-            { type: p.wardType, sex: p.sex, homeBorough: p.homeBorough },
+            {
+              type: p.wardType,
+              sex: p.sex,
+              homeBorough: p.homeBorough,
+              age: ageOn((people.get(p.patientId) as repo.PatientRow).birthDate, today),
+            },
             distanceFrom(p.homeDistrict),
           )
         : [],

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import {
+  ageOn,
+  ageProblem,
   BED_STATES,
   type BedEvent,
   type BedFacts,
@@ -306,4 +308,19 @@ test('property: open beds each instant never exceed the beds, and match the stat
       },
     ),
   );
+});
+
+test("age rules: a children and young people's bed only under 18, every other ward 18 and over", () => {
+  assert.equal(ageOn('2009-03-05', '2027-03-04'), 17);
+  assert.equal(ageOn('2009-03-05', '2027-03-05'), 18);
+  assert.equal(ageProblem('cyp', 17), null);
+  assert.match(ageProblem('cyp', 18) ?? '', /under 18; this person is 18/);
+  assert.equal(ageProblem('adult-acute', 18), null);
+  assert.match(ageProblem('picu', 16) ?? '', /adult ward; this person is 16/);
+  assert.equal(ageProblem('cyp', null), null, 'age not known: not refused on age');
+  const w = ward('w', { type: 'cyp', sex: 'female' });
+  const need = { type: 'cyp' as const, sex: 'female' as const, homeBorough: null };
+  assert.deepEqual(unsuitability(w, bed('b', 'w'), { ...need, age: 15 }), []);
+  assert.equal(unsuitability(w, bed('b', 'w'), { ...need, age: 30 }).length, 1);
+  assert.equal(proposeBeds([w], [bed('b', 'w')], { ...need, age: 30 }).length, 0);
 });

@@ -172,7 +172,27 @@ export function defaultAppropriate(reason: OapReason): boolean {
 
 export type WardFacts = { id: string; trustCode: string; borough: string; type: WardType; sex: WardSex; name: string };
 export type BedFacts = { id: string; wardId: string; label: string; bay: Bay | null; state: BedState };
-export type Need = { type: WardType; sex: NeededSex; homeBorough: string | null };
+/** `age`: the person's age in whole years today, when known (checked against the ward's age range). */
+export type Need = { type: WardType; sex: NeededSex; homeBorough: string | null; age?: number | null };
+
+/** Whole years from a date of birth ("YYYY-MM-DD") to `today`. */
+export function ageOn(birthDate: string, today: string): number {
+  const [by, bm, bd] = birthDate.slice(0, 10).split('-').map(Number);
+  const [ty, tm, td] = today.slice(0, 10).split('-').map(Number);
+  return ty - by - (tm < bm || (tm === bm && td < bd) ? 1 : 0);
+}
+
+/**
+ * Age rules: a children and young people's bed is for someone under 18; every other ward type (adult
+ * acute, PICU, older adult, eating disorder, rehabilitation) is an adult ward, for 18 and over. Null when
+ * the age fits (or is not known), else why not.
+ */
+export function ageProblem(type: WardType, age: number | null | undefined): string | null {
+  if (age === null || age === undefined) return null;
+  if (type === 'cyp')
+    return age < 18 ? null : `A children and young people's bed is for someone under 18; this person is ${age}`;
+  return age >= 18 ? null : `This is an adult ward; this person is ${age}: ask for a children and young people's bed`;
+}
 
 /** Whether the accommodation fits the sex the person needs: null when it does, else why not. */
 export function sexProblem(ward: Pick<WardFacts, 'sex'>, bed: Pick<BedFacts, 'bay'>, need: NeededSex): string | null {
@@ -211,6 +231,8 @@ export function unsuitability(ward: WardFacts, bed: BedFacts, need: Need, closed
   }
   const sex = sexProblem(ward, bed, need.sex);
   if (sex) out.push(sex);
+  const age = ageProblem(ward.type, need.age);
+  if (age) out.push(age);
   return out;
 }
 
