@@ -40,6 +40,7 @@ export {
   type BoardPatient,
   type BoroughCapacity,
   bedDaysAtHome,
+  bedDaysAtHomeByBorough,
   CAPACITY_READERS,
   capacityByBorough,
   claimEscalation,
