@@ -44,6 +44,7 @@ export {
   type BoardPatient,
   type BoroughCapacity,
   bedDaysAtHome,
+  bedDaysAtHomeByBorough,
   CAPACITY_READERS,
   changePlan,
   capacityByBorough,

@@ -990,6 +990,30 @@ export async function dischargeOutcomes(
   return { from, to, wards: byWard, total };
 }
 
+/**
+ * Discharges and bed days at home by the ward's borough (GSS code) in a period: what monitoring reads per
+ * borough and quarter. Counts only, no person.
+ */
+export async function bedDaysAtHomeByBorough(
+  db: AnyDb,
+  actor: Actor,
+  from: Date,
+  to: Date,
+): Promise<{ borough: string; discharges: number; bedDays: number }[]> {
+  requireRole(actor, CAPACITY_READERS);
+  const wards = await repo.listWards(db, actor.systemId);
+  const boroughOf = new Map(wards.map((w) => [w.id, w.borough]));
+  const out = new Map<string, { borough: string; discharges: number; bedDays: number }>();
+  for (const r of await repo.dischargeFigures(db, actor.systemId, from, to)) {
+    const borough = boroughOf.get(r.wardId) ?? 'Not known';
+    const c = out.get(borough) ?? { borough, discharges: 0, bedDays: 0 };
+    c.discharges += r.discharges;
+    c.bedDays += r.bedDays;
+    out.set(borough, c);
+  }
+  return [...out.values()].sort((a, b) => a.borough.localeCompare(b.borough));
+}
+
 export { scoreNews2 };
 
 export type AdmissionObservations = { admission: repo.AdmissionRow; observations: repo.ObservationRow[] };
