@@ -746,6 +746,9 @@ for (const engine of testEngines()) {
       assert.match(page.body, /Clinic closed for training/);
       assert.match(page.body, /Ulcer healed; dressings at home instead/);
       assert.match(page.body, /Cancelled/);
+      // The timeline sentence shows plain London dates, never ISO ones.
+      assert.match(page.body, /Leg ulcer clinic, 22 January 2030 at 14:00, Kentish Town Health Centre/);
+      assert.doesNotMatch(page.body, /2030-01-2[02] at/);
     });
 
     test('every care route: staff with no relationship get 404 (audited), in pages and API alike', async () => {

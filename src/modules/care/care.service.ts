@@ -54,7 +54,14 @@ import {
 } from './assessment.ts';
 import { visitsForCare } from '../scheduling/index.ts';
 import * as repo from './care.repository.ts';
-import { type AppointmentEvent, type AppointmentInput, checkAppointment, notificationFor } from './appointments.ts';
+import {
+  type AppointmentEvent,
+  type AppointmentInput,
+  checkAppointment,
+  describeAppointment,
+  notificationFor,
+  plainSummary,
+} from './appointments.ts';
 import { caseWeight, complexityReasons } from './complexity.ts';
 import { newAllocations, overdueActions, reviewsDue } from './today.ts';
 import { TRANSITION_FLAG_AGE, transitionStatus } from './transition.ts';
@@ -912,7 +919,10 @@ export async function getCareRecord(db: AnyDb, actor: Actor, personId: string, o
         organiserName: m.organiserName,
       })),
       contacts,
-      appointments,
+      appointments: appointments.map((a) => ({
+        ...a,
+        events: a.events.map((e) => ({ ...e, summary: plainSummary(e.summary) })),
+      })),
       visits: visits.map((v) => ({
         ...v,
         window: `${String(Math.floor(v.windowStart / 60)).padStart(2, '0')}:${String(v.windowStart % 60).padStart(2, '0')} to ${String(Math.floor(v.windowEnd / 60)).padStart(2, '0')}:${String(v.windowEnd % 60).padStart(2, '0')}`,
@@ -1632,8 +1642,7 @@ async function appointmentEvent(
   });
 }
 
-const describe = (a: { service: string; date: string; time: string; place: string }) =>
-  `${a.service}, ${a.date} at ${a.time}, ${a.place}`;
+const describe = describeAppointment;
 
 /** Books an appointment for the person and queues a message to them by their contact preference. */
 export async function bookAppointment(db: AnyDb, actor: Actor, personId: string, input: AppointmentInput, o: Opts) {

@@ -62,4 +62,11 @@ export {
 export { COMPLEXITY_RULES, caseWeight, complexityReasons, needsCaseManager } from './complexity.ts';
 export { NEW_ALLOCATION_DAYS, newAllocations, overdueActions, REVIEW_SOON_DAYS, reviewsDue } from './today.ts';
 export { ADULT_AGE, birthdayAt, TRANSITION_FLAG_AGE, transitionStatus } from './transition.ts';
-export { APPOINTMENT_EVENTS, checkAppointment, notificationFor } from './appointments.ts';
+export {
+  APPOINTMENT_EVENTS,
+  checkAppointment,
+  describeAppointment,
+  notificationFor,
+  plainDate,
+  plainSummary,
+} from './appointments.ts';
