@@ -65,7 +65,7 @@ for (const engine of testEngines()) {
     let decisionActionId = '';
     const nhsNumber = nhs(11);
 
-    const json = (b: Browser, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
+    const json = (b: Browser, method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, payload?: unknown) =>
       b.app.inject({
         method,
         url,
@@ -749,6 +749,127 @@ for (const engine of testEngines()) {
       // The timeline sentence shows plain London dates, never ISO ones.
       assert.match(page.body, /Leg ulcer clinic, 22 January 2030 at 14:00, Kentish Town Health Centre/);
       assert.doesNotMatch(page.body, /2030-01-2[02] at/);
+    });
+
+    test('appointments API: book, change (only what changes, with a reason), cancel, list; 400 names fields; the home page shows today and what changed', async () => {
+      const { db } = t.database;
+      const base = `/api/care/people/${nhsNumber}/appointments`;
+      const outboxCount = async () =>
+        Number(
+          (
+            await db
+              .selectFrom('outbox')
+              .select((e) => e.fn.countAll().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      const sentBefore = await outboxCount();
+      const bad = await json(cm, 'POST', base, { service: '', date: '2029-12-31', time: '9am' });
+      assert.equal(bad.statusCode, 400);
+      assert.deepEqual(fields(bad).sort(), ['date', 'place', 'service', 'time']);
+      assert.equal(await outboxCount(), sentBefore);
+      // Today (T0 is 7 January 2030) and later this week.
+      const today = await json(cm, 'POST', base, {
+        service: 'Heart failure nurse',
+        date: '2030-01-07',
+        time: '15:00',
+        place: 'By phone',
+      });
+      assert.equal(today.statusCode, 201, today.body);
+      assert.equal(today.json().notifiedBy, 'phone');
+      assert.equal(today.json().format, 'large-print');
+      const later = await json(cm, 'POST', base, {
+        service: 'Memory clinic',
+        date: '2030-01-09',
+        time: '11:00',
+        place: 'Royal Free Hospital',
+      });
+      assert.equal(later.statusCode, 201);
+      const laterId = later.json().id as string;
+      // A change needs a reason, and names it.
+      const noReason = await json(cm, 'PATCH', `${base}/${laterId}`, { time: '14:30' });
+      assert.equal(noReason.statusCode, 400);
+      assert.deepEqual(fields(noReason), ['reason']);
+      const badTime = await json(cm, 'PATCH', `${base}/${laterId}`, { time: '25:00', reason: 'Clinic running late' });
+      assert.deepEqual(fields(badTime), ['time']);
+      const moved = await json(cm, 'PATCH', `${base}/${laterId}`, {
+        date: '2030-01-10',
+        time: '14:30',
+        reason: 'Consultant on leave',
+      });
+      assert.equal(moved.statusCode, 200, moved.body);
+      // What was not sent stays as booked.
+      assert.equal(moved.json().service, 'Memory clinic');
+      assert.equal(moved.json().place, 'Royal Free Hospital');
+      assert.equal(moved.json().date, '2030-01-10');
+      const cancelNoReason = await json(cm, 'POST', `${base}/${today.json().id}/cancel`, {});
+      assert.equal(cancelNoReason.statusCode, 400);
+      assert.deepEqual(fields(cancelNoReason), ['reason']);
+      const unknown = await json(cm, 'PATCH', `${base}/00000000-0000-4000-8000-000000000000`, { reason: 'x' });
+      assert.equal(unknown.statusCode, 404);
+      // Each change queued one message in the same transaction, holding no personal details.
+      assert.equal(await outboxCount(), sentBefore + 3);
+      const latest = await db
+        .selectFrom('outbox')
+        .select(['topic', 'payload'])
+        .orderBy('id', 'desc')
+        .executeTakeFirstOrThrow();
+      assert.equal(latest.topic, 'care.appointment.changed');
+      const raw = typeof latest.payload === 'string' ? latest.payload : JSON.stringify(latest.payload);
+      for (const secret of [nhsNumber, 'Olu', 'Adeyemi', 'Memory clinic', 'Royal Free'])
+        assert.ok(!raw.includes(secret));
+      // The person's list: each appointment with its timeline and what changed.
+      const listed = await json(cm, 'GET', base);
+      assert.equal(listed.statusCode, 200);
+      const memory = listed.json().appointments.find((a: { id: string }) => a.id === laterId);
+      assert.equal(memory.events.length, 2);
+      assert.equal(
+        memory.whatChanged,
+        'Moved from Memory clinic, 9 January 2030 at 11:00, Royal Free Hospital. Reason: Consultant on leave.',
+      );
+      assert.ok(
+        (await searchAudit(db, { systemId: 'QMJ', action: 'care.appointment.list', recordId: personId })).total >= 1,
+      );
+      // The caller's caseload: today to 7 days ahead (the one cancelled on 22 January is later).
+      const mine = await json(cm, 'GET', '/api/care/appointments');
+      assert.equal(mine.statusCode, 200);
+      const ids = mine.json().appointments.map((a: { id: string }) => a.id);
+      assert.deepEqual(ids, [today.json().id, laterId]);
+      assert.equal(mine.json().todayCount, 1);
+      assert.ok(!ids.includes(appointmentId));
+      const wide = await json(cm, 'GET', '/api/care/appointments?days=30');
+      assert.ok(wide.json().appointments.some((a: { id: string }) => a.id === appointmentId));
+      const audited = await searchAudit(db, { systemId: 'QMJ', action: 'care.appointment.caseload' });
+      assert.ok(audited.total >= 2);
+      // A clinician in another trust: not in their caseload, and 404 (audited) for the person's list.
+      const ral = await t.app.inject({
+        method: 'GET',
+        url: '/api/care/appointments',
+        headers: { authorization: 'Bearer care-ral' },
+      });
+      assert.equal(ral.statusCode, 200);
+      assert.equal(ral.json().appointments.length, 0);
+      const refusedBefore = (await searchAudit(db, { systemId: 'QMJ', action: 'person.refused' })).total;
+      const ralList = await t.app.inject({ method: 'GET', url: base, headers: { authorization: 'Bearer care-ral' } });
+      assert.equal(ralList.statusCode, 404);
+      assert.ok((await searchAudit(db, { systemId: 'QMJ', action: 'person.refused' })).total > refusedBefore);
+      // The case manager's home page: today's appointment, and what changed for the moved one.
+      const home = await cm.get('/care');
+      assert.match(home.body, /Appointments today and in the next 7 days/);
+      assert.match(home.body, /1 appointment today/);
+      assert.match(home.body, /Heart failure nurse, <strong>today<\/strong> at 15:00/);
+      assert.match(home.body, /Memory clinic, 10 January 2030 at 14:30, Royal Free Hospital/);
+      assert.match(
+        home.body,
+        /What changed \(7 Jan 2030, 10:00\): Moved from Memory clinic, 9 January 2030 at 11:00, Royal Free Hospital\. Reason: Consultant on leave\./,
+      );
+      // OpenAPI describes them.
+      const paths = (await t.app.inject('/api/openapi.json')).json().paths;
+      assert.ok(paths['/api/care/appointments'].get);
+      assert.ok(paths['/api/care/people/{nhsNumber}/appointments'].get);
+      assert.ok(paths['/api/care/people/{nhsNumber}/appointments'].post);
+      assert.ok(paths['/api/care/people/{nhsNumber}/appointments/{appointmentId}'].patch);
+      assert.ok(paths['/api/care/people/{nhsNumber}/appointments/{appointmentId}/cancel'].post);
     });
 
     test('every care route: staff with no relationship get 404 (audited), in pages and API alike', async () => {

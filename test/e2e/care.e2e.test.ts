@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { actOnReferral, nhsNumberCheckDigit, submitReferral } from '../../src/modules/access/index.ts';
-import { createMeeting, SECTIONS } from '../../src/modules/care/index.ts';
+import { allocateCaseManager, createMeeting, plainDate, SECTIONS } from '../../src/modules/care/index.ts';
 import { findUser, userActor } from '../../src/platform/auth/identity.ts';
 import { relate } from '../../src/platform/auth/relationships.ts';
 import { addDays, londonDate } from '../../src/platform/london-time.ts';
@@ -182,7 +182,7 @@ describe('care coordination in the browser', { skip: !chromiumAvailable() }, () 
     await nurseContext.close();
   });
 
-  test('the case manager books an appointment, then changes it with a reason; the timeline shows both', async () => {
+  test('the case manager books an appointment, then changes it with a reason; the timeline and their home page show what changed', async () => {
     const { db } = session.live.database;
     const base = session.live.baseUrl;
     const nhsNumber = nhs(7170);
@@ -217,12 +217,15 @@ describe('care coordination in the browser', { skip: !chromiumAvailable() }, () 
       sourceId: body.id,
       at: new Date(Date.now() - 60_000),
     });
+    // In the demo case manager's caseload, so the appointment shows on their home page.
+    const cmActor = userActor((await findUser(db, 'QMJ', 'case_manager'))!);
+    await allocateCaseManager(db, cmActor, personId, { caseManager: 'case_manager' }, { now: new Date() });
     const context = await session.browser.newContext();
     const page = await context.newPage();
     await signIn(page, base, 'case_manager');
     await page.goto(`${base}/care/people/${personId}`);
     assert.match((await page.locator('main').textContent()) ?? '', /No appointments booked/);
-    const day = addDays(londonDate(new Date()), 10);
+    const day = addDays(londonDate(new Date()), 3);
     await page.locator('summary', { hasText: 'Book an appointment' }).click();
     await page.locator('#appt-service').fill('Leg ulcer clinic');
     await page.locator('#appt-date').fill(day);
@@ -231,7 +234,7 @@ describe('care coordination in the browser', { skip: !chromiumAvailable() }, () 
     await page.getByRole('button', { name: 'Book the appointment' }).click();
     await page.waitForURL('**/care/people/*?done=appointment*');
     await page.locator('summary', { hasText: 'Change or cancel this appointment' }).click();
-    const moved = addDays(londonDate(new Date()), 12);
+    const moved = addDays(londonDate(new Date()), 5);
     await page.locator('[id$="-date"][id^="appt-"]').first().fill(moved);
     await page.locator('[id$="-reason"][id^="appt-"]').first().fill('Clinic closed for staff training');
     await page.getByRole('button', { name: 'Change the appointment' }).click();
@@ -240,8 +243,19 @@ describe('care coordination in the browser', { skip: !chromiumAvailable() }, () 
     assert.match(text, /booked by/);
     assert.match(text, /changed by .*Reason: Clinic closed for staff training/);
     assert.match(text, /Person told by Letter, large print/);
+    // Plain dates in the timeline sentence, never ISO ones.
+    assert.match(text, new RegExp(`Leg ulcer clinic, ${plainDate(moved)} at 10:30`));
+    assert.doesNotMatch(text, /\d{4}-\d{2}-\d{2} at/);
     await assertAccessible(page);
     await screenshot(page, 'care-appointments');
+    // The case manager's home page lists it in the next 7 days with what changed.
+    await page.goto(`${base}/care`);
+    const home = (await page.locator('#appointments + p + ul, #appointments + ul').first().textContent()) ?? '';
+    assert.match(home, /Tunde Bakare: Leg ulcer clinic/);
+    assert.match(home, new RegExp(`What changed .*Moved from Leg ulcer clinic, ${plainDate(day)} at 10:30`));
+    assert.match(home, /Reason: Clinic closed for staff training/);
+    await assertAccessible(page);
+    await screenshot(page, 'care-home-appointments');
     await context.close();
   });
 

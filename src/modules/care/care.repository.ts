@@ -1064,6 +1064,33 @@ export async function appointmentsOf(db: AnyDb, systemId: string, personId: stri
     .orderBy('at_time')
     .limit(50)
     .execute();
+  return withEvents(db, rows);
+}
+
+/** Appointments of these people on a date from `from` to `to` (inclusive), soonest first, with their timelines. */
+export async function appointmentsOfPeople(
+  db: AnyDb,
+  systemId: string,
+  personIds: readonly string[],
+  from: string,
+  to: string,
+) {
+  if (personIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('care_appointments')
+    .selectAll()
+    .where('system_id', '=', systemId)
+    .where('person_id', 'in', [...personIds])
+    .where('on_date', '>=', from)
+    .where('on_date', '<=', to)
+    .orderBy('on_date')
+    .orderBy('at_time')
+    .limit(500)
+    .execute();
+  return withEvents(db, rows);
+}
+
+async function withEvents(db: AnyDb, rows: Record<string, unknown>[]) {
   const ids = rows.map((r) => r.id as string);
   const events = ids.length
     ? await db

@@ -1640,6 +1640,7 @@ async function appointmentEvent(
     requestId: o.requestId,
     detail: { personId, notifiedBy: how.channel, format: how.format },
   });
+  return { notifiedBy: how.channel, format: how.format };
 }
 
 const describe = describeAppointment;
@@ -1663,8 +1664,8 @@ export async function bookAppointment(db: AnyDb, actor: Actor, personId: string,
       byName: actor.name,
       at: o.now,
     });
-    await appointmentEvent(tx, actor, personId, id, 'booked', describe(a), null, o);
-    return { id };
+    const how = await appointmentEvent(tx, actor, personId, id, 'booked', describe(a), null, o);
+    return { id, personId, status: 'booked', service: a.service, date: a.date, time: a.time, place: a.place, ...how };
   });
 }
 
@@ -1674,7 +1675,7 @@ export async function changeAppointment(
   actor: Actor,
   personId: string,
   appointmentId: string,
-  input: AppointmentInput & { cancel?: boolean },
+  input: AppointmentInput & { cancel?: boolean; partial?: boolean },
   o: Opts,
 ) {
   requireRole(actor, CARE_WRITERS);
@@ -1690,7 +1691,7 @@ export async function changeAppointment(
       const reason = typeof input.reason === 'string' ? input.reason.trim() : '';
       if (!reason) throw new ValidationError([{ field: 'reason', message: 'Enter why the appointment is cancelled' }]);
       await repo.updateAppointment(tx, appointmentId, { status: 'cancelled', at: o.now });
-      await appointmentEvent(
+      const how = await appointmentEvent(
         tx,
         actor,
         personId,
@@ -1700,9 +1701,19 @@ export async function changeAppointment(
         reason.slice(0, 500),
         o,
       );
-      return { id: appointmentId };
+      return { ...current, status: 'cancelled', reason: reason.slice(0, 500), ...how };
     }
-    const a = checkAppointment(input, today(o), { needReason: true });
+    // A PATCH names only what changes; the rest stays as booked.
+    const merged = input.partial
+      ? {
+          service: input.service ?? current.service,
+          date: input.date ?? current.date,
+          time: input.time ?? current.time,
+          place: input.place ?? current.place,
+          reason: input.reason,
+        }
+      : input;
+    const a = checkAppointment(merged, today(o), { needReason: true });
     if (a.errors.length) throw new ValidationError(a.errors);
     await repo.updateAppointment(tx, appointmentId, {
       service: a.service,
@@ -1711,7 +1722,103 @@ export async function changeAppointment(
       place: a.place,
       at: o.now,
     });
-    await appointmentEvent(tx, actor, personId, appointmentId, 'changed', describe(a), a.reason, o);
-    return { id: appointmentId };
+    const how = await appointmentEvent(tx, actor, personId, appointmentId, 'changed', describe(a), a.reason, o);
+    return {
+      id: appointmentId,
+      personId,
+      status: 'booked',
+      service: a.service,
+      date: a.date,
+      time: a.time,
+      place: a.place,
+      reason: a.reason,
+      ...how,
+    };
+  });
+}
+
+type AppointmentWithEvents = Awaited<ReturnType<typeof repo.appointmentsOf>>[number];
+
+/**
+ * What changed, in words, from an appointment's timeline: the latest change or cancellation with its reason and
+ * what it was before, or null when it is as first booked.
+ */
+export function whatChanged(a: AppointmentWithEvents): string | null {
+  const events = a.events;
+  const last = events[events.length - 1];
+  if (!last || last.kind === 'booked') return null;
+  const before = events[events.length - 2];
+  const reason = last.reason ? ` Reason: ${last.reason}.` : '';
+  if (last.kind === 'cancelled') return `Cancelled.${reason}`;
+  return `${before ? `Moved from ${plainSummary(before.summary)}` : 'Changed'}.${reason}`;
+}
+
+const appointmentView = (a: AppointmentWithEvents) => ({
+  ...a,
+  whatChanged: whatChanged(a),
+  changedAt: a.events.length > 1 ? a.events[a.events.length - 1]!.at : null,
+  events: a.events.map((e) => ({ ...e, summary: plainSummary(e.summary) })),
+});
+
+/** One person's appointments with their timelines, and the home visits the scheduling module plans; audited. */
+export async function listAppointments(db: AnyDb, actor: Actor, personId: string, o: Opts) {
+  requireRole(actor, CARE_STAFF);
+  return inTransaction(db, async (tx) => {
+    if (!/^[0-9a-f-]{36}$/i.test(personId)) throw notFound('person', personId, o);
+    await access(tx, actor, personId, o, 'care_appointment');
+    const appointments = await repo.appointmentsOf(tx, actor.systemId, personId);
+    const referrals = await referralsForCare(tx, actor.systemId, personId);
+    const visits = await visitsForCare(
+      tx,
+      actor.systemId,
+      referrals.map((r) => r.id),
+      today(o),
+    );
+    await audit(tx, actor, {
+      action: 'care.appointment.list',
+      recordType: 'care_record',
+      recordId: personId,
+      requestId: o.requestId,
+    });
+    return { personId, today: today(o), appointments: appointments.map(appointmentView), visits };
+  });
+}
+
+export const CASELOAD_APPOINTMENT_DAYS = 7;
+
+/**
+ * Appointments for the people in the caller's caseload from today to `days` ahead (booked and cancelled, so a
+ * cancellation is seen), each with what changed; audited with the people shown.
+ */
+export async function caseloadAppointments(db: AnyDb, actor: Actor, o: Opts & { days?: number }) {
+  requireRole(actor, CARE_STAFF);
+  return inTransaction(db, async (tx) => {
+    const days = Math.min(Math.max(o.days ?? CASELOAD_APPOINTMENT_DAYS, 0), 60);
+    const day = today(o);
+    const until = addDays(day, days);
+    const allocations = await repo.caseloadOf(tx, actor.systemId, actor.id, visiblePeople(tx, actor, o.now));
+    const ids = allocations.map((a) => a.personId);
+    const people = new Map((await peopleForCare(tx, actor.systemId, ids)).map((p) => [p.id, p]));
+    const rows = (await repo.appointmentsOfPeople(tx, actor.systemId, ids, day, until)).map((a) => {
+      const p = people.get(a.personId);
+      return {
+        ...appointmentView(a),
+        name: p ? `${p.givenName} ${p.familyName}` : '',
+        nhsNumber: p?.nhsNumber ?? '',
+        isToday: a.date === day,
+      };
+    });
+    await audit(tx, actor, {
+      action: 'care.appointment.caseload',
+      recordType: 'care_appointment',
+      requestId: o.requestId,
+      detail: { shown: [...new Set(rows.map((r) => r.personId))], from: day, to: until },
+    });
+    return {
+      today: day,
+      until,
+      appointments: rows,
+      todayCount: rows.filter((r) => r.isToday && r.status === 'booked').length,
+    };
   });
 }

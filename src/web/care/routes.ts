@@ -17,7 +17,9 @@ import {
   CONTACT_CHANNELS,
   careBreakGlass,
   caseload,
+  caseloadAppointments,
   caseloadExport,
+  listAppointments,
   completeAction,
   createMeeting,
   createPlan,
@@ -448,6 +450,126 @@ export default async function careRoutes(
     async (request) => caseload(db, request.actor!, o(request)),
   );
 
+  // Appointments (the person is told of each booking, change and cancellation through the outbox)
+  const ApptParams = Type.Object({
+    nhsNumber: NhsParam.properties.nhsNumber,
+    appointmentId: Type.String({ format: 'uuid' }),
+  });
+  const ApptFields = {
+    service: Type.Optional(Type.String({ maxLength: 500, description: 'The service or clinic' })),
+    date: Type.Optional(Type.String({ maxLength: 20, description: 'London calendar date, YYYY-MM-DD' })),
+    time: Type.Optional(Type.String({ maxLength: 10, description: 'London wall-clock time, HH:MM' })),
+    place: Type.Optional(Type.String({ maxLength: 500, description: 'Where, or "by phone" / "by video"' })),
+  };
+  const Reason = Type.Optional(Type.String({ maxLength: 2000, description: 'Why (required)' }));
+  const ApptDescription =
+    'Only for staff with a legitimate relationship with the person; everyone else gets 404 (audited). Bad input ' +
+    'is a 400 naming each field. The person is told by their recorded contact preference, in an accessible ' +
+    'format, with interpreter or BSL needs carried; the message holds no personal details.';
+
+  app.get(
+    '/api/care/appointments',
+    {
+      config: { policy: STAFF },
+      schema: {
+        tags,
+        summary: "Appointments of the people in the caller's caseload from today to `days` ahead, with what changed",
+        querystring: Type.Object({ days: Type.Optional(Type.Integer({ minimum: 0, maximum: 60 })) }),
+        response: { 200: Open },
+      },
+    },
+    async (request) => caseloadAppointments(db, request.actor!, { ...o(request), days: request.query.days }),
+  );
+
+  app.get(
+    '/api/care/people/:nhsNumber/appointments',
+    {
+      config: { policy: STAFF },
+      schema: {
+        tags,
+        summary: "A person's appointments with their timelines, and planned home visits",
+        description: ApptDescription,
+        params: NhsParam,
+        response: { 200: Open, 404: ErrorBody },
+      },
+    },
+    async (request) => {
+      const personId = await findPersonId(db, request.actor!, request.params.nhsNumber, o(request));
+      return listAppointments(db, request.actor!, personId, o(request));
+    },
+  );
+
+  app.post(
+    '/api/care/people/:nhsNumber/appointments',
+    {
+      config: { policy: WRITERS },
+      schema: {
+        tags,
+        summary: 'Book an appointment for the person',
+        description: ApptDescription,
+        params: NhsParam,
+        body: Type.Object(ApptFields),
+        response: { 201: Open, 400: ErrorBody, 404: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const personId = await findPersonId(db, request.actor!, request.params.nhsNumber, o(request));
+      return reply.status(201).send(await bookAppointment(db, request.actor!, personId, request.body, o(request)));
+    },
+  );
+
+  app.patch(
+    '/api/care/people/:nhsNumber/appointments/:appointmentId',
+    {
+      config: { policy: WRITERS },
+      schema: {
+        tags,
+        summary: 'Change an appointment: send only what changes, and the reason',
+        description: ApptDescription,
+        params: ApptParams,
+        body: Type.Object({ ...ApptFields, reason: Reason }),
+        response: { 200: Open, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody },
+      },
+    },
+    async (request) => {
+      const personId = await findPersonId(db, request.actor!, request.params.nhsNumber, o(request));
+      return changeAppointment(
+        db,
+        request.actor!,
+        personId,
+        request.params.appointmentId,
+        { ...request.body, partial: true },
+        o(request),
+      );
+    },
+  );
+
+  app.post(
+    '/api/care/people/:nhsNumber/appointments/:appointmentId/cancel',
+    {
+      config: { policy: WRITERS },
+      schema: {
+        tags,
+        summary: 'Cancel an appointment, with the reason',
+        description: ApptDescription,
+        params: ApptParams,
+        body: Type.Object({ reason: Reason }),
+        response: { 200: Open, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody },
+      },
+    },
+    async (request) => {
+      const personId = await findPersonId(db, request.actor!, request.params.nhsNumber, o(request));
+      return changeAppointment(
+        db,
+        request.actor!,
+        personId,
+        request.params.appointmentId,
+        { reason: request.body.reason, cancel: true },
+        o(request),
+      );
+    },
+  );
+
   app.get(
     '/api/care/allocations',
     {
@@ -506,9 +628,11 @@ export default async function careRoutes(
 
   app.get('/care', { config: { policy: STAFF } }, async (request, reply) => {
     const c = await caseload(db, request.actor!, o(request));
+    const appts = await caseloadAppointments(db, request.actor!, o(request));
     return reply.render('care/home.njk', {
       title: 'Care coordination',
       c,
+      appts,
       isCaseManager: request.actor!.role === 'case_manager',
     });
   });
