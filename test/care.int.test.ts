@@ -872,6 +872,126 @@ for (const engine of testEngines()) {
       assert.ok(paths['/api/care/people/{nhsNumber}/appointments/{appointmentId}/cancel'].post);
     });
 
+    test('MDT meeting moved or cancelled: a reason is required, each person is told in the same transaction without personal details, and the meeting timeline shows it in plain dates', async () => {
+      const { db } = t.database;
+      const count = async (table: 'outbox' | 'care_meeting_events') =>
+        Number(
+          (
+            await db
+              .selectFrom(table)
+              .select((e) => e.fn.countAll().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      const made = await json(cm, 'POST', '/api/care/meetings', {
+        title: 'Kentish Town MDT',
+        scheduledAt: '2030-01-15T13:00:00Z',
+        place: 'Room 1',
+        attendees: [{ name: 'Demo case manager', role: 'Case manager', organisation: 'RKE' }],
+        nhsNumbers: [nhsNumber],
+      });
+      assert.equal(made.statusCode, 201, made.body);
+      const id = made.json().id as string;
+      const before = [await count('outbox'), await count('care_meeting_events')];
+      // The page form: every missing field named in the error summary, nothing written.
+      const bad = await cm.post(`/care/meetings/${id}/change`, { action: 'move', date: '', time: '', reason: '' });
+      assert.equal(bad.statusCode, 400);
+      for (const f of ['date', 'time', 'reason']) assert.match(bad.body, new RegExp(`href="#move-${f}"`));
+      assert.deepEqual([await count('outbox'), await count('care_meeting_events')], before);
+      // The API: only what changes, and the reason.
+      const noReason = await json(cm, 'PATCH', `/api/care/meetings/${id}`, { time: '15:30' });
+      assert.equal(noReason.statusCode, 400);
+      assert.deepEqual(fields(noReason), ['reason']);
+      const past = await json(cm, 'PATCH', `/api/care/meetings/${id}`, { date: '2030-01-01', reason: 'x' });
+      assert.deepEqual(fields(past), ['date']);
+      const same = await json(cm, 'PATCH', `/api/care/meetings/${id}`, { reason: 'Nothing really' });
+      assert.deepEqual(fields(same), ['date']);
+      const moved = await json(cm, 'PATCH', `/api/care/meetings/${id}`, {
+        time: '15:30',
+        place: 'Kentish Town Health Centre, room 2',
+        reason: 'Room double-booked',
+      });
+      assert.equal(moved.statusCode, 200, moved.body);
+      assert.equal(moved.json().scheduledAt, '2030-01-15T15:30:00.000Z');
+      assert.equal(
+        moved.json().change.summary,
+        'Moved from 15 January 2030 at 13:00, Room 1 to 15 January 2030 at 15:30, Kentish Town Health Centre, room 2',
+      );
+      assert.deepEqual(moved.json().told, [{ personId, channel: 'phone', format: 'large-print' }]);
+      assert.equal(await count('outbox'), before[0]! + 1);
+      const msg = await db
+        .selectFrom('outbox')
+        .select(['topic', 'channel', 'payload'])
+        .where('topic', 'like', 'care.meeting.%')
+        .executeTakeFirstOrThrow();
+      assert.equal(msg.topic, 'care.meeting.moved');
+      assert.equal(msg.channel, 'phone');
+      const payload = typeof msg.payload === 'string' ? JSON.parse(msg.payload) : msg.payload;
+      assert.deepEqual(payload, {
+        personId,
+        meetingId: id,
+        kind: 'moved',
+        format: 'large-print',
+        communication: { language: 'Yoruba', interpreter: true, bsl: false },
+      });
+      // A held meeting cannot be moved.
+      const held = await json(cm, 'PATCH', `/api/care/meetings/${pastMeetingId}`, { time: '09:00', reason: 'x' });
+      assert.equal(held.statusCode, 409);
+      // Cancelled from the page: the reason is named when missing.
+      const cancelNoReason = await cm.post(`/care/meetings/${id}/change`, { action: 'cancel', reason: '' });
+      assert.equal(cancelNoReason.statusCode, 400);
+      assert.match(cancelNoReason.body, /href="#cancel-reason"/);
+      const cancelled = await cm.post(`/care/meetings/${id}/change`, {
+        action: 'cancel',
+        reason: 'Chair off sick; items go to next week',
+      });
+      assert.equal(cancelled.statusCode, 303, cancelled.body);
+      const topics = await db
+        .selectFrom('outbox')
+        .select('topic')
+        .where('topic', 'like', 'care.meeting.%')
+        .orderBy('id')
+        .execute();
+      assert.deepEqual(
+        topics.map((r) => r.topic),
+        ['care.meeting.moved', 'care.meeting.cancelled'],
+      );
+      const again = await json(cm, 'POST', `/api/care/meetings/${id}/cancel`, { reason: 'twice' });
+      assert.equal(again.statusCode, 409);
+      const decision = await json(cm, 'POST', `/api/care/meetings/${id}/decisions`, {
+        nhsNumber,
+        decision: 'x',
+        owner: { kind: 'resident' },
+        due: '2030-02-01',
+      });
+      assert.equal(decision.statusCode, 409);
+      assert.equal(decision.json().error.code, 'meeting_cancelled');
+      const audited = await searchAudit(db, { systemId: 'QMJ', recordId: id });
+      const actions = audited.rows.map((r) => r.action);
+      assert.ok(actions.includes('care.meeting.move'));
+      assert.ok(actions.includes('care.meeting.cancel'));
+      // The meeting's timeline, in plain London dates and times.
+      const page = await cm.get(`/care/meetings/${id}`);
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /MDT meeting cancelled/);
+      assert.match(page.body, /Changes to this meeting/);
+      assert.match(
+        page.body,
+        /Moved from 15 January 2030 at 13:00, Room 1 to 15 January 2030 at 15:30, Kentish Town Health Centre, room 2, by Demo case manager\. Reason: Room double-booked\. 1 person told/,
+      );
+      assert.match(page.body, /Cancelled \(was 15 January 2030 at 15:30, Kentish Town Health Centre, room 2\)/);
+      assert.match(page.body, /Reason: Chair off sick; items go to next week/);
+      assert.doesNotMatch(page.body, /Move or cancel this meeting/);
+      const record = await cm.get(`/care/people/${personId}`);
+      assert.match(
+        record.body,
+        /Kentish Town MDT<\/a>, [^<]*, Kentish Town Health Centre, room 2\s*<strong[^>]*>\s*Cancelled/,
+      );
+      const paths = (await t.app.inject('/api/openapi.json')).json().paths;
+      assert.ok(paths['/api/care/meetings/{id}'].patch);
+      assert.ok(paths['/api/care/meetings/{id}/cancel'].post);
+    });
+
     test('every care route: staff with no relationship get 404 (audited), in pages and API alike', async () => {
       const ids: Record<string, string> = {
         assessments: assessmentId,

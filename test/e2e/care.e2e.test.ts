@@ -8,7 +8,7 @@ import { actOnReferral, nhsNumberCheckDigit, submitReferral } from '../../src/mo
 import { allocateCaseManager, createMeeting, plainDate, SECTIONS } from '../../src/modules/care/index.ts';
 import { findUser, userActor } from '../../src/platform/auth/identity.ts';
 import { relate } from '../../src/platform/auth/relationships.ts';
-import { addDays, londonDate } from '../../src/platform/london-time.ts';
+import { addDays, londonDate, londonInstant } from '../../src/platform/london-time.ts';
 import { assertAccessible, chromiumAvailable, screenshot, signIn, useLiveBrowser } from '../support/browser.ts';
 
 function nhs(n: number): string {
@@ -256,6 +256,41 @@ describe('care coordination in the browser', { skip: !chromiumAvailable() }, () 
     assert.match(home, /Reason: Clinic closed for staff training/);
     await assertAccessible(page);
     await screenshot(page, 'care-home-appointments');
+    // An MDT meeting about them is moved: the form asks for the reason, and the timeline shows the move.
+    const meetingDay = addDays(londonDate(new Date()), 2);
+    const meeting = await createMeeting(
+      db,
+      cmActor,
+      {
+        title: 'Kentish Town MDT',
+        scheduledAt: londonInstant(meetingDay, '13:00').toISOString(),
+        place: 'Room 1',
+        attendees: [{ name: 'Demo case manager', role: 'Case manager', organisation: 'RKE' }],
+        personIds: [personId],
+      },
+      { now: new Date() },
+    );
+    await page.goto(`${base}/care/meetings/${meeting.id}`);
+    await page.locator('summary', { hasText: 'Move or cancel this meeting' }).click();
+    await page.locator('#move-time').fill('15:00');
+    await page.locator('#move-place').fill('Kentish Town Health Centre, room 2');
+    await page.getByRole('button', { name: 'Move the meeting' }).click();
+    await page.waitForURL(`**/care/meetings/${meeting.id}/change`);
+    assert.match((await page.locator('.nhsuk-error-summary').textContent()) ?? '', /Enter why the meeting is moving/);
+    await assertAccessible(page);
+    await page.locator('#move-reason').fill('Room double-booked');
+    await page.getByRole('button', { name: 'Move the meeting' }).click();
+    await page.waitForURL('**?done=moved');
+    const timeline = (await page.locator('#timeline + ul').textContent()) ?? '';
+    assert.match(
+      timeline,
+      new RegExp(
+        `Moved from ${plainDate(meetingDay)} at 13:00, Room 1 to ${plainDate(meetingDay)} at 15:00, Kentish Town Health Centre, room 2`,
+      ),
+    );
+    assert.match(timeline, /Reason: Room double-booked\. 1 person told/);
+    await assertAccessible(page);
+    await screenshot(page, 'care-meeting-moved');
     await context.close();
   });
 

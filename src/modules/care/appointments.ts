@@ -99,3 +99,15 @@ export function describeAppointment(a: { service: string; date: string; time: st
 export function plainSummary(summary: string): string {
   return summary.replace(/\b(\d{4}-\d{2}-\d{2})\b/g, (_m, d: string) => plainDate(d));
 }
+
+const plainDateTimeFormat = new Intl.DateTimeFormat('en-GB', {
+  dateStyle: 'long',
+  timeStyle: 'short',
+  timeZone: 'Europe/London',
+});
+
+/** An instant as a London date and time, the way the UI shows them: '22 January 2030 at 14:00'. */
+export function plainDateTime(instant: string | Date): string {
+  const d = instant instanceof Date ? instant : new Date(instant);
+  return Number.isNaN(d.getTime()) ? String(instant) : plainDateTimeFormat.format(d);
+}

@@ -30,7 +30,7 @@ import {
   NotFoundError,
   ValidationError,
 } from '../../platform/errors.ts';
-import { addDays, londonDate, parseDate } from '../../platform/london-time.ts';
+import { addDays, londonDate, londonDateTime, londonInstant, pad, parseDate } from '../../platform/london-time.ts';
 import {
   type CareReferral,
   normaliseNhsNumber,
@@ -60,6 +60,7 @@ import {
   checkAppointment,
   describeAppointment,
   notificationFor,
+  plainDateTime,
   plainSummary,
 } from './appointments.ts';
 import { caseWeight, complexityReasons } from './complexity.ts';
@@ -915,7 +916,9 @@ export async function getCareRecord(db: AnyDb, actor: Actor, personId: string, o
         id: m.id,
         title: m.title,
         scheduledAt: m.scheduledAt,
-        held: m.scheduledAt <= o.now.toISOString(),
+        held: m.status !== 'cancelled' && m.scheduledAt <= o.now.toISOString(),
+        cancelled: m.status === 'cancelled',
+        place: m.place ?? null,
         organiserName: m.organiserName,
       })),
       contacts,
@@ -1322,7 +1325,7 @@ export function buildAgenda(
 export async function createMeeting(
   db: AnyDb,
   actor: Actor,
-  input: { title?: unknown; scheduledAt?: unknown; attendees?: unknown; personIds?: unknown },
+  input: { title?: unknown; scheduledAt?: unknown; place?: unknown; attendees?: unknown; personIds?: unknown },
   o: Opts,
 ) {
   requireRole(actor, CASE_MANAGERS, 'MDT meetings');
@@ -1344,6 +1347,8 @@ export async function createMeeting(
           .filter((x) => x.name)
       : [];
     if (attendees.length === 0) errors.push({ field: 'attendees', message: 'Add at least one attendee' });
+    const place = typeof input.place === 'string' && input.place.trim() ? input.place.trim() : null;
+    if (place && place.length > 200) errors.push({ field: 'place', message: 'Where must be 200 characters or fewer' });
     const personIds = Array.isArray(input.personIds)
       ? [...new Set(input.personIds.filter((p): p is string => typeof p === 'string' && /^[0-9a-f-]{36}$/i.test(p)))]
       : [];
@@ -1368,6 +1373,8 @@ export async function createMeeting(
       agenda,
       minutes: null,
       personIds,
+      place,
+      status: 'scheduled',
     };
     await repo.insertMeeting(tx, actor.systemId, { ...meeting, createdAt: o.now });
     await audit(tx, actor, {
@@ -1399,6 +1406,7 @@ export async function getMeeting(db: AnyDb, actor: Actor, id: string, o: Opts) {
     if (visibleIds.length === 0) await access(tx, actor, m.personIds[0] ?? id, o, 'care_meeting', id);
     const people = new Map((await peopleForCare(tx, actor.systemId, visibleIds)).map((p) => [p.id, p]));
     const decisions = (await repo.decisionsOf(tx, actor.systemId, id)).filter((d) => visibleIds.includes(d.personId));
+    const events = await repo.meetingEventsOf(tx, id);
     await audit(tx, actor, {
       action: 'care.meeting.read',
       recordType: 'care_meeting',
@@ -1409,7 +1417,9 @@ export async function getMeeting(db: AnyDb, actor: Actor, id: string, o: Opts) {
     return {
       ...m,
       personIds: visibleIds,
-      held: m.scheduledAt <= o.now.toISOString(),
+      held: m.status !== 'cancelled' && m.scheduledAt <= o.now.toISOString(),
+      cancelled: m.status === 'cancelled',
+      events: events.map((e) => ({ ...e, summary: meetingChangeSummary(e) })),
       people: visibleIds.map((p) => {
         const x = people.get(p);
         return { personId: p, name: x ? `${x.givenName} ${x.familyName}` : '', nhsNumber: x?.nhsNumber ?? '' };
@@ -1437,6 +1447,11 @@ export async function recordDecision(
       throw new ValidationError([{ field: 'personId', message: 'Choose a person discussed at this meeting' }]);
     }
     await access(tx, actor, personId, o, 'care_meeting', meetingId);
+    if (m.status === 'cancelled') {
+      throw new DomainError(409, 'meeting_cancelled', 'This meeting was cancelled: it has no decisions', [
+        { field: 'meetingId', message: 'The meeting was cancelled' },
+      ]);
+    }
     if (m.scheduledAt > o.now.toISOString()) {
       throw new DomainError(409, 'meeting_not_held', 'This meeting has not happened yet: record decisions after it', [
         { field: 'meetingId', message: 'The meeting has not happened yet' },
@@ -1490,6 +1505,118 @@ export async function saveMinutes(db: AnyDb, actor: Actor, meetingId: string, in
       requestId: o.requestId,
     });
     return { id: meetingId, minutes };
+  });
+}
+
+/** A move or cancellation of a meeting in words, with plain London dates and times. */
+export function meetingChangeSummary(e: {
+  kind: 'moved' | 'cancelled';
+  beforeAt: string;
+  beforePlace: string | null;
+  afterAt: string | null;
+  afterPlace: string | null;
+}): string {
+  const when = (at: string, place: string | null) => `${plainDateTime(at)}${place ? `, ${place}` : ''}`;
+  if (e.kind === 'cancelled') return `Cancelled (was ${when(e.beforeAt, e.beforePlace)})`;
+  return `Moved from ${when(e.beforeAt, e.beforePlace)} to ${when(e.afterAt ?? e.beforeAt, e.afterPlace)}`;
+}
+
+/**
+ * Moves (a new London date and time, and or a new place) or cancels an MDT meeting that has not happened yet,
+ * with a reason. Each person discussed is told through the outbox in the same transaction, by their contact
+ * preference and in an accessible format; the change goes on the meeting's timeline and into the audit log.
+ * With `partial`, what is not given stays as it was.
+ */
+export async function changeMeeting(
+  db: AnyDb,
+  actor: Actor,
+  meetingId: string,
+  input: { date?: unknown; time?: unknown; place?: unknown; reason?: unknown; cancel?: boolean; partial?: boolean },
+  o: Opts,
+) {
+  requireRole(actor, CASE_MANAGERS, 'MDT meetings');
+  return inTransaction(db, async (tx) => {
+    const m = /^[0-9a-f-]{36}$/i.test(meetingId) ? await repo.findMeeting(tx, actor.systemId, meetingId) : null;
+    if (!m) throw notFound('care_meeting', meetingId, o);
+    for (const p of m.personIds) await access(tx, actor, p, o, 'care_meeting', meetingId);
+    if (m.status === 'cancelled')
+      throw new ConflictError('This meeting has already been cancelled', 'meeting_cancelled');
+    if (m.scheduledAt <= o.now.toISOString()) {
+      throw new DomainError(409, 'meeting_held', 'This meeting has already happened: it cannot be moved or cancelled');
+    }
+    const s = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+    const reason = s(input.reason).slice(0, 500);
+    const errors: FieldError[] = [];
+    let after: { at: string; place: string | null } | null = null;
+    if (!input.cancel) {
+      const was = londonDateTime(m.scheduledAt);
+      const wasDate = `${was.year}-${pad(was.month)}-${pad(was.day)}`;
+      const wasTime = `${pad(was.hour)}:${pad(was.minute)}`;
+      const date = input.partial && input.date === undefined ? wasDate : s(input.date);
+      const time = input.partial && input.time === undefined ? wasTime : s(input.time);
+      const place = input.partial && input.place === undefined ? (m.place ?? '') : s(input.place);
+      const validDate = /^\d{4}-\d{2}-\d{2}$/.test(date) && parseDate(date);
+      const validTime = /^([01]\d|2[0-3]):[0-5]\d$/.test(time);
+      if (!validDate)
+        errors.push({ field: 'date', message: 'Enter the new date of the meeting, for example 2030-01-15' });
+      if (!validTime) errors.push({ field: 'time', message: 'Enter the new time of the meeting, for example 14:30' });
+      if (place.length > 200) errors.push({ field: 'place', message: 'Where must be 200 characters or fewer' });
+      if (validDate && validTime) {
+        const at = londonInstant(date, time);
+        if (at.getTime() <= o.now.getTime()) {
+          errors.push({ field: 'date', message: 'The new date and time of the meeting must be in the future' });
+        } else if (at.toISOString() === m.scheduledAt && (place || null) === (m.place ?? null)) {
+          errors.push({ field: 'date', message: 'Change the date, time or place of the meeting' });
+        } else {
+          after = { at: at.toISOString(), place: place || null };
+        }
+      }
+    }
+    if (!reason) {
+      errors.push({
+        field: 'reason',
+        message: input.cancel ? 'Enter why the meeting is cancelled' : 'Enter why the meeting is moving',
+      });
+    }
+    if (errors.length) throw new ValidationError(errors, 'There is a problem with the change to the meeting');
+    const kind = input.cancel ? 'cancelled' : 'moved';
+    if (after) await repo.updateMeeting(tx, actor.systemId, meetingId, { scheduledAt: after.at, place: after.place });
+    else await repo.updateMeeting(tx, actor.systemId, meetingId, { status: 'cancelled' });
+    const told: { personId: string; channel: string; format: string }[] = [];
+    for (const personId of m.personIds) {
+      const how = await notifyPerson(tx, actor, personId, `care.meeting.${kind}`, { meetingId, kind }, o);
+      told.push({ personId, channel: how.channel, format: how.format });
+    }
+    const event: repo.MeetingEventRow = {
+      id: randomUUID(),
+      meetingId,
+      kind,
+      beforeAt: m.scheduledAt,
+      beforePlace: m.place ?? null,
+      afterAt: after?.at ?? null,
+      afterPlace: after?.place ?? null,
+      reason,
+      told: told.length,
+      byName: actor.name,
+      at: o.now.toISOString(),
+    };
+    await repo.insertMeetingEvent(tx, event);
+    await audit(tx, actor, {
+      action: kind === 'moved' ? 'care.meeting.move' : 'care.meeting.cancel',
+      recordType: 'care_meeting',
+      recordId: meetingId,
+      reason,
+      requestId: o.requestId,
+      detail: { people: m.personIds, before: m.scheduledAt, after: after?.at ?? null, told },
+    });
+    return {
+      id: meetingId,
+      status: kind === 'cancelled' ? 'cancelled' : 'scheduled',
+      scheduledAt: after?.at ?? m.scheduledAt,
+      place: after ? after.place : (m.place ?? null),
+      change: { ...event, summary: meetingChangeSummary(event) },
+      told,
+    };
   });
 }
 
@@ -1582,6 +1709,22 @@ async function tellPerson(
   kind: AppointmentEvent,
   o: Opts,
 ) {
+  return notifyPerson(tx, actor, personId, `care.appointment.${kind}`, { appointmentId, kind }, o);
+}
+
+/**
+ * Queues one message to the person, in the caller's transaction, by their recorded contact preference and in
+ * an accessible format, with interpreter and BSL needs carried. No personal details in the message: the
+ * delivery adapter looks up the contact for the person.
+ */
+async function notifyPerson(
+  tx: AnyDb,
+  actor: Actor,
+  personId: string,
+  topic: string,
+  about: Record<string, string>,
+  o: Opts,
+) {
   const latest = (await referralsForCare(tx, actor.systemId, personId))[0];
   const how = notificationFor({
     preferredContact: latest?.communication.preferredContact ?? null,
@@ -1590,17 +1733,15 @@ async function tellPerson(
     bsl: latest?.communication.bsl ?? false,
     needs: latest?.communication.needs ?? null,
   });
-  // No personal details in the message: the delivery adapter looks up the contact for the person.
   await enqueue(
     tx,
     {
       systemId: actor.systemId,
-      topic: `care.appointment.${kind}`,
+      topic,
       channel: how.channel,
       payload: {
         personId,
-        appointmentId,
-        kind,
+        ...about,
         format: how.format,
         communication: { language: how.language, interpreter: how.interpreter, bsl: how.bsl },
       },

@@ -39,6 +39,8 @@ export {
   careBreakGlass,
   CASELOAD_EXPORT_HEADER,
   caseload,
+  changeMeeting,
+  meetingChangeSummary,
   caseloadAppointments,
   CASELOAD_APPOINTMENT_DAYS,
   listAppointments,
@@ -72,5 +74,6 @@ export {
   describeAppointment,
   notificationFor,
   plainDate,
+  plainDateTime,
   plainSummary,
 } from './appointments.ts';

@@ -18,6 +18,7 @@ import {
   careBreakGlass,
   caseload,
   caseloadAppointments,
+  changeMeeting,
   caseloadExport,
   listAppointments,
   completeAction,
@@ -46,7 +47,7 @@ import {
 import { DomainError } from '../../platform/errors.ts';
 import { writeCsv, writeXlsx } from '../../platform/tabular.ts';
 import { sendCsv, sendXlsx } from '../downloads.ts';
-import { fromLondon } from '../../platform/london-time.ts';
+import { fromLondon, londonDate, londonDateTime } from '../../platform/london-time.ts';
 import { ErrorBody } from '../api-schemas.ts';
 import { type ErrorItem, errorItems, fieldErrors } from '../forms.ts';
 import type { Navigation } from '../nav.ts';
@@ -113,6 +114,12 @@ function londonInstant(date: string, time: string): string {
   const [y, mo, d] = date.split('-').map(Number);
   const [h, mi] = time.split(':').map(Number);
   return fromLondon({ year: y!, month: mo!, day: d!, hour: h!, minute: mi!, second: 0, millisecond: 0 }).toISOString();
+}
+
+/** The London wall-clock time "HH:MM" of an instant. */
+function londonTime(instant: string): string {
+  const t = londonDateTime(instant);
+  return `${String(t.hour).padStart(2, '0')}:${String(t.minute).padStart(2, '0')}`;
 }
 
 const fieldId = (field: string) => `f-${field.replace(/^answers\./, '').replace(/[^A-Za-z0-9-]/g, '-')}`;
@@ -379,6 +386,9 @@ export default async function careRoutes(
         body: Type.Object({
           title: Type.String({ maxLength: 200 }),
           scheduledAt: Type.String({ format: 'date-time' }),
+          place: Type.Optional(
+            Type.String({ maxLength: 500, description: 'Where: a room, an address, or video call' }),
+          ),
           attendees: Type.Array(
             Type.Object({ name: Type.String(), role: Type.String(), organisation: Type.String() }),
             { maxItems: 50 },
@@ -409,6 +419,51 @@ export default async function careRoutes(
       },
     },
     async (request) => getMeeting(db, request.actor!, request.params.id, o(request)),
+  );
+
+  const MeetingChangeDescription =
+    'Only before the meeting has happened. Each person discussed is told through the outbox in the same ' +
+    'transaction, by their recorded contact preference and in an accessible format (no personal details in ' +
+    'the message); the change goes on the meeting timeline. 404 (audited) without a relationship with every ' +
+    'person discussed; 400 naming each field; 409 once held or cancelled.';
+
+  app.patch(
+    '/api/care/meetings/:id',
+    {
+      config: { policy: MANAGERS },
+      schema: {
+        tags,
+        summary: 'Move an MDT meeting (a new London date, time or place): send only what changes, and the reason',
+        description: MeetingChangeDescription,
+        params: Id,
+        body: Type.Object({
+          date: Type.Optional(Type.String({ maxLength: 20, description: 'London calendar date, YYYY-MM-DD' })),
+          time: Type.Optional(Type.String({ maxLength: 10, description: 'London wall-clock time, HH:MM' })),
+          place: Type.Optional(Type.String({ maxLength: 500 })),
+          reason: Type.Optional(Type.String({ maxLength: 2000, description: 'Why (required)' })),
+        }),
+        response: { 200: Open, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody },
+      },
+    },
+    async (request) =>
+      changeMeeting(db, request.actor!, request.params.id, { ...request.body, partial: true }, o(request)),
+  );
+
+  app.post(
+    '/api/care/meetings/:id/cancel',
+    {
+      config: { policy: MANAGERS },
+      schema: {
+        tags,
+        summary: 'Cancel an MDT meeting, with the reason',
+        description: MeetingChangeDescription,
+        params: Id,
+        body: Type.Object({ reason: Type.Optional(Type.String({ maxLength: 2000, description: 'Why (required)' })) }),
+        response: { 200: Open, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody },
+      },
+    },
+    async (request) =>
+      changeMeeting(db, request.actor!, request.params.id, { reason: request.body.reason, cancel: true }, o(request)),
   );
 
   app.post(
@@ -1173,8 +1228,33 @@ export default async function careRoutes(
       values: extra.values ?? {},
       done: extra.done,
       canWrite: (WRITERS as string[]).includes(request.actor!.role),
+      canManage: (MANAGERS as string[]).includes(request.actor!.role),
+      moveDefaults: { date: londonDate(m.scheduledAt), time: londonTime(m.scheduledAt) },
     });
   };
+
+  app.post(
+    '/care/meetings/:id/change',
+    { config: { policy: MANAGERS }, schema: { params: Id, body: FormBody } },
+    async (request, reply) => {
+      const f = request.body as Form;
+      const cancel = str(f.action) === 'cancel';
+      try {
+        await changeMeeting(
+          db,
+          request.actor!,
+          request.params.id,
+          { cancel, date: str(f.date), time: str(f.time), place: str(f.place), reason: str(f.reason) },
+          o(request),
+        );
+        return reply.redirect(`/care/meetings/${request.params.id}?done=${cancel ? 'cancelled' : 'moved'}`, 303);
+      } catch (error) {
+        const errors = formError(reply, error, (x) => `${cancel ? 'cancel' : 'move'}-${x}`);
+        if (!errors) throw error;
+        return renderMeeting(request, reply, request.params.id, { errors, values: f });
+      }
+    },
+  );
 
   app.post(
     '/care/meetings/:id/decisions',
@@ -1255,7 +1335,7 @@ export default async function careRoutes(
         const m = await createMeeting(
           db,
           request.actor!,
-          { title: str(f.title), scheduledAt, attendees, personIds: list(f.personIds) },
+          { title: str(f.title), scheduledAt, place: str(f.place), attendees, personIds: list(f.personIds) },
           o(request),
         );
         return reply.redirect(`/care/meetings/${m.id}`, 303);
