@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { actOnReferral, nhsNumberCheckDigit, submitReferral } from '../src/modules/access/index.ts';
+import { transitionChoices } from '../src/modules/care/index.ts';
+import { getPublishedOffer } from '../src/modules/offer/index.ts';
 import { searchAudit } from '../src/platform/audit/audit.ts';
 import { findUser, issueToken, userActor } from '../src/platform/auth/identity.ts';
 import { relate } from '../src/platform/auth/relationships.ts';
@@ -990,6 +992,133 @@ for (const engine of testEngines()) {
       const paths = (await t.app.inject('/api/openapi.json')).json().paths;
       assert.ok(paths['/api/care/meetings/{id}'].patch);
       assert.ok(paths['/api/care/meetings/{id}/cancel'].post);
+    });
+
+    test('transition plans: adult services and 18 to 25 components from the published offer, a transfer date and an adult lead; flagged within six months of 18 without one; old free-text plans still read', async () => {
+      const { db } = t.database;
+      const spa = userActor((await findUser(db, 'QMJ', 'spa'))!);
+      // Two 17-year-olds who turn 18 within six months of T0 (7 January 2030).
+      const young = async (n: number, givenName: string, birthDate: string) => {
+        const nhsNo = nhs(n);
+        const { body } = await submitReferral(
+          db,
+          spa,
+          {
+            person: { nhsNumber: nhsNo, givenName, familyName: 'Okafor', birthDate, postcode: 'N19 5NF' },
+            component: 'camhs-community',
+            urgency: 'routine',
+            reason: 'Anxiety; moving to adult services soon',
+            source: 'professional',
+            communication: { preferredContact: 'text', interpreter: false, bsl: false },
+          },
+          { now: new Date(Date.parse(T0) - 2 * DAY) },
+        );
+        const row = await db
+          .selectFrom('access_referrals')
+          .select('person_id')
+          .where('id', '=', body.id)
+          .executeTakeFirstOrThrow();
+        const id = row.person_id as string;
+        await relate(db, {
+          systemId: 'QMJ',
+          personId: id,
+          grantee: { organisation: 'RKE' },
+          basis: 'referral',
+          sourceType: 'referral',
+          sourceId: body.id,
+          at: new Date(Date.parse(T0) - DAY),
+        });
+        const allocated = await json(cm, 'POST', `/api/care/people/${nhsNo}/allocation`, {
+          caseManager: 'case_manager',
+        });
+        assert.equal(allocated.statusCode, 201, allocated.body);
+        return { id, nhsNo };
+      };
+      const amara = await young(1701, 'Amara', '2012-04-01');
+      const tobi = await young(1702, 'Tobi', '2012-05-20');
+      const before = (await json(cm, 'GET', '/api/care/transitions')).json();
+      const row = before.people.find((p: { personId: string }) => p.personId === amara.id);
+      assert.equal(row.hasPlan, false);
+      assert.equal(row.withinSixMonths, true);
+      assert.equal(row.urgent, true);
+      assert.deepEqual(row.concerns, ['Within six months of 18 and no transition plan']);
+      // The form offers the published offer's components, not free text.
+      const choices = transitionChoices((await getPublishedOffer(db, 'QMJ'))!.components);
+      assert.ok(choices.adultServices.length > 0 && choices.youngAdult.length > 0);
+      const adult = choices.adultServices[0]!;
+      const bridge = choices.youngAdult[0]!;
+      const form = await cm.get(`/care/people/${amara.id}`);
+      assert.match(form.body, new RegExp(`name="adultServices" type="checkbox" value="${adult.code}"`));
+      assert.match(form.body, new RegExp(`name="components" type="checkbox" value="${bridge.code}"`));
+      assert.match(form.body, /Within six months of 18 and no transition plan/);
+      // Bad input: every field named, on the page and in the API; nothing written.
+      const emptyPage = await cm.post(`/care/people/${amara.id}/transition-plan`, {});
+      assert.equal(emptyPage.statusCode, 400);
+      for (const f of ['adultServices', 'transferDate', 'adultLead'])
+        assert.match(emptyPage.body, new RegExp(`href="#transition-${f}"`));
+      const base = `/api/care/people/${amara.nhsNo}/transition-plan`;
+      const bad = await json(cm, 'POST', base, {
+        adultServices: ['not-in-the-offer'],
+        components: ['not-in-the-offer'],
+        transferDate: '2029-12-31',
+        adultLead: '',
+      });
+      assert.equal(bad.statusCode, 400);
+      assert.deepEqual(fields(bad), ['adultServices', 'components', 'transferDate', 'adultLead']);
+      const late = await json(cm, 'POST', base, {
+        adultServices: [adult.code],
+        transferDate: '2037-04-02',
+        adultLead: 'Sam Okoye, transition worker',
+      });
+      assert.deepEqual(fields(late), ['transferDate']);
+      const good = {
+        adultServices: [adult.code],
+        components: [bridge.code],
+        transferDate: '2030-04-01',
+        adultLead: 'Sam Okoye, transition worker',
+      };
+      const made = await json(cm, 'POST', base, good);
+      assert.equal(made.statusCode, 201, made.body);
+      assert.deepEqual(made.json().adultServices, [adult]);
+      assert.deepEqual(made.json().components, [bridge]);
+      assert.equal((await json(cm, 'POST', base, good)).statusCode, 409);
+      const stored = await db
+        .selectFrom('care_transition_plans')
+        .selectAll()
+        .where('person_id', '=', amara.id)
+        .executeTakeFirstOrThrow();
+      assert.equal(stored.adult_lead, 'Sam Okoye, transition worker');
+      const page = await cm.get(`/care/people/${amara.id}`);
+      assert.match(page.body, /Planned transfer date/);
+      assert.match(page.body, /1 April 2030/);
+      assert.match(page.body, /Sam Okoye, transition worker/);
+      assert.ok(page.body.includes(adult.name));
+      assert.doesNotMatch(page.body, /Transition planning needs attention/);
+      // A plan written as free text before plans were structured still reads, and is flagged for its structure.
+      await db
+        .insertInto('care_transition_plans')
+        .values({
+          id: '00000000-0000-4000-8000-00000000a001',
+          system_id: 'QMJ',
+          person_id: tobi.id,
+          adult_services: JSON.stringify(['Adult community mental health team']),
+          components: JSON.stringify([]),
+          created_by_name: 'Demo case manager',
+          created_at: new Date(Date.parse(T0) - 30 * DAY),
+        })
+        .execute();
+      const legacy = await cm.get(`/care/people/${tobi.id}`);
+      assert.match(legacy.body, /Written as free text on 8 December 2029/);
+      assert.match(legacy.body, /Adult services: Adult community mental health team/);
+      assert.match(legacy.body, /The plan is free text: choose adult services from the offer/);
+      const after = (await json(cm, 'GET', '/api/care/transitions')).json();
+      const a = after.people.find((p: { personId: string }) => p.personId === amara.id);
+      const b = after.people.find((p: { personId: string }) => p.personId === tobi.id);
+      assert.deepEqual([a.hasPlan, a.structured, a.urgent, a.transferDate], [true, true, false, '2030-04-01']);
+      assert.deepEqual([b.hasPlan, b.structured, b.urgent], [true, false, true]);
+      const list = await cm.get('/care/transitions');
+      assert.match(list.body, /Plan in place/);
+      assert.match(list.body, /Free-text plan: needs structure/);
     });
 
     test('every care route: staff with no relationship get 404 (audited), in pages and API alike', async () => {

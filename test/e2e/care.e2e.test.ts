@@ -294,6 +294,41 @@ describe('care coordination in the browser', { skip: !chromiumAvailable() }, () 
     await context.close();
   });
 
+  test('the case manager makes a structured transition plan from the published offer for the seeded 17-year-old', async () => {
+    const base = session.live.baseUrl;
+    const context = await session.browser.newContext();
+    const page = await context.newPage();
+    await signIn(page, base, 'case_manager');
+    await page.goto(`${base}/care/transitions`);
+    await assertAccessible(page);
+    await page.locator('table a').first().click();
+    await page.waitForURL('**/care/people/*#transition');
+    assert.match((await page.locator('main').textContent()) ?? '', /Within six months of 18 and no transition plan/);
+    // Saving with nothing chosen names each field in the error summary.
+    await page.getByRole('button', { name: 'Save the transition plan' }).click();
+    const summary = (await page.locator('.nhsuk-error-summary').textContent()) ?? '';
+    assert.match(summary, /Choose at least one adult service from the published offer/);
+    assert.match(summary, /Enter the planned transfer date/);
+    assert.match(summary, /Enter the name and role of the lead in adult services/);
+    await assertAccessible(page);
+    await page.locator('input[name="adultServices"]').first().check();
+    await page.locator('input[name="components"]').first().check();
+    const transfer = addDays(londonDate(new Date()), 100);
+    await page.locator('#transition-transferDate').fill(transfer);
+    await page.locator('#transition-adultLead').fill('Sam Okoye, transition worker');
+    await page.getByRole('button', { name: 'Save the transition plan' }).click();
+    await page.waitForURL('**?done=transition*');
+    const section = (await page.locator('#transition ~ dl').first().textContent()) ?? '';
+    assert.match(section, /Planned transfer date/);
+    assert.match(section, new RegExp(plainDate(transfer)));
+    assert.match(section, /Sam Okoye, transition worker/);
+    await assertAccessible(page);
+    await screenshot(page, 'care-transition-plan');
+    await page.goto(`${base}/care/transitions`);
+    assert.match((await page.locator('table').textContent()) ?? '', /Plan in place/);
+    await context.close();
+  });
+
   test('the administrator grants the trusted assessor competency with evidence', async () => {
     const base = session.live.baseUrl;
     const context = await session.browser.newContext();

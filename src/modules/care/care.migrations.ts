@@ -290,4 +290,19 @@ export const careMigrations: Migrations = {
         .execute();
     },
   },
+  '0731_care_transition_structured': {
+    // Transition plans name adult services and 18 to 25 components by their code in the published offer, with a
+    // planned transfer date and a named lead in adult services. Plans written before keep their free text
+    // (adult_services, components) and have no codes; new plans store the names there too, so both read alike.
+    // biome-ignore lint/suspicious/noExplicitAny: migrations are written against no fixed schema
+    async up(db: Kysely<any>) {
+      await db.schema
+        .alterTable('care_transition_plans')
+        .addColumn('adult_service_codes', 'jsonb')
+        .addColumn('component_codes', 'jsonb')
+        .addColumn('transfer_date', 'date')
+        .addColumn('adult_lead', 'text')
+        .execute();
+    },
+  },
 };

@@ -990,6 +990,12 @@ export async function transitionPlanOf(db: AnyDb, systemId: string, personId: st
         id: r.id as string,
         adultServices: json<string[]>(r.adult_services),
         components: json<string[]>(r.components),
+        adultServiceCodes: r.adult_service_codes == null ? null : json<string[]>(r.adult_service_codes),
+        componentCodes: r.component_codes == null ? null : json<string[]>(r.component_codes),
+        transferDate: (r.transfer_date as string | null) ?? null,
+        adultLead: (r.adult_lead as string | null) ?? null,
+        /** False for plans written as free text before plans were structured. */
+        structured: r.adult_service_codes != null,
         createdByName: r.created_by_name as string,
         createdAt: iso(r.created_at)!,
       }
@@ -999,7 +1005,18 @@ export async function transitionPlanOf(db: AnyDb, systemId: string, personId: st
 export async function insertTransitionPlan(
   db: AnyDb,
   systemId: string,
-  t: { id: string; personId: string; adultServices: string[]; components: string[]; byName: string; at: Date },
+  t: {
+    id: string;
+    personId: string;
+    adultServices: string[];
+    components: string[];
+    adultServiceCodes?: string[];
+    componentCodes?: string[];
+    transferDate?: string;
+    adultLead?: string;
+    byName: string;
+    at: Date;
+  },
 ): Promise<void> {
   await db
     .insertInto('care_transition_plans')
@@ -1009,6 +1026,10 @@ export async function insertTransitionPlan(
       person_id: t.personId,
       adult_services: j(t.adultServices),
       components: j(t.components),
+      adult_service_codes: t.adultServiceCodes ? j(t.adultServiceCodes) : null,
+      component_codes: t.componentCodes ? j(t.componentCodes) : null,
+      transfer_date: t.transferDate ?? null,
+      adult_lead: t.adultLead ?? null,
       created_by_name: t.byName,
       created_at: t.at,
     })

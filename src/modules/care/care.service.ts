@@ -52,6 +52,7 @@ import {
   type Source,
   toQuestionnaireResponse,
 } from './assessment.ts';
+import { getPublishedOffer } from '../offer/index.ts';
 import { visitsForCare } from '../scheduling/index.ts';
 import * as repo from './care.repository.ts';
 import {
@@ -65,7 +66,14 @@ import {
 } from './appointments.ts';
 import { caseWeight, complexityReasons } from './complexity.ts';
 import { newAllocations, overdueActions, reviewsDue } from './today.ts';
-import { TRANSITION_FLAG_AGE, transitionStatus } from './transition.ts';
+import {
+  checkTransitionPlan,
+  TRANSITION_FLAG_AGE,
+  type TransitionPlanInput,
+  transitionChoices,
+  transitionConcerns,
+  transitionStatus,
+} from './transition.ts';
 
 /** Roles that work with care records (each still needs a relationship with the person). */
 export const CARE_STAFF = ['case_manager', 'clinician', 'spa'] as const;
@@ -930,7 +938,16 @@ export async function getCareRecord(db: AnyDb, actor: Actor, personId: string, o
         ...v,
         window: `${String(Math.floor(v.windowStart / 60)).padStart(2, '0')}:${String(v.windowStart % 60).padStart(2, '0')} to ${String(Math.floor(v.windowEnd / 60)).padStart(2, '0')}:${String(v.windowEnd % 60).padStart(2, '0')}`,
       })),
-      transition: { ...transitionStatus(person.birthDate, day), plan: transitionPlan },
+      transition: await (async () => {
+        const status = transitionStatus(person.birthDate, day);
+        return {
+          ...status,
+          plan: transitionPlan,
+          concerns: transitionConcerns(status, transitionPlan, day),
+          // What a new plan may name, only when one could be made.
+          choices: status.flagged && !transitionPlan ? await offerChoices(tx, actor.systemId) : null,
+        };
+      })(),
     };
   });
 }
@@ -1635,6 +1652,7 @@ export async function transitions(db: AnyDb, actor: Actor, o: Opts & { flagAge?:
       const t = transitionStatus(p.birthDate, day, o.flagAge ?? TRANSITION_FLAG_AGE);
       if (!t.flagged) continue;
       const plan = await repo.transitionPlanOf(tx, actor.systemId, p.id);
+      const concerns = transitionConcerns(t, plan, day);
       rows.push({
         personId: p.id,
         nhsNumber: p.nhsNumber,
@@ -1642,7 +1660,11 @@ export async function transitions(db: AnyDb, actor: Actor, o: Opts & { flagAge?:
         birthDate: p.birthDate,
         ...t,
         hasPlan: !!plan,
-        urgent: t.withinSixMonths && !plan,
+        structured: plan?.structured ?? false,
+        transferDate: plan?.transferDate ?? null,
+        adultLead: plan?.adultLead ?? null,
+        concerns,
+        urgent: t.withinSixMonths && concerns.length > 0,
       });
     }
     rows.sort((a, b) => a.eighteenth.localeCompare(b.eighteenth));
@@ -1656,33 +1678,45 @@ export async function transitions(db: AnyDb, actor: Actor, o: Opts & { flagAge?:
   });
 }
 
+/** Adult services and 18 to 25 components a plan may name, from the published offer (empty when none). */
+async function offerChoices(tx: AnyDb, systemId: string) {
+  const offer = await getPublishedOffer(tx, systemId);
+  return transitionChoices(offer?.components ?? []);
+}
+
+/**
+ * A structured transition plan: adult services and 18 to 25 components chosen from the published offer (by
+ * code), the planned transfer date and the named lead in adult services. One plan per person.
+ */
 export async function createTransitionPlan(
   db: AnyDb,
   actor: Actor,
   personId: string,
-  input: { adultServices?: unknown; components?: unknown },
+  input: TransitionPlanInput,
   o: Opts,
 ) {
   requireRole(actor, CARE_WRITERS, 'transition plans');
   return inTransaction(db, async (tx) => {
     if (!/^[0-9a-f-]{36}$/i.test(personId)) throw notFound('person', personId, o);
     await access(tx, actor, personId, o, 'care_transition');
-    const list = (v: unknown) =>
-      (Array.isArray(v) ? v : typeof v === 'string' ? v.split(/\r?\n/) : [])
-        .map((x) => String(x).trim())
-        .filter(Boolean);
-    const adultServices = list(input.adultServices);
-    const components = list(input.components);
-    if (adultServices.length === 0)
-      throw new ValidationError([{ field: 'adultServices', message: 'Name at least one adult service' }]);
+    const person = await personOf(tx, actor.systemId, personId);
+    const checked = checkTransitionPlan(input, await offerChoices(tx, actor.systemId), {
+      today: today(o),
+      birthDate: person.birthDate,
+    });
+    if (checked.errors.length) throw new ValidationError(checked.errors, 'There is a problem with the transition plan');
     if (await repo.transitionPlanOf(tx, actor.systemId, personId))
       throw new ConflictError('There is already a transition plan', 'plan_exists');
     const id = randomUUID();
     await repo.insertTransitionPlan(tx, actor.systemId, {
       id,
       personId,
-      adultServices,
-      components,
+      adultServices: checked.adultServices.map((x) => x.name),
+      components: checked.components.map((x) => x.name),
+      adultServiceCodes: checked.adultServices.map((x) => x.code),
+      componentCodes: checked.components.map((x) => x.code),
+      transferDate: checked.transferDate,
+      adultLead: checked.adultLead,
       byName: actor.name,
       at: o.now,
     });
@@ -1691,9 +1725,16 @@ export async function createTransitionPlan(
       recordType: 'care_transition',
       recordId: id,
       requestId: o.requestId,
-      detail: { personId },
+      detail: { personId, transferDate: checked.transferDate },
     });
-    return { id, personId, adultServices, components };
+    return {
+      id,
+      personId,
+      adultServices: checked.adultServices,
+      components: checked.components,
+      transferDate: checked.transferDate,
+      adultLead: checked.adultLead,
+    };
   });
 }
 

@@ -67,7 +67,15 @@ export {
 } from './care.service.ts';
 export { COMPLEXITY_RULES, caseWeight, complexityReasons, needsCaseManager } from './complexity.ts';
 export { NEW_ALLOCATION_DAYS, newAllocations, overdueActions, REVIEW_SOON_DAYS, reviewsDue } from './today.ts';
-export { ADULT_AGE, birthdayAt, TRANSITION_FLAG_AGE, transitionStatus } from './transition.ts';
+export {
+  ADULT_AGE,
+  birthdayAt,
+  checkTransitionPlan,
+  TRANSITION_FLAG_AGE,
+  transitionChoices,
+  transitionConcerns,
+  transitionStatus,
+} from './transition.ts';
 export {
   APPOINTMENT_EVENTS,
   checkAppointment,

@@ -654,6 +654,34 @@ export default async function careRoutes(
   );
 
   app.post(
+    '/api/care/people/:nhsNumber/transition-plan',
+    {
+      config: { policy: WRITERS },
+      schema: {
+        tags,
+        summary:
+          'Make the transition plan: adult services and 18 to 25 components by their code in the published offer, transfer date, adult lead',
+        description:
+          'Codes are components of the published core offer: adult services serve working-age adults, 18 to 25 ' +
+          'components serve young adults (GET /api/offer lists them). One plan per person (409). 400 names each ' +
+          'field; 404 (audited) without a relationship.',
+        params: NhsParam,
+        body: Type.Object({
+          adultServices: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 50 })),
+          components: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 50 })),
+          transferDate: Type.Optional(Type.String({ maxLength: 20, description: 'YYYY-MM-DD' })),
+          adultLead: Type.Optional(Type.String({ maxLength: 500, description: 'Name and role' })),
+        }),
+        response: { 201: Open, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const personId = await findPersonId(db, request.actor!, request.params.nhsNumber, o(request));
+      return reply.status(201).send(await createTransitionPlan(db, request.actor!, personId, request.body, o(request)));
+    },
+  );
+
+  app.post(
     '/api/care/trusted-assessors',
     {
       config: { policy: ['admin'] },
@@ -942,14 +970,21 @@ export default async function careRoutes(
           db,
           request.actor!,
           request.params.personId,
-          { adultServices: str(f.adultServices), components: str(f.components) },
+          {
+            adultServices: list(f.adultServices),
+            components: list(f.components),
+            transferDate: str(f.transferDate),
+            adultLead: str(f.adultLead),
+          },
           o(request),
         );
         return reply.redirect(`/care/people/${request.params.personId}?done=transition#transition`, 303);
       } catch (error) {
         const errors = formError(reply, error, (x) => `transition-${x}`);
         if (!errors) throw error;
-        return renderRecord(request, reply, request.params.personId, { errors, values: f });
+        // Checkbox answers as lists, so the form shows what was ticked.
+        const values = { ...f, adultServices: list(f.adultServices), components: list(f.components) };
+        return renderRecord(request, reply, request.params.personId, { errors, values });
       }
     },
   );
