@@ -28,6 +28,7 @@ import outcomesRoutes from './web/outcomes/routes.ts';
 import oidcRoutes from './web/platform/oidc.routes.ts';
 import platformRoutes from './web/platform/routes.ts';
 import renderPlugin from './web/render.plugin.ts';
+import { offlineStylesheet } from './web/offline-styles.ts';
 import schedulingRoutes from './web/scheduling/routes.ts';
 import silverTriageRoutes from './web/silver-triage/routes.ts';
 import monitoringRoutes from './web/monitoring/routes.ts';
@@ -87,8 +88,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }),
   });
 
+  // The stylesheet without its assets.nhs.uk fonts (see web/offline-styles.ts); this exact route wins over
+  // the static folder's wildcard below.
+  const nhsukDir = path.resolve(here, '../node_modules/nhsuk-frontend/dist/nhsuk');
+  const nhsukStylesheet = offlineStylesheet(path.join(nhsukDir, 'nhsuk-frontend.min.css'));
+  app.get('/assets/nhsuk/nhsuk-frontend.min.css', { schema: { hide: true } }, (_request, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=86400').send(nhsukStylesheet),
+  );
   await app.register(fastifyStatic, {
-    root: path.resolve(here, '../node_modules/nhsuk-frontend/dist/nhsuk'),
+    root: nhsukDir,
     prefix: '/assets/nhsuk/',
     maxAge: '1d',
   });

@@ -203,6 +203,49 @@ for (const engine of testEngines()) {
       assert.ok(failed.length >= 3, 'each refused import is audited');
     });
 
+    test('providers and Agenda for Change bands: stored from the demo file, checked against the directory', async () => {
+      const stored = await t.database.db
+        .selectFrom('baseline_rows')
+        .select(['provider', 'wte_by_band', 'wte_nursing'])
+        .where('borough', '=', 'E09000019')
+        .where('component', '=', 'district-nursing')
+        .where('age_group', '=', 'older-adults')
+        .executeTakeFirstOrThrow();
+      assert.equal(stored.provider, 'RKE'); // Whittington Health, as the directory says
+      const bands = (
+        typeof stored.wte_by_band === 'string' ? JSON.parse(stored.wte_by_band) : stored.wte_by_band
+      ) as Record<string, number>;
+      assert.ok(Object.values(bands).reduce((a, b) => a + b, 0) > 0);
+
+      const before = await count();
+      const [header, ...body] = lines();
+      const col = (name: string) => header.split(',').indexOf(name);
+      const edit = (line: string, changes: Record<string, string>) => {
+        const c = line.split(',');
+        for (const [k, v] of Object.entries(changes)) c[col(k)] = v;
+        return c.join(',');
+      };
+      const res = await postCsv(
+        [
+          header,
+          edit(body[0], { provider_code: 'ZZZ99' }),
+          edit(body[2], { wte_band_8a_plus: '500' }),
+          ...body.slice(3, 10),
+        ].join('\n'),
+      );
+      assert.equal(res.statusCode, 400);
+      const f = fields(res);
+      assert.ok(
+        f.some((x) => /^row 2, provider_code: .*Unknown provider ZZZ99/.test(x)),
+        f.join('\n'),
+      );
+      assert.ok(
+        f.some((x) => /^row 3, wte_band_8a_plus: .*band columns add up to/.test(x)),
+        f.join('\n'),
+      );
+      assert.equal(await count(), before, 'nothing was imported');
+    });
+
     test('importing a period again replaces it cleanly; another period sits beside it', async () => {
       const [header, ...body] = lines();
       const next = [header, ...body.map((l) => l.replace(/^2021-22,/, '2022-23,'))].join('\n');

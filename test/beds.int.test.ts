@@ -147,6 +147,42 @@ for (const engine of testEngines()) {
       assert.match(form.body, /value="Ann"/, 'what was typed is kept');
     });
 
+    test("age rules: a children and young people's bed only for under-18s, adult wards only for 18 and over", async () => {
+      clock.set(START);
+      const adultInCyp = await api('clinician', 'POST', '/api/beds/requests', person(901, { wardType: 'cyp' }));
+      assert.equal(adultInCyp.statusCode, 400);
+      assert.deepEqual(adultInCyp.json().error.fields, [
+        { field: 'wardType', message: "A children and young people's bed is for someone under 18; this person is 44" },
+      ]);
+      const childInAdult = await api(
+        'clinician',
+        'POST',
+        '/api/beds/requests',
+        person(902, { birthDate: '2014-05-01' }),
+      );
+      assert.equal(childInAdult.statusCode, 400);
+      assert.match(childInAdult.json().error.fields[0].message, /adult ward; this person is 15/);
+      const young = await api(
+        'bed_manager',
+        'POST',
+        '/api/beds/requests',
+        person(903, { birthDate: '2014-05-01', wardType: 'cyp', sex: 'male' }),
+      );
+      assert.equal(young.statusCode, 201, young.body);
+      const detail = (await api('bed_manager', 'GET', `/api/beds/requests/${young.json().id}`)).json();
+      assert.ok(detail.proposals.length > 0, "a free children and young people's bed is proposed");
+      const board = (await api('bed_manager', 'GET', '/api/beds/board?type=adult-acute')).json();
+      const adultBed = board.wards
+        .flatMap((w: { beds: { id: string; state: string }[] }) => w.beds)
+        .find((b: { state: string }) => b.state === 'available');
+      const refused = await api('bed_manager', 'POST', `/api/beds/requests/${young.json().id}/allocate`, {
+        bedId: adultBed.id,
+      });
+      assert.equal(refused.statusCode, 400);
+      assert.match(refused.json().error.fields[0].message, /adult ward; this person is 15/);
+      assert.equal((await api('bed_manager', 'POST', `/api/beds/requests/${young.json().id}/cancel`)).statusCode, 200);
+    });
+
     test('who sees a person: the requester and bed managers; another clinician gets not found, audited; commissioners are refused', async () => {
       const clinician = new Browser(t.app);
       await clinician.signIn('clinician');
@@ -458,6 +494,46 @@ for (const engine of testEngines()) {
       const ended = await b.post('/beds/placements/end', { placementId, endDate: '2030-03-01' });
       assert.equal(ended.statusCode, 303);
       assert.doesNotMatch((await b.get('/beds/placements')).body, new RegExp(`value="${placementId}"`));
+    });
+
+    test('occupancy over time counts the beds open each midnight: a bed closed for two nights is out of those two', async () => {
+      // Later than every other test's changes, so the bed's history runs forwards.
+      clock.set('2030-04-04T10:00:00Z');
+      const b = new Browser(t.app);
+      await b.signIn('bed_manager');
+      const board = await b.get('/beds');
+      const bedId = /<option value="([a-z0-9-]+)">[^<]+<\/option>/.exec(
+        board.body.slice(board.body.indexOf('id="bedId"')),
+      )?.[1] as string;
+      assert.equal((await b.post('/beds/beds/close', { bedId, reason: 'infection-control' })).statusCode, 303);
+      clock.set('2030-04-06T10:00:00Z');
+      assert.equal((await b.post('/beds/beds/open', { bedId })).statusCode, 303);
+      const events = await t.database.db
+        .selectFrom('beds_bed_events')
+        .select(['from_state', 'to_state', 'closed_reason'])
+        .where('bed_id', '=', bedId)
+        .orderBy('id')
+        .execute();
+      assert.deepEqual(events.slice(-2), [
+        { from_state: 'available', to_state: 'closed', closed_reason: 'infection-control' },
+        { from_state: 'closed', to_state: 'available', closed_reason: null },
+      ]);
+      clock.set('2030-04-07T10:00:00Z');
+      const res = await api('commissioner', 'GET', '/api/beds/occupancy?days=5');
+      assert.equal(res.statusCode, 200);
+      const body = res.json();
+      assert.deepEqual(body.dates, ['2030-04-03', '2030-04-04', '2030-04-05', '2030-04-06', '2030-04-07']);
+      const all = body.series.find((x: { type: string }) => x.type === 'all');
+      const [d3, d4, d5, d6, d7] = all.open as number[];
+      // closed at 11:00 on the 4th (London summer time), opened on the 6th: out of the midnights of the 5th and 6th only
+      assert.equal(d4, d3);
+      assert.equal(d5, d4 - 1);
+      assert.equal(d6, d4 - 1);
+      assert.equal(d7, d4);
+      assert.ok(d3 <= all.beds, 'open beds never exceed the beds on the board');
+      const page = await b.get('/beds');
+      assert.match(page.body, /\d+ of \d+ \(\d+(\.\d)?%\)/, 'the table says held out of open');
+      clock.set(START);
     });
 
     test('pages for the bed manager render, each with its heading', async () => {

@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { actOnReferral, nhsNumberCheckDigit, submitReferral } from '../src/modules/access/index.ts';
+import { transitionChoices } from '../src/modules/care/index.ts';
+import { getPublishedOffer } from '../src/modules/offer/index.ts';
 import { searchAudit } from '../src/platform/audit/audit.ts';
 import { findUser, issueToken, userActor } from '../src/platform/auth/identity.ts';
 import { relate } from '../src/platform/auth/relationships.ts';
@@ -65,7 +67,7 @@ for (const engine of testEngines()) {
     let decisionActionId = '';
     const nhsNumber = nhs(11);
 
-    const json = (b: Browser, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
+    const json = (b: Browser, method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, payload?: unknown) =>
       b.app.inject({
         method,
         url,
@@ -746,6 +748,377 @@ for (const engine of testEngines()) {
       assert.match(page.body, /Clinic closed for training/);
       assert.match(page.body, /Ulcer healed; dressings at home instead/);
       assert.match(page.body, /Cancelled/);
+      // The timeline sentence shows plain London dates, never ISO ones.
+      assert.match(page.body, /Leg ulcer clinic, 22 January 2030 at 14:00, Kentish Town Health Centre/);
+      assert.doesNotMatch(page.body, /2030-01-2[02] at/);
+    });
+
+    test('appointments API: book, change (only what changes, with a reason), cancel, list; 400 names fields; the home page shows today and what changed', async () => {
+      const { db } = t.database;
+      const base = `/api/care/people/${nhsNumber}/appointments`;
+      const outboxCount = async () =>
+        Number(
+          (
+            await db
+              .selectFrom('outbox')
+              .select((e) => e.fn.countAll().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      const sentBefore = await outboxCount();
+      const bad = await json(cm, 'POST', base, { service: '', date: '2029-12-31', time: '9am' });
+      assert.equal(bad.statusCode, 400);
+      assert.deepEqual(fields(bad).sort(), ['date', 'place', 'service', 'time']);
+      assert.equal(await outboxCount(), sentBefore);
+      // Today (T0 is 7 January 2030) and later this week.
+      const today = await json(cm, 'POST', base, {
+        service: 'Heart failure nurse',
+        date: '2030-01-07',
+        time: '15:00',
+        place: 'By phone',
+      });
+      assert.equal(today.statusCode, 201, today.body);
+      assert.equal(today.json().notifiedBy, 'phone');
+      assert.equal(today.json().format, 'large-print');
+      const later = await json(cm, 'POST', base, {
+        service: 'Memory clinic',
+        date: '2030-01-09',
+        time: '11:00',
+        place: 'Royal Free Hospital',
+      });
+      assert.equal(later.statusCode, 201);
+      const laterId = later.json().id as string;
+      // A change needs a reason, and names it.
+      const noReason = await json(cm, 'PATCH', `${base}/${laterId}`, { time: '14:30' });
+      assert.equal(noReason.statusCode, 400);
+      assert.deepEqual(fields(noReason), ['reason']);
+      const badTime = await json(cm, 'PATCH', `${base}/${laterId}`, { time: '25:00', reason: 'Clinic running late' });
+      assert.deepEqual(fields(badTime), ['time']);
+      const moved = await json(cm, 'PATCH', `${base}/${laterId}`, {
+        date: '2030-01-10',
+        time: '14:30',
+        reason: 'Consultant on leave',
+      });
+      assert.equal(moved.statusCode, 200, moved.body);
+      // What was not sent stays as booked.
+      assert.equal(moved.json().service, 'Memory clinic');
+      assert.equal(moved.json().place, 'Royal Free Hospital');
+      assert.equal(moved.json().date, '2030-01-10');
+      const cancelNoReason = await json(cm, 'POST', `${base}/${today.json().id}/cancel`, {});
+      assert.equal(cancelNoReason.statusCode, 400);
+      assert.deepEqual(fields(cancelNoReason), ['reason']);
+      const unknown = await json(cm, 'PATCH', `${base}/00000000-0000-4000-8000-000000000000`, { reason: 'x' });
+      assert.equal(unknown.statusCode, 404);
+      // Each change queued one message in the same transaction, holding no personal details.
+      assert.equal(await outboxCount(), sentBefore + 3);
+      const latest = await db
+        .selectFrom('outbox')
+        .select(['topic', 'payload'])
+        .orderBy('id', 'desc')
+        .executeTakeFirstOrThrow();
+      assert.equal(latest.topic, 'care.appointment.changed');
+      const raw = typeof latest.payload === 'string' ? latest.payload : JSON.stringify(latest.payload);
+      for (const secret of [nhsNumber, 'Olu', 'Adeyemi', 'Memory clinic', 'Royal Free'])
+        assert.ok(!raw.includes(secret));
+      // The person's list: each appointment with its timeline and what changed.
+      const listed = await json(cm, 'GET', base);
+      assert.equal(listed.statusCode, 200);
+      const memory = listed.json().appointments.find((a: { id: string }) => a.id === laterId);
+      assert.equal(memory.events.length, 2);
+      assert.equal(
+        memory.whatChanged,
+        'Moved from Memory clinic, 9 January 2030 at 11:00, Royal Free Hospital. Reason: Consultant on leave.',
+      );
+      assert.ok(
+        (await searchAudit(db, { systemId: 'QMJ', action: 'care.appointment.list', recordId: personId })).total >= 1,
+      );
+      // The caller's caseload: today to 7 days ahead (the one cancelled on 22 January is later).
+      const mine = await json(cm, 'GET', '/api/care/appointments');
+      assert.equal(mine.statusCode, 200);
+      const ids = mine.json().appointments.map((a: { id: string }) => a.id);
+      assert.deepEqual(ids, [today.json().id, laterId]);
+      assert.equal(mine.json().todayCount, 1);
+      assert.ok(!ids.includes(appointmentId));
+      const wide = await json(cm, 'GET', '/api/care/appointments?days=30');
+      assert.ok(wide.json().appointments.some((a: { id: string }) => a.id === appointmentId));
+      const audited = await searchAudit(db, { systemId: 'QMJ', action: 'care.appointment.caseload' });
+      assert.ok(audited.total >= 2);
+      // A clinician in another trust: not in their caseload, and 404 (audited) for the person's list.
+      const ral = await t.app.inject({
+        method: 'GET',
+        url: '/api/care/appointments',
+        headers: { authorization: 'Bearer care-ral' },
+      });
+      assert.equal(ral.statusCode, 200);
+      assert.equal(ral.json().appointments.length, 0);
+      const refusedBefore = (await searchAudit(db, { systemId: 'QMJ', action: 'person.refused' })).total;
+      const ralList = await t.app.inject({ method: 'GET', url: base, headers: { authorization: 'Bearer care-ral' } });
+      assert.equal(ralList.statusCode, 404);
+      assert.ok((await searchAudit(db, { systemId: 'QMJ', action: 'person.refused' })).total > refusedBefore);
+      // The case manager's home page: today's appointment, and what changed for the moved one.
+      const home = await cm.get('/care');
+      assert.match(home.body, /Appointments today and in the next 7 days/);
+      assert.match(home.body, /1 appointment today/);
+      assert.match(home.body, /Heart failure nurse, <strong>today<\/strong> at 15:00/);
+      assert.match(home.body, /Memory clinic, 10 January 2030 at 14:30, Royal Free Hospital/);
+      assert.match(
+        home.body,
+        /What changed \(7 Jan 2030, 10:00\): Moved from Memory clinic, 9 January 2030 at 11:00, Royal Free Hospital\. Reason: Consultant on leave\./,
+      );
+      // OpenAPI describes them.
+      const paths = (await t.app.inject('/api/openapi.json')).json().paths;
+      assert.ok(paths['/api/care/appointments'].get);
+      assert.ok(paths['/api/care/people/{nhsNumber}/appointments'].get);
+      assert.ok(paths['/api/care/people/{nhsNumber}/appointments'].post);
+      assert.ok(paths['/api/care/people/{nhsNumber}/appointments/{appointmentId}'].patch);
+      assert.ok(paths['/api/care/people/{nhsNumber}/appointments/{appointmentId}/cancel'].post);
+    });
+
+    test('MDT meeting moved or cancelled: a reason is required, each person is told in the same transaction without personal details, and the meeting timeline shows it in plain dates', async () => {
+      const { db } = t.database;
+      const count = async (table: 'outbox' | 'care_meeting_events') =>
+        Number(
+          (
+            await db
+              .selectFrom(table)
+              .select((e) => e.fn.countAll().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      const made = await json(cm, 'POST', '/api/care/meetings', {
+        title: 'Kentish Town MDT',
+        scheduledAt: '2030-01-15T13:00:00Z',
+        place: 'Room 1',
+        attendees: [{ name: 'Demo case manager', role: 'Case manager', organisation: 'RKE' }],
+        nhsNumbers: [nhsNumber],
+      });
+      assert.equal(made.statusCode, 201, made.body);
+      const id = made.json().id as string;
+      const before = [await count('outbox'), await count('care_meeting_events')];
+      // The page form: every missing field named in the error summary, nothing written.
+      const bad = await cm.post(`/care/meetings/${id}/change`, { action: 'move', date: '', time: '', reason: '' });
+      assert.equal(bad.statusCode, 400);
+      for (const f of ['date', 'time', 'reason']) assert.match(bad.body, new RegExp(`href="#move-${f}"`));
+      assert.deepEqual([await count('outbox'), await count('care_meeting_events')], before);
+      // The API: only what changes, and the reason.
+      const noReason = await json(cm, 'PATCH', `/api/care/meetings/${id}`, { time: '15:30' });
+      assert.equal(noReason.statusCode, 400);
+      assert.deepEqual(fields(noReason), ['reason']);
+      const past = await json(cm, 'PATCH', `/api/care/meetings/${id}`, { date: '2030-01-01', reason: 'x' });
+      assert.deepEqual(fields(past), ['date']);
+      const same = await json(cm, 'PATCH', `/api/care/meetings/${id}`, { reason: 'Nothing really' });
+      assert.deepEqual(fields(same), ['date']);
+      const moved = await json(cm, 'PATCH', `/api/care/meetings/${id}`, {
+        time: '15:30',
+        place: 'Kentish Town Health Centre, room 2',
+        reason: 'Room double-booked',
+      });
+      assert.equal(moved.statusCode, 200, moved.body);
+      assert.equal(moved.json().scheduledAt, '2030-01-15T15:30:00.000Z');
+      assert.equal(
+        moved.json().change.summary,
+        'Moved from 15 January 2030 at 13:00, Room 1 to 15 January 2030 at 15:30, Kentish Town Health Centre, room 2',
+      );
+      assert.deepEqual(moved.json().told, [{ personId, channel: 'phone', format: 'large-print' }]);
+      assert.equal(await count('outbox'), before[0]! + 1);
+      const msg = await db
+        .selectFrom('outbox')
+        .select(['topic', 'channel', 'payload'])
+        .where('topic', 'like', 'care.meeting.%')
+        .executeTakeFirstOrThrow();
+      assert.equal(msg.topic, 'care.meeting.moved');
+      assert.equal(msg.channel, 'phone');
+      const payload = typeof msg.payload === 'string' ? JSON.parse(msg.payload) : msg.payload;
+      assert.deepEqual(payload, {
+        personId,
+        meetingId: id,
+        kind: 'moved',
+        format: 'large-print',
+        communication: { language: 'Yoruba', interpreter: true, bsl: false },
+      });
+      // A held meeting cannot be moved.
+      const held = await json(cm, 'PATCH', `/api/care/meetings/${pastMeetingId}`, { time: '09:00', reason: 'x' });
+      assert.equal(held.statusCode, 409);
+      // Cancelled from the page: the reason is named when missing.
+      const cancelNoReason = await cm.post(`/care/meetings/${id}/change`, { action: 'cancel', reason: '' });
+      assert.equal(cancelNoReason.statusCode, 400);
+      assert.match(cancelNoReason.body, /href="#cancel-reason"/);
+      const cancelled = await cm.post(`/care/meetings/${id}/change`, {
+        action: 'cancel',
+        reason: 'Chair off sick; items go to next week',
+      });
+      assert.equal(cancelled.statusCode, 303, cancelled.body);
+      const topics = await db
+        .selectFrom('outbox')
+        .select('topic')
+        .where('topic', 'like', 'care.meeting.%')
+        .orderBy('id')
+        .execute();
+      assert.deepEqual(
+        topics.map((r) => r.topic),
+        ['care.meeting.moved', 'care.meeting.cancelled'],
+      );
+      const again = await json(cm, 'POST', `/api/care/meetings/${id}/cancel`, { reason: 'twice' });
+      assert.equal(again.statusCode, 409);
+      const decision = await json(cm, 'POST', `/api/care/meetings/${id}/decisions`, {
+        nhsNumber,
+        decision: 'x',
+        owner: { kind: 'resident' },
+        due: '2030-02-01',
+      });
+      assert.equal(decision.statusCode, 409);
+      assert.equal(decision.json().error.code, 'meeting_cancelled');
+      const audited = await searchAudit(db, { systemId: 'QMJ', recordId: id });
+      const actions = audited.rows.map((r) => r.action);
+      assert.ok(actions.includes('care.meeting.move'));
+      assert.ok(actions.includes('care.meeting.cancel'));
+      // The meeting's timeline, in plain London dates and times.
+      const page = await cm.get(`/care/meetings/${id}`);
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /MDT meeting cancelled/);
+      assert.match(page.body, /Changes to this meeting/);
+      assert.match(
+        page.body,
+        /Moved from 15 January 2030 at 13:00, Room 1 to 15 January 2030 at 15:30, Kentish Town Health Centre, room 2, by Demo case manager\. Reason: Room double-booked\. 1 person told/,
+      );
+      assert.match(page.body, /Cancelled \(was 15 January 2030 at 15:30, Kentish Town Health Centre, room 2\)/);
+      assert.match(page.body, /Reason: Chair off sick; items go to next week/);
+      assert.doesNotMatch(page.body, /Move or cancel this meeting/);
+      const record = await cm.get(`/care/people/${personId}`);
+      assert.match(
+        record.body,
+        /Kentish Town MDT<\/a>, [^<]*, Kentish Town Health Centre, room 2\s*<strong[^>]*>\s*Cancelled/,
+      );
+      const paths = (await t.app.inject('/api/openapi.json')).json().paths;
+      assert.ok(paths['/api/care/meetings/{id}'].patch);
+      assert.ok(paths['/api/care/meetings/{id}/cancel'].post);
+    });
+
+    test('transition plans: adult services and 18 to 25 components from the published offer, a transfer date and an adult lead; flagged within six months of 18 without one; old free-text plans still read', async () => {
+      const { db } = t.database;
+      const spa = userActor((await findUser(db, 'QMJ', 'spa'))!);
+      // Two 17-year-olds who turn 18 within six months of T0 (7 January 2030).
+      const young = async (n: number, givenName: string, birthDate: string) => {
+        const nhsNo = nhs(n);
+        const { body } = await submitReferral(
+          db,
+          spa,
+          {
+            person: { nhsNumber: nhsNo, givenName, familyName: 'Okafor', birthDate, postcode: 'N19 5NF' },
+            component: 'camhs-community',
+            urgency: 'routine',
+            reason: 'Anxiety; moving to adult services soon',
+            source: 'professional',
+            communication: { preferredContact: 'text', interpreter: false, bsl: false },
+          },
+          { now: new Date(Date.parse(T0) - 2 * DAY) },
+        );
+        const row = await db
+          .selectFrom('access_referrals')
+          .select('person_id')
+          .where('id', '=', body.id)
+          .executeTakeFirstOrThrow();
+        const id = row.person_id as string;
+        await relate(db, {
+          systemId: 'QMJ',
+          personId: id,
+          grantee: { organisation: 'RKE' },
+          basis: 'referral',
+          sourceType: 'referral',
+          sourceId: body.id,
+          at: new Date(Date.parse(T0) - DAY),
+        });
+        const allocated = await json(cm, 'POST', `/api/care/people/${nhsNo}/allocation`, {
+          caseManager: 'case_manager',
+        });
+        assert.equal(allocated.statusCode, 201, allocated.body);
+        return { id, nhsNo };
+      };
+      const amara = await young(1701, 'Amara', '2012-04-01');
+      const tobi = await young(1702, 'Tobi', '2012-05-20');
+      const before = (await json(cm, 'GET', '/api/care/transitions')).json();
+      const row = before.people.find((p: { personId: string }) => p.personId === amara.id);
+      assert.equal(row.hasPlan, false);
+      assert.equal(row.withinSixMonths, true);
+      assert.equal(row.urgent, true);
+      assert.deepEqual(row.concerns, ['Within six months of 18 and no transition plan']);
+      // The form offers the published offer's components, not free text.
+      const choices = transitionChoices((await getPublishedOffer(db, 'QMJ'))!.components);
+      assert.ok(choices.adultServices.length > 0 && choices.youngAdult.length > 0);
+      const adult = choices.adultServices[0]!;
+      const bridge = choices.youngAdult[0]!;
+      const form = await cm.get(`/care/people/${amara.id}`);
+      assert.match(form.body, new RegExp(`name="adultServices" type="checkbox" value="${adult.code}"`));
+      assert.match(form.body, new RegExp(`name="components" type="checkbox" value="${bridge.code}"`));
+      assert.match(form.body, /Within six months of 18 and no transition plan/);
+      // Bad input: every field named, on the page and in the API; nothing written.
+      const emptyPage = await cm.post(`/care/people/${amara.id}/transition-plan`, {});
+      assert.equal(emptyPage.statusCode, 400);
+      for (const f of ['adultServices', 'transferDate', 'adultLead'])
+        assert.match(emptyPage.body, new RegExp(`href="#transition-${f}"`));
+      const base = `/api/care/people/${amara.nhsNo}/transition-plan`;
+      const bad = await json(cm, 'POST', base, {
+        adultServices: ['not-in-the-offer'],
+        components: ['not-in-the-offer'],
+        transferDate: '2029-12-31',
+        adultLead: '',
+      });
+      assert.equal(bad.statusCode, 400);
+      assert.deepEqual(fields(bad), ['adultServices', 'components', 'transferDate', 'adultLead']);
+      const late = await json(cm, 'POST', base, {
+        adultServices: [adult.code],
+        transferDate: '2037-04-02',
+        adultLead: 'Sam Okoye, transition worker',
+      });
+      assert.deepEqual(fields(late), ['transferDate']);
+      const good = {
+        adultServices: [adult.code],
+        components: [bridge.code],
+        transferDate: '2030-04-01',
+        adultLead: 'Sam Okoye, transition worker',
+      };
+      const made = await json(cm, 'POST', base, good);
+      assert.equal(made.statusCode, 201, made.body);
+      assert.deepEqual(made.json().adultServices, [adult]);
+      assert.deepEqual(made.json().components, [bridge]);
+      assert.equal((await json(cm, 'POST', base, good)).statusCode, 409);
+      const stored = await db
+        .selectFrom('care_transition_plans')
+        .selectAll()
+        .where('person_id', '=', amara.id)
+        .executeTakeFirstOrThrow();
+      assert.equal(stored.adult_lead, 'Sam Okoye, transition worker');
+      const page = await cm.get(`/care/people/${amara.id}`);
+      assert.match(page.body, /Planned transfer date/);
+      assert.match(page.body, /1 April 2030/);
+      assert.match(page.body, /Sam Okoye, transition worker/);
+      assert.ok(page.body.includes(adult.name));
+      assert.doesNotMatch(page.body, /Transition planning needs attention/);
+      // A plan written as free text before plans were structured still reads, and is flagged for its structure.
+      await db
+        .insertInto('care_transition_plans')
+        .values({
+          id: '00000000-0000-4000-8000-00000000a001',
+          system_id: 'QMJ',
+          person_id: tobi.id,
+          adult_services: JSON.stringify(['Adult community mental health team']),
+          components: JSON.stringify([]),
+          created_by_name: 'Demo case manager',
+          created_at: new Date(Date.parse(T0) - 30 * DAY),
+        })
+        .execute();
+      const legacy = await cm.get(`/care/people/${tobi.id}`);
+      assert.match(legacy.body, /Written as free text on 8 December 2029/);
+      assert.match(legacy.body, /Adult services: Adult community mental health team/);
+      assert.match(legacy.body, /The plan is free text: choose adult services from the offer/);
+      const after = (await json(cm, 'GET', '/api/care/transitions')).json();
+      const a = after.people.find((p: { personId: string }) => p.personId === amara.id);
+      const b = after.people.find((p: { personId: string }) => p.personId === tobi.id);
+      assert.deepEqual([a.hasPlan, a.structured, a.urgent, a.transferDate], [true, true, false, '2030-04-01']);
+      assert.deepEqual([b.hasPlan, b.structured, b.urgent], [true, false, true]);
+      const list = await cm.get('/care/transitions');
+      assert.match(list.body, /Plan in place/);
+      assert.match(list.body, /Free-text plan: needs structure/);
     });
 
     test('every care route: staff with no relationship get 404 (audited), in pages and API alike', async () => {

@@ -92,6 +92,83 @@ for (const engine of testEngines()) {
       assert.equal((await t.app.inject({ url: '/api/finance/scenarios' })).statusCode, 401);
     });
 
+    test('productivity per provider and service, against the best quartile, with skill mix by band', async () => {
+      const res = await api('GET', '/api/finance/productivity', 'analyst');
+      assert.equal(res.statusCode, 200);
+      const p = res.json();
+      assert.equal(p.period, '2021-22');
+      assert.equal(p.bestQuantile, 0.25);
+      // Whittington Health provides community services for Islington and Haringey: one row per service.
+      const dn = p.rows.find(
+        (r: { provider: string; component: string }) => r.provider === 'RKE' && r.component === 'district-nursing',
+      );
+      assert.ok(dn, 'Whittington district nursing is benchmarked');
+      assert.equal(dn.providerName, 'Whittington Health NHS Trust');
+      assert.deepEqual(dn.boroughs, ['E09000014', 'E09000019']);
+      const mix = Object.values(dn.bandMix as Record<string, number>).reduce((a, b) => a + b, 0);
+      assert.ok(Math.abs(mix - 1) < 0.01, `band mix adds up to ${mix}`);
+      assert.ok(dn.bandWte > 0 && dn.bandWte <= dn.wte);
+      for (const r of p.rows) {
+        if (r.costPerContact !== null && r.bestCostPerContact !== null && r.costPerContact > r.bestCostPerContact) {
+          assert.ok(Math.abs(r.release - (r.costPerContact - r.bestCostPerContact) * r.contacts) < 1);
+        } else assert.equal(r.release, 0);
+      }
+      assert.ok(p.totalRelease > 0);
+      assert.ok(p.providers.some((x: { code: string }) => x.code === 'RV3'));
+      // A less demanding best in class (the median) releases less; out of range is a 400 naming the field.
+      const median = (await api('GET', '/api/finance/productivity?bestQuantile=0.5', 'analyst')).json();
+      assert.ok(median.totalRelease < p.totalRelease, `${median.totalRelease} < ${p.totalRelease}`);
+      const bad = await api('GET', '/api/finance/productivity?bestQuantile=2', 'analyst');
+      assert.equal(bad.statusCode, 400);
+      assert.match(JSON.stringify(bad.json()), /bestQuantile/);
+
+      const b = new Browser(t.app);
+      await b.signIn('analyst');
+      const page = await b.get('/finance/productivity');
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /Whittington Health NHS Trust/);
+      assert.match(page.body, /role="region" aria-label="Table: productivity by provider and service/);
+      assert.match(page.body, /<svg[^>]+role="img"/);
+      assert.match(page.body, /Band 8a and above/);
+      assert.match(page.body, /illustrative/);
+      assert.match((await b.get('/finance')).body, /href="\/finance\/productivity"/);
+      const csv = await b.get('/finance/productivity?format=csv');
+      assert.match(String(csv.headers['content-type']), /text\/csv/);
+      assert.match(csv.body, /^Provider,Service,Boroughs,Contacts/);
+    });
+
+    test('the API opens an affordability option as a new scenario: commissioners only, audited, fields named', async () => {
+      const url = (id: string, option: string) => `/api/finance/scenarios/${id}/options/${option}`;
+      assert.equal((await api('POST', url(agreedId, 'savings'), 'analyst')).statusCode, 403);
+      const unknown = await api('POST', url(agreedId, 'magic'), 'commissioner');
+      assert.equal(unknown.statusCode, 400);
+      assert.deepEqual(fields(unknown), ['option']);
+      const missing = await api('POST', url('00000000-0000-4000-8000-000000000000', 'savings'), 'commissioner');
+      assert.equal(missing.statusCode, 404);
+      const badId = await api('POST', url('not-an-id', 'savings'), 'commissioner');
+      assert.equal(badId.statusCode, 400);
+      assert.match(JSON.stringify(badId.json()), /id/);
+
+      const res = await api('POST', url(agreedId, 'savings'), 'commissioner');
+      assert.equal(res.statusCode, 201, res.body);
+      const s = res.json();
+      assert.equal(s.basedOn, agreedId);
+      assert.equal(s.status, 'draft');
+      const agreed = (await api('GET', `/api/finance/scenarios/${agreedId}`, 'analyst')).json();
+      const extra = s.assumptions.find((a: { key: string }) => a.key === 'savings.extra');
+      assert.equal(extra.value, Math.ceil(Math.max(0, ...agreed.results.affordabilityGap)));
+      assert.match(s.name, /extra savings/);
+      const audits = await t.database.db
+        .selectFrom('audit_log')
+        .select(['action', 'detail'])
+        .where('record_id', '=', s.id)
+        .orderBy('at')
+        .execute();
+      assert.deepEqual(audits.map((a) => a.action).sort(), ['finance.scenario.copy', 'finance.scenario.option']);
+      const spec = (await t.app.inject({ url: '/api/openapi.json' })).json();
+      assert.ok(spec.paths['/api/finance/scenarios/{id}/options/{option}'].post);
+    });
+
     test('bad input is a 400 naming the field; the agreed plan cannot change', async () => {
       const bad = async (payload: unknown) => api('POST', '/api/finance/scenarios', 'commissioner', payload);
       let r = await bad({ name: 'x', copyFrom: agreedId, assumptions: [{ key: 'cost.unicorns', value: 1 }] });
@@ -266,6 +343,22 @@ for (const engine of testEngines()) {
       assert.ok(extra.value > 0, 'the option sets the extra efficiency the gap needs');
       assert.equal(opened.basedOn, agreedId);
       assert.ok(agreedNow.results.affordabilityGap.some((g: number) => g > 0));
+
+      const paper = await b.get(`/finance/scenarios/${agreedId}/board-paper`);
+      assert.equal(paper.statusCode, 200);
+      const main = paper.body.slice(paper.body.indexOf('<main'));
+      assert.equal((main.match(/<svg[^>]+role="img"/g) ?? []).length, 4); // the NHS logo is the fifth
+      assert.equal((paper.body.match(/Text alternative:/g) ?? []).length, 4);
+      assert.match(paper.body, /Investment and funding by lever, £ million/);
+      assert.match(paper.body, /class="app-no-print"/);
+      assert.match(page.body, new RegExp(`href="/finance/scenarios/${agreedId}/board-paper"`));
+      const unrun = await b.get(`/finance/scenarios/${id}/board-paper`);
+      assert.equal(unrun.statusCode, 200);
+      assert.match(unrun.body, /has not been run yet/);
+      assert.equal(
+        (await b.get('/finance/scenarios/00000000-0000-4000-8000-000000000000/board-paper')).statusCode,
+        404,
+      );
 
       const compare = await b.get(`/finance/compare?a=${agreedId}&b=${id}`);
       assert.equal(compare.statusCode, 200);

@@ -295,6 +295,22 @@ for (const engine of testEngines()) {
       assert.match(page.body, /how many people in each community start talking therapies/);
     });
 
+    test('an indicator page says which period it shows: the latest with figures, unless the reader chose one', async () => {
+      const browser = new Browser(t.app);
+      await browser.signIn('analyst');
+      const page = await browser.get('/outcomes/indicators/LW3.1');
+      const options = [...page.body.matchAll(/<option value="(\d{4}\/\d\d Q\d)"/g)].map((m) => m[1] as string);
+      const latest = [...options].sort().at(-1) as string;
+      assert.ok(latest, 'the page offers periods');
+      assert.match(
+        page.body,
+        new RegExp(`Showing <strong>${latest.replace('/', '\\/')}</strong>, the latest period with figures`),
+      );
+      const earliest = [...options].sort()[0] as string;
+      const chosen = await browser.get(`/outcomes/indicators/LW3.1?period=${encodeURIComponent(earliest)}`);
+      assert.match(chosen.body, new RegExp(`Showing <strong>${earliest.replace('/', '\\/')}</strong>\\.`));
+    });
+
     test('analysis pages name things as people read them: full row labels, need in words', async () => {
       const browser = new Browser(t.app);
       await browser.signIn('commissioner');

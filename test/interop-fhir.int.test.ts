@@ -89,8 +89,9 @@ function ukCoreExample(name: string): Json {
 }
 
 test('UK Core’s own examples (converted from XML) pass both checkers: they are calibrated on the standard', () => {
-  const files = readdirSync(EXAMPLES).filter((f) => f.endsWith('.xml'));
-  assert.equal(files.length, 18);
+  // Every example instance (the NEWS2 Bundle is a collection, checked entry by entry in interop-fhir-care).
+  const files = readdirSync(EXAMPLES).filter((f) => f.endsWith('.xml') && !f.includes('-Bundle-'));
+  assert.equal(files.length, 31);
   for (const f of files) assert.deepEqual(fhirProblems(ukCoreExample(f)), [], f);
 });
 
@@ -177,7 +178,21 @@ for (const engine of testEngines()) {
       assertValid(cs);
       assert.equal(cs.fhirVersion, '4.0.1');
       const types = cs.rest[0].resource.map((r: Json) => r.type).sort();
-      assert.deepEqual(types, ['HealthcareService', 'Location', 'Organization', 'Patient', 'ServiceRequest']);
+      assert.deepEqual(types, [
+        'Appointment',
+        'CarePlan',
+        'CareTeam',
+        'EpisodeOfCare',
+        'HealthcareService',
+        'Location',
+        'Observation',
+        'Organization',
+        'Patient',
+        'Questionnaire',
+        'QuestionnaireResponse',
+        'ServiceRequest',
+        'Task',
+      ]);
       // Every search parameter it declares is accepted by the server (none is advertised and then refused).
       for (const r of cs.rest[0].resource) {
         for (const p of r.searchParam) {
@@ -346,6 +361,39 @@ for (const engine of testEngines()) {
       assert.ok(audit.some((a) => a.action === 'referral.read' && a.record_id === referral.id));
       assert.ok(audit.some((a) => a.action === 'person.refused' && a.outcome === 'refused'));
       assert.ok(audit.some((a) => a.action === 'person.list'));
+    });
+    test('_lastUpdated filters Patient and ServiceRequest by when the record last changed', async () => {
+      const spa = bearer('spa');
+      const sr = (await get(`/fhir/ServiceRequest/${referral.id}`, spa)).json();
+      const at = sr.meta.lastUpdated as string;
+      const total = (await get('/fhir/ServiceRequest', spa)).json().total;
+      const from = (await get(`/fhir/ServiceRequest?_lastUpdated=ge${at}&_count=100`, spa)).json();
+      const before = (await get(`/fhir/ServiceRequest?_lastUpdated=lt${at}&_count=100`, spa)).json();
+      assertBundle(from);
+      assert.equal(from.total + before.total, total, 'ge and lt the same instant split the referrals exactly');
+      assert.ok(
+        from.entry.some((e: Json) => e.resource.id === referral.id),
+        'the referral changed at that instant is in ge',
+      );
+      assert.ok(from.entry.every((e: Json) => Date.parse(e.resource.meta.lastUpdated) >= Date.parse(at)));
+      assert.ok(before.entry.every((e: Json) => Date.parse(e.resource.meta.lastUpdated) < Date.parse(at)));
+      const day = at.slice(0, 10);
+      const sameDay = (await get(`/fhir/ServiceRequest?_lastUpdated=${day}&_count=100`, spa)).json();
+      assert.ok(
+        sameDay.entry.some((e: Json) => e.resource.id === referral.id),
+        'eq a whole day',
+      );
+      const range = (await get(`/fhir/ServiceRequest?_lastUpdated=ge2001-01-01&_lastUpdated=lt2001-01-02`, spa)).json();
+      assert.equal(range.total, 0);
+      const patient = (await get(`/fhir/Patient/${referral.person_id}`, spa)).json();
+      const people = (await get(`/fhir/Patient?_lastUpdated=le${patient.meta.lastUpdated}&_count=100`, spa)).json();
+      assertBundle(people);
+      assert.ok(people.entry.some((e: Json) => e.resource.id === referral.person_id));
+      const later = (await get(`/fhir/Patient?_lastUpdated=gt${patient.meta.lastUpdated}&_count=100`, spa)).json();
+      assert.ok(!later.entry?.some((e: Json) => e.resource.id === referral.person_id));
+      const bad = await get('/fhir/Patient?_lastUpdated=soon', spa);
+      assert.equal(bad.statusCode, 400);
+      assert.deepEqual(bad.json().issue[0].expression, ['_lastUpdated']);
     });
     test('a FHIR ServiceRequest creates one referral, also under retry, and says precisely what is wrong', async () => {
       const count = async () =>

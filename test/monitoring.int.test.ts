@@ -7,6 +7,8 @@ import { after, before, describe, test } from 'node:test';
 import { issueToken } from '../src/platform/auth/identity.ts';
 import { type Role, systemActor } from '../src/platform/auth/roles.ts';
 import { fixedClock } from '../src/platform/clock.ts';
+import { oapFigures } from '../src/modules/beds/index.ts';
+import { getAllIndicatorValues } from '../src/modules/outcomes/index.ts';
 import { DEMO_SYSTEM } from '../src/seed.ts';
 import { Browser, startTestApp, type TestApp } from './support/app.ts';
 import { testEngines } from './support/db.ts';
@@ -65,7 +67,10 @@ for (const engine of testEngines()) {
       assert.match(b.envelope.toDate.words, /^underspent by 1[5-9]%$/);
       assert.equal(b.envelope.toDate.colour, 'blue');
       assert.ok(b.envelope.forecastYearEnd < b.envelope.envelope);
-      assert.ok(b.lagging.some((l: { component: string }) => /Virtual wards/.test(l.component)));
+      // Enfield's demo benefits are 45% of plan against 82% of spend: its components with planned bed days lag.
+      // Which components those are depends on the seeded plan's phasing (a solver stopped at a time limit), so
+      // the test asks only that some do.
+      assert.ok(b.lagging.length > 0, 'some of Enfield’s components lag');
       // A wider tolerance puts it on track.
       const wide = (
         await t.app.inject({
@@ -245,6 +250,177 @@ for (const engine of testEngines()) {
         agreedOn: '2024-03-20',
       });
       assert.equal(refused.statusCode, 403);
+    });
+
+    test('actuals are read from the modules that record them, per borough and quarter, with their sources', async () => {
+      const db = t.database.db;
+      // The outcomes module's published values for Islington, 2023-24, by quarter.
+      const api = (
+        await t.app.inject({
+          method: 'GET',
+          url: '/api/monitoring/boroughs/E09000019?year=2023-24',
+          headers: auth('analyst'),
+        })
+      ).json();
+      assert.equal(api.actuals.quarters.length, 4);
+      assert.match(api.actuals.sources.compliance, /Central point of access/);
+      const { values } = await getAllIndicatorValues(db, systemActor(DEMO_SYSTEM.id));
+      const published = (values.get('LW3.1') ?? []).find(
+        (v) => v.area === 'E09000019' && v.period === '2023/24 Q2' && v.breakdown === 'total',
+      );
+      assert.ok(published?.value, 'the outcomes module publishes LW3.1 for Islington in Q2 2023-24');
+      const lw = api.actuals.outcomes.find((i: { code: string }) => i.code === 'LW3.1');
+      assert.equal(lw.values[1].value, published.value);
+      assert.match(
+        lw.movement,
+        /^(up|down) from .+ in Q3 to .+ in Q4 \((improving|worsening|no judgement of better or worse)\)$|^no change/,
+      );
+      // This year (the clock is December 2026): the modules' own counts, summed over the boroughs and quarters.
+      const year = '2026-27';
+      const pack = (
+        await t.app.inject({
+          method: 'GET',
+          url: `/api/monitoring/board-pack?year=${year}`,
+          headers: auth('commissioner'),
+        })
+      ).json();
+      type Q = {
+        quarter: number;
+        bedDaysAtHome: { bedDays: number; discharges: number };
+        conveyance: { withOutcome: number; notConveyed: number };
+        oap: { days: number };
+        compliance: { met: number; breached: number };
+      };
+      const all: Q[] = pack.boroughs.flatMap((b: { actuals: { quarters: Q[] } }) => b.actuals.quarters);
+      const sum = (f: (q: Q) => number) => all.reduce((s, q) => s + f(q), 0);
+      const from = new Date('2026-03-31T23:00:00Z'); // 1 April 2026, London
+      const to = new Date('2027-04-01T00:00:00Z');
+      const discharged = await db
+        .selectFrom('vw_admissions as a')
+        .innerJoin('vw_wards as w', 'w.id', 'a.ward_id')
+        .select((e) => [e.fn.countAll().as('n'), e.fn.sum('a.bed_days').as('days')])
+        .where('a.status', '=', 'discharged')
+        .where('a.discharged_at', '>=', from)
+        .where('a.discharged_at', '<', to)
+        .where('w.borough', 'in', ['E09000003', 'E09000007', 'E09000010', 'E09000014', 'E09000019'])
+        .executeTakeFirstOrThrow();
+      assert.equal(
+        sum((q) => q.bedDaysAtHome.discharges),
+        Number(discharged.n),
+      );
+      assert.equal(
+        sum((q) => q.bedDaysAtHome.bedDays),
+        Number(discharged.days ?? 0),
+      );
+      const calls = await db
+        .selectFrom('st_calls')
+        .select((e) => e.fn.countAll().as('n'))
+        .where('called_at', '>=', from)
+        .where('called_at', '<', to)
+        .where('superseded_by', 'is', null)
+        .where('answered_at', 'is not', null)
+        .where('outcome', 'is not', null)
+        .where('outcome', '!=', 'conveyed-ed')
+        .executeTakeFirstOrThrow();
+      assert.equal(
+        sum((q) => q.conveyance.notConveyed),
+        Number(calls.n),
+      );
+      assert.ok(Number(calls.n) > 0, 'silver triage recorded avoided conveyances this year');
+      const oap = await oapFigures(
+        db,
+        systemActor(DEMO_SYSTEM.id),
+        { fromMonth: '2026-04', toMonth: '2027-03' },
+        { now: new Date(NOW) },
+      );
+      const ncl = ['Barnet', 'Camden', 'Enfield', 'Haringey', 'Islington'];
+      const oapDays = oap.rows.filter((r) => ncl.includes(r.borough)).reduce((s, r) => s + r.days, 0);
+      assert.equal(
+        sum((q) => q.oap.days),
+        oapDays,
+      );
+      assert.ok(oapDays > 0, 'bed management recorded out-of-area placement days this year');
+      const figures = sum((q) => q.bedDaysAtHome.bedDays + q.conveyance.withOutcome + q.oap.days + q.compliance.met);
+      assert.ok(figures > 0, 'the demo modules record something this year');
+      // Nothing from Q4 yet (it is December): an empty quarter, not a made-up figure.
+      assert.equal(
+        all.filter((q) => q.quarter === 4).reduce((s, q) => s + q.conveyance.withOutcome + q.compliance.met, 0),
+        0,
+      );
+      // The page names each source and no longer says "not yet reported" for them.
+      const browser = new Browser(t.app);
+      await browser.signIn('commissioner');
+      const page = await browser.get(`/monitoring/boroughs/E09000019?year=${year}`);
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /What the services recorded, Islington, 2026-27/);
+      assert.match(page.body, /Where these figures come from/);
+      assert.match(page.body, /Virtual wards: bed days at home/);
+      const html = await browser.get(`/monitoring/board-pack?year=2023-24`);
+      assert.equal(html.statusCode, 200);
+      assert.doesNotMatch(html.body, /Not yet reported in this pack/);
+      assert.match(html.body, /Outcome indicators by quarter, Enfield/);
+    });
+
+    test('an issued pack is kept, and the next pack shows what moved and which statuses changed', async () => {
+      const commissioner = new Browser(t.app);
+      await commissioner.signIn('commissioner');
+      const packJson = async () =>
+        (
+          await t.app.inject({
+            method: 'GET',
+            url: '/api/monitoring/board-pack?borough=E09000010&year=2023-24',
+            headers: auth('analyst'),
+          })
+        ).json();
+      const first = await packJson();
+      const before = await commissioner.get('/monitoring/board-pack?borough=E09000010&year=2023-24');
+      assert.match(before.body, /No pack has been issued for Enfield in 2023-24 yet/);
+      const analyst = new Browser(t.app);
+      await analyst.signIn('analyst');
+      const refused = await analyst.post('/monitoring/board-pack/issue', { borough: 'E09000010', year: '2023-24' });
+      assert.equal(refused.statusCode, 403);
+      const issued = await commissioner.post('/monitoring/board-pack/issue', {
+        borough: 'E09000010',
+        year: '2023-24',
+        tolerance: '5',
+      });
+      assert.equal(issued.statusCode, 303, issued.body);
+      assert.match(String(issued.headers.location), /issued=1/);
+      const same = await packJson();
+      assert.equal(first.sinceLastPack, null);
+      assert.equal(same.sinceLastPack.moved.length, 0);
+      assert.equal(same.sinceLastPack.statusChanges.length, 0);
+      assert.ok(same.sinceLastPack.unchanged > 10);
+      // Re-profile one of Enfield's components: the plan version moves and the planned spend to date changes.
+      const code = same.boroughs[0].components.find((c: { inPlan: boolean }) => c.inPlan).component;
+      const rp = await commissioner.post('/monitoring/boroughs/E09000010/reprofile', {
+        year: '2023-24',
+        component: code,
+        q1: '5',
+        q2: '5',
+        q3: '45',
+        q4: '45',
+        reason: 'Mobilisation slipped to the autumn',
+      });
+      assert.equal(rp.statusCode, 303, rp.body);
+      const after = await packJson();
+      const plan = after.sinceLastPack.moved.find((m: { key: string }) => m.key === 'E09000010.plan');
+      assert.deepEqual([plan.from, plan.to], [same.boroughs[0].plan.version, same.boroughs[0].plan.version + 1]);
+      assert.ok(
+        after.sinceLastPack.statusChanges.some((c: { key: string }) => c.key === `E09000010.${code}.spend`),
+        'the re-profiled component’s status against plan changed',
+      );
+      const page = await commissioner.get('/monitoring/board-pack?borough=E09000010&year=2023-24');
+      assert.match(page.body, /Compared with the pack issued on/);
+      assert.match(page.body, /Figures that moved since the last pack/);
+      assert.match(page.body, /Enfield: plan version/);
+      const audit = await t.database.db
+        .selectFrom('audit_log')
+        .select('action')
+        .where('action', '=', 'monitoring.pack.issue')
+        .execute();
+      assert.equal(audit.length, 1);
+      await assert.rejects(t.database.db.updateTable('mon_pack_snapshots').set({ scope: 'x' }).execute());
     });
 
     test('pages, the board pack (HTML, XLSX, JSON) and the template', async () => {

@@ -32,6 +32,17 @@ for (const engine of testEngines()) {
       assert.match(res.headers['content-security-policy'] as string, /default-src 'self'/);
       assert.equal(res.headers['x-content-type-options'], 'nosniff');
       assert.match(res.headers['strict-transport-security'] as string, /max-age=/);
+      assert.match(res.headers['content-security-policy'] as string, /font-src 'self'/);
+    });
+
+    test('the stylesheet works on a network with no internet: it asks no other site for fonts', async () => {
+      const res = await t.app.inject('/assets/nhsuk/nhsuk-frontend.min.css');
+      assert.equal(res.statusCode, 200);
+      assert.match(res.headers['content-type'] as string, /^text\/css/);
+      assert.match(res.body, /\.nhsuk-header/);
+      assert.doesNotMatch(res.body, /assets\.nhs\.uk|url\(\s*['"]?https?:/);
+      // The rest of the package's files are still served from the static folder.
+      assert.equal((await t.app.inject('/assets/nhsuk/nhsuk-frontend.min.js')).statusCode, 200);
     });
 
     test('a staff page sends a signed-out person to sign in, and brings them back after', async () => {

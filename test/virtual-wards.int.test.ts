@@ -2,8 +2,10 @@
 // same transaction, device retries, escalations claimed and answered, discharge, capacity, and who may see what.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
 import { issueToken } from '../src/platform/auth/identity.ts';
 import { type Role, systemActor } from '../src/platform/auth/roles.ts';
+import { nhsNumberCheckDigit } from '../src/modules/access/index.ts';
 import { startMissedObservationSweep, sweepMissedObservations } from '../src/modules/virtualwards/index.ts';
 import { fixedClock, steppingClock } from '../src/platform/clock.ts';
 import { DEMO_SYSTEM } from '../src/seed.ts';
@@ -12,6 +14,15 @@ import { testEngines } from './support/db.ts';
 
 const AT = '2026-12-02T09:00:00Z';
 
+/** A valid NHS number in the 999 test range. */
+function testNhs(n: number): string {
+  for (let i = n; ; i++) {
+    const base = `999${String(i).padStart(6, '0')}`;
+    const check = nhsNumberCheckDigit(base);
+    if (check !== null) return `${base}${check}`;
+  }
+}
+
 for (const engine of testEngines()) {
   describe(`virtual wards on ${engine}`, () => {
     let t: TestApp;
@@ -19,12 +30,19 @@ for (const engine of testEngines()) {
     before(async () => {
       t = await startTestApp(engine, { clock });
       // The demo tokens exist only on PGlite; these exist on every engine, in the demo users' organisations.
-      const orgs: Partial<Record<Role, string>> = { clinician: 'RKE', coordinator: 'RYX', commissioner: 'QMJ' };
-      for (const [role, organisationCode] of Object.entries(orgs)) {
+      const orgs: Record<string, [Role, string]> = {
+        clinician: ['clinician', 'RKE'],
+        'clinician-ryx': ['clinician', 'RYX'],
+        coordinator: ['coordinator', 'RYX'],
+        commissioner: ['commissioner', 'QMJ'],
+        analyst: ['analyst', 'QMJ'],
+        spa: ['spa', 'RKE'],
+      };
+      for (const [name, [role, organisationCode]] of Object.entries(orgs)) {
         await issueToken(t.database.db, systemActor(DEMO_SYSTEM.id), {
-          label: `Test ${role}`,
-          role: role as Role,
-          value: `test-vw-${role}`,
+          label: `Test ${name}`,
+          role,
+          value: `test-vw-${name}`,
           organisationCode,
         });
       }
@@ -178,6 +196,313 @@ for (const engine of testEngines()) {
         payload: obs,
       });
       assert.equal(afterwards.statusCode, 409);
+    });
+
+    test('daily visits go onto the provider board, follow plan changes, roll forward and end at discharge', async () => {
+      clock.set(AT); // 09:00 London
+      const admit = await t.app.inject({
+        method: 'POST',
+        url: '/api/virtual-wards/barnet-frailty/admissions',
+        headers: api('clinician-ryx'),
+        payload: {
+          nhsNumber: testNhs(424242),
+          givenName: 'Visit',
+          familyName: 'Planned',
+          birthDate: '1939-07-14',
+          postcodeDistrict: 'N12',
+          route: 'step-up',
+          source: 'ucr',
+          obsEveryHours: 4,
+          visitsPerDay: 1,
+        },
+      });
+      assert.equal(admit.statusCode, 201, admit.body);
+      const { admissionId, visitsBooked } = admit.json();
+      // Today (its one slot, 08:00 to 19:30, is still ahead) and the next 6 days.
+      assert.equal(visitsBooked, 7);
+      const ref = `VW-${admissionId.slice(0, 8).toUpperCase()}`;
+      const onBoard = (status = 'open') =>
+        t.database.db
+          .selectFrom('scheduling_visits')
+          .select(['day', 'window_start', 'window_end', 'priority', 'source', 'team_id', 'created_by'])
+          .where('patient_ref', '=', ref)
+          .where('status', '=', status)
+          .orderBy('day')
+          .orderBy('window_start')
+          .execute();
+      const first = await onBoard();
+      assert.deepEqual(
+        first.map((v) => String(v.day)),
+        ['2026-12-02', '2026-12-03', '2026-12-04', '2026-12-05', '2026-12-06', '2026-12-07', '2026-12-08'],
+      );
+      assert.ok(first.every((v) => v.priority === 'virtual-ward' && v.source === 'virtual-ward'));
+      assert.ok(first.every((v) => v.window_start === 8 * 60 && v.window_end === 19 * 60 + 30));
+      assert.ok(
+        first.every((v) => v.created_by === 'system:virtual-wards'),
+        'booked as the system',
+      );
+      const booked = await t.database.db
+        .selectFrom('audit_log')
+        .select(['actor_role', 'detail'])
+        .where('action', '=', 'scheduling.ward-visits.booked')
+        .where(sql`detail::text`, 'like', `%${ref}%`)
+        .execute();
+      assert.equal(booked.length, 1, 'the booking is audited, in the name of the admitting clinician');
+      assert.equal(booked[0]?.actor_role, 'clinician');
+      // The coordinator's board shows the reference, never the name.
+      const coordinator = new Browser(t.app);
+      await coordinator.signIn('coordinator');
+      const board = await coordinator.get('/scheduling?day=2026-12-03');
+      assert.equal(board.statusCode, 200);
+      assert.match(board.body, new RegExp(ref));
+      assert.doesNotMatch(board.body, /Visit Planned|Planned, Visit/);
+
+      // At 15:00 the plan goes to two visits a day: today's 08:00 slot has gone, the 14:00 one is ahead.
+      clock.set('2026-12-02T15:00:00Z');
+      const bad = await t.app.inject({
+        method: 'POST',
+        url: `/api/virtual-wards/admissions/${admissionId}/plan`,
+        headers: api('clinician-ryx'),
+        payload: { visitsPerDay: 9 },
+      });
+      assert.equal(bad.statusCode, 400);
+      assert.deepEqual(
+        bad.json().error.fields.map((f: { field: string }) => f.field),
+        ['visitsPerDay'],
+      );
+      const changed = await t.app.inject({
+        method: 'POST',
+        url: `/api/virtual-wards/admissions/${admissionId}/plan`,
+        headers: api('clinician-ryx'),
+        payload: { visitsPerDay: 2 },
+      });
+      assert.equal(changed.statusCode, 200, changed.body);
+      assert.deepEqual(changed.json(), { obsEveryHours: 4, visitsPerDay: 2, booked: 13, cancelled: 7 });
+      const second = await onBoard();
+      assert.equal(second.length, 13);
+      assert.deepEqual(
+        second.filter((v) => String(v.day) === '2026-12-03').map((v) => [v.window_start, v.window_end]),
+        [
+          [8 * 60, 13 * 60 + 30],
+          [14 * 60, 19 * 60 + 30],
+        ],
+      );
+      const detail = await t.app.inject({
+        url: `/api/virtual-wards/admissions/${admissionId}`,
+        headers: api('clinician-ryx'),
+      });
+      assert.equal(detail.json().visits.reference, ref);
+      assert.equal(detail.json().visits.booked.length, 13);
+      assert.equal(detail.json().admission.visitsPerDay, 2);
+
+      // Two days on, the sweep rolls the 7-day horizon forward: 9 and 10 December, twice a day.
+      const later = new Date('2026-12-04T10:00:00Z');
+      await sweepMissedObservations(t.database.db, later);
+      await sweepMissedObservations(t.database.db, later);
+      const rolled = await onBoard();
+      assert.equal(rolled.length, 17, 'once, however often the sweep runs');
+      assert.equal(String(rolled.at(-1)?.day), '2026-12-10');
+
+      // Discharge cancels the visits from today on; the past days' stay as they were.
+      clock.set(later);
+      const out = await t.app.inject({
+        method: 'POST',
+        url: `/api/virtual-wards/admissions/${admissionId}/discharge`,
+        headers: api('clinician-ryx'),
+        payload: { outcome: 'community-team' },
+      });
+      assert.equal(out.statusCode, 200, out.body);
+      assert.deepEqual(
+        (await onBoard()).map((v) => String(v.day)),
+        ['2026-12-02', '2026-12-03', '2026-12-03'],
+      );
+      assert.equal((await onBoard('cancelled')).length, 7 + 14);
+      const boardAfter = await coordinator.get('/scheduling?day=2026-12-05');
+      assert.doesNotMatch(boardAfter.body, new RegExp(ref));
+    });
+
+    test('step-up from a referral: checked against the central point of access, linked, first contact recorded', async () => {
+      clock.set(AT);
+      const nhsNumber = testNhs(515151);
+      const made = await t.app.inject({
+        method: 'POST',
+        url: '/api/referrals',
+        headers: api('spa'),
+        payload: {
+          person: {
+            nhsNumber,
+            givenName: 'Step',
+            familyName: 'Upton',
+            birthDate: '1944-02-11',
+            postcode: 'N19 5HX',
+            gpPractice: 'F83004',
+          },
+          component: 'virtual-wards',
+          urgency: 'routine',
+          reason: 'Chest infection, stable enough for hospital at home',
+          source: 'professional',
+          communication: { preferredContact: 'phone', interpreter: false, bsl: false },
+        },
+      });
+      assert.equal(made.statusCode, 201, made.body);
+      const { id: referralId, reference } = made.json();
+      const triage = await t.app.inject({
+        method: 'POST',
+        url: `/api/referrals/${referralId}/triage`,
+        headers: api('spa'),
+        payload: {},
+      });
+      assert.equal(triage.statusCode, 200, triage.body);
+      const admission = (extra: Record<string, unknown>) => ({
+        nhsNumber,
+        givenName: 'Step',
+        familyName: 'Upton',
+        birthDate: '1944-02-11',
+        postcodeDistrict: 'N19',
+        route: 'step-up',
+        source: 'referral',
+        ...extra,
+      });
+      const admit = (payload: Record<string, unknown>, who = 'clinician', ward = 'islington-ari') =>
+        t.app.inject({ method: 'POST', url: `/api/virtual-wards/${ward}/admissions`, headers: api(who), payload });
+      const refused = async (payload: Record<string, unknown>, pattern: RegExp, who?: string, ward?: string) => {
+        const r = await admit(payload, who, ward);
+        assert.equal(r.statusCode, 400, r.body);
+        const fields = r.json().error.fields;
+        assert.deepEqual(
+          fields.map((f: { field: string }) => f.field),
+          ['referralReference'],
+        );
+        assert.match(fields[0].message, pattern);
+      };
+      await refused(admission({}), /Enter the reference/);
+      await refused(admission({ referralReference: 'CPA-NOSUCH00' }), /No referral CPA-NOSUCH00/);
+      // Triaged but not yet accepted.
+      await refused(admission({ referralReference: reference }), /has not been accepted/);
+      const accept = await t.app.inject({
+        method: 'POST',
+        url: `/api/referrals/${referralId}/accept`,
+        headers: api('clinician'),
+        payload: { serviceId: 'islington-virtual-wards' },
+      });
+      assert.equal(accept.statusCode, 200, accept.body);
+      // Another person's NHS number, or another organisation's ward: the same answer, revealing nothing.
+      await refused(admission({ referralReference: reference, nhsNumber: testNhs(525252) }), /No referral/);
+      await refused(admission({ referralReference: reference }), /No referral/, 'clinician-ryx', 'barnet-frailty');
+      const ok = await admit(admission({ referralReference: reference.toLowerCase() }));
+      assert.equal(ok.statusCode, 201, ok.body);
+      assert.equal(ok.json().firstContactRecorded, true);
+      const { admissionId, patientId } = ok.json();
+      const referral = await t.app.inject({ url: `/api/referrals/${referralId}`, headers: api('spa') });
+      assert.equal(referral.json().status, 'first-contact-made');
+      const linked = await t.database.db
+        .selectFrom('vw_patients')
+        .select('access_person_id')
+        .where('id', '=', patientId)
+        .executeTakeFirstOrThrow();
+      const person = await t.database.db
+        .selectFrom('access_referrals')
+        .select('person_id')
+        .where('id', '=', referralId)
+        .executeTakeFirstOrThrow();
+      assert.equal(linked.access_person_id, person.person_id);
+      const stored = await t.database.db
+        .selectFrom('vw_admissions')
+        .select(['referral_id', 'source_reference'])
+        .where('id', '=', admissionId)
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(stored, { referral_id: referralId, source_reference: reference });
+      const trail = await t.database.db
+        .selectFrom('audit_log')
+        .select('action')
+        .where('record_id', 'in', [admissionId, referralId])
+        .where('action', 'in', ['virtual-ward.admitted', 'referral.first-contact'])
+        .execute();
+      assert.deepEqual(trail.map((a) => a.action).sort(), ['referral.first-contact', 'virtual-ward.admitted']);
+      clock.set('2026-12-03T09:00:00Z');
+      const out = await t.app.inject({
+        method: 'POST',
+        url: `/api/virtual-wards/admissions/${admissionId}/discharge`,
+        headers: api('clinician'),
+        payload: { outcome: 'home' },
+      });
+      assert.equal(out.statusCode, 200, out.body);
+    });
+
+    test('outcomes: bed days at home and discharge outcomes by ward, for commissioners and analysts, documented', async () => {
+      const url = '/api/virtual-wards/outcomes?from=2026-12-10&to=2026-12-10';
+      type Counts = { discharges: number; bedDays: number };
+      type Ward = Counts & { wardId: string; outcomes: Record<string, Counts> };
+      const ward = (body: { wards: Ward[] }) => body.wards.find((w) => w.wardId === 'islington-ari');
+      const before = await t.app.inject({ url, headers: api('commissioner') });
+      assert.equal(before.statusCode, 200, before.body);
+      assert.equal(ward(before.json())?.discharges, 0);
+      clock.set('2026-12-07T09:00:00Z');
+      const admit = await t.app.inject({
+        method: 'POST',
+        url: '/api/virtual-wards/islington-ari/admissions',
+        headers: api('clinician'),
+        payload: {
+          nhsNumber: testNhs(616161),
+          givenName: 'Outcome',
+          familyName: 'Counted',
+          birthDate: '1947-09-09',
+          postcodeDistrict: 'N7',
+          route: 'step-down',
+          source: 'acute',
+        },
+      });
+      assert.equal(admit.statusCode, 201, admit.body);
+      clock.set('2026-12-10T10:00:00Z');
+      const out = await t.app.inject({
+        method: 'POST',
+        url: `/api/virtual-wards/admissions/${admit.json().admissionId}/discharge`,
+        headers: api('clinician'),
+        payload: { outcome: 'hospital' },
+      });
+      assert.equal(out.statusCode, 200, out.body);
+      assert.equal(out.json().bedDays, 3);
+      for (const who of ['commissioner', 'analyst']) {
+        const res = await t.app.inject({ url, headers: api(who) });
+        assert.equal(res.statusCode, 200, res.body);
+        const body = res.json();
+        assert.deepEqual(
+          { discharges: ward(body)?.discharges, bedDays: ward(body)?.bedDays },
+          { discharges: 1, bedDays: 3 },
+        );
+        assert.deepEqual(ward(body)?.outcomes.hospital, { discharges: 1, bedDays: 3 });
+        assert.deepEqual(ward(body)?.outcomes.home, { discharges: 0, bedDays: 0 });
+        assert.equal(body.total.bedDays, 3);
+        assert.equal(body.total.outcomes.hospital, 1);
+        assert.doesNotMatch(res.body, /nhsNumber|Outcome Counted|Counted|patientId|admissionId/);
+      }
+      // Outside the period: not counted.
+      const earlier = await t.app.inject({
+        url: '/api/virtual-wards/outcomes?from=2026-12-08&to=2026-12-09',
+        headers: api('analyst'),
+      });
+      assert.equal(ward(earlier.json())?.discharges, 0);
+      const bad = await t.app.inject({
+        url: '/api/virtual-wards/outcomes?from=December&to=2026-12-01',
+        headers: api('analyst'),
+      });
+      assert.equal(bad.statusCode, 400);
+      assert.deepEqual(
+        bad.json().error.fields.map((f: { field: string }) => f.field),
+        ['from'],
+      );
+      const backwards = await t.app.inject({
+        url: '/api/virtual-wards/outcomes?from=2026-12-10&to=2026-12-01',
+        headers: api('analyst'),
+      });
+      assert.deepEqual(
+        backwards.json().error.fields.map((f: { field: string }) => f.field),
+        ['to'],
+      );
+      const openapi = (await t.app.inject({ url: '/api/openapi.json' })).json();
+      assert.ok(openapi.paths['/api/virtual-wards/outcomes']?.get, 'documented in OpenAPI');
+      assert.ok(openapi.paths['/api/virtual-wards/admissions/{id}/plan']?.post, 'plan change documented');
+      clock.set(AT);
     });
 
     test('the background sweep escalates a missed observation without anyone opening the worklist', async () => {

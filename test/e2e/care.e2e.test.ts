@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { actOnReferral, nhsNumberCheckDigit, submitReferral } from '../../src/modules/access/index.ts';
-import { createMeeting, SECTIONS } from '../../src/modules/care/index.ts';
+import { allocateCaseManager, createMeeting, plainDate, SECTIONS } from '../../src/modules/care/index.ts';
 import { findUser, userActor } from '../../src/platform/auth/identity.ts';
 import { relate } from '../../src/platform/auth/relationships.ts';
-import { addDays, londonDate } from '../../src/platform/london-time.ts';
+import { addDays, londonDate, londonInstant } from '../../src/platform/london-time.ts';
 import { assertAccessible, chromiumAvailable, screenshot, signIn, useLiveBrowser } from '../support/browser.ts';
 
 function nhs(n: number): string {
@@ -182,7 +182,7 @@ describe('care coordination in the browser', { skip: !chromiumAvailable() }, () 
     await nurseContext.close();
   });
 
-  test('the case manager books an appointment, then changes it with a reason; the timeline shows both', async () => {
+  test('the case manager books an appointment, then changes it with a reason; the timeline and their home page show what changed', async () => {
     const { db } = session.live.database;
     const base = session.live.baseUrl;
     const nhsNumber = nhs(7170);
@@ -217,12 +217,15 @@ describe('care coordination in the browser', { skip: !chromiumAvailable() }, () 
       sourceId: body.id,
       at: new Date(Date.now() - 60_000),
     });
+    // In the demo case manager's caseload, so the appointment shows on their home page.
+    const cmActor = userActor((await findUser(db, 'QMJ', 'case_manager'))!);
+    await allocateCaseManager(db, cmActor, personId, { caseManager: 'case_manager' }, { now: new Date() });
     const context = await session.browser.newContext();
     const page = await context.newPage();
     await signIn(page, base, 'case_manager');
     await page.goto(`${base}/care/people/${personId}`);
     assert.match((await page.locator('main').textContent()) ?? '', /No appointments booked/);
-    const day = addDays(londonDate(new Date()), 10);
+    const day = addDays(londonDate(new Date()), 3);
     await page.locator('summary', { hasText: 'Book an appointment' }).click();
     await page.locator('#appt-service').fill('Leg ulcer clinic');
     await page.locator('#appt-date').fill(day);
@@ -231,7 +234,7 @@ describe('care coordination in the browser', { skip: !chromiumAvailable() }, () 
     await page.getByRole('button', { name: 'Book the appointment' }).click();
     await page.waitForURL('**/care/people/*?done=appointment*');
     await page.locator('summary', { hasText: 'Change or cancel this appointment' }).click();
-    const moved = addDays(londonDate(new Date()), 12);
+    const moved = addDays(londonDate(new Date()), 5);
     await page.locator('[id$="-date"][id^="appt-"]').first().fill(moved);
     await page.locator('[id$="-reason"][id^="appt-"]').first().fill('Clinic closed for staff training');
     await page.getByRole('button', { name: 'Change the appointment' }).click();
@@ -240,8 +243,89 @@ describe('care coordination in the browser', { skip: !chromiumAvailable() }, () 
     assert.match(text, /booked by/);
     assert.match(text, /changed by .*Reason: Clinic closed for staff training/);
     assert.match(text, /Person told by Letter, large print/);
+    // Plain dates in the timeline sentence, never ISO ones.
+    assert.match(text, new RegExp(`Leg ulcer clinic, ${plainDate(moved)} at 10:30`));
+    assert.doesNotMatch(text, /\d{4}-\d{2}-\d{2} at/);
     await assertAccessible(page);
     await screenshot(page, 'care-appointments');
+    // The case manager's home page lists it in the next 7 days with what changed.
+    await page.goto(`${base}/care`);
+    const home = (await page.locator('#appointments + p + ul, #appointments + ul').first().textContent()) ?? '';
+    assert.match(home, /Tunde Bakare: Leg ulcer clinic/);
+    assert.match(home, new RegExp(`What changed .*Moved from Leg ulcer clinic, ${plainDate(day)} at 10:30`));
+    assert.match(home, /Reason: Clinic closed for staff training/);
+    await assertAccessible(page);
+    await screenshot(page, 'care-home-appointments');
+    // An MDT meeting about them is moved: the form asks for the reason, and the timeline shows the move.
+    const meetingDay = addDays(londonDate(new Date()), 2);
+    const meeting = await createMeeting(
+      db,
+      cmActor,
+      {
+        title: 'Kentish Town MDT',
+        scheduledAt: londonInstant(meetingDay, '13:00').toISOString(),
+        place: 'Room 1',
+        attendees: [{ name: 'Demo case manager', role: 'Case manager', organisation: 'RKE' }],
+        personIds: [personId],
+      },
+      { now: new Date() },
+    );
+    await page.goto(`${base}/care/meetings/${meeting.id}`);
+    await page.locator('summary', { hasText: 'Move or cancel this meeting' }).click();
+    await page.locator('#move-time').fill('15:00');
+    await page.locator('#move-place').fill('Kentish Town Health Centre, room 2');
+    await page.getByRole('button', { name: 'Move the meeting' }).click();
+    await page.waitForURL(`**/care/meetings/${meeting.id}/change`);
+    assert.match((await page.locator('.nhsuk-error-summary').textContent()) ?? '', /Enter why the meeting is moving/);
+    await assertAccessible(page);
+    await page.locator('#move-reason').fill('Room double-booked');
+    await page.getByRole('button', { name: 'Move the meeting' }).click();
+    await page.waitForURL('**?done=moved');
+    const timeline = (await page.locator('#timeline + ul').textContent()) ?? '';
+    assert.match(
+      timeline,
+      new RegExp(
+        `Moved from ${plainDate(meetingDay)} at 13:00, Room 1 to ${plainDate(meetingDay)} at 15:00, Kentish Town Health Centre, room 2`,
+      ),
+    );
+    assert.match(timeline, /Reason: Room double-booked\. 1 person told/);
+    await assertAccessible(page);
+    await screenshot(page, 'care-meeting-moved');
+    await context.close();
+  });
+
+  test('the case manager makes a structured transition plan from the published offer for the seeded 17-year-old', async () => {
+    const base = session.live.baseUrl;
+    const context = await session.browser.newContext();
+    const page = await context.newPage();
+    await signIn(page, base, 'case_manager');
+    await page.goto(`${base}/care/transitions`);
+    await assertAccessible(page);
+    await page.locator('table a').first().click();
+    await page.waitForURL('**/care/people/*#transition');
+    assert.match((await page.locator('main').textContent()) ?? '', /Within six months of 18 and no transition plan/);
+    // Saving with nothing chosen names each field in the error summary.
+    await page.getByRole('button', { name: 'Save the transition plan' }).click();
+    const summary = (await page.locator('.nhsuk-error-summary').textContent()) ?? '';
+    assert.match(summary, /Choose at least one adult service from the published offer/);
+    assert.match(summary, /Enter the planned transfer date/);
+    assert.match(summary, /Enter the name and role of the lead in adult services/);
+    await assertAccessible(page);
+    await page.locator('input[name="adultServices"]').first().check();
+    await page.locator('input[name="components"]').first().check();
+    const transfer = addDays(londonDate(new Date()), 100);
+    await page.locator('#transition-transferDate').fill(transfer);
+    await page.locator('#transition-adultLead').fill('Sam Okoye, transition worker');
+    await page.getByRole('button', { name: 'Save the transition plan' }).click();
+    await page.waitForURL('**?done=transition*');
+    const section = (await page.locator('#transition ~ dl').first().textContent()) ?? '';
+    assert.match(section, /Planned transfer date/);
+    assert.match(section, new RegExp(plainDate(transfer)));
+    assert.match(section, /Sam Okoye, transition worker/);
+    await assertAccessible(page);
+    await screenshot(page, 'care-transition-plan');
+    await page.goto(`${base}/care/transitions`);
+    assert.match((await page.locator('table').textContent()) ?? '', /Plan in place/);
     await context.close();
   });
 

@@ -73,4 +73,51 @@ describe('impact and affordability in the browser', { skip: !chromiumAvailable()
     assert.match(download.suggestedFilename(), /^finance-dearer-nurses\.xlsx$/);
     await context.close();
   });
+
+  test('productivity per provider and band, and the agreed plan as a printable board paper', async () => {
+    const context = await session.browser.newContext();
+    const page = await context.newPage();
+    const base = session.live.baseUrl;
+    await signIn(page, base, 'analyst');
+    await page.goto(`${base}/finance`);
+    await page.getByRole('link', { name: 'Productivity benchmarking' }).click();
+    await page.waitForURL('**/finance/productivity');
+    const text = (await page.locator('main').textContent()) ?? '';
+    assert.match(text, /Whittington Health NHS Trust/);
+    assert.match(text, /Band 8a and above/);
+    // The wide tables scroll inside a named region a keyboard user can focus.
+    const region = page.getByRole('region', { name: /productivity by provider and service/ });
+    await region.focus();
+    assert.equal(await region.evaluate((el) => el === document.activeElement), true);
+    await assertAccessible(page);
+    await screenshot(page, 'finance-productivity');
+
+    await page.goto(`${base}/finance`);
+    await page.getByRole('link', { name: /NCL core offer plan/ }).click();
+    await page.waitForURL('**/finance/scenarios/*');
+    await page.getByRole('link', { name: 'Board paper (printable)' }).click();
+    await page.waitForURL('**/board-paper');
+    const paper = (await page.locator('main').textContent()) ?? '';
+    for (const heading of [
+      /Investment against funding by year, stacked by lever/,
+      /P10 to P90 band/,
+      /by borough/,
+      /matter most/,
+    ]) {
+      assert.match(paper, heading);
+    }
+    assert.equal(await page.locator('main svg[role="img"]').count(), 4);
+    assert.equal(await page.locator('main table').count(), 4);
+    assert.equal((paper.match(/Text alternative:/g) ?? []).length, 4);
+    await assertAccessible(page);
+    await screenshot(page, 'finance-board-paper');
+    // Printed, the paper drops the header, the footer and the page's own links.
+    await page.emulateMedia({ media: 'print' });
+    assert.equal(await page.locator('header.nhsuk-header').isVisible(), false);
+    assert.equal(await page.locator('footer').first().isVisible(), false);
+    assert.equal(await page.getByText('Print this page').isVisible(), false);
+    assert.equal(await page.locator('main svg[role="img"]').first().isVisible(), true);
+    await screenshot(page, 'finance-board-paper-print');
+    await context.close();
+  });
 });

@@ -1,6 +1,7 @@
 // A commissioner reads delivery against the plan: the ICS position, a borough that is behind (in words as well
 // as colour), then its board pack; at 375 px nothing makes the page scroll sideways. axe-core finds no serious
-// or critical problems on any of them.
+// or critical problems on any of them. The pack shows what the services recorded (from their modules) and,
+// once the commissioner issues it, what moved since the last issued pack.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { assertAccessible, chromiumAvailable, screenshot, signIn, useLiveBrowser } from '../support/browser.ts';
@@ -23,6 +24,8 @@ describe('delivery against the plan in the browser', { skip: !chromiumAvailable(
       await page.waitForURL(/\/monitoring\/boroughs\/E09000010/);
       const main = (await page.locator('main').textContent()) ?? '';
       assert.match(main, /behind by \d+%/, 'a borough behind its plan says so in words');
+      assert.match(main, /What the services recorded, Enfield/, 'actuals read from the other modules');
+      assert.match(main, /Where these figures come from/);
       await assertAccessible(page);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 0, `the borough page scrolls sideways by ${overflow}px at ${width}px`);
@@ -30,6 +33,16 @@ describe('delivery against the plan in the browser', { skip: !chromiumAvailable(
       await page.getByRole('link', { name: /Board pack for Enfield/ }).click();
       await page.waitForURL('**/monitoring/board-pack**');
       await assertAccessible(page);
+      assert.match((await page.locator('main').textContent()) ?? '', /Outcome indicators by quarter, Enfield/);
+      if (width === 1280) {
+        // The commissioner issues the pack; the next one compares with it.
+        await page.getByRole('button', { name: 'Issue this pack' }).click();
+        await page.waitForURL(/issued=1/);
+        const issued = (await page.locator('main').textContent()) ?? '';
+        assert.match(issued, /This pack was issued/);
+        assert.match(issued, /Compared with the pack issued on/);
+        await assertAccessible(page);
+      }
       const packOverflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(packOverflow <= 0, `the board pack scrolls sideways by ${packOverflow}px at ${width}px`);
       await screenshot(page, `monitoring-pack-${suffix}`);

@@ -31,4 +31,20 @@ describe('pages at 375 px', { skip: !chromiumAvailable() }, () => {
     }
     assert.deepEqual(sideways, []);
   });
+
+  test('on a small phone the worklist shows each referral’s status and claim button without scrolling sideways', async () => {
+    const context = await session.browser.newContext({ viewport: { width: 375, height: 800 } });
+    const page = await context.newPage();
+    await signIn(page, session.live.baseUrl, 'spa');
+    await page.goto(`${session.live.baseUrl}/access`);
+    const claim = page.getByRole('button', { name: /^Claim referral/ }).first();
+    const box = await claim.boundingBox();
+    assert.ok(box, 'a claim button is shown');
+    assert.ok(box.x >= 0 && box.x + box.width <= 375, `the claim button is at ${box.x}–${box.x + box.width}px`);
+    const status = page.locator('.app-worklist tbody tr').first().locator('td').nth(3);
+    const statusBox = await status.boundingBox();
+    assert.ok(statusBox && statusBox.x + statusBox.width <= 375, 'the status is on screen');
+    await assertAccessible(page);
+    await context.close();
+  });
 });

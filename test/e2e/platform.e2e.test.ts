@@ -16,6 +16,13 @@ describe('platform in the browser', { skip: !chromiumAvailable() }, () => {
   test('home page, sign-in as a commissioner, staff home and sign-out, each accessible', async () => {
     const context = await session.browser.newContext();
     const page = await context.newPage();
+    // The service must work on a network with no internet: no page asks another site for anything.
+    const elsewhere: string[] = [];
+    page.on('request', (request) => {
+      if (!request.url().startsWith(session.live.baseUrl) && !request.url().startsWith('data:')) {
+        elsewhere.push(request.url());
+      }
+    });
     await page.goto(`${session.live.baseUrl}/`);
     assert.equal(await page.locator('h1').textContent(), 'Community and mental health services you can expect');
     assert.deepEqual(await seriousViolations(page), [], describeViolations(await seriousViolations(page)));
@@ -38,6 +45,7 @@ describe('platform in the browser', { skip: !chromiumAvailable() }, () => {
 
     await page.goto(`${session.live.baseUrl}/admin/audit`);
     assert.match((await page.locator('h1').textContent()) ?? '', /You cannot use this page/);
+    assert.deepEqual(elsewhere, [], 'requests to other sites');
 
     await page.getByRole('link', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: 'Sign out' }).click();

@@ -36,6 +36,9 @@ describe('virtual wards in the browser', { skip: !chromiumAvailable() }, () => {
     await page.getByRole('button', { name: 'Admit' }).click();
     await page.waitForURL('**/virtual-wards/admissions/**');
     assert.match((await page.locator('.nhsuk-notification-banner').textContent()) ?? '', /Edna Browser is on/);
+    // The daily visits' board reference is shown (VW- and the admission id's start: never a name).
+    const visits = page.locator('.nhsuk-summary-list__row', { hasText: 'Visits on the scheduling board' });
+    assert.match((await visits.textContent()) ?? '', /VW-[0-9A-F]{8}/);
 
     await page.getByLabel('Respiration rate (breaths a minute)').fill('26');
     await page.getByLabel('Oxygen saturation, SpO2 (%)').fill('91');

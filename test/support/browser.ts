@@ -67,6 +67,17 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
   return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
+/** Runs only the named axe-core rules (whatever their impact) and returns their violations. */
+export async function axeRules(page: Page, rules: string[]): Promise<AxeViolation[]> {
+  await page.evaluate(axeSource);
+  const result = (await page.evaluate(async (values) => {
+    // biome-ignore lint/suspicious/noExplicitAny: axe is injected into the page
+    const axe = (window as any).axe;
+    return axe.run(document, { runOnly: { type: 'rule', values } });
+  }, rules)) as { violations: AxeViolation[] };
+  return result.violations;
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
   await page.screenshot({ path: path.join(RESULTS_DIR, `${name}.png`), fullPage: true });

@@ -48,7 +48,7 @@ function convert(node: Json, typeName: string): Json {
   const out: Json = {};
   for (const [key, raw] of Object.entries(node)) {
     if (key === 'xmlns' || (key === 'value' && typeof raw === 'string')) continue;
-    if (key === 'url' || (key === 'id' && typeof raw === 'string')) {
+    if ((key === 'url' || key === 'id') && typeof raw === 'string') {
       out[key] = raw;
       continue;
     }

@@ -48,6 +48,7 @@ type Element = {
   min?: number;
   max?: string;
   fixedUri?: string;
+  fixedCode?: string;
   profiles: string[];
   binding?: { strength: string; valueSet?: string };
 };
@@ -62,6 +63,7 @@ function loadProfile(file: string): Profile {
     min: value(e.min) === undefined ? undefined : Number(value(e.min)),
     max: value(e.max),
     fixedUri: value(e.fixedUri),
+    fixedCode: value(e.fixedCode),
     // biome-ignore lint/suspicious/noExplicitAny: parsed XML
     profiles: (e.type ?? []).flatMap((t: any) => (t.profile ?? []).map((p: unknown) => value(p)!)),
     binding: e.binding ? { strength: value(e.binding.strength)!, valueSet: value(e.binding.valueSet) } : undefined,
@@ -139,6 +141,22 @@ function checkSliceCount(count: number, e: Element, where: string, out: string[]
   if ((e.min ?? 0) > count) out.push(`${where}: at least ${e.min} required, found ${count}`);
 }
 
+/** Every value at a dotted path below `node` (arrays flattened; `value[x]` is whichever value… is present). */
+function valuesAt(node: Json, parts: string[]): Json[] {
+  if (node === undefined || node === null) return [];
+  if (Array.isArray(node)) return node.flatMap((n) => valuesAt(n, parts));
+  if (parts.length === 0) return [node];
+  const [head, ...rest] = parts as [string, ...string[]];
+  if (typeof node !== 'object') return [];
+  if (head.endsWith('[x]')) {
+    const stem = head.slice(0, -3);
+    return Object.keys(node)
+      .filter((k) => k.startsWith(stem) && k.length > stem.length)
+      .flatMap((k) => valuesAt(node[k], rest));
+  }
+  return valuesAt(node[head], rest);
+}
+
 /** Where `resource` breaks the UK Core profile it claims (empty when it conforms on the points checked). */
 export function ukCoreProblems(resource: Json): string[] {
   const out: string[] = [];
@@ -147,12 +165,31 @@ export function ukCoreProblems(resource: Json): string[] {
   if (!profile) return [`${resource.resourceType}: claims no UK Core profile in meta.profile (${claimed.join(', ')})`];
   if (profile.type !== resource.resourceType) out.push(`profile ${profile.url} is for ${profile.type}`);
   const els = profile.elements;
+  const slicePaths: string[] = [];
   for (let i = 0; i < els.length; i++) {
     const e = els[i]!;
     const rel = relative(e.path, profile.type);
     const depth = rel.split('.').length;
+    if (e.sliceName) slicePaths.push(e.path);
+    const inSlice = slicePaths.some((sp) => e.path.startsWith(`${sp}.`));
+    // Fixed values (a code or URI) wherever the path leads, outside slices: every value there must be it.
+    const fixed = e.fixedCode ?? e.fixedUri;
+    if (fixed !== undefined && !e.sliceName && !inSlice) {
+      for (const v of valuesAt(resource, rel.split('.')))
+        if (v !== fixed) out.push(`${e.path} must be ${fixed}, found ${JSON.stringify(v)}`);
+    }
+    // The most a top-level element may repeat.
+    if (
+      !e.sliceName &&
+      depth === 1 &&
+      e.max &&
+      e.max !== '*' &&
+      Array.isArray(resource[rel]) &&
+      resource[rel].length > Number(e.max)
+    )
+      out.push(`${e.path}: at most ${e.max} allowed, found ${resource[rel].length}`);
     // Required top-level elements (outside slices).
-    if (!e.sliceName && depth === 1 && (e.min ?? 0) >= 1 && resource[rel] === undefined)
+    if (!e.sliceName && depth === 1 && (e.min ?? 0) >= 1 && valuesAt(resource, [rel]).length === 0)
       out.push(`${e.path} is required`);
     // Required bindings on top-level elements.
     if (!e.sliceName && depth === 1 && e.binding?.strength === 'required' && resource[rel] !== undefined) {

@@ -235,6 +235,60 @@ for (const name of NAMES) {
   }
 }
 
+const COMMUNITY: Record<string, string> = { Barnet: 'RYX', Camden: 'RV3', Enfield: 'RRP', Haringey: 'RKE', Islington: 'RKE' };
+const MENTAL: Record<string, string> = { Barnet: 'RRP', Camden: 'TAF', Enfield: 'RRP', Haringey: 'RRP', Islington: 'TAF' };
+// Who provides each service: the borough's community or mental health trust, or its voluntary network.
+function providerOf(c: Component, name: string): string {
+  return c.code === 'social-prescribing' || c.code === 'housing-and-employment-link-working'
+    ? `ILL-VCS${NAMES.indexOf(name) + 1}`
+    : c.domain === 'mental-health'
+      ? MENTAL[name]
+      : COMMUNITY[name];
+}
+
+// Provider and Agenda for Change band mix (both illustrative): each staff group splits across bands by a
+// typical community mix, skewed a little senior or junior per provider, so providers' skill mixes differ.
+// A separate generator per row, so adding these columns changed no other figure.
+const BAND_MIX: Record<string, Record<string, number>> = {
+  nursing: { 'band-3': 0.05, 'band-4': 0.05, 'band-5': 0.3, 'band-6': 0.35, 'band-7': 0.2, 'band-8a-plus': 0.05 },
+  'allied-health': { 'band-5': 0.25, 'band-6': 0.4, 'band-7': 0.28, 'band-8a-plus': 0.07 },
+  psychology: { 'band-6': 0.1, 'band-7': 0.4, 'band-8a-plus': 0.5 },
+  support: { 'band-2': 0.2, 'band-3': 0.55, 'band-4': 0.25 },
+  other: { 'band-3': 0.3, 'band-4': 0.3, 'band-5': 0.2, 'band-6': 0.1, 'band-7': 0.1 },
+};
+const BANDS = ['band-2', 'band-3', 'band-4', 'band-5', 'band-6', 'band-7', 'band-8a-plus'];
+const SKEW: Record<string, number> = { RYX: -0.08, RV3: 0.1, RRP: 0, RKE: 0.05, TAF: 0.08 };
+const componentOf = new Map(offer.components.map((c) => [c.code, c]));
+for (const row of rows) {
+  if (row.offered === 'none') continue;
+  const name = NAMES.find((n) => code(n) === row.borough_code)!;
+  const provider = providerOf(componentOf.get(row.component_code)!, name);
+  row.provider_code = provider;
+  const r = rng(`bands:${row.borough_code}:${row.component_code}:${row.age_group}`);
+  const tenths: Record<string, number> = {};
+  for (const [group, mix] of Object.entries(BAND_MIX)) {
+    const total = Math.round(Number(row[`wte_${group.replace('-', '_')}`] || 0) * 10);
+    if (total === 0) continue;
+    // Senior skew moves share from the lowest band in the group's mix to the highest, plus a little noise.
+    const bands = Object.keys(mix);
+    const shift = (SKEW[provider] ?? 0) + (r() - 0.5) * 0.06;
+    const w = { ...mix };
+    const moved = Math.max(-w[bands.at(-1)!], Math.min(w[bands[0]], shift));
+    w[bands[0]] -= moved;
+    w[bands.at(-1)!] += moved;
+    // Largest remainder, in tenths of a WTE, so the bands add up to the group exactly.
+    const raw = bands.map((b) => ({ b, v: w[b] * total }));
+    let left = total - raw.reduce((s, x) => s + Math.floor(x.v), 0);
+    for (const x of [...raw].sort((a, b) => (b.v % 1) - (a.v % 1))) {
+      const add = Math.floor(x.v) + (left > 0 ? 1 : 0);
+      if (left > 0) left--;
+      tenths[x.b] = (tenths[x.b] ?? 0) + add;
+    }
+  }
+  if (Object.keys(tenths).length === 0) continue;
+  for (const b of BANDS) row[`wte_${b.replace('band-', 'band_').replace('-plus', '_plus')}`] = String((tenths[b] ?? 0) / 10);
+}
+
 const q = (v: string) => (/[",\n;]/.test(v) && /[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
 const csv = [BASELINE_HEADER.join(','), ...rows.map((r) => BASELINE_HEADER.map((h) => q(r[h])).join(','))].join('\n');
 writeFileSync(`data/ncl/baseline/${PERIOD}.csv`, csv + '\n');
@@ -258,8 +312,6 @@ const ORGS = [
   ...places.map((p) => ({ code: p.code, name: `London Borough of ${p.name}`, kind: 'local-authority', boroughs: [p.code], note: 'Identified by its ONS GSS code, not an ODS code.' })),
   ...places.map((p, i) => ({ code: `ILL-VCS${i + 1}`, name: `${p.name} Community Wellbeing Network (illustrative)`, kind: 'voluntary', boroughs: [p.code], illustrative: true, note: 'Invented for the demo; not a real charity.' })),
 ];
-const COMMUNITY: Record<string, string> = { Barnet: 'RYX', Camden: 'RV3', Enfield: 'RRP', Haringey: 'RKE', Islington: 'RKE' };
-const MENTAL: Record<string, string> = { Barnet: 'RRP', Camden: 'TAF', Enfield: 'RRP', Haringey: 'RRP', Islington: 'TAF' };
 let phone = 0;
 const drama = () => `020 7946 0${String(phone++).padStart(3, '0')}`;
 const spanWords = (s: string) => (s === '24h' ? '24 hours' : s === 'closed' ? 'closed' : s.replace('-', ' to '));
@@ -268,12 +320,7 @@ for (const c of [...offer.components].sort((a, b) => a.code.localeCompare(b.code
   for (const name of NAMES) {
     const mine = rows.filter((r) => r.component_code === c.code && r.borough_code === code(name) && r.offered !== 'none');
     if (mine.length === 0) continue;
-    const org =
-      c.code === 'social-prescribing' || c.code === 'housing-and-employment-link-working'
-        ? `ILL-VCS${NAMES.indexOf(name) + 1}`
-        : c.domain === 'mental-health'
-          ? MENTAL[name]
-          : COMMUNITY[name];
+    const org = providerOf(c, name);
     const r0 = mine[0];
     const id = `${name.toLowerCase()}-${c.code}`;
     services.push({

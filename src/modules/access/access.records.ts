@@ -12,6 +12,9 @@ import { ForbiddenError, NotFoundError } from '../../platform/errors.ts';
 import { ACCESS_STAFF } from './access.service.ts';
 import * as repo from './access.repository.ts';
 
+/** A range of last-changed instants: from (inclusive), before (exclusive); either may be open. */
+export type UpdatedFilter = { from?: Date; before?: Date };
+
 export type PersonRecord = repo.PersonRow & { updatedAt: string };
 export type ReferralRecord = repo.ReferralWithPerson;
 export type RecordPage<T> = { items: T[]; total: number };
@@ -47,7 +50,7 @@ function toPersonRecord(r: any): PersonRecord {
 export async function listVisiblePeople(
   db: AnyDb,
   actor: Actor,
-  q: { nhsNumber?: string; offset: number; limit: number },
+  q: { nhsNumber?: string; updated?: UpdatedFilter[]; offset: number; limit: number },
   o: ReadOptions,
 ): Promise<RecordPage<PersonRecord>> {
   requireAccessStaff(actor);
@@ -57,6 +60,10 @@ export async function listVisiblePeople(
       .where('system_id', '=', actor.systemId)
       .where(sql<string>`id::text`, 'in', visiblePeople(tx, actor, o.now));
     if (q.nhsNumber) query = query.where('nhs_number', '=', q.nhsNumber);
+    for (const f of q.updated ?? []) {
+      if (f.from) query = query.where('updated_at', '>=', f.from);
+      if (f.before) query = query.where('updated_at', '<', f.before);
+    }
     const { total } = await query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
     const rows = await query
       .selectAll()
@@ -122,6 +129,8 @@ export async function listVisibleReferrals(
     reference?: string;
     /** Any of these states: statuses, optionally narrowed by close outcome. */
     anyOf?: StateFilter[];
+    /** Last changed within each of these ranges (FHIR _lastUpdated). */
+    updated?: UpdatedFilter[];
     offset: number;
     limit: number;
   },
@@ -137,6 +146,10 @@ export async function listVisibleReferrals(
     if (q.personId) query = query.where(sql<string>`r.person_id::text`, '=', q.personId);
     if (q.nhsNumber) query = query.where('p.nhs_number', '=', q.nhsNumber);
     if (q.reference) query = query.where('r.reference', '=', q.reference);
+    for (const f of q.updated ?? []) {
+      if (f.from) query = query.where('r.updated_at', '>=', f.from);
+      if (f.before) query = query.where('r.updated_at', '<', f.before);
+    }
     const anyOf = q.anyOf;
     if (anyOf)
       query = query.where((eb) =>

@@ -199,6 +199,13 @@ export {
   type WorklistQuery,
 } from './access.service.ts';
 export { seedAccess } from './access.seed.ts';
+// What the virtual wards module uses for a step-up admission from an accepted referral.
+export {
+  recordStepUpFirstContact,
+  type StepUpReferral,
+  VIRTUAL_WARD_COMPONENTS,
+  verifyStepUpReferral,
+} from './access.virtualwards.ts';
 export { PERSON_DETAIL_FIELDS, PERSON_DETAIL_LABELS } from './person-details.ts';
 export { startNotificationDelivery } from './notifications.ts';
 // What the care module reads (it authorises through relationships and audits the read itself).
@@ -218,4 +225,5 @@ export {
   type RecordPage,
   type ReferralRecord,
   type StateFilter,
+  type UpdatedFilter,
 } from './access.records.ts';

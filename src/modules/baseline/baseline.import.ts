@@ -12,7 +12,16 @@ import {
   POINTS_OF_DELIVERY,
   type PointOfDelivery,
 } from '../offer/index.ts';
-import { type BaselineRow, type HoursSpan, isPeriod, OFFERED, type Offered, STAFF_GROUPS } from './baseline.ts';
+import {
+  AFC_BANDS,
+  type BaselineRow,
+  type HoursSpan,
+  isPeriod,
+  OFFERED,
+  type Offered,
+  PROVIDER_CODE,
+  STAFF_GROUPS,
+} from './baseline.ts';
 import { BASELINE_COLUMNS, BASELINE_HEADER } from './baseline.template.ts';
 
 export interface ImportError {
@@ -33,7 +42,12 @@ export interface ImportContext {
   boroughs: readonly string[];
   /** Known component codes, or components with the age groups they serve (then the age group is checked too). */
   components: readonly (string | { code: string; provisions: readonly { ageGroup: string }[] })[];
+  /** Known organisation codes (the directory's). When given, provider_code must be one of them; when not,
+   * it need only look like an organisation code. */
+  providers?: readonly string[];
 }
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
 
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 
@@ -103,6 +117,7 @@ export function validateBaselineRows(
     if (typeof c === 'string') serves.set(c, null);
     else serves.set(c.code, new Set(c.provisions.map((p) => p.ageGroup)));
   }
+  const providers = context.providers && context.providers.length > 0 ? new Set(context.providers) : null;
   const errors: ImportError[] = [];
   const out: BaselineRow[] = [];
   const keys = new Map<string, number>();
@@ -178,6 +193,12 @@ export function validateBaselineRows(
     if (offered !== undefined && !(OFFERED as readonly string[]).includes(offered)) {
       fail('offered', `offered is "${offered}"`, `one of ${OFFERED.join(', ')}`);
     }
+    const provider = cell('provider_code') === '' ? undefined : cell('provider_code').toUpperCase();
+    if (provider !== undefined && !PROVIDER_CODE.test(provider)) {
+      fail('provider_code', 'provider_code is not an organisation code', 'an ODS code such as RKE, or blank');
+    } else if (provider !== undefined && providers && !providers.has(provider)) {
+      fail('provider_code', `Unknown provider ${provider}`, 'the code of an organisation in the directory, or blank');
+    }
     const span = (column: string): HoursSpan | undefined => {
       const v = cell(column);
       if (v === '') return undefined;
@@ -207,6 +228,31 @@ export function validateBaselineRows(
     for (const g of STAFF_GROUPS) {
       const v = number(g.column);
       if (v !== undefined) staffWte[g.code] = v;
+    }
+    const bandWte: NonNullable<BaselineRow['bandWte']> = {};
+    let bandTotal = 0;
+    let bandsBad = false;
+    for (const b of AFC_BANDS) {
+      const had = cell(b.column) !== '';
+      const v = number(b.column);
+      if (had && v === undefined) bandsBad = true;
+      if (v !== undefined) {
+        bandWte[b.code] = v;
+        bandTotal += v;
+      }
+    }
+    const groupTotal = STAFF_GROUPS.reduce((s, g) => s + (g.code === 'medical' ? 0 : (staffWte[g.code] ?? 0)), 0);
+    const hasGroups = Object.keys(staffWte).length > 0;
+    // Bands count the same staff as the groups (doctors excepted): allow a little for rounding each cell.
+    const tolerance = 0.05 * (AFC_BANDS.length + STAFF_GROUPS.length);
+    if (!bandsBad && hasGroups && Object.keys(bandWte).length > 0 && bandTotal > groupTotal + tolerance) {
+      errors.push({
+        row: line,
+        column: AFC_BANDS[AFC_BANDS.length - 1].column,
+        message: `The band columns add up to ${round2(bandTotal)} WTE, more than the ${round2(groupTotal)} WTE of staff other than doctors`,
+        expected: `band columns adding up to at most ${round2(groupTotal)}`,
+        actual: String(round2(bandTotal)),
+      });
     }
     let spendPence: number | undefined;
     if (cell('spend_gbp') !== '') {
@@ -241,6 +287,7 @@ export function validateBaselineRows(
       component: component!,
       ageGroup: ageGroup as AgeGroupCode,
       offered: offered as Offered,
+      ...(provider !== undefined ? { provider } : {}),
       ...(weekday && weekend ? { hours: { weekday, weekend } } : {}),
       ...(accessRoutes ? { accessRoutes } : {}),
       ...(pointsOfDelivery ? { pointsOfDelivery } : {}),
@@ -248,6 +295,7 @@ export function validateBaselineRows(
       ...(median !== undefined ? { medianWaitWeeks: median } : {}),
       ...(p90 !== undefined ? { p90WaitWeeks: p90 } : {}),
       staffWte,
+      ...(Object.keys(bandWte).length > 0 ? { bandWte } : {}),
       ...(spendPence !== undefined ? { spendPence } : {}),
       ...(contacts !== undefined ? { contacts } : {}),
       ...(peopleSeen !== undefined ? { peopleSeen } : {}),

@@ -99,4 +99,16 @@ export const baselineMigrations: Migrations = {
         .execute();
     },
   },
+  // The provider of each row (an ODS code, optional) and its staff by Agenda for Change band (optional), for
+  // productivity benchmarking per provider and band. Old rows keep both empty.
+  '0240_baseline_provider_and_bands': {
+    // biome-ignore lint/suspicious/noExplicitAny: migrations are written against no fixed schema
+    async up(db: Kysely<any>) {
+      await db.schema
+        .alterTable('baseline_rows')
+        .addColumn('provider', 'text')
+        .addColumn('wte_by_band', 'jsonb')
+        .execute();
+    },
+  },
 };

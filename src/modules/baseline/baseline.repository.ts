@@ -117,6 +117,8 @@ export async function insertRows(
           component: r.component,
           age_group: r.ageGroup,
           offered: r.offered,
+          provider: r.provider ?? null,
+          wte_by_band: r.bandWte ? JSON.stringify(r.bandWte) : null,
           weekday_hours: r.hours ? formatSpan(r.hours.weekday) : null,
           weekend_hours: r.hours ? formatSpan(r.hours.weekend) : null,
           access_routes: r.accessRoutes ? JSON.stringify(r.accessRoutes) : null,
@@ -151,6 +153,7 @@ function toRow(r: any): BaselineRow {
     component: r.component,
     ageGroup: r.age_group,
     offered: r.offered,
+    ...(r.provider ? { provider: r.provider } : {}),
     ...(r.weekday_hours && r.weekend_hours
       ? { hours: { weekday: parseSpan(r.weekday_hours), weekend: parseSpan(r.weekend_hours) } }
       : {}),
@@ -162,6 +165,7 @@ function toRow(r: any): BaselineRow {
     ...(r.median_wait_weeks !== null ? { medianWaitWeeks: n(r.median_wait_weeks) } : {}),
     ...(r.p90_wait_weeks !== null ? { p90WaitWeeks: n(r.p90_wait_weeks) } : {}),
     staffWte,
+    ...(r.wte_by_band ? { bandWte: parseJson(r.wte_by_band) } : {}),
     ...(r.spend_pence !== null ? { spendPence: n(r.spend_pence) } : {}),
     ...(r.contacts !== null ? { contacts: n(r.contacts) } : {}),
     ...(r.people_seen !== null ? { peopleSeen: n(r.people_seen) } : {}),

@@ -12,6 +12,7 @@ import { type AnyDb, inTransaction } from '../../platform/db/database.ts';
 import { DomainError, ForbiddenError, NotFoundError } from '../../platform/errors.ts';
 import { detectFormat, readTabular, TabularFileError, type TabularRow } from '../../platform/tabular.ts';
 import { type Component, getPublishedOffer } from '../offer/index.ts';
+import { getDirectory } from '../directory/index.ts';
 import { listPlaces, type Place } from '../places/index.ts';
 import type { BaselineRow } from './baseline.ts';
 import { caseForChange, type Finding } from './baseline.findings.ts';
@@ -83,9 +84,15 @@ async function checkSheet(
 ): Promise<{ period: string; rows: BaselineRow[]; context: { places: Place[]; components: Component[] } }> {
   assertImporter(actor);
   const context = await baselineContext(db, actor.systemId);
+  // Providers are checked against the directory's organisations when the system has a directory.
+  const directory = await getDirectory(db, actor.systemId);
   const result = validateBaselineRows(
     sheet.rows.map((r) => r.cells),
-    { boroughs: context.places.map((p) => p.code), components: context.components },
+    {
+      boroughs: context.places.map((p) => p.code),
+      components: context.components,
+      ...(directory ? { providers: directory.organisations.map((o) => o.code) } : {}),
+    },
     sheet.header,
   );
   // The pure check numbers rows 2, 3, … in order; the sheet knows their real numbers (blank lines skipped).

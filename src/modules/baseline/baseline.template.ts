@@ -1,6 +1,8 @@
 // The import template: one column per field, in this order. The same list drives the CSV and
 // XLSX templates offered for download and the header check on import.
 
+import { AFC_BANDS } from './baseline.ts';
+
 export interface TemplateColumn {
   name: string;
   required: boolean;
@@ -19,6 +21,12 @@ export const BASELINE_COLUMNS: readonly TemplateColumn[] = [
     example: 'older-adults',
   },
   { name: 'offered', required: true, description: 'full, partial or none', example: 'partial' },
+  {
+    name: 'provider_code',
+    required: false,
+    description: 'ODS code of the organisation that provides it (a council by its GSS code); blank if not known',
+    example: 'RYX',
+  },
   {
     name: 'weekday_hours',
     required: false,
@@ -63,6 +71,22 @@ export const BASELINE_COLUMNS: readonly TemplateColumn[] = [
   { name: 'wte_psychology', required: false, description: 'Psychologists and therapists, WTE', example: '0' },
   { name: 'wte_support', required: false, description: 'Support workers and assistants, WTE', example: '4' },
   { name: 'wte_other', required: false, description: 'Other staff, WTE', example: '1' },
+  ...AFC_BANDS.map((b) => ({
+    name: b.column,
+    required: false,
+    description: `Agenda for Change ${b.name.toLowerCase()}, WTE (the same staff as the staff group columns, doctors excepted)`,
+    example: (
+      {
+        'band-2': '0',
+        'band-3': '2',
+        'band-4': '2',
+        'band-5': '5',
+        'band-6': '6.4',
+        'band-7': '4',
+        'band-8a-plus': '1',
+      } as Record<string, string>
+    )[b.code],
+  })),
   {
     name: 'spend_gbp',
     required: false,

@@ -212,6 +212,62 @@ describe('import validation', () => {
       ],
     );
   });
+  it('provider and Agenda for Change bands: optional, checked against known organisations and the staff', () => {
+    const withProviders = { ...ctx, providers: ['RYX', 'RV3'] };
+    const good = validateBaselineRows(
+      [{ ...ok, provider_code: 'ryx', wte_nursing: '10', wte_medical: '2', wte_band_5: '4', wte_band_6: '6' }],
+      withProviders,
+    );
+    assert.ok(good.ok, JSON.stringify(good));
+    assert.equal(good.rows[0].provider, 'RYX');
+    assert.deepEqual(good.rows[0].bandWte, { 'band-5': 4, 'band-6': 6 });
+    // A file with no provider or band columns at all still imports, with neither set.
+    const old = validateBaselineRows(
+      [
+        {
+          period: '2021-22',
+          borough_code: 'E09000003',
+          component_code: 'podiatry',
+          age_group: 'older-adults',
+          offered: 'full',
+        },
+      ],
+      ctx,
+    );
+    assert.ok(old.ok);
+    assert.equal(old.rows[0].provider, undefined);
+    assert.equal(old.rows[0].bandWte, undefined);
+    const bad = validateBaselineRows(
+      [
+        { ...ok, provider_code: 'RAL' },
+        { ...ok, age_group: 'working-age-adults', provider_code: 'not a code!' },
+        {
+          ...ok,
+          age_group: 'children-young-people',
+          wte_nursing: '5',
+          wte_medical: '3',
+          wte_band_6: '7',
+          wte_band_7: 'x',
+        },
+        { ...ok, age_group: 'young-adults', wte_nursing: '5', wte_medical: '3', wte_band_6: '7' },
+      ],
+      withProviders,
+    );
+    assert.ok(!bad.ok);
+    assert.deepEqual(
+      bad.errors.map((e) => [e.row, e.column]),
+      [
+        [2, 'provider_code'],
+        [3, 'provider_code'],
+        [4, 'wte_band_7'],
+        [5, 'wte_band_8a_plus'],
+      ],
+    );
+    assert.match(bad.errors[0].message, /Unknown provider RAL/);
+    assert.match(bad.errors[3].message, /add up to 7 WTE, more than the 5 WTE/);
+    // Without a directory any code that looks like one is accepted.
+    assert.ok(validateBaselineRows([{ ...ok, provider_code: 'RAL' }], ctx).ok);
+  });
   it('wrong type: names the row, column and what was expected', () => {
     const r = validateBaselineRows(
       [ok, { ...ok, age_group: 'working-age-adults', spend_gbp: '£1,000', median_wait_weeks: 'six' }],

@@ -26,6 +26,23 @@ export const STAFF_GROUPS = [
 ] as const;
 export type StaffGroupCode = (typeof STAFF_GROUPS)[number]['code'];
 
+/** Agenda for Change pay bands, each an optional column of whole-time equivalents in the template. Doctors
+ * are not on Agenda for Change, so band columns count the other staff; bands 1 and 2 share a column, as do
+ * bands 8a to 9. */
+export const AFC_BANDS = [
+  { code: 'band-2', column: 'wte_band_2', name: 'Bands 1 and 2' },
+  { code: 'band-3', column: 'wte_band_3', name: 'Band 3' },
+  { code: 'band-4', column: 'wte_band_4', name: 'Band 4' },
+  { code: 'band-5', column: 'wte_band_5', name: 'Band 5' },
+  { code: 'band-6', column: 'wte_band_6', name: 'Band 6' },
+  { code: 'band-7', column: 'wte_band_7', name: 'Band 7' },
+  { code: 'band-8a-plus', column: 'wte_band_8a_plus', name: 'Band 8a and above' },
+] as const;
+export type AfcBandCode = (typeof AFC_BANDS)[number]['code'];
+
+/** An organisation code as ODS writes it (e.g. RKE, RV3, 8A123), or a council's GSS code, or a local code. */
+export const PROVIDER_CODE = /^[A-Z0-9][A-Z0-9-]{1,11}$/;
+
 /** Hours on one kind of day: closed, around the clock, or open from–to ("HH:MM", close may be "24:00"). */
 export type HoursSpan = { kind: 'closed' } | { kind: '24h' } | { kind: 'open'; open: string; close: string };
 
@@ -44,6 +61,8 @@ export interface BaselineRow {
   component: string;
   ageGroup: AgeGroupCode;
   offered: Offered;
+  /** The provider organisation's code (ODS, or GSS for a council), when the file says who provides it. */
+  provider?: string;
   hours?: BaselineHours;
   accessRoutes?: AccessRoute[];
   pointsOfDelivery?: PointOfDelivery[];
@@ -56,6 +75,8 @@ export interface BaselineRow {
    * Young adults overlap working-age adults, so their figures sit in the young-adults row only for
    * a dedicated young-adult team; otherwise they stay in the working-age row. */
   staffWte: Partial<Record<StaffGroupCode, number>>;
+  /** Staff on Agenda for Change by band, WTE, when the file gives them (they count the same staff again). */
+  bandWte?: Partial<Record<AfcBandCode, number>>;
   /** Integer pence. */
   spendPence?: number;
   contacts?: number;

@@ -172,4 +172,31 @@ export const bedsMigrations: Migrations = {
         .execute();
     },
   },
+  '1010_beds_bed_events': {
+    // Every change of a bed's state, so occupancy over time divides by the beds open that day (a bed closed
+    // for a week is not counted as a bed that week), and closures and openings have a history. Existing
+    // beds get one row each: their current state since it last changed (what came before is not known).
+    // biome-ignore lint/suspicious/noExplicitAny: migrations are written against no fixed schema
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('beds_bed_events')
+        .addColumn('id', 'bigserial', (c) => c.primaryKey())
+        .addColumn('system_id', 'text', (c) => c.notNull().references('systems.id'))
+        .addColumn('bed_id', 'text', (c) => c.notNull().references('beds_beds.id'))
+        // null: the state before is not known (rows made when this table was added)
+        .addColumn('from_state', 'text')
+        .addColumn('to_state', 'text', (c) => c.notNull())
+        .addColumn('closed_reason', 'text')
+        .addColumn('at', 'timestamptz', (c) => c.notNull())
+        .addCheckConstraint(
+          'beds_bed_events_states',
+          sql`to_state in ('available','reserved','occupied','leave','closed') and (from_state is null or from_state in ('available','reserved','occupied','leave','closed'))`,
+        )
+        .execute();
+      await db.schema.createIndex('beds_bed_events_at').on('beds_bed_events').columns(['system_id', 'at']).execute();
+      await db.schema.createIndex('beds_bed_events_bed').on('beds_bed_events').columns(['bed_id', 'at']).execute();
+      await sql`insert into beds_bed_events (system_id, bed_id, from_state, to_state, closed_reason, at)
+        select system_id, id, null, state, closed_reason, state_changed_at from beds_beds`.execute(db);
+    },
+  },
 };

@@ -196,7 +196,7 @@ const toPlacement = (r: any): PlacementRow => ({
 /** Multi-row inserts for loading data (demo seed), 200 rows a query. */
 export async function insertRows(
   db: AnyDb,
-  table: 'beds_beds' | 'beds_patients' | 'beds_stays' | 'beds_leave',
+  table: 'beds_beds' | 'beds_patients' | 'beds_stays' | 'beds_leave' | 'beds_bed_events',
   rows: readonly Record<string, unknown>[],
 ): Promise<void> {
   for (let i = 0; i < rows.length; i += 200)
@@ -306,6 +306,19 @@ export async function applyBedEvent(
   closedReason: string | null = null,
 ): Promise<BedRow | null> {
   const t = transition(event);
+  // The state before: the one the transition allows, or (discharge, from occupied or leave) read under the
+  // row lock the update would take anyway.
+  let fromState: BedState | null = t.from.length === 1 ? t.from[0] : null;
+  if (!fromState) {
+    const row = await db
+      .selectFrom('beds_beds')
+      .select('state')
+      .where('system_id', '=', systemId)
+      .where('id', '=', bedId)
+      .forUpdate()
+      .executeTakeFirst();
+    fromState = (row?.state as BedState | undefined) ?? null;
+  }
   const r = await db
     .updateTable('beds_beds')
     .set({
@@ -319,7 +332,56 @@ export async function applyBedEvent(
     .where('state', 'in', [...t.from])
     .returningAll()
     .executeTakeFirst();
-  return r ? toBed(r) : null;
+  if (!r) return null;
+  await db
+    .insertInto('beds_bed_events')
+    .values({
+      system_id: systemId,
+      bed_id: bedId,
+      from_state: fromState,
+      to_state: t.to,
+      closed_reason: t.to === 'closed' ? closedReason : null,
+      at,
+    })
+    .execute();
+  return toBed(r);
+}
+
+export type BedEventRow = { bedId: string; fromState: BedState | null; toState: BedState; at: string };
+
+/**
+ * The bed state changes a period needs: every change from `from` on, and for each bed the last change
+ * before it (its state when the period starts). Oldest first.
+ */
+export async function bedEventsFrom(db: AnyDb, systemId: string, from: Date): Promise<BedEventRow[]> {
+  const [before, during] = await Promise.all([
+    db
+      .selectFrom('beds_bed_events')
+      .distinctOn('bed_id')
+      .select(['bed_id', 'from_state', 'to_state', 'at'])
+      .where('system_id', '=', systemId)
+      .where('at', '<', from)
+      .orderBy('bed_id')
+      .orderBy('at', 'desc')
+      .orderBy('id', 'desc')
+      .execute(),
+    db
+      .selectFrom('beds_bed_events')
+      .select(['bed_id', 'from_state', 'to_state', 'at'])
+      .where('system_id', '=', systemId)
+      .where('at', '>=', from)
+      .orderBy('at')
+      .orderBy('id')
+      .execute(),
+  ]);
+  return [...before, ...during]
+    .map((r) => ({
+      bedId: r.bed_id as string,
+      fromState: (r.from_state as BedState | null) ?? null,
+      toState: r.to_state as BedState,
+      at: isoNN(r.at),
+    }))
+    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 }
 
 // People ----------------------------------------------------------------------------------------------------

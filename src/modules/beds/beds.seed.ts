@@ -132,8 +132,11 @@ export async function seedBeds(db: AnyDb, systemId: string, now: Date = new Date
   const stays: Record<string, unknown>[] = [];
   const bedRows: Record<string, unknown>[] = [];
   const leaves: Record<string, unknown>[] = [];
+  const bedEvents: Record<string, unknown>[] = [];
   const grants: { personId: string; stayId: string; at: Date }[] = [];
-  const newPatient = (borough?: string) => {
+  // Children's ward patients are 13 to 17 (the same random draws, so the rest of the demo is unchanged).
+  const thisYear = Number(londonDate(now).slice(0, 4));
+  const newPatient = (borough?: string, young = false) => {
     const b = borough ?? pick(boroughs);
     const n = personNo++;
     const id = randomUUID();
@@ -143,7 +146,7 @@ export async function seedBeds(db: AnyDb, systemId: string, now: Date = new Date
       nhs_number: testNhsNumber(n * 37),
       given_name: GIVEN[n % GIVEN.length],
       family_name: FAMILY[(n * 7) % FAMILY.length],
-      birth_date: `${int(1950, 2004)}-${String(int(1, 12)).padStart(2, '0')}-${String(int(1, 28)).padStart(2, '0')}`,
+      birth_date: `${((y) => (young ? thisYear - 14 - (y % 4) : y))(int(1950, 2004))}-${String(int(1, 12)).padStart(2, '0')}-${String(int(1, 28)).padStart(2, '0')}`,
       home_postcode: pick(HOME[b]),
       home_borough: b,
     });
@@ -218,12 +221,30 @@ export async function seedBeds(db: AnyDb, systemId: string, now: Date = new Date
         discharged_at: null as Date | null,
         discharge_destination: null as string | null,
       });
-      const previous = stay(newPatient(w.borough), ago(prevStart, int(1, 10)));
+      const previous = stay(newPatient(w.borough, w.type === 'cyp'), ago(prevStart, int(1, 10)));
       previous.discharged_at = ago(prevEnd, int(0, 8));
       previous.discharge_destination = pick(['home', 'home', 'supported-housing', 'care-home']);
       stays.push(previous);
+      if (CLOSED[id]) {
+        // Closed two hours after its last patient left, so occupancy over time counts it open until then.
+        const closedAt = new Date(
+          Math.min((previous.discharged_at as Date).getTime() + 2 * 3_600_000, now.getTime() - 60_000),
+        );
+        (bedRows[bedRows.length - 1] as { state_changed_at: Date }).state_changed_at = closedAt;
+        bedEvents.push({
+          system_id: systemId,
+          bed_id: id,
+          from_state: 'available',
+          to_state: 'closed',
+          closed_reason: CLOSED[id],
+          at: closedAt,
+        });
+      }
       if (currentFrom < 0) continue;
-      const current = stay(newPatient(random() < 0.7 ? w.borough : undefined), ago(currentFrom, int(1, 10)));
+      const current = stay(
+        newPatient(random() < 0.7 ? w.borough : undefined, w.type === 'cyp'),
+        ago(currentFrom, int(1, 10)),
+      );
       if (currentFrom >= 20 && delayed < 9 && random() < 0.35) {
         current.ready_since = addDays(londonDate(now), -int(3, Math.min(40, currentFrom - 1)));
         current.delay_reason = DELAYS[delayed % DELAYS.length];
@@ -244,6 +265,7 @@ export async function seedBeds(db: AnyDb, systemId: string, now: Date = new Date
   await repo.insertRows(db, 'beds_patients', patients);
   await repo.insertRows(db, 'beds_stays', stays);
   await repo.insertRows(db, 'beds_leave', leaves);
+  await repo.insertRows(db, 'beds_bed_events', bedEvents);
   for (const g of grants) {
     // Bed managers see everyone in an NCL bed (the trust's own staff would through the organisation grant
     // an admission makes; the demo has no such account, so the seed makes only the role grant).
@@ -263,7 +285,8 @@ export async function seedBeds(db: AnyDb, systemId: string, now: Date = new Date
     nhsNumber: testNhsNumber(500_000 + n * 41),
     givenName: GIVEN[(n * 5) % GIVEN.length],
     familyName: FAMILY[(n * 11) % FAMILY.length],
-    birthDate: `${1960 + n * 3}-0${(n % 9) + 1}-1${n % 9}`,
+    // Adults (1960 to 2004): everyone waiting or placed out of area in the demo needs an adult ward.
+    birthDate: `${1960 + ((n * 3) % 45)}-0${(n % 9) + 1}-1${n % 9}`,
     homePostcode: HOME[borough][n % HOME[borough].length],
   });
   const waiting = [

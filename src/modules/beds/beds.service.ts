@@ -20,6 +20,8 @@ import { addDays, londonDate, londonInstant, parseDate } from '../../platform/lo
 import { normaliseNhsNumber, parsePostcode, validateNhsNumber } from '../access/index.ts';
 import { findDistrict } from '../scheduling/index.ts';
 import {
+  ageOn,
+  ageProblem,
   type BedState,
   CLOSURE_REASON_LABELS,
   CLOSURE_REASONS,
@@ -40,6 +42,7 @@ import {
   oapDays,
   oapDaysByMonth,
   oapReasonCode,
+  openBedsAt,
   type Proposal,
   proposeBeds,
   REQUEST_SOURCES,
@@ -174,24 +177,28 @@ export async function getBoard(
 
 /**
  * Occupancy over the last `days` days: at each London midnight, beds held by a stay (occupied or on leave)
- * of the beds on the board now, by ward type. Beds are today's count (bed openings and closures over the
- * period are not kept).
+ * and beds open that midnight (not closed, from the recorded bed state changes), by ward type. `beds` is
+ * the number of beds on the board now; occupancy each day is `held` out of `open`.
  */
 export async function occupancyHistory(
   db: AnyDb,
   actor: Actor,
   q: { days?: number },
   ctx: Ctx,
-): Promise<{ dates: string[]; series: { type: WardType | 'all'; beds: number; held: number[] }[] }> {
+): Promise<{
+  dates: string[];
+  series: { type: WardType | 'all'; beds: number; open: number[]; held: number[] }[];
+}> {
   requireRole(actor, BOARD_READERS);
   const days = Math.min(90, Math.max(2, q.days ?? 28));
   const today = londonDate(ctx.now);
   const dates = Array.from({ length: days }, (_, i) => addDays(today, i - days + 1));
   const instants = dates.map((d) => londonInstant(d).getTime());
-  const [wards, beds, stays] = await Promise.all([
+  const [wards, beds, stays, changes] = await Promise.all([
     repo.listWards(db, actor.systemId),
     repo.listBeds(db, actor.systemId),
     repo.staysOverlapping(db, actor.systemId, new Date(instants[0]), new Date(instants[instants.length - 1] + 1)),
+    repo.bedEventsFrom(db, actor.systemId, new Date(instants[0])),
   ]);
   const typeOf = new Map(wards.map((w) => [w.id, w.type]));
   const types = WARD_TYPES.filter((t) => wards.some((w) => w.type === t));
@@ -200,6 +207,11 @@ export async function occupancyHistory(
     return {
       type,
       beds: beds.filter((b) => inType(b.wardId)).length,
+      open: openBedsAt(
+        beds.filter((b) => inType(b.wardId)),
+        changes,
+        instants,
+      ),
       held: instants.map(
         (t) =>
           stays.filter(
@@ -272,6 +284,10 @@ function checkRequest(input: RequestInput, now: Date) {
   if (!wardType) errors.push({ field: 'wardType', message: 'Select the type of bed needed' });
   const sex = oneOf(NEEDED_SEXES, input.sex);
   if (!sex) errors.push({ field: 'sex', message: 'Select the accommodation needed: male or female' });
+  if (wardType && birthDate && birthDate <= londonDate(now)) {
+    const age = ageProblem(wardType, ageOn(birthDate, londonDate(now)));
+    if (age) errors.push({ field: 'wardType', message: age });
+  }
   const urgency = oneOf(URGENCIES, input.urgency);
   if (!urgency) errors.push({ field: 'urgency', message: 'Select how urgent the admission is' });
   const source = oneOf(REQUEST_SOURCES, input.source);
@@ -451,7 +467,12 @@ export async function getRequest(db: AnyDb, actor: Actor, id: string, ctx: Ctx):
       ? proposeBeds(
           wards,
           beds,
-          { type: r.wardType, sex: r.sex, homeBorough: r.homeBorough },
+          {
+            type: r.wardType,
+            sex: r.sex,
+            homeBorough: r.homeBorough,
+            age: ageOn(r.patient.birthDate, londonDate(ctx.now)),
+          },
           distanceFrom(r.homeDistrict),
         )
       : [];
@@ -501,7 +522,13 @@ export async function allocateBed(
     const closedText = bed.closedReason
       ? (CLOSURE_REASON_LABELS[bed.closedReason as ClosureReason] ?? bed.closedReason).toLowerCase()
       : null;
-    const problems = unsuitability(ward, bed, { type: r.wardType, sex: r.sex, homeBorough: r.homeBorough }, closedText);
+    const need = {
+      type: r.wardType,
+      sex: r.sex,
+      homeBorough: r.homeBorough,
+      age: ageOn(r.patient.birthDate, londonDate(ctx.now)),
+    };
+    const problems = unsuitability(ward, bed, need, closedText);
     if (bed.state !== 'available') throw new ConflictError(problems.join('. '), 'bed_not_available');
     if (problems.length) throw new ValidationError([{ field: 'bedId', message: problems.join('. ') }]);
     const moved = await repo.applyBedEvent(tx, actor.systemId, bed.id, 'allocate', ctx.now);
@@ -1059,7 +1086,12 @@ export async function listPlacements(
         ? proposeBeds(
             wards,
             beds,
-            { type: p.wardType, sex: p.sex, homeBorough: p.homeBorough },
+            {
+              type: p.wardType,
+              sex: p.sex,
+              homeBorough: p.homeBorough,
+              age: ageOn((people.get(p.patientId) as repo.PatientRow).birthDate, today),
+            },
             distanceFrom(p.homeDistrict),
           )
         : [],

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import {
+  ageOn,
+  ageProblem,
   BED_STATES,
   type BedEvent,
   type BedFacts,
@@ -12,6 +14,8 @@ import {
   haversineKm,
   nextState,
   oapDays,
+  openBedsAt,
+  stateAt,
   oapDaysByMonth,
   proposeBeds,
   sexProblem,
@@ -249,4 +253,74 @@ test('delayed days, waits in words, distance, appropriateness', () => {
   assert.ok(km > 45 && km < 50, `N19 to Rochester ${km}`);
   assert.equal(defaultAppropriate('10'), false);
   assert.equal(defaultAppropriate('14'), true);
+});
+
+test("beds open each midnight come from the recorded closures and openings, not today's count", () => {
+  const at = (d: string) => Date.parse(`${d}T00:00:00Z`);
+  const beds = [
+    { id: 'a', state: 'available' as const },
+    { id: 'b', state: 'closed' as const },
+    { id: 'c', state: 'occupied' as const },
+  ];
+  const changes = [
+    // b closed on the 3rd; a closed on the 1st and opened on the 4th; c has no recorded change
+    { bedId: 'b', fromState: 'available' as const, toState: 'closed' as const, at: '2026-11-03T09:00:00Z' },
+    { bedId: 'a', fromState: 'available' as const, toState: 'closed' as const, at: '2026-11-01T12:00:00Z' },
+    { bedId: 'a', fromState: 'closed' as const, toState: 'available' as const, at: '2026-11-04T08:00:00Z' },
+  ];
+  const days = ['2026-11-01', '2026-11-02', '2026-11-03', '2026-11-04', '2026-11-05'].map(at);
+  assert.deepEqual(openBedsAt(beds, changes, days), [3, 2, 2, 1, 2]);
+  // a row made when changes began to be kept (state before not known): the state it set, before and after
+  const unknown = [{ bedId: 'b', fromState: null, toState: 'closed' as const, at: '2026-11-03T09:00:00Z' }];
+  assert.equal(stateAt(unknown, 'closed', at('2026-11-01')), 'closed');
+  assert.equal(stateAt([], 'available', at('2026-11-01')), 'available');
+});
+
+test('property: open beds each instant never exceed the beds, and match the state each bed was left in', () => {
+  const states = fc.constantFrom(...BED_STATES);
+  fc.assert(
+    fc.property(
+      fc.array(fc.record({ bed: fc.integer({ min: 0, max: 4 }), to: states, day: fc.integer({ min: 0, max: 9 }) }), {
+        maxLength: 30,
+      }),
+      (raw) => {
+        const beds = [0, 1, 2, 3, 4].map((i) => ({ id: `b${i}`, state: 'available' as BedState }));
+        const changes = raw.map((r, k) => ({
+          bedId: `b${r.bed}`,
+          fromState: null,
+          toState: r.to,
+          at: new Date(Date.UTC(2026, 10, 1 + r.day, 0, k)).toISOString(),
+        }));
+        const instants = [0, 3, 6, 9, 12].map((d) => Date.UTC(2026, 10, 1 + d, 12));
+        const open = openBedsAt(beds, changes, instants);
+        open.forEach((n, i) => {
+          assert.ok(n >= 0 && n <= beds.length);
+          const closed = beds.filter((b) => {
+            const mine = changes.filter((c) => c.bedId === b.id && Date.parse(c.at) <= instants[i]);
+            const last = mine.sort((x, y) => Date.parse(x.at) - Date.parse(y.at)).at(-1);
+            const first = changes
+              .filter((c) => c.bedId === b.id)
+              .sort((x, y) => Date.parse(x.at) - Date.parse(y.at))[0];
+            return (last?.toState ?? first?.toState ?? b.state) === 'closed';
+          }).length;
+          assert.equal(n, beds.length - closed);
+        });
+      },
+    ),
+  );
+});
+
+test("age rules: a children and young people's bed only under 18, every other ward 18 and over", () => {
+  assert.equal(ageOn('2009-03-05', '2027-03-04'), 17);
+  assert.equal(ageOn('2009-03-05', '2027-03-05'), 18);
+  assert.equal(ageProblem('cyp', 17), null);
+  assert.match(ageProblem('cyp', 18) ?? '', /under 18; this person is 18/);
+  assert.equal(ageProblem('adult-acute', 18), null);
+  assert.match(ageProblem('picu', 16) ?? '', /adult ward; this person is 16/);
+  assert.equal(ageProblem('cyp', null), null, 'age not known: not refused on age');
+  const w = ward('w', { type: 'cyp', sex: 'female' });
+  const need = { type: 'cyp' as const, sex: 'female' as const, homeBorough: null };
+  assert.deepEqual(unsuitability(w, bed('b', 'w'), { ...need, age: 15 }), []);
+  assert.equal(unsuitability(w, bed('b', 'w'), { ...need, age: 30 }).length, 1);
+  assert.equal(proposeBeds([w], [bed('b', 'w')], { ...need, age: 30 }).length, 0);
 });

@@ -172,7 +172,27 @@ export function defaultAppropriate(reason: OapReason): boolean {
 
 export type WardFacts = { id: string; trustCode: string; borough: string; type: WardType; sex: WardSex; name: string };
 export type BedFacts = { id: string; wardId: string; label: string; bay: Bay | null; state: BedState };
-export type Need = { type: WardType; sex: NeededSex; homeBorough: string | null };
+/** `age`: the person's age in whole years today, when known (checked against the ward's age range). */
+export type Need = { type: WardType; sex: NeededSex; homeBorough: string | null; age?: number | null };
+
+/** Whole years from a date of birth ("YYYY-MM-DD") to `today`. */
+export function ageOn(birthDate: string, today: string): number {
+  const [by, bm, bd] = birthDate.slice(0, 10).split('-').map(Number);
+  const [ty, tm, td] = today.slice(0, 10).split('-').map(Number);
+  return ty - by - (tm < bm || (tm === bm && td < bd) ? 1 : 0);
+}
+
+/**
+ * Age rules: a children and young people's bed is for someone under 18; every other ward type (adult
+ * acute, PICU, older adult, eating disorder, rehabilitation) is an adult ward, for 18 and over. Null when
+ * the age fits (or is not known), else why not.
+ */
+export function ageProblem(type: WardType, age: number | null | undefined): string | null {
+  if (age === null || age === undefined) return null;
+  if (type === 'cyp')
+    return age < 18 ? null : `A children and young people's bed is for someone under 18; this person is ${age}`;
+  return age >= 18 ? null : `This is an adult ward; this person is ${age}: ask for a children and young people's bed`;
+}
 
 /** Whether the accommodation fits the sex the person needs: null when it does, else why not. */
 export function sexProblem(ward: Pick<WardFacts, 'sex'>, bed: Pick<BedFacts, 'bay'>, need: NeededSex): string | null {
@@ -211,6 +231,8 @@ export function unsuitability(ward: WardFacts, bed: BedFacts, need: Need, closed
   }
   const sex = sexProblem(ward, bed, need.sex);
   if (sex) out.push(sex);
+  const age = ageProblem(ward.type, need.age);
+  if (age) out.push(age);
   return out;
 }
 
@@ -288,6 +310,41 @@ export function transition(event: BedEvent): { from: readonly BedState[]; to: Be
 export function nextState(state: BedState, event: BedEvent): BedState | null {
   const t = TRANSITIONS[event];
   return t.from.includes(state) ? t.to : null;
+}
+
+/** One recorded change of a bed's state (fromState null: not known, the row made when changes began to be kept). */
+export type BedChange = { bedId: string; fromState: BedState | null; toState: BedState; at: string };
+
+/**
+ * A bed's state at instant `t` (ms), from its recorded changes (oldest first) and its state now: the state
+ * the last change at or before `t` left; before the first change, the state that change moved from (or, not
+ * known, the one it set); with no changes, its state now.
+ */
+export function stateAt(changes: readonly BedChange[], current: BedState, t: number): BedState {
+  let last: BedChange | undefined;
+  for (const c of changes) {
+    if (Date.parse(c.at) <= t) last = c;
+    else break;
+  }
+  if (last) return last.toState;
+  const first = changes[0];
+  return first ? (first.fromState ?? first.toState) : current;
+}
+
+/**
+ * Beds open (not closed) at each instant, for the beds given: what occupancy that day is out of. A bed
+ * closed for a week counts in no day of that week.
+ */
+export function openBedsAt(
+  beds: readonly { id: string; state: BedState }[],
+  changes: readonly BedChange[],
+  instants: readonly number[],
+): number[] {
+  const byBed = new Map<string, BedChange[]>();
+  for (const c of [...changes].sort((a, b) => Date.parse(a.at) - Date.parse(b.at))) {
+    byBed.set(c.bedId, [...(byBed.get(c.bedId) ?? []), c]);
+  }
+  return instants.map((t) => beds.filter((b) => stateAt(byBed.get(b.id) ?? [], b.state, t) !== 'closed').length);
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -38,3 +38,14 @@ test('an appointment needs a service, a date not in the past, a time and a place
   );
   assert.deepEqual(ok.errors, []);
 });
+
+test('the timeline sentence shows plain dates, old ISO sentences included', async () => {
+  const { describeAppointment, plainSummary } = await import('./appointments.ts');
+  assert.equal(
+    describeAppointment({ service: 'Leg ulcer clinic', date: '2030-01-22', time: '14:00', place: 'Kentish Town' }),
+    'Leg ulcer clinic, 22 January 2030 at 14:00, Kentish Town',
+  );
+  // British Summer Time does not move the day.
+  assert.equal(plainSummary('Clinic, 2030-06-30 at 23:30, Home'), 'Clinic, 30 June 2030 at 23:30, Home');
+  assert.equal(plainSummary('No date here'), 'No date here');
+});

@@ -78,3 +78,36 @@ export function checkAppointment(
   if (needReason && !reason) errors.push({ field: 'reason', message: 'Enter why the appointment is changing' });
   return { errors, service, date, time, place, reason: reason.slice(0, 500) };
 }
+
+const plainDateFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'Europe/London' });
+
+/** A calendar date ('YYYY-MM-DD') as the rest of the UI shows dates: '22 January 2030'. */
+export function plainDate(date: string): string {
+  const d = new Date(`${date}T12:00:00Z`);
+  return Number.isNaN(d.getTime()) ? date : plainDateFormat.format(d);
+}
+
+/** The sentence on an appointment's timeline: 'Leg ulcer clinic, 22 January 2030 at 14:00, Kentish Town'. */
+export function describeAppointment(a: { service: string; date: string; time: string; place: string }): string {
+  return `${a.service}, ${plainDate(a.date)} at ${a.time}, ${a.place}`;
+}
+
+/**
+ * Timeline sentences written before dates were plain held ISO dates ('2030-01-22 at 14:00'); they read the same
+ * as new ones when shown.
+ */
+export function plainSummary(summary: string): string {
+  return summary.replace(/\b(\d{4}-\d{2}-\d{2})\b/g, (_m, d: string) => plainDate(d));
+}
+
+const plainDateTimeFormat = new Intl.DateTimeFormat('en-GB', {
+  dateStyle: 'long',
+  timeStyle: 'short',
+  timeZone: 'Europe/London',
+});
+
+/** An instant as a London date and time, the way the UI shows them: '22 January 2030 at 14:00'. */
+export function plainDateTime(instant: string | Date): string {
+  const d = instant instanceof Date ? instant : new Date(instant);
+  return Number.isNaN(d.getTime()) ? String(instant) : plainDateTimeFormat.format(d);
+}

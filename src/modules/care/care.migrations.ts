@@ -258,4 +258,51 @@ export const careMigrations: Migrations = {
         .execute();
     },
   },
+  '0730_care_meeting_changes': {
+    // An MDT meeting can be moved (time or place) or cancelled before it is held; each change is kept with its
+    // reason and how many people were told (the meeting's timeline). Meetings made before have no place.
+    // biome-ignore lint/suspicious/noExplicitAny: migrations are written against no fixed schema
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('care_meetings').addColumn('place', 'text').execute();
+      await db.schema
+        .alterTable('care_meetings')
+        .addColumn('status', 'text', (c) => c.notNull().defaultTo('scheduled'))
+        .execute();
+      await db.schema
+        .createTable('care_meeting_events')
+        .addColumn('id', 'uuid', (c) => c.primaryKey())
+        .addColumn('meeting_id', 'uuid', (c) => c.notNull().references('care_meetings.id'))
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('before_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('before_place', 'text')
+        .addColumn('after_at', 'timestamptz')
+        .addColumn('after_place', 'text')
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('told', 'integer', (c) => c.notNull())
+        .addColumn('by_name', 'text', (c) => c.notNull())
+        .addColumn('at', 'timestamptz', (c) => c.notNull())
+        .addCheckConstraint('care_meeting_events_kind', sql`kind in ('moved','cancelled')`)
+        .execute();
+      await db.schema
+        .createIndex('care_meeting_events_meeting')
+        .on('care_meeting_events')
+        .column('meeting_id')
+        .execute();
+    },
+  },
+  '0731_care_transition_structured': {
+    // Transition plans name adult services and 18 to 25 components by their code in the published offer, with a
+    // planned transfer date and a named lead in adult services. Plans written before keep their free text
+    // (adult_services, components) and have no codes; new plans store the names there too, so both read alike.
+    // biome-ignore lint/suspicious/noExplicitAny: migrations are written against no fixed schema
+    async up(db: Kysely<any>) {
+      await db.schema
+        .alterTable('care_transition_plans')
+        .addColumn('adult_service_codes', 'jsonb')
+        .addColumn('component_codes', 'jsonb')
+        .addColumn('transfer_date', 'date')
+        .addColumn('adult_lead', 'text')
+        .execute();
+    },
+  },
 };

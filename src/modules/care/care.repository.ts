@@ -721,6 +721,9 @@ export interface MeetingRow {
   agenda: { personId: string; items: string[] }[];
   minutes: string | null;
   personIds: string[];
+  /** Where (a room, an address, or "video call"); null for meetings made before places were recorded. */
+  place?: string | null;
+  status?: 'scheduled' | 'cancelled';
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: untyped rows from the module's own tables
@@ -734,6 +737,8 @@ const toMeeting = (r: any, personIds: string[]): MeetingRow => ({
   agenda: json(r.agenda),
   minutes: r.minutes,
   personIds,
+  place: r.place ?? null,
+  status: r.status === 'cancelled' ? 'cancelled' : 'scheduled',
 });
 
 export async function insertMeeting(db: AnyDb, systemId: string, m: MeetingRow & { createdAt: Date }): Promise<void> {
@@ -749,6 +754,7 @@ export async function insertMeeting(db: AnyDb, systemId: string, m: MeetingRow &
       attendees: j(m.attendees),
       agenda: j(m.agenda),
       minutes: m.minutes,
+      place: m.place ?? null,
       created_at: m.createdAt,
     })
     .execute();
@@ -782,6 +788,76 @@ export async function setMinutes(db: AnyDb, systemId: string, id: string, minute
     .where('system_id', '=', systemId)
     .where('id', '=', id)
     .execute();
+}
+
+export async function updateMeeting(
+  db: AnyDb,
+  systemId: string,
+  id: string,
+  change: { scheduledAt: string; place: string | null } | { status: 'cancelled' },
+): Promise<void> {
+  await db
+    .updateTable('care_meetings')
+    .set('status' in change ? { status: change.status } : { scheduled_at: change.scheduledAt, place: change.place })
+    .where('system_id', '=', systemId)
+    .where('id', '=', id)
+    .execute();
+}
+
+export interface MeetingEventRow {
+  id: string;
+  meetingId: string;
+  kind: 'moved' | 'cancelled';
+  beforeAt: string;
+  beforePlace: string | null;
+  afterAt: string | null;
+  afterPlace: string | null;
+  reason: string;
+  told: number;
+  byName: string;
+  at: string;
+}
+
+export async function insertMeetingEvent(db: AnyDb, e: MeetingEventRow): Promise<void> {
+  await db
+    .insertInto('care_meeting_events')
+    .values({
+      id: e.id,
+      meeting_id: e.meetingId,
+      kind: e.kind,
+      before_at: e.beforeAt,
+      before_place: e.beforePlace,
+      after_at: e.afterAt,
+      after_place: e.afterPlace,
+      reason: e.reason,
+      told: e.told,
+      by_name: e.byName,
+      at: e.at,
+    })
+    .execute();
+}
+
+/** A meeting's moves and cancellation, oldest first. */
+export async function meetingEventsOf(db: AnyDb, meetingId: string): Promise<MeetingEventRow[]> {
+  const rows = await db
+    .selectFrom('care_meeting_events')
+    .selectAll()
+    .where('meeting_id', '=', meetingId)
+    .orderBy('at')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id as string,
+    meetingId: r.meeting_id as string,
+    kind: r.kind as 'moved' | 'cancelled',
+    beforeAt: iso(r.before_at)!,
+    beforePlace: (r.before_place as string | null) ?? null,
+    afterAt: iso(r.after_at),
+    afterPlace: (r.after_place as string | null) ?? null,
+    reason: r.reason as string,
+    told: Number(r.told),
+    byName: r.by_name as string,
+    at: iso(r.at)!,
+  }));
 }
 
 /** Meetings that discussed this person, newest first. */
@@ -914,6 +990,12 @@ export async function transitionPlanOf(db: AnyDb, systemId: string, personId: st
         id: r.id as string,
         adultServices: json<string[]>(r.adult_services),
         components: json<string[]>(r.components),
+        adultServiceCodes: r.adult_service_codes == null ? null : json<string[]>(r.adult_service_codes),
+        componentCodes: r.component_codes == null ? null : json<string[]>(r.component_codes),
+        transferDate: (r.transfer_date as string | null) ?? null,
+        adultLead: (r.adult_lead as string | null) ?? null,
+        /** False for plans written as free text before plans were structured. */
+        structured: r.adult_service_codes != null,
         createdByName: r.created_by_name as string,
         createdAt: iso(r.created_at)!,
       }
@@ -923,7 +1005,18 @@ export async function transitionPlanOf(db: AnyDb, systemId: string, personId: st
 export async function insertTransitionPlan(
   db: AnyDb,
   systemId: string,
-  t: { id: string; personId: string; adultServices: string[]; components: string[]; byName: string; at: Date },
+  t: {
+    id: string;
+    personId: string;
+    adultServices: string[];
+    components: string[];
+    adultServiceCodes?: string[];
+    componentCodes?: string[];
+    transferDate?: string;
+    adultLead?: string;
+    byName: string;
+    at: Date;
+  },
 ): Promise<void> {
   await db
     .insertInto('care_transition_plans')
@@ -933,6 +1026,10 @@ export async function insertTransitionPlan(
       person_id: t.personId,
       adult_services: j(t.adultServices),
       components: j(t.components),
+      adult_service_codes: t.adultServiceCodes ? j(t.adultServiceCodes) : null,
+      component_codes: t.componentCodes ? j(t.componentCodes) : null,
+      transfer_date: t.transferDate ?? null,
+      adult_lead: t.adultLead ?? null,
       created_by_name: t.byName,
       created_at: t.at,
     })
@@ -1064,6 +1161,33 @@ export async function appointmentsOf(db: AnyDb, systemId: string, personId: stri
     .orderBy('at_time')
     .limit(50)
     .execute();
+  return withEvents(db, rows);
+}
+
+/** Appointments of these people on a date from `from` to `to` (inclusive), soonest first, with their timelines. */
+export async function appointmentsOfPeople(
+  db: AnyDb,
+  systemId: string,
+  personIds: readonly string[],
+  from: string,
+  to: string,
+) {
+  if (personIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('care_appointments')
+    .selectAll()
+    .where('system_id', '=', systemId)
+    .where('person_id', 'in', [...personIds])
+    .where('on_date', '>=', from)
+    .where('on_date', '<=', to)
+    .orderBy('on_date')
+    .orderBy('at_time')
+    .limit(500)
+    .execute();
+  return withEvents(db, rows);
+}
+
+async function withEvents(db: AnyDb, rows: Record<string, unknown>[]) {
   const ids = rows.map((r) => r.id as string);
   const events = ids.length
     ? await db
@@ -1087,4 +1211,56 @@ export async function appointmentsOf(db: AnyDb, systemId: string, personId: stri
         at: iso(e.at)!,
       })),
   }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// For the FHIR API (interop reads through care/index.ts): ids only, nothing personal.
+
+const RECORD_TABLES = [
+  'care_assessments',
+  'care_plans',
+  'care_team_members',
+  'care_appointments',
+  'care_allocations',
+] as const;
+
+/** The people with any care record, limited to those in `visible` (a visiblePeople subquery of person ids). */
+// biome-ignore lint/suspicious/noExplicitAny: a Kysely subquery of person ids
+export async function peopleWithRecords(db: AnyDb, systemId: string, visible: any): Promise<string[]> {
+  const ids = new Set<string>();
+  for (const table of RECORD_TABLES) {
+    const rows = await db
+      .selectFrom(table)
+      .select('person_id')
+      .distinct()
+      .where('system_id', '=', systemId)
+      .where(sql`person_id::text`, 'in', visible)
+      .execute();
+    for (const r of rows) ids.add(String(r.person_id));
+  }
+  return [...ids].sort();
+}
+
+export type CareRecordKind = 'plan' | 'action' | 'appointment' | 'assessment';
+const KIND_TABLE = {
+  plan: 'care_plans',
+  action: 'care_actions',
+  appointment: 'care_appointments',
+  assessment: 'care_assessments',
+} as const;
+
+/** Whose record a plan, action, appointment or assessment is (null when there is no such record). */
+export async function personOfRecord(
+  db: AnyDb,
+  systemId: string,
+  kind: CareRecordKind,
+  id: string,
+): Promise<string | null> {
+  const row = await db
+    .selectFrom(KIND_TABLE[kind])
+    .select('person_id')
+    .where('system_id', '=', systemId)
+    .where(sql`id::text`, '=', id)
+    .executeTakeFirst();
+  return row ? String(row.person_id) : null;
 }

@@ -30,7 +30,7 @@ import {
   NotFoundError,
   ValidationError,
 } from '../../platform/errors.ts';
-import { addDays, londonDate, parseDate } from '../../platform/london-time.ts';
+import { addDays, londonDate, londonDateTime, londonInstant, pad, parseDate } from '../../platform/london-time.ts';
 import {
   type CareReferral,
   normaliseNhsNumber,
@@ -52,12 +52,28 @@ import {
   type Source,
   toQuestionnaireResponse,
 } from './assessment.ts';
+import { getPublishedOffer } from '../offer/index.ts';
 import { visitsForCare } from '../scheduling/index.ts';
 import * as repo from './care.repository.ts';
-import { type AppointmentEvent, type AppointmentInput, checkAppointment, notificationFor } from './appointments.ts';
+import {
+  type AppointmentEvent,
+  type AppointmentInput,
+  checkAppointment,
+  describeAppointment,
+  notificationFor,
+  plainDateTime,
+  plainSummary,
+} from './appointments.ts';
 import { caseWeight, complexityReasons } from './complexity.ts';
 import { newAllocations, overdueActions, reviewsDue } from './today.ts';
-import { TRANSITION_FLAG_AGE, transitionStatus } from './transition.ts';
+import {
+  checkTransitionPlan,
+  TRANSITION_FLAG_AGE,
+  type TransitionPlanInput,
+  transitionChoices,
+  transitionConcerns,
+  transitionStatus,
+} from './transition.ts';
 
 /** Roles that work with care records (each still needs a relationship with the person). */
 export const CARE_STAFF = ['case_manager', 'clinician', 'spa'] as const;
@@ -908,19 +924,35 @@ export async function getCareRecord(db: AnyDb, actor: Actor, personId: string, o
         id: m.id,
         title: m.title,
         scheduledAt: m.scheduledAt,
-        held: m.scheduledAt <= o.now.toISOString(),
+        held: m.status !== 'cancelled' && m.scheduledAt <= o.now.toISOString(),
+        cancelled: m.status === 'cancelled',
+        place: m.place ?? null,
         organiserName: m.organiserName,
       })),
       contacts,
-      appointments,
+      appointments: appointments.map((a) => ({
+        ...a,
+        events: a.events.map((e) => ({ ...e, summary: plainSummary(e.summary) })),
+      })),
       visits: visits.map((v) => ({
         ...v,
         window: `${String(Math.floor(v.windowStart / 60)).padStart(2, '0')}:${String(v.windowStart % 60).padStart(2, '0')} to ${String(Math.floor(v.windowEnd / 60)).padStart(2, '0')}:${String(v.windowEnd % 60).padStart(2, '0')}`,
       })),
-      transition: { ...transitionStatus(person.birthDate, day), plan: transitionPlan },
+      transition: await (async () => {
+        const status = transitionStatus(person.birthDate, day);
+        return {
+          ...status,
+          plan: transitionPlan,
+          concerns: transitionConcerns(status, transitionPlan, day),
+          // What a new plan may name, only when one could be made.
+          choices: status.flagged && !transitionPlan ? await offerChoices(tx, actor.systemId) : null,
+        };
+      })(),
     };
   });
 }
+
+export type CareRecord = Awaited<ReturnType<typeof getCareRecord>>;
 
 export async function careBreakGlass(db: AnyDb, actor: Actor, personId: string, input: { reason?: unknown }, o: Opts) {
   requireRole(actor, CARE_STAFF);
@@ -1312,7 +1344,7 @@ export function buildAgenda(
 export async function createMeeting(
   db: AnyDb,
   actor: Actor,
-  input: { title?: unknown; scheduledAt?: unknown; attendees?: unknown; personIds?: unknown },
+  input: { title?: unknown; scheduledAt?: unknown; place?: unknown; attendees?: unknown; personIds?: unknown },
   o: Opts,
 ) {
   requireRole(actor, CASE_MANAGERS, 'MDT meetings');
@@ -1334,6 +1366,8 @@ export async function createMeeting(
           .filter((x) => x.name)
       : [];
     if (attendees.length === 0) errors.push({ field: 'attendees', message: 'Add at least one attendee' });
+    const place = typeof input.place === 'string' && input.place.trim() ? input.place.trim() : null;
+    if (place && place.length > 200) errors.push({ field: 'place', message: 'Where must be 200 characters or fewer' });
     const personIds = Array.isArray(input.personIds)
       ? [...new Set(input.personIds.filter((p): p is string => typeof p === 'string' && /^[0-9a-f-]{36}$/i.test(p)))]
       : [];
@@ -1358,6 +1392,8 @@ export async function createMeeting(
       agenda,
       minutes: null,
       personIds,
+      place,
+      status: 'scheduled',
     };
     await repo.insertMeeting(tx, actor.systemId, { ...meeting, createdAt: o.now });
     await audit(tx, actor, {
@@ -1389,6 +1425,7 @@ export async function getMeeting(db: AnyDb, actor: Actor, id: string, o: Opts) {
     if (visibleIds.length === 0) await access(tx, actor, m.personIds[0] ?? id, o, 'care_meeting', id);
     const people = new Map((await peopleForCare(tx, actor.systemId, visibleIds)).map((p) => [p.id, p]));
     const decisions = (await repo.decisionsOf(tx, actor.systemId, id)).filter((d) => visibleIds.includes(d.personId));
+    const events = await repo.meetingEventsOf(tx, id);
     await audit(tx, actor, {
       action: 'care.meeting.read',
       recordType: 'care_meeting',
@@ -1399,7 +1436,9 @@ export async function getMeeting(db: AnyDb, actor: Actor, id: string, o: Opts) {
     return {
       ...m,
       personIds: visibleIds,
-      held: m.scheduledAt <= o.now.toISOString(),
+      held: m.status !== 'cancelled' && m.scheduledAt <= o.now.toISOString(),
+      cancelled: m.status === 'cancelled',
+      events: events.map((e) => ({ ...e, summary: meetingChangeSummary(e) })),
       people: visibleIds.map((p) => {
         const x = people.get(p);
         return { personId: p, name: x ? `${x.givenName} ${x.familyName}` : '', nhsNumber: x?.nhsNumber ?? '' };
@@ -1427,6 +1466,11 @@ export async function recordDecision(
       throw new ValidationError([{ field: 'personId', message: 'Choose a person discussed at this meeting' }]);
     }
     await access(tx, actor, personId, o, 'care_meeting', meetingId);
+    if (m.status === 'cancelled') {
+      throw new DomainError(409, 'meeting_cancelled', 'This meeting was cancelled: it has no decisions', [
+        { field: 'meetingId', message: 'The meeting was cancelled' },
+      ]);
+    }
     if (m.scheduledAt > o.now.toISOString()) {
       throw new DomainError(409, 'meeting_not_held', 'This meeting has not happened yet: record decisions after it', [
         { field: 'meetingId', message: 'The meeting has not happened yet' },
@@ -1483,6 +1527,118 @@ export async function saveMinutes(db: AnyDb, actor: Actor, meetingId: string, in
   });
 }
 
+/** A move or cancellation of a meeting in words, with plain London dates and times. */
+export function meetingChangeSummary(e: {
+  kind: 'moved' | 'cancelled';
+  beforeAt: string;
+  beforePlace: string | null;
+  afterAt: string | null;
+  afterPlace: string | null;
+}): string {
+  const when = (at: string, place: string | null) => `${plainDateTime(at)}${place ? `, ${place}` : ''}`;
+  if (e.kind === 'cancelled') return `Cancelled (was ${when(e.beforeAt, e.beforePlace)})`;
+  return `Moved from ${when(e.beforeAt, e.beforePlace)} to ${when(e.afterAt ?? e.beforeAt, e.afterPlace)}`;
+}
+
+/**
+ * Moves (a new London date and time, and or a new place) or cancels an MDT meeting that has not happened yet,
+ * with a reason. Each person discussed is told through the outbox in the same transaction, by their contact
+ * preference and in an accessible format; the change goes on the meeting's timeline and into the audit log.
+ * With `partial`, what is not given stays as it was.
+ */
+export async function changeMeeting(
+  db: AnyDb,
+  actor: Actor,
+  meetingId: string,
+  input: { date?: unknown; time?: unknown; place?: unknown; reason?: unknown; cancel?: boolean; partial?: boolean },
+  o: Opts,
+) {
+  requireRole(actor, CASE_MANAGERS, 'MDT meetings');
+  return inTransaction(db, async (tx) => {
+    const m = /^[0-9a-f-]{36}$/i.test(meetingId) ? await repo.findMeeting(tx, actor.systemId, meetingId) : null;
+    if (!m) throw notFound('care_meeting', meetingId, o);
+    for (const p of m.personIds) await access(tx, actor, p, o, 'care_meeting', meetingId);
+    if (m.status === 'cancelled')
+      throw new ConflictError('This meeting has already been cancelled', 'meeting_cancelled');
+    if (m.scheduledAt <= o.now.toISOString()) {
+      throw new DomainError(409, 'meeting_held', 'This meeting has already happened: it cannot be moved or cancelled');
+    }
+    const s = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+    const reason = s(input.reason).slice(0, 500);
+    const errors: FieldError[] = [];
+    let after: { at: string; place: string | null } | null = null;
+    if (!input.cancel) {
+      const was = londonDateTime(m.scheduledAt);
+      const wasDate = `${was.year}-${pad(was.month)}-${pad(was.day)}`;
+      const wasTime = `${pad(was.hour)}:${pad(was.minute)}`;
+      const date = input.partial && input.date === undefined ? wasDate : s(input.date);
+      const time = input.partial && input.time === undefined ? wasTime : s(input.time);
+      const place = input.partial && input.place === undefined ? (m.place ?? '') : s(input.place);
+      const validDate = /^\d{4}-\d{2}-\d{2}$/.test(date) && parseDate(date);
+      const validTime = /^([01]\d|2[0-3]):[0-5]\d$/.test(time);
+      if (!validDate)
+        errors.push({ field: 'date', message: 'Enter the new date of the meeting, for example 2030-01-15' });
+      if (!validTime) errors.push({ field: 'time', message: 'Enter the new time of the meeting, for example 14:30' });
+      if (place.length > 200) errors.push({ field: 'place', message: 'Where must be 200 characters or fewer' });
+      if (validDate && validTime) {
+        const at = londonInstant(date, time);
+        if (at.getTime() <= o.now.getTime()) {
+          errors.push({ field: 'date', message: 'The new date and time of the meeting must be in the future' });
+        } else if (at.toISOString() === m.scheduledAt && (place || null) === (m.place ?? null)) {
+          errors.push({ field: 'date', message: 'Change the date, time or place of the meeting' });
+        } else {
+          after = { at: at.toISOString(), place: place || null };
+        }
+      }
+    }
+    if (!reason) {
+      errors.push({
+        field: 'reason',
+        message: input.cancel ? 'Enter why the meeting is cancelled' : 'Enter why the meeting is moving',
+      });
+    }
+    if (errors.length) throw new ValidationError(errors, 'There is a problem with the change to the meeting');
+    const kind = input.cancel ? 'cancelled' : 'moved';
+    if (after) await repo.updateMeeting(tx, actor.systemId, meetingId, { scheduledAt: after.at, place: after.place });
+    else await repo.updateMeeting(tx, actor.systemId, meetingId, { status: 'cancelled' });
+    const told: { personId: string; channel: string; format: string }[] = [];
+    for (const personId of m.personIds) {
+      const how = await notifyPerson(tx, actor, personId, `care.meeting.${kind}`, { meetingId, kind }, o);
+      told.push({ personId, channel: how.channel, format: how.format });
+    }
+    const event: repo.MeetingEventRow = {
+      id: randomUUID(),
+      meetingId,
+      kind,
+      beforeAt: m.scheduledAt,
+      beforePlace: m.place ?? null,
+      afterAt: after?.at ?? null,
+      afterPlace: after?.place ?? null,
+      reason,
+      told: told.length,
+      byName: actor.name,
+      at: o.now.toISOString(),
+    };
+    await repo.insertMeetingEvent(tx, event);
+    await audit(tx, actor, {
+      action: kind === 'moved' ? 'care.meeting.move' : 'care.meeting.cancel',
+      recordType: 'care_meeting',
+      recordId: meetingId,
+      reason,
+      requestId: o.requestId,
+      detail: { people: m.personIds, before: m.scheduledAt, after: after?.at ?? null, told },
+    });
+    return {
+      id: meetingId,
+      status: kind === 'cancelled' ? 'cancelled' : 'scheduled',
+      scheduledAt: after?.at ?? m.scheduledAt,
+      place: after ? after.place : (m.place ?? null),
+      change: { ...event, summary: meetingChangeSummary(event) },
+      told,
+    };
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Transition to adult services
 
@@ -1498,6 +1654,7 @@ export async function transitions(db: AnyDb, actor: Actor, o: Opts & { flagAge?:
       const t = transitionStatus(p.birthDate, day, o.flagAge ?? TRANSITION_FLAG_AGE);
       if (!t.flagged) continue;
       const plan = await repo.transitionPlanOf(tx, actor.systemId, p.id);
+      const concerns = transitionConcerns(t, plan, day);
       rows.push({
         personId: p.id,
         nhsNumber: p.nhsNumber,
@@ -1505,7 +1662,11 @@ export async function transitions(db: AnyDb, actor: Actor, o: Opts & { flagAge?:
         birthDate: p.birthDate,
         ...t,
         hasPlan: !!plan,
-        urgent: t.withinSixMonths && !plan,
+        structured: plan?.structured ?? false,
+        transferDate: plan?.transferDate ?? null,
+        adultLead: plan?.adultLead ?? null,
+        concerns,
+        urgent: t.withinSixMonths && concerns.length > 0,
       });
     }
     rows.sort((a, b) => a.eighteenth.localeCompare(b.eighteenth));
@@ -1519,33 +1680,45 @@ export async function transitions(db: AnyDb, actor: Actor, o: Opts & { flagAge?:
   });
 }
 
+/** Adult services and 18 to 25 components a plan may name, from the published offer (empty when none). */
+async function offerChoices(tx: AnyDb, systemId: string) {
+  const offer = await getPublishedOffer(tx, systemId);
+  return transitionChoices(offer?.components ?? []);
+}
+
+/**
+ * A structured transition plan: adult services and 18 to 25 components chosen from the published offer (by
+ * code), the planned transfer date and the named lead in adult services. One plan per person.
+ */
 export async function createTransitionPlan(
   db: AnyDb,
   actor: Actor,
   personId: string,
-  input: { adultServices?: unknown; components?: unknown },
+  input: TransitionPlanInput,
   o: Opts,
 ) {
   requireRole(actor, CARE_WRITERS, 'transition plans');
   return inTransaction(db, async (tx) => {
     if (!/^[0-9a-f-]{36}$/i.test(personId)) throw notFound('person', personId, o);
     await access(tx, actor, personId, o, 'care_transition');
-    const list = (v: unknown) =>
-      (Array.isArray(v) ? v : typeof v === 'string' ? v.split(/\r?\n/) : [])
-        .map((x) => String(x).trim())
-        .filter(Boolean);
-    const adultServices = list(input.adultServices);
-    const components = list(input.components);
-    if (adultServices.length === 0)
-      throw new ValidationError([{ field: 'adultServices', message: 'Name at least one adult service' }]);
+    const person = await personOf(tx, actor.systemId, personId);
+    const checked = checkTransitionPlan(input, await offerChoices(tx, actor.systemId), {
+      today: today(o),
+      birthDate: person.birthDate,
+    });
+    if (checked.errors.length) throw new ValidationError(checked.errors, 'There is a problem with the transition plan');
     if (await repo.transitionPlanOf(tx, actor.systemId, personId))
       throw new ConflictError('There is already a transition plan', 'plan_exists');
     const id = randomUUID();
     await repo.insertTransitionPlan(tx, actor.systemId, {
       id,
       personId,
-      adultServices,
-      components,
+      adultServices: checked.adultServices.map((x) => x.name),
+      components: checked.components.map((x) => x.name),
+      adultServiceCodes: checked.adultServices.map((x) => x.code),
+      componentCodes: checked.components.map((x) => x.code),
+      transferDate: checked.transferDate,
+      adultLead: checked.adultLead,
       byName: actor.name,
       at: o.now,
     });
@@ -1554,9 +1727,16 @@ export async function createTransitionPlan(
       recordType: 'care_transition',
       recordId: id,
       requestId: o.requestId,
-      detail: { personId },
+      detail: { personId, transferDate: checked.transferDate },
     });
-    return { id, personId, adultServices, components };
+    return {
+      id,
+      personId,
+      adultServices: checked.adultServices,
+      components: checked.components,
+      transferDate: checked.transferDate,
+      adultLead: checked.adultLead,
+    };
   });
 }
 
@@ -1572,6 +1752,22 @@ async function tellPerson(
   kind: AppointmentEvent,
   o: Opts,
 ) {
+  return notifyPerson(tx, actor, personId, `care.appointment.${kind}`, { appointmentId, kind }, o);
+}
+
+/**
+ * Queues one message to the person, in the caller's transaction, by their recorded contact preference and in
+ * an accessible format, with interpreter and BSL needs carried. No personal details in the message: the
+ * delivery adapter looks up the contact for the person.
+ */
+async function notifyPerson(
+  tx: AnyDb,
+  actor: Actor,
+  personId: string,
+  topic: string,
+  about: Record<string, string>,
+  o: Opts,
+) {
   const latest = (await referralsForCare(tx, actor.systemId, personId))[0];
   const how = notificationFor({
     preferredContact: latest?.communication.preferredContact ?? null,
@@ -1580,17 +1776,15 @@ async function tellPerson(
     bsl: latest?.communication.bsl ?? false,
     needs: latest?.communication.needs ?? null,
   });
-  // No personal details in the message: the delivery adapter looks up the contact for the person.
   await enqueue(
     tx,
     {
       systemId: actor.systemId,
-      topic: `care.appointment.${kind}`,
+      topic,
       channel: how.channel,
       payload: {
         personId,
-        appointmentId,
-        kind,
+        ...about,
         format: how.format,
         communication: { language: how.language, interpreter: how.interpreter, bsl: how.bsl },
       },
@@ -1630,10 +1824,10 @@ async function appointmentEvent(
     requestId: o.requestId,
     detail: { personId, notifiedBy: how.channel, format: how.format },
   });
+  return { notifiedBy: how.channel, format: how.format };
 }
 
-const describe = (a: { service: string; date: string; time: string; place: string }) =>
-  `${a.service}, ${a.date} at ${a.time}, ${a.place}`;
+const describe = describeAppointment;
 
 /** Books an appointment for the person and queues a message to them by their contact preference. */
 export async function bookAppointment(db: AnyDb, actor: Actor, personId: string, input: AppointmentInput, o: Opts) {
@@ -1654,8 +1848,8 @@ export async function bookAppointment(db: AnyDb, actor: Actor, personId: string,
       byName: actor.name,
       at: o.now,
     });
-    await appointmentEvent(tx, actor, personId, id, 'booked', describe(a), null, o);
-    return { id };
+    const how = await appointmentEvent(tx, actor, personId, id, 'booked', describe(a), null, o);
+    return { id, personId, status: 'booked', service: a.service, date: a.date, time: a.time, place: a.place, ...how };
   });
 }
 
@@ -1665,7 +1859,7 @@ export async function changeAppointment(
   actor: Actor,
   personId: string,
   appointmentId: string,
-  input: AppointmentInput & { cancel?: boolean },
+  input: AppointmentInput & { cancel?: boolean; partial?: boolean },
   o: Opts,
 ) {
   requireRole(actor, CARE_WRITERS);
@@ -1681,7 +1875,7 @@ export async function changeAppointment(
       const reason = typeof input.reason === 'string' ? input.reason.trim() : '';
       if (!reason) throw new ValidationError([{ field: 'reason', message: 'Enter why the appointment is cancelled' }]);
       await repo.updateAppointment(tx, appointmentId, { status: 'cancelled', at: o.now });
-      await appointmentEvent(
+      const how = await appointmentEvent(
         tx,
         actor,
         personId,
@@ -1691,9 +1885,19 @@ export async function changeAppointment(
         reason.slice(0, 500),
         o,
       );
-      return { id: appointmentId };
+      return { ...current, status: 'cancelled', reason: reason.slice(0, 500), ...how };
     }
-    const a = checkAppointment(input, today(o), { needReason: true });
+    // A PATCH names only what changes; the rest stays as booked.
+    const merged = input.partial
+      ? {
+          service: input.service ?? current.service,
+          date: input.date ?? current.date,
+          time: input.time ?? current.time,
+          place: input.place ?? current.place,
+          reason: input.reason,
+        }
+      : input;
+    const a = checkAppointment(merged, today(o), { needReason: true });
     if (a.errors.length) throw new ValidationError(a.errors);
     await repo.updateAppointment(tx, appointmentId, {
       service: a.service,
@@ -1702,7 +1906,150 @@ export async function changeAppointment(
       place: a.place,
       at: o.now,
     });
-    await appointmentEvent(tx, actor, personId, appointmentId, 'changed', describe(a), a.reason, o);
-    return { id: appointmentId };
+    const how = await appointmentEvent(tx, actor, personId, appointmentId, 'changed', describe(a), a.reason, o);
+    return {
+      id: appointmentId,
+      personId,
+      status: 'booked',
+      service: a.service,
+      date: a.date,
+      time: a.time,
+      place: a.place,
+      reason: a.reason,
+      ...how,
+    };
+  });
+}
+
+type AppointmentWithEvents = Awaited<ReturnType<typeof repo.appointmentsOf>>[number];
+
+/**
+ * What changed, in words, from an appointment's timeline: the latest change or cancellation with its reason and
+ * what it was before, or null when it is as first booked.
+ */
+export function whatChanged(a: AppointmentWithEvents): string | null {
+  const events = a.events;
+  const last = events[events.length - 1];
+  if (!last || last.kind === 'booked') return null;
+  const before = events[events.length - 2];
+  const reason = last.reason ? ` Reason: ${last.reason}.` : '';
+  if (last.kind === 'cancelled') return `Cancelled.${reason}`;
+  return `${before ? `Moved from ${plainSummary(before.summary)}` : 'Changed'}.${reason}`;
+}
+
+const appointmentView = (a: AppointmentWithEvents) => ({
+  ...a,
+  whatChanged: whatChanged(a),
+  changedAt: a.events.length > 1 ? a.events[a.events.length - 1]!.at : null,
+  events: a.events.map((e) => ({ ...e, summary: plainSummary(e.summary) })),
+});
+
+/** One person's appointments with their timelines, and the home visits the scheduling module plans; audited. */
+export async function listAppointments(db: AnyDb, actor: Actor, personId: string, o: Opts) {
+  requireRole(actor, CARE_STAFF);
+  return inTransaction(db, async (tx) => {
+    if (!/^[0-9a-f-]{36}$/i.test(personId)) throw notFound('person', personId, o);
+    await access(tx, actor, personId, o, 'care_appointment');
+    const appointments = await repo.appointmentsOf(tx, actor.systemId, personId);
+    const referrals = await referralsForCare(tx, actor.systemId, personId);
+    const visits = await visitsForCare(
+      tx,
+      actor.systemId,
+      referrals.map((r) => r.id),
+      today(o),
+    );
+    await audit(tx, actor, {
+      action: 'care.appointment.list',
+      recordType: 'care_record',
+      recordId: personId,
+      requestId: o.requestId,
+    });
+    return { personId, today: today(o), appointments: appointments.map(appointmentView), visits };
+  });
+}
+
+export const CASELOAD_APPOINTMENT_DAYS = 7;
+
+/**
+ * Appointments for the people in the caller's caseload from today to `days` ahead (booked and cancelled, so a
+ * cancellation is seen), each with what changed; audited with the people shown.
+ */
+export async function caseloadAppointments(db: AnyDb, actor: Actor, o: Opts & { days?: number }) {
+  requireRole(actor, CARE_STAFF);
+  return inTransaction(db, async (tx) => {
+    const days = Math.min(Math.max(o.days ?? CASELOAD_APPOINTMENT_DAYS, 0), 60);
+    const day = today(o);
+    const until = addDays(day, days);
+    const allocations = await repo.caseloadOf(tx, actor.systemId, actor.id, visiblePeople(tx, actor, o.now));
+    const ids = allocations.map((a) => a.personId);
+    const people = new Map((await peopleForCare(tx, actor.systemId, ids)).map((p) => [p.id, p]));
+    const rows = (await repo.appointmentsOfPeople(tx, actor.systemId, ids, day, until)).map((a) => {
+      const p = people.get(a.personId);
+      return {
+        ...appointmentView(a),
+        name: p ? `${p.givenName} ${p.familyName}` : '',
+        nhsNumber: p?.nhsNumber ?? '',
+        isToday: a.date === day,
+      };
+    });
+    await audit(tx, actor, {
+      action: 'care.appointment.caseload',
+      recordType: 'care_appointment',
+      requestId: o.requestId,
+      detail: { shown: [...new Set(rows.map((r) => r.personId))], from: day, to: until },
+    });
+    return {
+      today: day,
+      until,
+      appointments: rows,
+      todayCount: rows.filter((r) => r.isToday && r.status === 'booked').length,
+    };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// For the FHIR API (the interop module reads each record with getCareRecord, which checks and audits)
+
+/** The people with a care record whom the actor may see now: ids only (nothing personal, so not audited). */
+export async function carePeople(db: AnyDb, actor: Actor, o: Opts): Promise<string[]> {
+  requireRole(actor, CARE_STAFF);
+  return repo.peopleWithRecords(db, actor.systemId, visiblePeople(db, actor, o.now));
+}
+
+/**
+ * Whose care record a plan, action, appointment or assessment belongs to; an unknown id is refused with the
+ * same audited "not found" as a person without a relationship, so nobody learns whether a record exists.
+ */
+export async function careRecordOwner(
+  db: AnyDb,
+  actor: Actor,
+  kind: repo.CareRecordKind,
+  id: string,
+  o: Opts,
+): Promise<string> {
+  requireRole(actor, CARE_STAFF);
+  const personId = /^[0-9a-f-]{36}$/i.test(id) ? await repo.personOfRecord(db, actor.systemId, kind, id) : null;
+  if (!personId) throw notFound(`care_${kind}`, id, o);
+  return personId;
+}
+
+/** One signed or draft assessment of a person (the FHIR QuestionnaireResponse), after getCareRecord's check. */
+export async function assessmentsForFhir(db: AnyDb, actor: Actor, personId: string, o: Opts) {
+  requireRole(actor, CARE_STAFF);
+  if (!/^[0-9a-f-]{36}$/i.test(personId)) throw notFound('person', personId, o);
+  return inTransaction(db, async (tx) => {
+    await access(tx, actor, personId, o, 'care_assessment');
+    const person = await personOf(tx, actor.systemId, personId);
+    const rows = await repo.assessmentsOf(tx, actor.systemId, personId);
+    const views = [];
+    for (const a of rows) views.push(await assessmentView(tx, a, person));
+    await audit(tx, actor, {
+      action: 'care.assessment.read',
+      recordType: 'care_record',
+      recordId: personId,
+      requestId: o.requestId,
+      detail: { assessments: rows.map((a) => a.id) },
+    });
+    return views;
   });
 }

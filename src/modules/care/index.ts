@@ -24,6 +24,7 @@ export { careMigrations } from './care.migrations.ts';
 export { seedCare } from './care.seed.ts';
 export {
   type AssessmentView,
+  assessmentsForFhir,
   addAction,
   addTeamMember,
   allocateCaseManager,
@@ -37,8 +38,17 @@ export {
   CONTACT_CHANNELS,
   type CaseloadItem,
   careBreakGlass,
+  carePeople,
+  type CareRecord,
+  careRecordOwner,
   CASELOAD_EXPORT_HEADER,
   caseload,
+  changeMeeting,
+  meetingChangeSummary,
+  caseloadAppointments,
+  CASELOAD_APPOINTMENT_DAYS,
+  listAppointments,
+  whatChanged,
   caseloadExport,
   completeAction,
   createMeeting,
@@ -61,5 +71,21 @@ export {
 } from './care.service.ts';
 export { COMPLEXITY_RULES, caseWeight, complexityReasons, needsCaseManager } from './complexity.ts';
 export { NEW_ALLOCATION_DAYS, newAllocations, overdueActions, REVIEW_SOON_DAYS, reviewsDue } from './today.ts';
-export { ADULT_AGE, birthdayAt, TRANSITION_FLAG_AGE, transitionStatus } from './transition.ts';
-export { APPOINTMENT_EVENTS, checkAppointment, notificationFor } from './appointments.ts';
+export {
+  ADULT_AGE,
+  birthdayAt,
+  checkTransitionPlan,
+  TRANSITION_FLAG_AGE,
+  transitionChoices,
+  transitionConcerns,
+  transitionStatus,
+} from './transition.ts';
+export {
+  APPOINTMENT_EVENTS,
+  checkAppointment,
+  describeAppointment,
+  notificationFor,
+  plainDate,
+  plainDateTime,
+  plainSummary,
+} from './appointments.ts';

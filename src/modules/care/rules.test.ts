@@ -105,3 +105,62 @@ test('transition: flagged from 17, within six months of 18, and 29 February birt
     '31 August plus six months is 28 February',
   );
 });
+
+test('transition plans: choices come from the offer by age group; bad choices, dates and a missing lead are named', async () => {
+  const { checkTransitionPlan, transitionChoices, transitionConcerns } = await import('./transition.ts');
+  const choices = transitionChoices([
+    { code: 'cmht', name: 'Community mental health team', provisions: [{ ageGroup: 'working-age-adults' }] },
+    { code: 'eip', name: 'Early intervention in psychosis', provisions: [{ ageGroup: 'young-adults' }] },
+    { code: 'camhs', name: 'CAMHS', provisions: [{ ageGroup: 'children-young-people' }] },
+  ]);
+  assert.deepEqual(
+    choices.adultServices.map((c) => c.code),
+    ['cmht'],
+  );
+  assert.deepEqual(
+    choices.youngAdult.map((c) => c.code),
+    ['eip'],
+  );
+  const at = { today: '2030-01-07', birthDate: '2012-04-01' };
+  const bad = checkTransitionPlan(
+    { adultServices: ['camhs'], components: ['cmht'], transferDate: '2030-01-06' },
+    choices,
+    at,
+  );
+  assert.deepEqual(
+    bad.errors.map((e) => e.field),
+    ['adultServices', 'components', 'transferDate', 'adultLead'],
+  );
+  // 18 to 25 services end at 25: a transfer planned after the 25th birthday is refused.
+  const late = checkTransitionPlan(
+    { adultServices: 'cmht', transferDate: '2037-04-02', adultLead: 'Sam' },
+    choices,
+    at,
+  );
+  assert.deepEqual(
+    late.errors.map((e) => e.field),
+    ['transferDate'],
+  );
+  const ok = checkTransitionPlan(
+    { adultServices: ['cmht', 'cmht'], components: ['eip'], transferDate: '2030-04-01', adultLead: ' Sam Okoye ' },
+    choices,
+    at,
+  );
+  assert.deepEqual(ok.errors, []);
+  assert.deepEqual(ok.adultServices, [{ code: 'cmht', name: 'Community mental health team' }]);
+  assert.equal(ok.adultLead, 'Sam Okoye');
+  // Planning has to have started by six months before 18; a free-text plan still needs its structure.
+  const soon = transitionStatus('2012-04-01', '2030-01-07');
+  assert.deepEqual(transitionConcerns(soon, null, '2030-01-07'), ['Within six months of 18 and no transition plan']);
+  assert.equal(
+    transitionConcerns(soon, { structured: false, transferDate: null, adultLead: null }, '2030-01-07').length,
+    1,
+  );
+  assert.deepEqual(
+    transitionConcerns(soon, { structured: true, transferDate: '2030-04-01', adultLead: 'Sam' }, '2030-01-07'),
+    [],
+  );
+  const early = transitionStatus('2012-12-01', '2030-01-07');
+  assert.equal(early.flagged, true);
+  assert.deepEqual(transitionConcerns(early, null, '2030-01-07'), []);
+});

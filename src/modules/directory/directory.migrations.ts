@@ -95,4 +95,22 @@ export const directoryMigrations: Migrations = {
         .execute();
     },
   },
+  '0211_directory_imports': {
+    // Local assets imported from a published feed (an Open Referral UK feed of a council or a voluntary
+    // organisation): each import, and which assets it brought, so importing the same feed again replaces them.
+    // biome-ignore lint/suspicious/noExplicitAny: migrations are written against no fixed schema
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('directory_imports')
+        .addColumn('id', 'uuid', (c) => c.primaryKey())
+        .addColumn('system_id', 'text', (c) => c.notNull().references('systems.id'))
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('format', 'text', (c) => c.notNull())
+        .addColumn('records', 'integer', (c) => c.notNull())
+        .addColumn('imported_by', 'text', (c) => c.notNull())
+        .addColumn('imported_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+      await db.schema.alterTable('directory_assets').addColumn('import_source', 'text').execute();
+    },
+  },
 };

@@ -209,3 +209,70 @@ export async function directoryPeriod(db: AnyDb, systemId: string): Promise<stri
   const r = await db.selectFrom('directories').select('period').where('system_id', '=', systemId).executeTakeFirst();
   return r?.period ?? null;
 }
+
+/** Replaces the assets an earlier import of `source` brought with these, and records the import. */
+export async function replaceImportedAssets(
+  db: AnyDb,
+  systemId: string,
+  imp: { id: string; source: string; format: string; importedBy: string; at: Date },
+  assets: LocalAsset[],
+): Promise<{ replaced: number }> {
+  const gone = await db
+    .deleteFrom('directory_assets')
+    .where('system_id', '=', systemId)
+    .where('import_source', '=', imp.source)
+    .executeTakeFirst();
+  const last = await db
+    .selectFrom('directory_assets')
+    .select(sql<number>`coalesce(max(position), -1)`.as('p'))
+    .where('system_id', '=', systemId)
+    .executeTakeFirst();
+  const start = Number(last?.p ?? -1) + 1;
+  if (assets.length)
+    await db
+      .insertInto('directory_assets')
+      .values(
+        assets.map((a, i) => ({
+          system_id: systemId,
+          id: a.id,
+          position: start + i,
+          name: a.name,
+          description: a.description,
+          kind: a.kind,
+          organisation_code: a.organisationCode ?? null,
+          needs: json(a.needs),
+          boroughs: json(a.boroughs),
+          age_groups: json(a.ageGroups),
+          contact: json(a.contact),
+          illustrative: a.illustrative === true,
+          import_source: imp.source,
+        })),
+      )
+      .execute();
+  await db
+    .insertInto('directory_imports')
+    .values({
+      id: imp.id,
+      system_id: systemId,
+      source: imp.source,
+      format: imp.format,
+      records: assets.length,
+      imported_by: imp.importedBy,
+      imported_at: imp.at,
+    })
+    .execute();
+  return { replaced: Number(gone.numDeletedRows) };
+}
+
+/** Ids of assets that exist already and did not come from `source` (an import may not overwrite them). */
+export async function assetIdsNotFrom(db: AnyDb, systemId: string, ids: string[], source: string): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('directory_assets')
+    .select('id')
+    .where('system_id', '=', systemId)
+    .where('id', 'in', ids)
+    .where((eb) => eb.or([eb('import_source', 'is', null), eb('import_source', '<>', source)]))
+    .execute();
+  return rows.map((r) => r.id as string);
+}

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { audit } from '../../platform/audit/audit.ts';
 import { type Actor, systemActor } from '../../platform/auth/roles.ts';
 import { type AnyDb, inTransaction } from '../../platform/db/database.ts';
-import { ForbiddenError } from '../../platform/errors.ts';
+import { ConflictError, ForbiddenError } from '../../platform/errors.ts';
+import { randomUUID } from 'node:crypto';
 import { getPublishedOffer } from '../offer/index.ts';
 import { listPlaces } from '../places/index.ts';
 import type { Directory, LocalAsset, RoutableService, Service } from './directory.ts';
@@ -144,4 +145,44 @@ export async function seedDirectory(
     ...(offer ? { components: offer.components.map((c) => c.code) } : {}),
   });
   return loadDirectoryDocument(db, systemActor(systemId), directory);
+}
+
+/**
+ * Imports local assets from a published feed (the interop module maps an Open Referral UK feed to them), all
+ * or nothing in one transaction: importing the same source again replaces what it brought before, and an
+ * import may not overwrite an asset from anywhere else. Administrators only; audited.
+ */
+export async function importLocalAssets(
+  db: AnyDb,
+  actor: Actor,
+  input: { source: string; format: string; assets: LocalAsset[] },
+  o: { now: Date; requestId?: string },
+): Promise<{ importId: string; imported: number; replaced: number }> {
+  if (actor.role !== 'admin' && actor.role !== 'system')
+    throw new ForbiddenError('Only an administrator can import into the directory');
+  return inTransaction(db, async (tx) => {
+    const clash = await repo.assetIdsNotFrom(
+      tx,
+      actor.systemId,
+      input.assets.map((a) => a.id),
+      input.source,
+    );
+    if (clash.length)
+      throw new ConflictError(`These records are already in the directory from elsewhere: ${clash.join(', ')}`);
+    const id = randomUUID();
+    const { replaced } = await repo.replaceImportedAssets(
+      tx,
+      actor.systemId,
+      { id, source: input.source, format: input.format, importedBy: actor.id, at: o.now },
+      input.assets,
+    );
+    await audit(tx, actor, {
+      action: 'directory.import',
+      recordType: 'directory_import',
+      recordId: id,
+      requestId: o.requestId,
+      detail: { source: input.source, format: input.format, imported: input.assets.length, replaced },
+    });
+    return { importId: id, imported: input.assets.length, replaced };
+  });
 }

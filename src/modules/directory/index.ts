@@ -34,6 +34,7 @@ export {
   componentTerms,
   type DirectorySearch,
   getDirectory,
+  importLocalAssets,
   listRoutableServices,
   loadDirectoryDocument,
   NCL_DIRECTORY_FILE,

@@ -15,6 +15,7 @@ import {
   ValidationError,
 } from '../../platform/errors.ts';
 import { analysisData, gapsOf, variationOf } from '../baseline/index.ts';
+import { getDirectory } from '../directory/index.ts';
 import {
   type AssumptionChange,
   applyAssumptionChanges,
@@ -22,7 +23,8 @@ import {
   valuesOf,
   withDefaults,
 } from './finance.assumptions.ts';
-import { type ModelInput, type ProductivityRow, productivity } from './finance.model.ts';
+import type { ModelInput } from './finance.model.ts';
+import { type ProductivityReport, providerProductivity } from './finance.productivity.ts';
 import type { PhasingProblem, PhasingResult } from './finance.phasing.ts';
 import { validatePhasing } from './finance.phasing.ts';
 import { DEFAULT_DRAWS, type RunOutput, runScenario as runPure } from './finance.run.ts';
@@ -132,6 +134,74 @@ export async function createScenario(db: AnyDb, actor: Actor, input: CreateScena
       detail: { name, basedOn, changed: changed.map((c) => ({ key: c.key, from: c.before.value, to: c.after.value })) },
     });
     return id;
+  });
+}
+
+export const AFFORDABILITY_OPTIONS = ['reprofile', 'efficiency', 'savings'] as const;
+export type AffordabilityOption = (typeof AFFORDABILITY_OPTIONS)[number];
+
+const pounds1m = (v: number) =>
+  `£${(v / 1e6).toLocaleString('en-GB', { maximumFractionDigits: 1, minimumFractionDigits: 1 })}m`;
+
+/** The assumption an affordability option changes, from a run's options, and the words for its name. */
+export function optionChange(
+  aff: NonNullable<repo.ScenarioRow['results']>['affordability'],
+  option: AffordabilityOption,
+): { change: AssumptionChange; label: string } {
+  if (option === 'reprofile') {
+    if (aff.reprofile.years === null || aff.reprofile.years > 10) {
+      throw new ConflictError('Re-profiling alone cannot deliver the whole offer within 10 years', 'no_reprofile');
+    }
+    return {
+      change: { key: 'plan.horizonYears', value: aff.reprofile.years },
+      label: `re-profiled over ${aff.reprofile.years} years`,
+    };
+  }
+  if (option === 'efficiency') {
+    const value = Math.min(1, Math.ceil(aff.efficiency.extraShare * 10000) / 10000);
+    return {
+      change: { key: 'efficiency.extra', value },
+      label: `with ${(value * 100).toFixed(2)}% extra efficiency`,
+    };
+  }
+  const value = Math.ceil(Math.max(0, ...aff.savings.perYear));
+  return { change: { key: 'savings.extra', value }, label: `with ${pounds1m(value)} a year of extra savings` };
+}
+
+/**
+ * Opens one of the three affordability options of a run scenario as a new scenario: a copy with the one
+ * assumption the option needs (the horizon, the extra efficiency or the extra savings), audited with the
+ * option it came from. Run it to see the results.
+ */
+export async function openOption(db: AnyDb, actor: Actor, id: string, option: string, now: Date): Promise<string> {
+  assertWriter(actor);
+  if (!(AFFORDABILITY_OPTIONS as readonly string[]).includes(option)) {
+    throw new ValidationError([{ field: 'option', message: `Choose an option: ${AFFORDABILITY_OPTIONS.join(', ')}` }]);
+  }
+  return inTransaction(db, async (tx) => {
+    const s = await repo.getScenario(tx, actor.systemId, id);
+    if (!s) throw new NotFoundError('Scenario');
+    const aff = s.results?.affordability;
+    if (!aff) throw new ConflictError('Run the model before opening an option', 'not_run');
+    const { change, label } = optionChange(aff, option as AffordabilityOption);
+    const created = await createScenario(
+      tx,
+      actor,
+      {
+        name: `${s.name}, ${label}`.slice(0, 120),
+        description: `Affordability option (${option}) of “${s.name}”, version ${s.resultsVersion ?? s.version}.`,
+        copyFrom: s.id,
+        assumptions: [change],
+      },
+      now,
+    );
+    await audit(tx, actor, {
+      action: 'finance.scenario.option',
+      recordType: 'finance_scenario',
+      recordId: created,
+      detail: { from: s.id, option, key: change.key, value: change.value },
+    });
+    return created;
   });
 }
 
@@ -325,11 +395,19 @@ export async function agreeScenario(db: AnyDb, actor: Actor, id: string, now: Da
   });
 }
 
-export async function productivityOf(db: AnyDb, actor: Actor, bestQuantile?: number): Promise<ProductivityRow[]> {
+/** Productivity per provider and service against the best in class (the directory names the providers). */
+export async function productivityOf(
+  db: AnyDb,
+  actor: Actor,
+  bestQuantile?: number,
+): Promise<ProductivityReport & { period: string | null }> {
   assertReader(actor);
   const input = await financeInput(db, actor.systemId);
   const q = bestQuantile ?? valuesOf(defaultAssumptions())['efficiency.bestQuantile'];
-  return productivity(input.rows, q);
+  const directory = await getDirectory(db, actor.systemId);
+  const names = new Map((directory?.organisations ?? []).map((o) => [o.code, o.name]));
+  const boroughNames = new Map(input.boroughs.map((b) => [b.code, b.name]));
+  return { ...providerProductivity(input.rows, q, names, boroughNames), period: input.period };
 }
 
 /** Solves a phasing problem given directly (what-ifs, and checking the solver on unseen problems). */

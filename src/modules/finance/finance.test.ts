@@ -20,6 +20,7 @@ import {
   planViolations,
   planYears,
   productivity,
+  providerProductivity,
   projectPlan,
   rampShare,
   rng,
@@ -264,6 +265,56 @@ describe('funding levers', () => {
     assert.equal(b1.release, 125000);
     assert.equal(b1.contactsPerWte, 1000);
     assert.deepEqual(b1.skillMix, { nursing: 0.8, support: 0.2 });
+  });
+
+  test('per provider: boroughs with one provider pool, best quartile of the peers, skill mix by band', () => {
+    const r = (borough: string, provider: string | undefined, spend: number, contacts: number, bands?: object) => ({
+      ...row(borough, 'urgent-community-response', 10, spend * 100, contacts),
+      ...(provider ? { provider } : {}),
+      ...(bands ? { bandWte: bands } : {}),
+    });
+    const rows: BaselineRow[] = [
+      // P1 serves B1 and B2: £1,000,000 on 10,000 contacts (£100 a contact), 20 WTE, half band 5, half band 7.
+      r('B1', 'P1', 400_000, 5000, { 'band-5': 5, 'band-7': 3 }),
+      r('B2', 'P1', 600_000, 5000, { 'band-5': 5, 'band-7': 7 }),
+      // P2 £50 a contact, all band 6; P3 £80; B4 names no provider: £200 a contact.
+      r('B3', 'P2', 500_000, 10000, { 'band-6': 10 }),
+      r('B5', 'P3', 800_000, 10000),
+      r('B4', undefined, 2_000_000, 10000),
+      { ...r('B4', 'P2', 0, 0), component: 'district-nursing', offered: 'none' },
+    ];
+    const rep = providerProductivity(rows, 0, new Map([['P1', 'Provider one']]), new Map([['B4', 'Four']]));
+    assert.equal(rep.rows.length, 4); // a service not offered is not benchmarked
+    const p1 = rep.rows.find((x) => x.provider === 'P1')!;
+    assert.equal(p1.providerName, 'Provider one');
+    assert.deepEqual(p1.boroughs, ['B1', 'B2']);
+    assert.equal(p1.costPerContact, 100);
+    assert.equal(p1.contactsPerWte, 500);
+    assert.equal(p1.bestCostPerContact, 50); // quantile 0: the cheapest peer
+    assert.equal(p1.release, 500_000); // (£100 − £50) × 10,000
+    assert.deepEqual(p1.bandMix, { 'band-5': 0.5, 'band-7': 0.5 });
+    assert.equal(p1.seniorShare, 0.5);
+    assert.deepEqual(p1.bestBandMix, { 'band-6': 1 }); // the mix of the best provider
+    const b4 = rep.rows.find((x) => x.provider === null)!;
+    assert.equal(b4.providerName, 'Four (provider not given)');
+    assert.equal(b4.release, 1_500_000);
+    assert.equal(b4.seniorShare, null);
+    assert.equal(rep.rows[0], b4); // largest release first
+    assert.equal(rep.totalRelease, 1_500_000 + 500_000 + 300_000);
+    assert.deepEqual(
+      rep.providers.map((x) => [x.code, x.release]),
+      [
+        ['P1', 500_000],
+        ['P3', 300_000],
+        ['P2', 0],
+      ],
+    );
+    // At the best quartile (0.25) of £50, £80, £100 and £200 the best is £72.50; a lower bar releases less.
+    const q = providerProductivity(rows, 0.25);
+    assert.equal(q.rows.find((x) => x.provider === 'P1')!.bestCostPerContact, 72.5);
+    assert.ok(q.totalRelease < rep.totalRelease);
+    // A service with one provider has no best in class to compare with.
+    assert.equal(providerProductivity([rows[2]], 0.25).rows[0].bestCostPerContact, null);
   });
 
   test('efficiency ramps up to its full release; growth follows the assumed profile; redistribution is capped', () => {

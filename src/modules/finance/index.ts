@@ -7,6 +7,7 @@ export * from './finance.assumptions.ts';
 export * from './finance.model.ts';
 export * from './finance.montecarlo.ts';
 export * from './finance.phasing.ts';
+export * from './finance.productivity.ts';
 export * from './finance.run.ts';
 export { financeMigrations } from './finance.migrations.ts';
 export type { RunStatus, ScenarioStatus } from './finance.repository.ts';

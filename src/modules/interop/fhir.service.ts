@@ -18,6 +18,8 @@ import { listPlaces } from '../places/index.ts';
 import { fhirPathOf, referralFromFhir } from './fhir-referral.ts';
 import {
   commissionedServiceResource,
+  type DateFilter,
+  dateRange,
   type FhirResource,
   healthcareServiceResource,
   OFFER_SERVICE_PREFIX,
@@ -196,12 +198,17 @@ function nhsNumberToken(t: Token, param: string): string {
 export async function searchPatients(
   db: AnyDb,
   actor: Actor,
-  q: { identifier?: Token },
+  q: { identifier?: Token; lastUpdated?: DateFilter[] },
   paging: FhirPaging,
   o: ReadOptions,
 ): Promise<FhirMatches> {
   const nhsNumber = q.identifier ? nhsNumberToken(q.identifier, 'identifier') : undefined;
-  const found = await listVisiblePeople(db, actor, { nhsNumber, offset: paging.offset, limit: paging.count }, o);
+  const found = await listVisiblePeople(
+    db,
+    actor,
+    { nhsNumber, updated: q.lastUpdated?.map(dateRange), offset: paging.offset, limit: paging.count },
+    o,
+  );
   return { resources: found.items.map(patientResource), total: found.total };
 }
 
@@ -233,7 +240,7 @@ async function referralNames(db: AnyDb, systemId: string) {
 export async function searchServiceRequests(
   db: AnyDb,
   actor: Actor,
-  q: { patient?: string; patientIdentifier?: Token; identifier?: Token; status?: string[] },
+  q: { patient?: string; patientIdentifier?: Token; identifier?: Token; status?: string[]; lastUpdated?: DateFilter[] },
   paging: FhirPaging,
   o: ReadOptions,
 ): Promise<FhirMatches> {
@@ -257,6 +264,7 @@ export async function searchServiceRequests(
       nhsNumber: q.patientIdentifier ? nhsNumberToken(q.patientIdentifier, 'patient:identifier') : undefined,
       reference: q.identifier?.code,
       anyOf,
+      updated: q.lastUpdated?.map(dateRange),
       offset: paging.offset,
       limit: paging.count,
     },

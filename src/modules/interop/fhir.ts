@@ -13,7 +13,19 @@ export const UKCORE = {
   HealthcareService: 'https://fhir.hl7.org.uk/StructureDefinition/UKCore-HealthcareService',
   Patient: 'https://fhir.hl7.org.uk/StructureDefinition/UKCore-Patient',
   ServiceRequest: 'https://fhir.hl7.org.uk/StructureDefinition/UKCore-ServiceRequest',
+  EpisodeOfCare: 'https://fhir.hl7.org.uk/StructureDefinition/UKCore-EpisodeOfCare',
+  CarePlan: 'https://fhir.hl7.org.uk/StructureDefinition/UKCore-CarePlan',
+  CareTeam: 'https://fhir.hl7.org.uk/StructureDefinition/UKCore-CareTeam',
+  Task: 'https://fhir.hl7.org.uk/StructureDefinition/UKCore-Task',
+  Appointment: 'https://fhir.hl7.org.uk/StructureDefinition/UKCore-Appointment',
+  Questionnaire: 'https://fhir.hl7.org.uk/StructureDefinition/UKCore-Questionnaire',
+  QuestionnaireResponse: 'https://fhir.hl7.org.uk/StructureDefinition/UKCore-QuestionnaireResponse',
+  Observation: 'https://fhir.hl7.org.uk/StructureDefinition/UKCore-Observation',
 } as const;
+/** Profiles a type's resources may claim besides its own (the NEWS2 total is an EarlyWarningTotalScore). */
+export const SUPPORTED_PROFILES: Partial<Record<FhirResourceType, string[]>> = {
+  Observation: ['https://fhir.hl7.org.uk/StructureDefinition/UKCore-Observation-EarlyWarningTotalScore'],
+};
 export type FhirResourceType = keyof typeof UKCORE;
 
 export const SYSTEMS = {
@@ -408,6 +420,24 @@ export function issueCodeFor(status: number): IssueCode {
 
 export type SearchParamDoc = { name: string; type: 'token' | 'string' | 'reference' | 'date' | 'number'; doc: string };
 
+const LAST_UPDATED: SearchParamDoc = {
+  name: '_lastUpdated',
+  type: 'date',
+  doc: 'When the record last changed: a date or dateTime with eq, gt, ge, lt or le (may be given twice for a range)',
+};
+function careParams(statuses: string, identifier: string): SearchParamDoc[] {
+  return [
+    {
+      name: 'patient',
+      type: 'reference',
+      doc: 'Patient/<id>, or with :identifier the NHS number: patient:identifier=https://fhir.nhs.uk/Id/nhs-number|<10 digits>',
+    },
+    { name: 'identifier', type: 'token', doc: identifier },
+    { name: 'status', type: 'token', doc: statuses },
+    LAST_UPDATED,
+  ];
+}
+
 /** What each resource type supports: read and search-type, with these parameters. */
 export const SUPPORTED: Record<FhirResourceType, SearchParamDoc[]> = {
   Organization: [
@@ -423,7 +453,10 @@ export const SUPPORTED: Record<FhirResourceType, SearchParamDoc[]> = {
     { name: 'service-type', type: 'token', doc: 'Core offer component, urn:core-offer:component|<code>' },
     { name: 'name', type: 'string', doc: 'Start of any word of the name' },
   ],
-  Patient: [{ name: 'identifier', type: 'token', doc: 'NHS number, https://fhir.nhs.uk/Id/nhs-number|<10 digits>' }],
+  Patient: [
+    { name: 'identifier', type: 'token', doc: 'NHS number, https://fhir.nhs.uk/Id/nhs-number|<10 digits>' },
+    LAST_UPDATED,
+  ],
   ServiceRequest: [
     {
       name: 'patient',
@@ -432,6 +465,32 @@ export const SUPPORTED: Record<FhirResourceType, SearchParamDoc[]> = {
     },
     { name: 'identifier', type: 'token', doc: 'The referral reference, urn:core-offer:referral-reference|CPA-…' },
     { name: 'status', type: 'token', doc: 'active, completed or revoked' },
+    LAST_UPDATED,
+  ],
+  EpisodeOfCare: careParams('active', 'the referral reference, urn:core-offer:episode-of-care|CPA-…'),
+  CarePlan: careParams('active or completed', 'urn:core-offer:care-plan|<id>'),
+  CareTeam: careParams('active or inactive', 'urn:core-offer:care-team|<person id>'),
+  Task: careParams('requested, completed or cancelled', 'urn:core-offer:care-action|<id>'),
+  Appointment: careParams('booked or cancelled', 'urn:core-offer:care-appointment|<id>'),
+  Questionnaire: [
+    { name: 'url', type: 'string', doc: 'The canonical URL (optionally |version)' },
+    { name: 'status', type: 'token', doc: 'active' },
+  ],
+  QuestionnaireResponse: careParams('in-progress or completed', 'urn:core-offer:holistic-assessment|<id>'),
+  Observation: [
+    {
+      name: 'patient:identifier',
+      type: 'token',
+      doc: 'NHS number, https://fhir.nhs.uk/Id/nhs-number|<10 digits> (a virtual ward patient is the ward’s own record, referenced by NHS number)',
+    },
+    {
+      name: 'code',
+      type: 'token',
+      doc: `http://loinc.org|85353-1 (the observation set) or http://snomed.info/sct|1104051000000101 (NEWS2 total)`,
+    },
+    { name: 'identifier', type: 'token', doc: 'urn:core-offer:virtual-ward-observation|<id>' },
+    { name: 'status', type: 'token', doc: 'final' },
+    LAST_UPDATED,
   ],
 };
 
@@ -457,7 +516,7 @@ export function capabilityStatement(base: string, date: string, software: { name
       {
         mode: 'server',
         documentation:
-          'Read and search; ServiceRequest also create. Organization, Location and HealthcareService are public; Patient and ServiceRequest need an API token or staff session of the central point of access or a clinician, and show only people the caller has a legitimate relationship with. Every read of a person is audited.',
+          'Read and search; ServiceRequest also create. Organization, Location, HealthcareService and Questionnaire are public. Patient and ServiceRequest need an API token or staff session of the central point of access or a clinician; EpisodeOfCare, CarePlan, CareTeam, Task, Appointment and QuestionnaireResponse of a case manager, clinician or the central point of access; Observation (virtual wards) of a clinician or coordinator. All of these show only people the caller has a legitimate relationship with, and every read of a person is audited.',
         security: {
           description:
             'Send Authorization: Bearer <token> (an administrator issues tokens, each scoped to one role), or sign in.',
@@ -465,6 +524,7 @@ export function capabilityStatement(base: string, date: string, software: { name
         resource: (Object.keys(UKCORE) as FhirResourceType[]).map((type) => ({
           type,
           profile: UKCORE[type],
+          ...(SUPPORTED_PROFILES[type] ? { supportedProfile: SUPPORTED_PROFILES[type] } : {}),
           interaction: [
             { code: 'read' },
             { code: 'search-type' },
@@ -479,4 +539,57 @@ export function capabilityStatement(base: string, date: string, software: { name
       },
     ],
   };
+}
+
+/** A FHIR date search value (`_lastUpdated=ge2026-03-01`) as the instants it allows: [from, before). */
+export type DateFilter = { prefix: 'eq' | 'gt' | 'ge' | 'lt' | 'le'; from: number; before: number };
+
+const DATE_VALUE = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?)?)?$/;
+
+/** Parses one `_lastUpdated` value; null when it is not a FHIR date with a supported prefix. */
+export function parseDateFilter(text: string): DateFilter | null {
+  const m = /^(eq|gt|ge|lt|le)?(.+)$/.exec(text.trim());
+  if (!m) return null;
+  const prefix = (m[1] ?? 'eq') as DateFilter['prefix'];
+  const d = DATE_VALUE.exec(m[2]!);
+  if (!d) return null;
+  const [, y, mo, day, hh, mi, ss, frac, zone] = d;
+  if (hh !== undefined && zone === undefined) return null;
+  const year = Number(y);
+  const month = mo ? Number(mo) : 1;
+  const date = day ? Number(day) : 1;
+  if (month < 1 || month > 12 || date < 1 || date > 31) return null;
+  if (hh !== undefined) {
+    const from = Date.parse(`${y}-${mo}-${day}T${hh}:${mi}:${ss ?? '00'}${frac ?? ''}${zone === 'Z' ? 'Z' : zone}`);
+    if (Number.isNaN(from)) return null;
+    const step = ss === undefined ? 60_000 : frac === undefined ? 1000 : 1;
+    return { prefix, from, before: from + step };
+  }
+  // A date without a time is a whole year, month or day (UTC, as FHIR leaves the zone to the server).
+  const from = Date.UTC(year, month - 1, date);
+  const before = day ? Date.UTC(year, month - 1, date + 1) : mo ? Date.UTC(year, month, 1) : Date.UTC(year + 1, 0, 1);
+  return { prefix, from, before };
+}
+
+/** Whether an instant meets every filter (a resource without a lastUpdated meets none). */
+export function dateMatches(instant: string | undefined, filters: DateFilter[]): boolean {
+  if (filters.length === 0) return true;
+  if (!instant) return false;
+  const t = Date.parse(instant);
+  return filters.every((f) => {
+    if (f.prefix === 'eq') return t >= f.from && t < f.before;
+    if (f.prefix === 'gt') return t >= f.before;
+    if (f.prefix === 'ge') return t >= f.from;
+    if (f.prefix === 'lt') return t < f.from;
+    return t < f.before;
+  });
+}
+
+/** A date filter as a range of instants for a database query: from (inclusive), before (exclusive). */
+export function dateRange(f: DateFilter): { from?: Date; before?: Date } {
+  if (f.prefix === 'eq') return { from: new Date(f.from), before: new Date(f.before) };
+  if (f.prefix === 'gt') return { from: new Date(f.before) };
+  if (f.prefix === 'ge') return { from: new Date(f.from) };
+  if (f.prefix === 'lt') return { before: new Date(f.from) };
+  return { before: new Date(f.before) };
 }

@@ -19,6 +19,7 @@ export {
 } from './oruk.service.ts';
 export {
   capabilityStatement,
+  type DateFilter,
   FHIR_JSON,
   FHIR_VERSION,
   type FhirResource,
@@ -26,6 +27,7 @@ export {
   issueCodeFor,
   operationOutcome,
   pageLinks,
+  parseDateFilter,
   SYSTEMS,
   UKCORE,
   searchsetBundle,
@@ -48,3 +50,17 @@ export {
   searchPatients,
   searchServiceRequests,
 } from './fhir.service.ts';
+export {
+  CARE_STATUSES,
+  type CareResourceType,
+  readCare,
+  readObservation,
+  readQuestionnaire,
+  readQuestionnaireResponse,
+  searchCare,
+  searchObservations,
+  searchQuestionnaireResponses,
+  searchQuestionnaires,
+} from './fhir-care.service.ts';
+export { checkOrukFeed, orukToAssets } from './oruk-import.ts';
+export { fetchOrukFeed, importOrukFeed, type OrukImportInput } from './oruk-import.service.ts';

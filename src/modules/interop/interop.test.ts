@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ageBounds, orukPage } from './oruk.ts';
-import { pageLinks, requestStatus, STATUS_SEARCH } from './fhir.ts';
+import { dateMatches, dateRange, pageLinks, parseDateFilter, requestStatus, STATUS_SEARCH } from './fhir.ts';
 import { parseToken } from './fhir.service.ts';
 import { recordUuid, UUID_PATTERN, uuidV5 } from './ids.ts';
 import { AGE_GROUPS } from '../offer/index.ts';
@@ -81,4 +81,29 @@ test('tokens and request statuses', () => {
   assert.equal(requestStatus('closed', 'completed'), 'completed');
   assert.equal(requestStatus('closed', 'withdrawn'), 'revoked');
   assert.deepEqual(STATUS_SEARCH.revoked, { status: ['closed'], outcomeIn: ['withdrawn'] });
+});
+
+test('_lastUpdated values: prefixes, precision as an interval, zones required with a time', () => {
+  const day = parseDateFilter('2026-03-10')!;
+  assert.deepEqual(day, { prefix: 'eq', from: Date.UTC(2026, 2, 10), before: Date.UTC(2026, 2, 11) });
+  assert.equal(parseDateFilter('ge2026-03')!.before, Date.UTC(2026, 3, 1));
+  assert.equal(parseDateFilter('lt2026')!.before, Date.UTC(2027, 0, 1));
+  const minute = parseDateFilter('gt2026-03-10T10:15+01:00')!;
+  assert.equal(minute.from, Date.parse('2026-03-10T09:15:00Z'));
+  assert.equal(minute.before - minute.from, 60_000);
+  assert.equal(parseDateFilter('2026-03-10T10:15:00'), null, 'a time needs its zone');
+  assert.equal(parseDateFilter('ne2026-03-10'), null, 'ne is not supported');
+  assert.equal(parseDateFilter('2026-13-01'), null);
+  assert.equal(parseDateFilter('yesterday'), null);
+  const at = '2026-03-10T23:59:59.999Z';
+  assert.ok(dateMatches(at, [day]));
+  assert.ok(!dateMatches('2026-03-11T00:00:00.000Z', [day]));
+  assert.ok(dateMatches('2026-03-11T00:00:00.000Z', [parseDateFilter('gt2026-03-10')!]));
+  assert.ok(!dateMatches(at, [parseDateFilter('gt2026-03-10')!]));
+  assert.ok(dateMatches(at, [parseDateFilter('le2026-03-10')!]));
+  assert.ok(!dateMatches(at, [parseDateFilter('lt2026-03-10')!]));
+  assert.ok(dateMatches(at, [parseDateFilter('ge2026-03-01')!, parseDateFilter('lt2026-04-01')!]), 'a range');
+  assert.ok(!dateMatches(undefined, [day]), 'no lastUpdated meets no filter');
+  assert.deepEqual(dateRange(parseDateFilter('gt2026-03-10')!), { from: new Date(Date.UTC(2026, 2, 11)) });
+  assert.deepEqual(dateRange(parseDateFilter('lt2026-03-10')!), { before: new Date(Date.UTC(2026, 2, 10)) });
 });

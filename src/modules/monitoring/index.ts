@@ -9,3 +9,16 @@ export * from './monitoring.returns.ts';
 export * from './monitoring.service.ts';
 export { monitoringMigrations } from './monitoring.migrations.ts';
 export { DEMO_PROVIDERS, seedMonitoring } from './monitoring.seed.ts';
+export * from './monitoring.actuals.ts';
+export { moduleActuals } from './monitoring.sources.ts';
+export {
+  type BoardPack,
+  boardPack,
+  boardPackSheets,
+  comparePacks,
+  issueBoardPack,
+  type PackComparison,
+  type PackFigure,
+  packFigures,
+  risksOf,
+} from './monitoring.pack.ts';

@@ -78,4 +78,33 @@ export const monitoringMigrations: Migrations = {
       await db.schema.createIndex('mon_return_rows_return').on('mon_return_rows').column('return_id').execute();
     },
   },
+  '1210_monitoring_pack_snapshots': {
+    // Each issued board pack's figures, so the next pack can say what moved since it. Never edited.
+    // biome-ignore lint/suspicious/noExplicitAny: migrations are written against no fixed schema
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('mon_pack_snapshots')
+        .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
+        .addColumn('system_id', 'text', (c) => c.notNull().references('systems.id'))
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('financial_year', 'text', (c) => c.notNull())
+        .addColumn('tolerance', 'numeric', (c) => c.notNull())
+        .addColumn('figures', 'jsonb', (c) => c.notNull())
+        .addColumn('illustrative', 'boolean', (c) => c.notNull().defaultTo(false))
+        .addColumn('issued_by', 'text', (c) => c.notNull())
+        .addColumn('issued_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('mon_pack_snapshots_scope')
+        .on('mon_pack_snapshots')
+        .columns(['system_id', 'scope', 'financial_year', 'issued_at'])
+        .execute();
+      await sql`
+        create function mon_pack_snapshots_append_only() returns trigger language plpgsql as $$
+        begin raise exception 'mon_pack_snapshots is append-only: issue a new pack'; end $$`.execute(db);
+      await sql`
+        create trigger mon_pack_snapshots_append_only before update or delete on mon_pack_snapshots
+        for each row execute function mon_pack_snapshots_append_only()`.execute(db);
+    },
+  },
 };

@@ -262,3 +262,61 @@ export async function actuals(db: AnyDb, systemId: string, year: string, borough
     illustrative: r.illustrative,
   }));
 }
+
+export interface PackSnapshot {
+  id: string;
+  scope: string;
+  financialYear: string;
+  tolerance: number;
+  figures: unknown;
+  illustrative: boolean;
+  issuedBy: string;
+  issuedAt: string;
+}
+
+export async function insertPackSnapshot(db: AnyDb, systemId: string, s: Omit<PackSnapshot, 'id'>): Promise<string> {
+  const r = await db
+    .insertInto('mon_pack_snapshots')
+    .values({
+      system_id: systemId,
+      scope: s.scope,
+      financial_year: s.financialYear,
+      tolerance: s.tolerance,
+      figures: sql`${JSON.stringify(s.figures)}::jsonb`,
+      illustrative: s.illustrative,
+      issued_by: s.issuedBy,
+      issued_at: s.issuedAt,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return r.id as string;
+}
+
+/** The last pack issued for a scope and year, or null. */
+export async function lastPackSnapshot(
+  db: AnyDb,
+  systemId: string,
+  scope: string,
+  year: string,
+): Promise<PackSnapshot | null> {
+  const r = await db
+    .selectFrom('mon_pack_snapshots')
+    .selectAll()
+    .where('system_id', '=', systemId)
+    .where('scope', '=', scope)
+    .where('financial_year', '=', year)
+    .orderBy('issued_at', 'desc')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  if (!r) return null;
+  return {
+    id: r.id,
+    scope: r.scope,
+    financialYear: r.financial_year,
+    tolerance: Number(r.tolerance),
+    figures: json(r.figures),
+    illustrative: r.illustrative,
+    issuedBy: r.issued_by,
+    issuedAt: iso(r.issued_at),
+  };
+}

@@ -12,6 +12,7 @@ import {
   sumReported,
   variance,
 } from './monitoring.ts';
+import { actualWords, groupActuals, outcomePeriod, quarterOfMonth } from './monitoring.actuals.ts';
 import { checkReturnRows, parsePounds } from './monitoring.returns.ts';
 
 test('variance: words beside the colour, behind and ahead by the rounded percentage', () => {
@@ -182,4 +183,43 @@ test('return: every problem named by row and column; negative spend, unknown bor
   assert.ok(headerBad.problems.some((p) => p.message === 'Missing column borough'));
   assert.deepEqual(parsePounds('-£3'), { negative: true });
   assert.equal(parsePounds('1.234'), null);
+});
+
+test('actuals from other modules are grouped into the borough’s financial quarters, by London month', () => {
+  assert.equal(quarterOfMonth('2023-24', '2023-04'), 1);
+  assert.equal(quarterOfMonth('2023-24', '2024-03'), 4);
+  assert.equal(quarterOfMonth('2023-24', '2024-04'), null);
+  assert.equal(outcomePeriod('2023-24', 2), '2023/24 Q2');
+  const a = groupActuals('2023-24', 'E09000019', {
+    compliance: [
+      { borough: 'E09000019', month: '2023-05', referrals: 10, standard: { met: 6, breached: 2, pending: 1 } },
+      { borough: 'E09000019', month: '2023-06', referrals: 4, standard: { met: 2, breached: 0, pending: 0 } },
+      { borough: 'E09000007', month: '2023-06', referrals: 9, standard: { met: 9, breached: 0, pending: 0 } },
+      { borough: 'E09000019', month: '2024-04', referrals: 9, standard: { met: 9, breached: 0, pending: 0 } },
+    ],
+    bedDays: [{ quarter: 2, borough: 'E09000019', discharges: 3, bedDays: 21 }],
+    conveyance: [{ borough: 'E09000019', month: '2023-11', calls: 6, withOutcome: 5, notConveyed: 4 }],
+    oap: [{ borough: 'E09000019', month: '2024-01', placements: 2, days: 40, inappropriateDays: 10 }],
+    outcomes: [
+      {
+        code: 'X1',
+        title: 'Test indicator',
+        unit: '%',
+        polarity: 'higher-is-better',
+        values: [
+          { period: '2023/24 Q1', area: 'E09000019', breakdown: 'total', value: 70, suppressed: null },
+          { period: '2023/24 Q2', area: 'E09000019', breakdown: 'total', value: 74.46, suppressed: null },
+          { period: '2023/24 Q2', area: 'E09000019', breakdown: 'sex', value: 99, suppressed: null },
+        ],
+      },
+    ],
+  });
+  assert.deepEqual(a.quarters[0].compliance, { referrals: 14, met: 8, breached: 2, pending: 1, share: 0.8 });
+  assert.equal(actualWords(a.quarters[0]).compliance, '80% met the standard (8 of 10)');
+  assert.equal(actualWords(a.quarters[1]).compliance, 'no referrals recorded');
+  assert.equal(a.quarters[1].bedDaysAtHome.bedDays, 21);
+  assert.equal(a.quarters[2].conveyance.rate, 0.8);
+  assert.equal(a.quarters[3].oap.days, 40);
+  assert.equal(a.outcomes[0].movement, 'up from 70% in Q1 to 74.5% in Q2 (improving)');
+  assert.equal(a.outcomes[0].values[2].value, null);
 });

@@ -8,6 +8,8 @@
 //   await lockVisit(db, actor, visitId, clinicianId);                        // honoured by every later plan
 //   await replanDay(db, actor, { day });                                     // worker thread, ~3 s
 //   await createVisitFromReferral(db, actor, { referralId, patientRef, postcode, priority: 'urgent-2h' });
+//   await bookWardVisits(tx, clinician, { reference: 'VW-1A2B3C4D', organisationCode, postcodeDistrict, visits });
+//   await cancelWardVisits(tx, clinician, visitIds, 'discharged');     // off the board, in the same transaction
 
 export { type District, findDistrict, NCL_DISTRICTS } from './districts.ts';
 export { schedulingMigrations } from './scheduling.migrations.ts';
@@ -26,6 +28,9 @@ export { DEMO_TEAM_ID, seedScheduling } from './scheduling.seed.ts';
 export {
   type AddVisitResult,
   addVisit,
+  type BookedWardVisit,
+  bookWardVisits,
+  cancelWardVisits,
   type BoardItem,
   type BoardRoute,
   clinicianDay,
@@ -54,6 +59,8 @@ export {
   SKILLS,
   solveDay,
   type VisitInput,
+  WARD_VISIT_REFERENCE,
+  type WardVisitRequest,
 } from './scheduling.service.ts';
 export { checkPlan, type Plan, type Problem } from './solver/index.ts';
 // What the care module reads (it authorises through relationships and audits the read itself).

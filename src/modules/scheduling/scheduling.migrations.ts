@@ -108,4 +108,14 @@ export const schedulingMigrations: Migrations = {
         .execute();
     },
   },
+  // A visit taken off the board (a virtual-ward discharge or plan change) stores a plan of kind 'cancel'.
+  '0510_scheduling_cancel_plan': {
+    // biome-ignore lint/suspicious/noExplicitAny: migrations are written against no fixed schema
+    async up(db: Kysely<any>) {
+      await sql`alter table scheduling_plans drop constraint scheduling_plans_kind`.execute(db);
+      await sql`alter table scheduling_plans add constraint scheduling_plans_kind check (kind in ('solve','insert','lock','replan','unlock','cancel'))`.execute(
+        db,
+      );
+    },
+  },
 };

@@ -37,7 +37,7 @@ export type VisitRow = {
   referralId: string | null;
   createdAt: string;
 };
-export type PlanKind = 'solve' | 'insert' | 'lock' | 'replan' | 'unlock';
+export type PlanKind = 'solve' | 'insert' | 'lock' | 'replan' | 'unlock' | 'cancel';
 export type PlanFigures = {
   clinicians: number;
   shiftMinutes: number;
@@ -268,6 +268,10 @@ export async function openVisitsOfDay(db: AnyDb, teamId: string, day: string): P
     .orderBy('id')
     .execute();
   return rows.map(toVisit);
+}
+
+export async function cancelVisitRow(db: AnyDb, id: string): Promise<void> {
+  await db.updateTable('scheduling_visits').set({ status: 'cancelled' }).where('id', '=', id).execute();
 }
 
 export async function setVisitLock(db: AnyDb, id: string, clinicianId: string | null): Promise<void> {

@@ -907,3 +907,134 @@ export async function dayProblem(
 }
 
 export { NCL_DISTRICTS };
+
+// ---------------------------------------------------------------------------------------------------------
+// Virtual-ward visits (for the virtual wards module)
+
+/** The board reference of a virtual-ward visit: `VW-` and the first 8 characters of the admission id. */
+export const WARD_VISIT_REFERENCE = /^VW-[0-9A-F]{8}$/;
+
+export type WardVisitRequest = {
+  /** `VW-` and the first 8 characters of the admission id: never a name. */
+  reference: string;
+  /** The ward's provider: its visits go to that organisation's team. */
+  organisationCode: string;
+  postcodeDistrict: string;
+  visits: { day: string; windowStart: string; windowEnd: string }[];
+  durationMinutes?: number;
+  skills?: string[];
+};
+
+export type BookedWardVisit = { visitId: string; day: string; windowStart: string; placedOn: string | null };
+
+/**
+ * Books a virtual ward's daily visits onto its provider's board. Adding a visit normally needs the
+ * coordinator role; these are booked as the system on behalf of the admitting clinician (named in the
+ * audit), in the caller's transaction. With no team of the provider organisation, nothing is booked.
+ */
+export async function bookWardVisits(
+  db: AnyDb,
+  onBehalfOf: Actor,
+  request: WardVisitRequest,
+  ctx: Ctx = {},
+): Promise<{ teamId: string | null; booked: BookedWardVisit[] }> {
+  if (!WARD_VISIT_REFERENCE.test(request.reference))
+    throw new Error(`A virtual-ward visit reference must look like VW-1A2B3C4D, not ${request.reference}`);
+  return inTransaction(db, async (tx) => {
+    const team = (await repo.listTeams(tx, onBehalfOf.systemId)).find(
+      (t) => t.organisationCode === request.organisationCode,
+    );
+    if (!team || !request.visits.length) return { teamId: team?.id ?? null, booked: [] };
+    const booker: Actor = {
+      kind: 'system',
+      id: 'system:virtual-wards',
+      name: `Virtual ward visits (for ${onBehalfOf.name})`,
+      role: 'system',
+      systemId: onBehalfOf.systemId,
+      organisationCode: request.organisationCode,
+    };
+    const booked: BookedWardVisit[] = [];
+    for (const v of request.visits) {
+      const added = await addVisit(
+        tx,
+        booker,
+        {
+          day: v.day,
+          teamId: team.id,
+          patientRef: request.reference,
+          postcodeDistrict: request.postcodeDistrict,
+          priority: 'virtual-ward',
+          windowStart: v.windowStart,
+          windowEnd: v.windowEnd,
+          durationMinutes: request.durationMinutes ?? 30,
+          skills: request.skills ?? ['nurse'],
+        },
+        { ...ctx, source: 'virtual-ward' },
+      );
+      booked.push({
+        visitId: added.visit.id,
+        day: v.day,
+        windowStart: v.windowStart,
+        placedOn: added.placement?.clinicianName ?? null,
+      });
+    }
+    await audit(tx, onBehalfOf, {
+      action: 'scheduling.ward-visits.booked',
+      recordType: 'scheduling_team',
+      recordId: team.id,
+      requestId: ctx.requestId,
+      detail: { reference: request.reference, visits: booked.map((b) => b.visitId) },
+    });
+    return { teamId: team.id, booked };
+  });
+}
+
+/**
+ * Takes virtual-ward visits off the board (status cancelled, removed from the current plan of their day), in
+ * the caller's transaction. Visits already cancelled or not booked for a virtual ward are left alone.
+ */
+export async function cancelWardVisits(
+  db: AnyDb,
+  onBehalfOf: Actor,
+  visitIds: readonly string[],
+  reason: string,
+  ctx: Ctx = {},
+): Promise<number> {
+  if (!visitIds.length) return 0;
+  return inTransaction(db, async (tx) => {
+    const byDay = new Map<string, repo.VisitRow[]>();
+    for (const id of visitIds) {
+      const v = await repo.getVisit(tx, onBehalfOf.systemId, id);
+      if (v?.status !== 'open' || v.source !== 'virtual-ward') continue;
+      const key = `${v.teamId} ${v.day}`;
+      byDay.set(key, [...(byDay.get(key) ?? []), v]);
+    }
+    let cancelled = 0;
+    for (const visits of byDay.values()) {
+      const { teamId, day } = visits[0] as repo.VisitRow;
+      const team = await repo.getTeam(tx, onBehalfOf.systemId, teamId, true);
+      if (!team) continue;
+      for (const v of visits) await repo.cancelVisitRow(tx, v.id);
+      cancelled += visits.length;
+      const latest = await repo.latestPlan(tx, teamId, day);
+      if (!latest) continue;
+      const gone = new Set(visits.map((v) => v.id));
+      const plan: Plan = {
+        ...latest.plan,
+        routes: latest.plan.routes.map((r) => ({ ...r, visits: r.visits.filter((x) => !gone.has(x.visitId)) })),
+        unassigned: latest.plan.unassigned.filter((id) => !gone.has(id)),
+      };
+      await storePlan(tx, onBehalfOf, await loadDay(tx, team, day), plan, 'cancel');
+    }
+    if (cancelled)
+      await audit(tx, onBehalfOf, {
+        action: 'scheduling.ward-visits.cancelled',
+        recordType: 'scheduling_visit',
+        recordId: null,
+        reason,
+        requestId: ctx.requestId,
+        detail: { visits: [...byDay.values()].flat().map((v) => v.id) },
+      });
+    return cancelled;
+  });
+}

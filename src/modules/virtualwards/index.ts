@@ -6,6 +6,7 @@
 //   const scored = await recordObservation(db, actor, admissionId, { pulse: 118, ... }, { now, source: 'device' });
 //   scored.result.risk;                                   // 'medium': an escalation due within the hour
 //   await escalationWorklist(db, actor, now);             // soonest due first, missed observations included
+//   await changePlan(db, actor, admissionId, { visitsPerDay: 2 }, now); // board visits rebooked, same transaction
 //   scoreNews2({ respirationRate: 22, spo2: 95, ... });   // pure: no storage
 
 export { ESCALATION_CLOCKS, OVERDUE_GRACE_MINUTES } from './escalation.ts';
@@ -21,8 +22,10 @@ export {
 } from './news2.ts';
 export { OBSERVATION_LIMITS, parseObservation } from './observation.ts';
 export { ILLUSTRATIVE_PEWS, type PewsResult, scorePews } from './pews.ts';
+export { daySlots, VISIT_HORIZON_DAYS, VISITING_DAY, visitReference, wantedSlots } from './visits.ts';
 export type {
   AdmissionRow,
+  WardVisitRow,
   EscalationRow,
   ObservationRow,
   WardRow,
@@ -34,26 +37,35 @@ export { startMissedObservationSweep, sweepMissedObservations } from './sweep.ts
 export {
   ADMISSION_SOURCES,
   type AdmissionDetail,
+  type AdmissionObservations,
   admissionDetail,
   admitPatient,
   allWards,
   type BoardPatient,
   type BoroughCapacity,
   bedDaysAtHome,
+  bedDaysAtHomeByBorough,
   CAPACITY_READERS,
+  changePlan,
   capacityByBorough,
   claimEscalation,
   createWard,
   DISCHARGE_OUTCOMES,
+  dischargeOutcomes,
   dischargePatient,
+  type OutcomeFigures,
   ESCALATION_OUTCOMES,
   escalationWorklist,
   NATIONAL_AMBITION_PER_100K,
+  observationForFhir,
+  observationsForFhir,
   PATHWAYS,
   raiseMissedObservations,
   recordObservation,
   respondToEscalation,
+  rollVisitHorizon,
   type ScoredObservation,
+  type VisitChange,
   WARD_MANAGERS,
   WARD_STAFF,
   type WardBoard,

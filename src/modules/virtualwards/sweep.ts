@@ -4,15 +4,20 @@ import type { Clock } from '../../platform/clock.ts';
 import type { AnyDb } from '../../platform/db/database.ts';
 import { repeatEvery } from '../../platform/repeat.ts';
 import * as repo from './virtualwards.repository.ts';
-import { raiseMissedObservations } from './virtualwards.service.ts';
+import { raiseMissedObservations, rollVisitHorizon } from './virtualwards.service.ts';
 
 type Log = { warn(entry: Record<string, unknown>, message: string): void };
 
-/** Raises the missed-observation escalations of every system with a patient on a virtual ward. Idempotent. */
+/**
+ * Raises the missed-observation escalations of every system with a patient on a virtual ward, and rolls each
+ * admission's daily visits on the scheduling board forward to the end of the 7-day horizon. Idempotent.
+ * Returns the escalations raised.
+ */
 export async function sweepMissedObservations(db: AnyDb, now: Date): Promise<number> {
   let raised = 0;
   for (const systemId of await repo.systemsWithActiveAdmissions(db)) {
     raised += await raiseMissedObservations(db, systemId, now);
+    await rollVisitHorizon(db, systemId, now);
   }
   return raised;
 }

@@ -115,4 +115,37 @@ export const virtualWardMigrations: Migrations = {
       await db.schema.createIndex('vw_escalations_open').on('vw_escalations').columns(['status', 'due_at']).execute();
     },
   },
+  // The daily visits of each admission booked on the scheduling board (the board holds the visit; this keeps
+  // which admission and which slot of which day it is for, so a plan change or discharge can update them).
+  '0910_vw_visits': {
+    // biome-ignore lint/suspicious/noExplicitAny: migrations are written against no fixed schema
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('vw_visits')
+        .addColumn('visit_id', 'uuid', (c) => c.primaryKey())
+        .addColumn('system_id', 'text', (c) => c.notNull())
+        .addColumn('admission_id', 'uuid', (c) => c.notNull().references('vw_admissions.id'))
+        .addColumn('day', 'date', (c) => c.notNull())
+        .addColumn('slot', 'integer', (c) => c.notNull())
+        .addColumn('visits_per_day', 'integer', (c) => c.notNull())
+        .addColumn('window_start', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull().defaultTo('open').check(sql`status in ('open', 'cancelled')`))
+        .addColumn('booked_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('cancelled_at', 'timestamptz')
+        .execute();
+      await sql`create unique index vw_visits_one_per_slot on vw_visits (admission_id, day, slot, visits_per_day) where status = 'open'`.execute(
+        db,
+      );
+    },
+  },
+  // A step-up from a referral: the admission names the referral, and the ward's person is linked to the
+  // central point of access's person (ids only: each module keeps its own copy of the details).
+  '0911_vw_referral_link': {
+    // biome-ignore lint/suspicious/noExplicitAny: migrations are written against no fixed schema
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('vw_patients').addColumn('access_person_id', 'uuid').execute();
+      await db.schema.alterTable('vw_admissions').addColumn('referral_id', 'uuid').execute();
+      await db.schema.createIndex('vw_admissions_referral').on('vw_admissions').column('referral_id').execute();
+    },
+  },
 };

@@ -40,6 +40,8 @@ export type AdmissionRow = {
   spo2Scale: 1 | 2;
   spo2ScaleReason: string | null;
   visitsPerDay: number;
+  /** The central point of access referral of a step-up from a referral. */
+  referralId: string | null;
   status: 'active' | 'discharged';
   dischargedAt: Date | null;
   dischargeOutcome: string | null;
@@ -118,6 +120,7 @@ function toAdmission(r: any): AdmissionRow {
     admittedBy: r.admitted_by,
     overCapacityReason: r.over_capacity_reason,
     responsibleUserId: r.responsible_user_id,
+    referralId: r.referral_id ?? null,
     responsibleName: r.responsible_name,
     obsEveryHours: Number(r.obs_every_hours),
     spo2Scale: Number(r.spo2_scale) as 1 | 2,
@@ -301,6 +304,7 @@ export async function insertAdmission(
       spo2_scale: a.spo2Scale,
       spo2_scale_reason: a.spo2ScaleReason,
       visits_per_day: a.visitsPerDay,
+      referral_id: a.referralId,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -508,4 +512,127 @@ export async function dischargeFigures(
     discharges: Number(r.n),
     bedDays: Number(r.days),
   }));
+}
+
+/** Every admission (active or discharged) of the people in `visible` (a visiblePeople subquery), optionally one person's. */
+export async function visibleAdmissions(
+  db: AnyDb,
+  systemId: string,
+  // biome-ignore lint/suspicious/noExplicitAny: a Kysely subquery of person ids
+  visible: any,
+  patientId?: string,
+): Promise<AdmissionRow[]> {
+  let q = admissionsQuery(db, systemId).where(sql`a.patient_id::text`, 'in', visible);
+  if (patientId) q = q.where(sql`a.patient_id::text`, '=', patientId);
+  const rows = await q.orderBy('a.admitted_at').orderBy('a.id').execute();
+  return rows.map(toAdmission);
+}
+
+/** The admission an observation was recorded on (null when there is no such observation). */
+export async function admissionOfObservation(
+  db: AnyDb,
+  systemId: string,
+  observationId: string,
+): Promise<string | null> {
+  const row = await db
+    .selectFrom('vw_observations')
+    .select('admission_id')
+    .where('system_id', '=', systemId)
+    .where('id', '=', observationId)
+    .executeTakeFirst();
+  return row ? String(row.admission_id) : null;
+}
+
+export type WardVisitRow = {
+  visitId: string;
+  admissionId: string;
+  day: string;
+  slot: number;
+  visitsPerDay: number;
+  windowStart: string;
+  status: 'open' | 'cancelled';
+};
+
+const dayText = (v: unknown) =>
+  v instanceof Date ? v.toISOString().slice(0, 10) : typeof v === 'string' ? v.slice(0, 10) : String(v);
+
+export async function insertVisitLinks(
+  db: AnyDb,
+  systemId: string,
+  links: Omit<WardVisitRow, 'status'>[],
+  at: Date,
+): Promise<void> {
+  if (!links.length) return;
+  await db
+    .insertInto('vw_visits')
+    .values(
+      links.map((l) => ({
+        visit_id: l.visitId,
+        system_id: systemId,
+        admission_id: l.admissionId,
+        day: l.day,
+        slot: l.slot,
+        visits_per_day: l.visitsPerDay,
+        window_start: l.windowStart,
+        booked_at: at,
+      })),
+    )
+    .execute();
+}
+
+/** The visits booked for admissions, soonest first; open ones only unless `all`. */
+export async function visitLinksOf(db: AnyDb, admissionIds: string[], { all = false } = {}): Promise<WardVisitRow[]> {
+  if (!admissionIds.length) return [];
+  let q = db.selectFrom('vw_visits').selectAll().where('admission_id', 'in', admissionIds);
+  if (!all) q = q.where('status', '=', 'open');
+  const rows = await q.orderBy('day').orderBy('window_start').execute();
+  return rows.map((r) => ({
+    visitId: r.visit_id,
+    admissionId: r.admission_id,
+    day: dayText(r.day),
+    slot: Number(r.slot),
+    visitsPerDay: Number(r.visits_per_day),
+    windowStart: r.window_start,
+    status: r.status,
+  }));
+}
+
+export async function cancelVisitLinks(db: AnyDb, visitIds: string[], at: Date): Promise<void> {
+  if (!visitIds.length) return;
+  await db
+    .updateTable('vw_visits')
+    .set({ status: 'cancelled', cancelled_at: at })
+    .where('visit_id', 'in', visitIds)
+    .execute();
+}
+
+export async function updatePlan(
+  db: AnyDb,
+  id: string,
+  p: { obsEveryHours: number; visitsPerDay: number },
+): Promise<void> {
+  await db
+    .updateTable('vw_admissions')
+    .set({ obs_every_hours: p.obsEveryHours, visits_per_day: p.visitsPerDay })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Links the ward's person to the central point of access's person (kept once set). */
+export async function linkAccessPerson(db: AnyDb, patientId: string, accessPersonId: string): Promise<void> {
+  await db
+    .updateTable('vw_patients')
+    .set({ access_person_id: accessPersonId })
+    .where('id', '=', patientId)
+    .where('access_person_id', 'is', null)
+    .execute();
+}
+
+export async function accessPersonOf(db: AnyDb, patientId: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('vw_patients')
+    .select('access_person_id')
+    .where('id', '=', patientId)
+    .executeTakeFirst();
+  return (row?.access_person_id as string | null) ?? null;
 }

@@ -203,7 +203,9 @@ const PATIENTS: DemoPatient[] = [
     birthDate: '1941-01-23',
     postcodeDistrict: 'N8',
     route: 'step-up',
-    source: 'referral',
+    // Illustrative: a referral step-up needs a referral the central point of access accepted, which the demo
+    // referrals do not include for this person, so she came in through urgent community response.
+    source: 'ucr',
     hoursAgo: 20,
     from: STABLE,
     to: STABLE,

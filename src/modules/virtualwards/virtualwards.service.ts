@@ -6,15 +6,23 @@ import { endRelationships, relate, requirePersonAccess, visiblePeople } from '..
 import type { Actor, Role } from '../../platform/auth/roles.ts';
 import { type AnyDb, inTransaction } from '../../platform/db/database.ts';
 import { ConflictError, DomainError, type FieldError, NotFoundError, ValidationError } from '../../platform/errors.ts';
-import { parseDate } from '../../platform/london-time.ts';
+import { addDays, londonDate, londonInstant, parseDate } from '../../platform/london-time.ts';
 import { withIdempotency } from '../../platform/idempotency.ts';
 import { enqueue } from '../../platform/outbox.ts';
-import { isValidNhsNumber, normaliseNhsNumber } from '../access/index.ts';
+import {
+  isValidNhsNumber,
+  normaliseNhsNumber,
+  recordStepUpFirstContact,
+  type StepUpReferral,
+  verifyStepUpReferral,
+} from '../access/index.ts';
+import { bookWardVisits, cancelWardVisits, listTeamsFor } from '../scheduling/index.ts';
 import { nextObservationDue, overdueEscalation, bedDays as stayDays, scoreEscalation } from './escalation.ts';
 import { type News2Result, type Risk, scoreNews2 } from './news2.ts';
 import { parseObservation } from './observation.ts';
 import { type PewsResult, scorePews } from './pews.ts';
 import * as repo from './virtualwards.repository.ts';
+import { reconcileSlots, VISIT_HORIZON_DAYS, visitReference, WARD_VISIT_MINUTES, wantedSlots } from './visits.ts';
 
 export const WARD_STAFF: readonly Role[] = ['clinician', 'coordinator'];
 export const WARD_MANAGERS: readonly Role[] = ['provider', 'admin'];
@@ -157,7 +165,59 @@ export async function createWard(db: AnyDb, actor: Actor, input: WardInput): Pro
 
 export type AdmissionInput = Record<string, unknown>;
 
-export type AdmitResult = { admissionId: string; patientId: string; overCapacity: boolean };
+export type AdmitResult = {
+  admissionId: string;
+  patientId: string;
+  overCapacity: boolean;
+  /** Daily visits booked onto the provider's scheduling board (0 when the provider has no team there). */
+  visitsBooked: number;
+  /** A step-up from a referral: first contact was recorded on it now (false when it already had one). */
+  firstContactRecorded: boolean;
+};
+
+export type VisitChange = { booked: number; cancelled: number; teamId: string | null };
+
+/**
+ * Brings an admission's visits on the scheduling board in line with its plan, in the caller's transaction:
+ * the wanted slots of today and the next days (./visits.ts) are booked, visits no longer wanted are cancelled.
+ */
+async function syncVisits(
+  tx: AnyDb,
+  actor: Actor,
+  a: { id: string; providerCode: string; postcodeDistrict: string; visitsPerDay: number; active: boolean },
+  now: Date,
+  reason: string,
+): Promise<VisitChange> {
+  const booked = await repo.visitLinksOf(tx, [a.id]);
+  const wanted = a.active ? wantedSlots(a.visitsPerDay, now) : [];
+  const { book, cancel } = reconcileSlots(booked, wanted, londonDate(now));
+  const cancelled = await cancelWardVisits(tx, actor, cancel, reason);
+  await repo.cancelVisitLinks(tx, cancel, now);
+  const result = await bookWardVisits(tx, actor, {
+    reference: visitReference(a.id),
+    organisationCode: a.providerCode,
+    postcodeDistrict: a.postcodeDistrict,
+    visits: book,
+    durationMinutes: WARD_VISIT_MINUTES,
+  });
+  await repo.insertVisitLinks(
+    tx,
+    actor.systemId,
+    result.booked.map((b, i) => {
+      const slot = book[i] as (typeof book)[number];
+      return {
+        visitId: b.visitId,
+        admissionId: a.id,
+        day: slot.day,
+        slot: slot.slot,
+        visitsPerDay: slot.visitsPerDay,
+        windowStart: slot.windowStart,
+      };
+    }),
+    now,
+  );
+  return { booked: result.booked.length, cancelled, teamId: result.teamId };
+}
 
 export async function admitPatient(
   db: AnyDb,
@@ -205,6 +265,14 @@ export async function admitPatient(
   if (!Number.isInteger(visitsPerDay) || visitsPerDay < 0 || visitsPerDay > 6)
     errors.push({ field: 'visitsPerDay', message: 'Visits a day must be a whole number from 0 to 6' });
   const overrideReason = text(input.overCapacityReason) || null;
+  const referralReference = text(input.referralReference);
+  if (source === 'referral' && !referralReference)
+    errors.push({
+      field: 'referralReference',
+      message: 'Enter the reference of the referral the central point of access accepted, like CPA-7K3M9Q2X',
+    });
+  else if (referralReference && !/^[A-Za-z0-9-]{4,40}$/.test(referralReference))
+    errors.push({ field: 'referralReference', message: 'A referral reference looks like CPA-7K3M9Q2X' });
   if (errors.length) throw new ValidationError(errors);
 
   return inTransaction(db, async (tx) => {
@@ -217,6 +285,14 @@ export async function admitPatient(
           message: `This ward takes people aged ${ward.minAge} to ${ward.maxAge}; this person is ${age}`,
         },
       ]);
+    }
+    // A step-up from a referral: it must be one the central point of access accepted for this ward's
+    // provider, for a virtual-ward service, for this NHS number.
+    let referral: StepUpReferral | null = null;
+    if (referralReference) {
+      const checked = await verifyStepUpReferral(tx, actor, { reference: referralReference, nhsNumber });
+      if (!checked.ok) throw new ValidationError([{ field: 'referralReference', message: checked.message }]);
+      referral = checked.referral;
     }
     const overCapacity = ward.occupied >= ward.capacity;
     if (overCapacity && (!overrideReason || overrideReason.length < 10)) {
@@ -240,12 +316,14 @@ export async function admitPatient(
     if (await repo.hasActiveAdmission(tx, patientId)) {
       throw new ConflictError('This person is already on a virtual ward; discharge them first', 'already_admitted');
     }
+    if (referral) await repo.linkAccessPerson(tx, patientId, referral.personId);
     const admissionId = await repo.insertAdmission(tx, actor.systemId, {
       wardId,
       patientId,
       route: route as 'step-up' | 'step-down',
       source,
-      sourceReference: text(input.sourceReference) || null,
+      sourceReference: referral?.reference ?? (text(input.sourceReference) || null),
+      referralId: referral?.id ?? null,
       admittedAt: now,
       admittedBy: actor.id,
       overCapacityReason: overCapacity ? overrideReason : null,
@@ -256,6 +334,13 @@ export async function admitPatient(
       spo2ScaleReason,
       visitsPerDay,
     });
+    const visits = await syncVisits(
+      tx,
+      actor,
+      { id: admissionId, providerCode: ward.providerCode, postcodeDistrict, visitsPerDay, active: true },
+      now,
+      'admitted',
+    );
     const grant = { systemId: actor.systemId, personId: patientId, basis: 'virtual-ward', sourceType: 'vw-admission' };
     await relate(tx, { ...grant, grantee: { organisation: ward.providerCode }, sourceId: admissionId, at: now });
     if (actor.kind === 'user')
@@ -265,9 +350,22 @@ export async function admitPatient(
       recordType: 'vw-admission',
       recordId: admissionId,
       reason: overCapacity ? `over capacity: ${overrideReason}` : null,
-      detail: { wardId, patientId, route, source, overCapacity },
+      detail: {
+        wardId,
+        patientId,
+        route,
+        source,
+        overCapacity,
+        referral: referral?.reference ?? null,
+        visitsBooked: visits.booked,
+        visitTeam: visits.teamId,
+      },
     });
-    return { admissionId, patientId, overCapacity };
+    // First contact on the referral, through the central point of access (its lifecycle and audit).
+    const firstContact = referral
+      ? await recordStepUpFirstContact(tx, actor, referral, `Admitted to ${ward.name}`, now)
+      : false;
+    return { admissionId, patientId, overCapacity, visitsBooked: visits.booked, firstContactRecorded: firstContact };
   });
 }
 
@@ -419,6 +517,14 @@ export async function dischargePatient(
     if (admission.status !== 'active') throw new ConflictError('This person has already been discharged');
     const days = stayDays(admission.admittedAt, now);
     await repo.dischargeAdmission(tx, admissionId, { dischargedAt: now, outcome, bedDays: days });
+    // The board shows open visits only: the ones still to come are cancelled with the discharge.
+    const visits = await syncVisits(
+      tx,
+      actor,
+      { ...admission, id: admissionId, providerCode: '', active: false },
+      now,
+      'discharged from the virtual ward',
+    );
     for (const e of await repo.openEscalationsOf(tx, [admissionId])) {
       await repo.updateEscalation(tx, e.id, { status: 'closed', outcome: 'discharged', closed_at: now });
     }
@@ -433,10 +539,99 @@ export async function dischargePatient(
       action: 'virtual-ward.discharged',
       recordType: 'vw-admission',
       recordId: admissionId,
-      detail: { outcome, bedDays: days },
+      detail: { outcome, bedDays: days, visitsCancelled: visits.cancelled },
     });
     return { bedDays: days };
   });
+}
+
+/**
+ * Changes the monitoring plan (how often observations are due, visits a day); the visits on the scheduling
+ * board are updated in the same transaction.
+ */
+export async function changePlan(
+  db: AnyDb,
+  actor: Actor,
+  admissionId: string,
+  input: Record<string, unknown>,
+  now: Date,
+): Promise<{ obsEveryHours: number; visitsPerDay: number } & VisitChange> {
+  requireRole(actor, ['clinician']);
+  return inTransaction(db, async (tx) => {
+    const admission = await admissionForStaff(tx, actor, admissionId, now, { lock: true });
+    const errors: FieldError[] = [];
+    const obsEveryHours = Number(input.obsEveryHours ?? admission.obsEveryHours);
+    if (!Number.isInteger(obsEveryHours) || obsEveryHours < 1 || obsEveryHours > 24)
+      errors.push({ field: 'obsEveryHours', message: 'Observations must be planned every 1 to 24 hours' });
+    const visitsPerDay = Number(input.visitsPerDay ?? admission.visitsPerDay);
+    if (!Number.isInteger(visitsPerDay) || visitsPerDay < 0 || visitsPerDay > 6)
+      errors.push({ field: 'visitsPerDay', message: 'Visits a day must be a whole number from 0 to 6' });
+    if (errors.length) throw new ValidationError(errors);
+    if (admission.status !== 'active') throw new ConflictError('This person has been discharged from the ward');
+    const ward = await wardForStaff(tx, actor, admission.wardId);
+    await repo.updatePlan(tx, admissionId, { obsEveryHours, visitsPerDay });
+    const visits = await syncVisits(
+      tx,
+      actor,
+      { ...admission, providerCode: ward.providerCode, visitsPerDay, active: true },
+      now,
+      'monitoring plan changed',
+    );
+    await audit(tx, actor, {
+      action: 'virtual-ward.plan-changed',
+      recordType: 'vw-admission',
+      recordId: admissionId,
+      detail: {
+        from: { obsEveryHours: admission.obsEveryHours, visitsPerDay: admission.visitsPerDay },
+        to: { obsEveryHours, visitsPerDay },
+        visitsBooked: visits.booked,
+        visitsCancelled: visits.cancelled,
+      },
+    });
+    return { obsEveryHours, visitsPerDay, ...visits };
+  });
+}
+
+/**
+ * Rolls each active admission's visits forward to the end of the horizon (the background sweep calls this;
+ * only the newly wanted days are booked, so it is cheap and idempotent). Returns the visits booked.
+ */
+export async function rollVisitHorizon(db: AnyDb, systemId: string, now: Date): Promise<number> {
+  const horizonEnd = wantedSlots(1, now, VISIT_HORIZON_DAYS).at(-1)?.day ?? londonDate(now);
+  let booked = 0;
+  await inTransaction(db, async (tx) => {
+    const active = await repo.allActiveAdmissions(tx, systemId);
+    const links = await repo.visitLinksOf(
+      tx,
+      active.filter((a) => a.visitsPerDay > 0).map((a) => a.id),
+    );
+    const wards = new Map((await repo.listWards(tx, systemId)).map((w) => [w.id, w]));
+    const actor = {
+      kind: 'system' as const,
+      id: 'system:virtual-wards',
+      name: 'Virtual wards (daily visits)',
+      role: 'system' as const,
+      systemId,
+      organisationCode: null,
+    };
+    // Only providers with a team on the scheduling board get visits: skip the others without a query each.
+    const boards = new Set((await listTeamsFor(tx, actor)).map((t) => t.organisationCode));
+    for (const a of active) {
+      if (a.visitsPerDay <= 0) continue;
+      if (links.some((l) => l.admissionId === a.id && l.day >= horizonEnd)) continue;
+      const ward = wards.get(a.wardId);
+      if (!ward || !boards.has(ward.providerCode)) continue;
+      const change = await syncVisits(
+        tx,
+        actor,
+        { ...a, providerCode: ward.providerCode, active: true },
+        now,
+        'visit horizon rolled forward',
+      );
+      booked += change.booked;
+    }
+  });
+  return booked;
 }
 
 /** Raises an escalation for each observation the monitoring plans expected but did not get. Idempotent. */
@@ -521,6 +716,8 @@ export type AdmissionDetail = {
   observations: repo.ObservationRow[];
   escalations: repo.EscalationRow[];
   nextDueAt: Date | null;
+  /** Open daily visits on the scheduling board from today on, with their board reference. */
+  visits: { reference: string; booked: repo.WardVisitRow[] };
 };
 
 export async function admissionDetail(
@@ -547,6 +744,10 @@ export async function admissionDetail(
       ageYears: ageOn(admission.birthDate, now).years,
       observations,
       escalations: await repo.escalationsOf(tx, admissionId),
+      visits: {
+        reference: visitReference(admissionId),
+        booked: (await repo.visitLinksOf(tx, [admissionId])).filter((v) => v.day >= londonDate(now)),
+      },
       nextDueAt:
         admission.status === 'active'
           ? nextObservationDue(latest?.observedAt ?? admission.admittedAt, admission.obsEveryHours)
@@ -711,4 +912,163 @@ export async function bedDaysAtHome(db: AnyDb, actor: Actor, from: Date, to: Dat
   return repo.dischargeFigures(db, actor.systemId, from, to);
 }
 
+export type WardOutcomes = {
+  wardId: string;
+  wardName: string;
+  borough: string;
+  pathway: string;
+  discharges: number;
+  bedDays: number;
+  outcomes: Record<DischargeOutcome, { discharges: number; bedDays: number }>;
+};
+
+export type OutcomeFigures = {
+  from: string;
+  to: string;
+  wards: WardOutcomes[];
+  total: { discharges: number; bedDays: number; outcomes: Record<DischargeOutcome, number> };
+};
+
+const emptyOutcomes = () =>
+  Object.fromEntries(Object.keys(DISCHARGE_OUTCOMES).map((k) => [k, { discharges: 0, bedDays: 0 }])) as Record<
+    DischargeOutcome,
+    { discharges: number; bedDays: number }
+  >;
+
+/**
+ * Bed days at home and discharge outcomes by ward for stays that ended between two London dates (inclusive),
+ * for commissioners and analysts: counts only, no personal data. Default: the 365 days to today.
+ */
+export async function dischargeOutcomes(
+  db: AnyDb,
+  actor: Actor,
+  query: { from?: string; to?: string },
+  now: Date,
+): Promise<OutcomeFigures> {
+  requireRole(actor, CAPACITY_READERS);
+  const today = londonDate(now);
+  const to = text(query.to) || today;
+  const from = text(query.from) || addDays(to, -364);
+  const errors: FieldError[] = [];
+  if (!parseDate(from)) errors.push({ field: 'from', message: 'Enter the first day as a date, like 2026-04-01' });
+  if (!parseDate(to)) errors.push({ field: 'to', message: 'Enter the last day as a date, like 2027-03-31' });
+  else if (parseDate(from) && to < from)
+    errors.push({ field: 'to', message: 'The last day must be the same as or after the first day' });
+  if (errors.length) throw new ValidationError(errors);
+  const rows = await repo.dischargeFigures(db, actor.systemId, londonInstant(from), londonInstant(addDays(to, 1)));
+  const wards = await repo.listWards(db, actor.systemId);
+  const total = {
+    discharges: 0,
+    bedDays: 0,
+    outcomes: Object.fromEntries(Object.keys(DISCHARGE_OUTCOMES).map((k) => [k, 0])) as Record<
+      DischargeOutcome,
+      number
+    >,
+  };
+  const byWard = wards.map((w) => {
+    const out: WardOutcomes = {
+      wardId: w.id,
+      wardName: w.name,
+      borough: w.borough,
+      pathway: w.pathway,
+      discharges: 0,
+      bedDays: 0,
+      outcomes: emptyOutcomes(),
+    };
+    for (const r of rows.filter((x) => x.wardId === w.id)) {
+      const key = (r.outcome in DISCHARGE_OUTCOMES ? r.outcome : 'home') as DischargeOutcome;
+      out.outcomes[key].discharges += r.discharges;
+      out.outcomes[key].bedDays += r.bedDays;
+      out.discharges += r.discharges;
+      out.bedDays += r.bedDays;
+      total.outcomes[key] += r.discharges;
+    }
+    total.discharges += out.discharges;
+    total.bedDays += out.bedDays;
+    return out;
+  });
+  return { from, to, wards: byWard, total };
+}
+
+/**
+ * Discharges and bed days at home by the ward's borough (GSS code) in a period: what monitoring reads per
+ * borough and quarter. Counts only, no person.
+ */
+export async function bedDaysAtHomeByBorough(
+  db: AnyDb,
+  actor: Actor,
+  from: Date,
+  to: Date,
+): Promise<{ borough: string; discharges: number; bedDays: number }[]> {
+  requireRole(actor, CAPACITY_READERS);
+  const wards = await repo.listWards(db, actor.systemId);
+  const boroughOf = new Map(wards.map((w) => [w.id, w.borough]));
+  const out = new Map<string, { borough: string; discharges: number; bedDays: number }>();
+  for (const r of await repo.dischargeFigures(db, actor.systemId, from, to)) {
+    const borough = boroughOf.get(r.wardId) ?? 'Not known';
+    const c = out.get(borough) ?? { borough, discharges: 0, bedDays: 0 };
+    c.discharges += r.discharges;
+    c.bedDays += r.bedDays;
+    out.set(borough, c);
+  }
+  return [...out.values()].sort((a, b) => a.borough.localeCompare(b.borough));
+}
+
 export { scoreNews2 };
+
+export type AdmissionObservations = { admission: repo.AdmissionRow; observations: repo.ObservationRow[] };
+
+/**
+ * Observations for the FHIR API: of every admission of the people the actor may see now (or of one person's
+ * admissions), each admission's read audited. Ward staff only, like the admission page.
+ */
+export async function observationsForFhir(
+  db: AnyDb,
+  actor: Actor,
+  q: { patientId?: string },
+  now: Date,
+): Promise<AdmissionObservations[]> {
+  requireRole(actor, WARD_STAFF);
+  return inTransaction(db, async (tx) => {
+    const admissions = await repo.visibleAdmissions(tx, actor.systemId, visiblePeople(tx, actor, now), q.patientId);
+    const observations = await repo.observationsOf(
+      tx,
+      admissions.map((a) => a.id),
+      200,
+    );
+    for (const a of admissions) {
+      await audit(tx, actor, { action: 'virtual-ward.observations-read', recordType: 'vw-admission', recordId: a.id });
+    }
+    return admissions.map((admission) => ({
+      admission,
+      observations: observations.filter((o) => o.admissionId === admission.id),
+    }));
+  });
+}
+
+/** One observation's admission with its observations; no relationship or no such observation is an audited 404. */
+export async function observationForFhir(
+  db: AnyDb,
+  actor: Actor,
+  observationId: string,
+  now: Date,
+): Promise<AdmissionObservations & { observation: repo.ObservationRow }> {
+  requireRole(actor, WARD_STAFF);
+  return inTransaction(db, async (tx) => {
+    const admissionId = /^[0-9]{1,18}$/.test(observationId)
+      ? await repo.admissionOfObservation(tx, actor.systemId, observationId)
+      : null;
+    if (!admissionId) throw new NotFoundError('Observation');
+    const admission = await admissionForStaff(tx, actor, admissionId, now);
+    const observations = await repo.observationsOf(tx, [admissionId], 200);
+    const observation = observations.find((o) => o.id === observationId);
+    if (!observation) throw new NotFoundError('Observation');
+    await audit(tx, actor, {
+      action: 'virtual-ward.observation-read',
+      recordType: 'vw-observation',
+      recordId: observationId,
+      detail: { admissionId },
+    });
+    return { admission, observations, observation };
+  });
+}

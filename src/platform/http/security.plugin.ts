@@ -32,6 +32,8 @@ async function securityPlugin(app: FastifyInstance, { config }: { config: Config
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
         imgSrc: ["'self'", 'data:'],
+        // Fonts only from here: the stylesheet is served without nhsuk-frontend's remote font rules.
+        fontSrc: ["'self'"],
         formAction: ["'self'"],
         frameAncestors: ["'none'"],
         objectSrc: ["'none'"],

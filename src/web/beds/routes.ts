@@ -412,12 +412,12 @@ export default async function bedsRoutes(
           id: 'occupancy',
           title: 'Beds not held at midnight, all NCL mental health beds, last 28 days',
           description:
-            'Beds neither occupied nor kept for a patient on leave at each midnight (free, reserved or closed), every fourth day; the table below gives every day and the share held.',
+            'Open beds neither occupied nor kept for a patient on leave at each midnight (free or reserved; closed beds are not counted), every fourth day; the table below gives every day, the beds open and the share held.',
           series: [
             {
               label: 'Not held',
               points: history.dates
-                .map((d, i) => ({ x: shortDate(d), y: all.beds - all.held[i], i }))
+                .map((d, i) => ({ x: shortDate(d), y: all.open[i] - all.held[i], i }))
                 .filter((p) => every(p.i)),
             },
           ],
@@ -431,7 +431,7 @@ export default async function bedsRoutes(
         series: history.series.map((s) => ({
           ...s,
           label: s.type === 'all' ? 'All beds' : beds.WARD_TYPE_LABELS[s.type],
-          pct: s.held.map((h) => pct(h, s.beds)),
+          pct: s.held.map((h, i) => pct(h, s.open[i])),
         })),
       },
       svg,
@@ -1073,12 +1073,19 @@ export default async function bedsRoutes(
       config: { policy: READERS },
       schema: {
         tags,
-        summary: 'Beds held (occupied or on leave) at each London midnight, by ward type',
+        summary: 'Beds held (occupied or on leave) and beds open at each London midnight, by ward type',
         querystring: Type.Object({ days: Type.Optional(Type.Integer({ minimum: 2, maximum: 90 })) }),
         response: {
           200: Type.Object({
             dates: Type.Array(S()),
-            series: Type.Array(Type.Object({ type: S(), beds: Type.Integer(), held: Type.Array(Type.Integer()) })),
+            series: Type.Array(
+              Type.Object({
+                type: S(),
+                beds: Type.Integer({ description: 'Beds on the board now' }),
+                open: Type.Array(Type.Integer(), { description: 'Beds open (not closed) at each midnight' }),
+                held: Type.Array(Type.Integer(), { description: 'Beds occupied or kept for leave at each midnight' }),
+              }),
+            ),
           }),
           400: ErrorBody,
         },

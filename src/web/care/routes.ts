@@ -17,7 +17,10 @@ import {
   CONTACT_CHANNELS,
   careBreakGlass,
   caseload,
+  caseloadAppointments,
+  changeMeeting,
   caseloadExport,
+  listAppointments,
   completeAction,
   createMeeting,
   createPlan,
@@ -44,7 +47,7 @@ import {
 import { DomainError } from '../../platform/errors.ts';
 import { writeCsv, writeXlsx } from '../../platform/tabular.ts';
 import { sendCsv, sendXlsx } from '../downloads.ts';
-import { fromLondon } from '../../platform/london-time.ts';
+import { fromLondon, londonDate, londonDateTime } from '../../platform/london-time.ts';
 import { ErrorBody } from '../api-schemas.ts';
 import { type ErrorItem, errorItems, fieldErrors } from '../forms.ts';
 import type { Navigation } from '../nav.ts';
@@ -111,6 +114,12 @@ function londonInstant(date: string, time: string): string {
   const [y, mo, d] = date.split('-').map(Number);
   const [h, mi] = time.split(':').map(Number);
   return fromLondon({ year: y!, month: mo!, day: d!, hour: h!, minute: mi!, second: 0, millisecond: 0 }).toISOString();
+}
+
+/** The London wall-clock time "HH:MM" of an instant. */
+function londonTime(instant: string): string {
+  const t = londonDateTime(instant);
+  return `${String(t.hour).padStart(2, '0')}:${String(t.minute).padStart(2, '0')}`;
 }
 
 const fieldId = (field: string) => `f-${field.replace(/^answers\./, '').replace(/[^A-Za-z0-9-]/g, '-')}`;
@@ -377,6 +386,9 @@ export default async function careRoutes(
         body: Type.Object({
           title: Type.String({ maxLength: 200 }),
           scheduledAt: Type.String({ format: 'date-time' }),
+          place: Type.Optional(
+            Type.String({ maxLength: 500, description: 'Where: a room, an address, or video call' }),
+          ),
           attendees: Type.Array(
             Type.Object({ name: Type.String(), role: Type.String(), organisation: Type.String() }),
             { maxItems: 50 },
@@ -407,6 +419,51 @@ export default async function careRoutes(
       },
     },
     async (request) => getMeeting(db, request.actor!, request.params.id, o(request)),
+  );
+
+  const MeetingChangeDescription =
+    'Only before the meeting has happened. Each person discussed is told through the outbox in the same ' +
+    'transaction, by their recorded contact preference and in an accessible format (no personal details in ' +
+    'the message); the change goes on the meeting timeline. 404 (audited) without a relationship with every ' +
+    'person discussed; 400 naming each field; 409 once held or cancelled.';
+
+  app.patch(
+    '/api/care/meetings/:id',
+    {
+      config: { policy: MANAGERS },
+      schema: {
+        tags,
+        summary: 'Move an MDT meeting (a new London date, time or place): send only what changes, and the reason',
+        description: MeetingChangeDescription,
+        params: Id,
+        body: Type.Object({
+          date: Type.Optional(Type.String({ maxLength: 20, description: 'London calendar date, YYYY-MM-DD' })),
+          time: Type.Optional(Type.String({ maxLength: 10, description: 'London wall-clock time, HH:MM' })),
+          place: Type.Optional(Type.String({ maxLength: 500 })),
+          reason: Type.Optional(Type.String({ maxLength: 2000, description: 'Why (required)' })),
+        }),
+        response: { 200: Open, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody },
+      },
+    },
+    async (request) =>
+      changeMeeting(db, request.actor!, request.params.id, { ...request.body, partial: true }, o(request)),
+  );
+
+  app.post(
+    '/api/care/meetings/:id/cancel',
+    {
+      config: { policy: MANAGERS },
+      schema: {
+        tags,
+        summary: 'Cancel an MDT meeting, with the reason',
+        description: MeetingChangeDescription,
+        params: Id,
+        body: Type.Object({ reason: Type.Optional(Type.String({ maxLength: 2000, description: 'Why (required)' })) }),
+        response: { 200: Open, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody },
+      },
+    },
+    async (request) =>
+      changeMeeting(db, request.actor!, request.params.id, { reason: request.body.reason, cancel: true }, o(request)),
   );
 
   app.post(
@@ -448,6 +505,126 @@ export default async function careRoutes(
     async (request) => caseload(db, request.actor!, o(request)),
   );
 
+  // Appointments (the person is told of each booking, change and cancellation through the outbox)
+  const ApptParams = Type.Object({
+    nhsNumber: NhsParam.properties.nhsNumber,
+    appointmentId: Type.String({ format: 'uuid' }),
+  });
+  const ApptFields = {
+    service: Type.Optional(Type.String({ maxLength: 500, description: 'The service or clinic' })),
+    date: Type.Optional(Type.String({ maxLength: 20, description: 'London calendar date, YYYY-MM-DD' })),
+    time: Type.Optional(Type.String({ maxLength: 10, description: 'London wall-clock time, HH:MM' })),
+    place: Type.Optional(Type.String({ maxLength: 500, description: 'Where, or "by phone" / "by video"' })),
+  };
+  const Reason = Type.Optional(Type.String({ maxLength: 2000, description: 'Why (required)' }));
+  const ApptDescription =
+    'Only for staff with a legitimate relationship with the person; everyone else gets 404 (audited). Bad input ' +
+    'is a 400 naming each field. The person is told by their recorded contact preference, in an accessible ' +
+    'format, with interpreter or BSL needs carried; the message holds no personal details.';
+
+  app.get(
+    '/api/care/appointments',
+    {
+      config: { policy: STAFF },
+      schema: {
+        tags,
+        summary: "Appointments of the people in the caller's caseload from today to `days` ahead, with what changed",
+        querystring: Type.Object({ days: Type.Optional(Type.Integer({ minimum: 0, maximum: 60 })) }),
+        response: { 200: Open },
+      },
+    },
+    async (request) => caseloadAppointments(db, request.actor!, { ...o(request), days: request.query.days }),
+  );
+
+  app.get(
+    '/api/care/people/:nhsNumber/appointments',
+    {
+      config: { policy: STAFF },
+      schema: {
+        tags,
+        summary: "A person's appointments with their timelines, and planned home visits",
+        description: ApptDescription,
+        params: NhsParam,
+        response: { 200: Open, 404: ErrorBody },
+      },
+    },
+    async (request) => {
+      const personId = await findPersonId(db, request.actor!, request.params.nhsNumber, o(request));
+      return listAppointments(db, request.actor!, personId, o(request));
+    },
+  );
+
+  app.post(
+    '/api/care/people/:nhsNumber/appointments',
+    {
+      config: { policy: WRITERS },
+      schema: {
+        tags,
+        summary: 'Book an appointment for the person',
+        description: ApptDescription,
+        params: NhsParam,
+        body: Type.Object(ApptFields),
+        response: { 201: Open, 400: ErrorBody, 404: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const personId = await findPersonId(db, request.actor!, request.params.nhsNumber, o(request));
+      return reply.status(201).send(await bookAppointment(db, request.actor!, personId, request.body, o(request)));
+    },
+  );
+
+  app.patch(
+    '/api/care/people/:nhsNumber/appointments/:appointmentId',
+    {
+      config: { policy: WRITERS },
+      schema: {
+        tags,
+        summary: 'Change an appointment: send only what changes, and the reason',
+        description: ApptDescription,
+        params: ApptParams,
+        body: Type.Object({ ...ApptFields, reason: Reason }),
+        response: { 200: Open, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody },
+      },
+    },
+    async (request) => {
+      const personId = await findPersonId(db, request.actor!, request.params.nhsNumber, o(request));
+      return changeAppointment(
+        db,
+        request.actor!,
+        personId,
+        request.params.appointmentId,
+        { ...request.body, partial: true },
+        o(request),
+      );
+    },
+  );
+
+  app.post(
+    '/api/care/people/:nhsNumber/appointments/:appointmentId/cancel',
+    {
+      config: { policy: WRITERS },
+      schema: {
+        tags,
+        summary: 'Cancel an appointment, with the reason',
+        description: ApptDescription,
+        params: ApptParams,
+        body: Type.Object({ reason: Reason }),
+        response: { 200: Open, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody },
+      },
+    },
+    async (request) => {
+      const personId = await findPersonId(db, request.actor!, request.params.nhsNumber, o(request));
+      return changeAppointment(
+        db,
+        request.actor!,
+        personId,
+        request.params.appointmentId,
+        { reason: request.body.reason, cancel: true },
+        o(request),
+      );
+    },
+  );
+
   app.get(
     '/api/care/allocations',
     {
@@ -474,6 +651,34 @@ export default async function careRoutes(
       },
     },
     async (request) => transitions(db, request.actor!, { ...o(request), flagAge: request.query.flagAge }),
+  );
+
+  app.post(
+    '/api/care/people/:nhsNumber/transition-plan',
+    {
+      config: { policy: WRITERS },
+      schema: {
+        tags,
+        summary:
+          'Make the transition plan: adult services and 18 to 25 components by their code in the published offer, transfer date, adult lead',
+        description:
+          'Codes are components of the published core offer: adult services serve working-age adults, 18 to 25 ' +
+          'components serve young adults (GET /api/offer lists them). One plan per person (409). 400 names each ' +
+          'field; 404 (audited) without a relationship.',
+        params: NhsParam,
+        body: Type.Object({
+          adultServices: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 50 })),
+          components: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 50 })),
+          transferDate: Type.Optional(Type.String({ maxLength: 20, description: 'YYYY-MM-DD' })),
+          adultLead: Type.Optional(Type.String({ maxLength: 500, description: 'Name and role' })),
+        }),
+        response: { 201: Open, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const personId = await findPersonId(db, request.actor!, request.params.nhsNumber, o(request));
+      return reply.status(201).send(await createTransitionPlan(db, request.actor!, personId, request.body, o(request)));
+    },
   );
 
   app.post(
@@ -506,9 +711,11 @@ export default async function careRoutes(
 
   app.get('/care', { config: { policy: STAFF } }, async (request, reply) => {
     const c = await caseload(db, request.actor!, o(request));
+    const appts = await caseloadAppointments(db, request.actor!, o(request));
     return reply.render('care/home.njk', {
       title: 'Care coordination',
       c,
+      appts,
       isCaseManager: request.actor!.role === 'case_manager',
     });
   });
@@ -763,14 +970,21 @@ export default async function careRoutes(
           db,
           request.actor!,
           request.params.personId,
-          { adultServices: str(f.adultServices), components: str(f.components) },
+          {
+            adultServices: list(f.adultServices),
+            components: list(f.components),
+            transferDate: str(f.transferDate),
+            adultLead: str(f.adultLead),
+          },
           o(request),
         );
         return reply.redirect(`/care/people/${request.params.personId}?done=transition#transition`, 303);
       } catch (error) {
         const errors = formError(reply, error, (x) => `transition-${x}`);
         if (!errors) throw error;
-        return renderRecord(request, reply, request.params.personId, { errors, values: f });
+        // Checkbox answers as lists, so the form shows what was ticked.
+        const values = { ...f, adultServices: list(f.adultServices), components: list(f.components) };
+        return renderRecord(request, reply, request.params.personId, { errors, values });
       }
     },
   );
@@ -1049,8 +1263,33 @@ export default async function careRoutes(
       values: extra.values ?? {},
       done: extra.done,
       canWrite: (WRITERS as string[]).includes(request.actor!.role),
+      canManage: (MANAGERS as string[]).includes(request.actor!.role),
+      moveDefaults: { date: londonDate(m.scheduledAt), time: londonTime(m.scheduledAt) },
     });
   };
+
+  app.post(
+    '/care/meetings/:id/change',
+    { config: { policy: MANAGERS }, schema: { params: Id, body: FormBody } },
+    async (request, reply) => {
+      const f = request.body as Form;
+      const cancel = str(f.action) === 'cancel';
+      try {
+        await changeMeeting(
+          db,
+          request.actor!,
+          request.params.id,
+          { cancel, date: str(f.date), time: str(f.time), place: str(f.place), reason: str(f.reason) },
+          o(request),
+        );
+        return reply.redirect(`/care/meetings/${request.params.id}?done=${cancel ? 'cancelled' : 'moved'}`, 303);
+      } catch (error) {
+        const errors = formError(reply, error, (x) => `${cancel ? 'cancel' : 'move'}-${x}`);
+        if (!errors) throw error;
+        return renderMeeting(request, reply, request.params.id, { errors, values: f });
+      }
+    },
+  );
 
   app.post(
     '/care/meetings/:id/decisions',
@@ -1131,7 +1370,7 @@ export default async function careRoutes(
         const m = await createMeeting(
           db,
           request.actor!,
-          { title: str(f.title), scheduledAt, attendees, personIds: list(f.personIds) },
+          { title: str(f.title), scheduledAt, place: str(f.place), attendees, personIds: list(f.personIds) },
           o(request),
         );
         return reply.redirect(`/care/meetings/${m.id}`, 303);

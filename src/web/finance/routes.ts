@@ -21,18 +21,21 @@ import {
   LEVER_NAMES,
   LEVERS,
   listScenarios,
+  openOption,
   type PhasingProblem,
+  type ProductivityReport,
   productivityOf,
   type ScenarioRow,
   solvePhasing,
   startRun,
 } from '../../modules/finance/index.ts';
+import { getPublishedOffer } from '../../modules/offer/index.ts';
 import { listPlaces } from '../../modules/places/index.ts';
 import type { Actor } from '../../platform/auth/roles.ts';
 import { DomainError, ValidationError } from '../../platform/errors.ts';
 import { writeCsv, writeXlsx } from '../../platform/tabular.ts';
 import { ErrorBody } from '../api-schemas.ts';
-import { lineChart } from '../charts.ts';
+import { barChart, lineChart } from '../charts.ts';
 import { sendCsv, sendXlsx } from '../downloads.ts';
 import { errorItems, fieldErrors } from '../forms.ts';
 import type { Navigation } from '../nav.ts';
@@ -141,19 +144,176 @@ const PhasingOut = Type.Object({
   optimalityGap: Type.Union([Type.Number(), Type.Null()]),
   greedyObjective: Type.Optional(Type.Number()),
 });
+const Mix = Type.Record(Type.String(), Type.Number(), {
+  description: 'Share of Agenda for Change staff by band (band-2 … band-8a-plus), adding up to 1',
+});
 const ProductivitySchema = Type.Object({
-  borough: Type.String(),
-  component: Type.String(),
+  provider: Type.Union([Type.String(), Type.Null()], {
+    description: 'ODS code of the provider; null when the baseline did not name one (then the row is a borough)',
+  }),
+  providerName: Type.String(),
+  boroughs: Type.Array(Type.String(), { description: 'GSS codes of the boroughs the provider serves with it' }),
+  component: Type.String({ description: 'Core offer component (the service)' }),
   contacts: Type.Number(),
-  wte: Type.Number(),
+  wte: Type.Number({ description: 'Staff, all groups, whole-time equivalents' }),
   spend: Type.Number({ description: 'Pounds a year' }),
   contactsPerWte: Type.Union([Type.Number(), Type.Null()]),
-  costPerContact: Type.Union([Type.Number(), Type.Null()]),
-  skillMix: Type.Record(Type.String(), Type.Number(), { description: 'Share of staff by staff group' }),
+  costPerContact: Type.Union([Type.Number(), Type.Null()], { description: 'Pounds' }),
+  bandMix: Mix,
+  bandWte: Type.Number({ description: 'Agenda for Change staff counted in the bands, WTE' }),
+  seniorShare: Type.Union([Type.Number(), Type.Null()], { description: 'Share of band 6 and above' }),
   bestCostPerContact: Type.Union([Type.Number(), Type.Null()]),
   bestContactsPerWte: Type.Union([Type.Number(), Type.Null()]),
+  bestBandMix: Mix,
   release: Type.Number({ description: 'Pounds a year released if the best-in-class cost per contact were reached' }),
+  peers: Type.Number({ description: 'Providers with figures for the same service (best in class needs 2)' }),
 });
+const ProductivityReportSchema = Type.Object({
+  period: Type.Union([Type.String(), Type.Null()], { description: 'The baseline period benchmarked' }),
+  bestQuantile: Type.Number(),
+  bands: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })),
+  rows: Type.Array(ProductivitySchema),
+  totalRelease: Type.Number({ description: 'Pounds a year' }),
+  providers: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), release: Type.Number() })),
+});
+
+const pounds = (v: number | null) => (v === null ? '' : Math.round(v));
+const pct = (v: number | null | undefined) => (v === null || v === undefined ? '' : `${Math.round(v * 100)}%`);
+
+/** The productivity page's chart and tables (also its CSV). */
+export function productivityView(
+  report: ProductivityReport & { period: string | null },
+  componentNames: Map<string, string>,
+  boroughNames: Map<string, string>,
+) {
+  const rows = report.rows;
+  const label = (r: ProductivityReport['rows'][number]) =>
+    `${r.providerName}: ${componentNames.get(r.component) ?? r.component}`;
+  const top = rows.filter((r) => r.release > 0).slice(0, 12);
+  const chart =
+    top.length === 0
+      ? null
+      : barChart({
+          title: 'Money released a year if each provider reached the best cost per contact (largest 12)',
+          description: top.map((r) => `${label(r)}: ${millions(r.release)}`).join('; '),
+          bars: top.map((r) => ({ label: label(r), value: r.release / 1e6 })),
+          unit: '£m',
+          digits: 2,
+          width: 760,
+        });
+  const table = {
+    header: [
+      'Provider',
+      'Service',
+      'Boroughs',
+      'Contacts',
+      'WTE',
+      'Contacts per WTE',
+      'Best contacts per WTE',
+      'Cost per contact (£)',
+      'Best cost per contact (£)',
+      'Band 6 and above',
+      'Best band 6 and above',
+      'Released a year (£)',
+    ],
+    rows: rows.map((r) => [
+      r.providerName,
+      componentNames.get(r.component) ?? r.component,
+      r.boroughs.map((b) => boroughNames.get(b) ?? b).join(', '),
+      r.contacts,
+      r.wte,
+      r.contactsPerWte === null ? '' : Math.round(r.contactsPerWte),
+      r.bestContactsPerWte === null ? '' : Math.round(r.bestContactsPerWte),
+      pounds(r.costPerContact),
+      pounds(r.bestCostPerContact),
+      pct(r.seniorShare),
+      pct(
+        Object.keys(r.bestBandMix).length
+          ? (['band-6', 'band-7', 'band-8a-plus'] as const).reduce((s, b) => s + (r.bestBandMix[b] ?? 0), 0)
+          : null,
+      ),
+      Math.round(r.release),
+    ]),
+  };
+  const withBands = rows.filter((r) => r.bandWte > 0);
+  const mix = {
+    header: ['Provider', 'Service', ...report.bands.map((b) => b.name), 'Best in class (band 6 and above)'],
+    rows: withBands.map((r) => [
+      r.providerName,
+      componentNames.get(r.component) ?? r.component,
+      ...report.bands.map((b) => pct(r.bandMix[b.code] ?? 0)),
+      pct(
+        Object.keys(r.bestBandMix).length
+          ? (['band-6', 'band-7', 'band-8a-plus'] as const).reduce((s, b) => s + (r.bestBandMix[b] ?? 0), 0)
+          : null,
+      ),
+    ]),
+  };
+  return {
+    period: report.period,
+    bestQuantile: report.bestQuantile,
+    totalRelease: millions(report.totalRelease),
+    providers: report.providers.map((p) => ({ ...p, release: millions(p.release) })),
+    chart,
+    table,
+    mix,
+    empty: rows.length === 0,
+  };
+}
+
+/** The board paper's tables, one beside each chart, in the figures the chart draws. */
+export function boardPaperTables(s: ScenarioRow, names: Map<string, string>) {
+  const out = s.results!;
+  const r = out.results;
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  const levers = LEVER_ORDER.filter((l) => r.funding[l].some((v) => v > 0));
+  const funding = {
+    header: ['Measure (£m)', ...r.years, 'Total'],
+    rows: [
+      ['Investment', ...r.investment, r.totalInvestment],
+      ...levers.map((l) => [`Funding: ${LEVER_NAMES[l]}`, ...r.funding[l], sum(r.funding[l])]),
+      ['Funding total', ...r.fundingTotal, sum(r.fundingTotal)],
+    ].map(([label, ...xs]) => [label as string, ...(xs as number[]).map((v) => (v / 1e6).toFixed(1))]),
+  };
+  const bedDays = {
+    header: ['Year', 'P10', 'Median (P50)', 'P90', 'Beds equivalent (most likely)'],
+    rows: r.years.map((y, i) => [
+      y,
+      Math.round(r.bedDaysSaved.p10[i]),
+      Math.round(r.bedDaysSaved.p50[i]),
+      Math.round(r.bedDaysSaved.p90[i]),
+      Math.round(r.bedsEquivalent[i]),
+    ]),
+  };
+  const boroughs = [...new Set(out.items.map((i) => i.borough))].sort();
+  const timeline = {
+    header: ['Borough', ...r.years, 'Not in the plan'],
+    rows: boroughs.map((b) => {
+      const mine = out.items.filter((i) => i.borough === b);
+      return [
+        names.get(b) ?? b,
+        ...r.years.map((y) => {
+          const starting = mine.filter((i) => i.startYear === y);
+          const cost = sum(starting.map((i) => i.annualCost));
+          return starting.length === 0 ? '0' : `${starting.length} (${millions(cost)} a year)`;
+        }),
+        String(mine.filter((i) => i.startYear === null).length),
+      ];
+    }),
+  };
+  const tornado = {
+    header: ['Assumption', 'Bed days at its low value', 'Bed days at its high value', 'Swing'],
+    rows: out.tornado.bedDays
+      .slice(0, 8)
+      .map((b) => [
+        assumptionDefinition(b.key)?.label ?? b.key,
+        Math.round(b.atLow),
+        Math.round(b.atHigh),
+        Math.round(Math.abs(b.atHigh - b.atLow)),
+      ]),
+  };
+  return { funding, bedDays, timeline, tornado };
+}
 
 function runView(s: ScenarioRow | Omit<ScenarioRow, 'assumptions' | 'results'>) {
   return {
@@ -381,6 +541,25 @@ export default async function financeRoutes(
     });
   });
 
+  app.get(
+    '/finance/productivity',
+    {
+      config: { policy: READERS },
+      schema: { querystring: Type.Object({ format: Type.Optional(Type.Literal('csv')) }) },
+    },
+    async (request, reply) => {
+      const report = await productivityOf(db, actorOf(request));
+      const offer = await getPublishedOffer(db, actorOf(request).systemId);
+      const componentNames = new Map((offer?.components ?? []).map((c) => [c.code, c.name]));
+      const names = await boroughNames(request);
+      const view = productivityView(report, componentNames, names);
+      if (request.query.format === 'csv') {
+        return sendCsv(reply, 'finance-productivity.csv', writeCsv([view.table.header, ...view.table.rows]));
+      }
+      return reply.render('finance/productivity.njk', { title: 'Productivity benchmarking', ...view });
+    },
+  );
+
   const NewBody = Type.Object({
     _csrf: Type.Optional(Type.String()),
     name: Type.String({ maxLength: 200 }),
@@ -458,6 +637,21 @@ export default async function financeRoutes(
     },
   );
 
+  app.get(
+    '/finance/scenarios/:id/board-paper',
+    { config: { policy: READERS }, schema: { params: Type.Object({ id: Type.String({ maxLength: 40 }) }) } },
+    async (request, reply) => {
+      const s = await getScenario(db, actorOf(request), request.params.id);
+      const names = await boroughNames(request);
+      const page = await scenarioPage(s, names);
+      return reply.render('finance/board-paper.njk', {
+        title: `Board paper: ${s.name}`,
+        ...page,
+        ...(s.results ? { paper: boardPaperTables(s, names) } : {}),
+      });
+    },
+  );
+
   async function scenarioPage(s: ScenarioRow, names: Map<string, string>, borough?: string) {
     const run = runView(s);
     if (!s.results) return { scenario: s, run };
@@ -467,18 +661,24 @@ export default async function financeRoutes(
     const stacks = LEVER_ORDER.map((l) => ({ label: LEVER_NAMES[l], values: r.funding[l] })).filter((x) =>
       x.values.some((v) => v > 0),
     );
-    const funding = fundingChart({
-      title: 'Investment against funding by year',
-      description: `Funding stacked by lever, with the plan's investment as a dashed line. ${r.years
+    const descriptions = {
+      funding: `Funding stacked by lever, with the plan's investment as a dashed line. ${r.years
         .map((y, i) => `${y}: investment ${millions(r.investment[i])}, funding ${millions(r.fundingTotal[i])}`)
         .join('; ')}.`,
+      bedDays: `Median bed days saved: ${r.years.map((y, i) => `${y} ${whole(r.bedDaysSaved.p50[i])} (P10 ${whole(r.bedDaysSaved.p10[i])}, P90 ${whole(r.bedDaysSaved.p90[i])})`).join('; ')}.`,
+      timeline: '',
+      tornado: '',
+    };
+    const funding = fundingChart({
+      title: 'Investment against funding by year',
+      description: descriptions.funding,
       years: r.years,
       stacks,
       line: { label: 'Investment', values: r.investment },
     });
     const bedDays = lineChart({
       title: 'Occupied bed days saved a year, with the P10 to P90 band',
-      description: `Median bed days saved: ${r.years.map((y, i) => `${y} ${whole(r.bedDaysSaved.p50[i])} (P10 ${whole(r.bedDaysSaved.p10[i])}, P90 ${whole(r.bedDaysSaved.p90[i])})`).join('; ')}.`,
+      description: descriptions.bedDays,
       series: [
         {
           label: 'Median',
@@ -492,14 +692,15 @@ export default async function financeRoutes(
       ],
     });
     const boroughs = [...new Set(out.items.map((i) => i.borough))].sort();
+    descriptions.timeline = boroughs
+      .map(
+        (b) =>
+          `${names.get(b) ?? b}: ${r.years.map((y) => `${out.items.filter((i) => i.borough === b && i.startYear === y).length} in ${y}`).join(', ')}`,
+      )
+      .join('; ');
     const timeline = timelineChart({
       title: 'The phasing: items starting each year, by borough',
-      description: boroughs
-        .map(
-          (b) =>
-            `${names.get(b) ?? b}: ${r.years.map((y) => `${out.items.filter((i) => i.borough === b && i.startYear === y).length} in ${y}`).join(', ')}`,
-        )
-        .join('; '),
+      description: descriptions.timeline,
       years: r.years,
       rows: boroughs.map((b) => ({
         label: names.get(b) ?? b,
@@ -510,15 +711,16 @@ export default async function financeRoutes(
       })),
     });
     const baseBed = r.deterministic.bedDaysSaved.reduce((a, b) => a + b, 0);
+    descriptions.tornado = out.tornado.bedDays
+      .slice(0, 8)
+      .map(
+        (b) =>
+          `${assumptionDefinition(b.key)?.label ?? b.key}: ${whole(b.atLow)} at its low value, ${whole(b.atHigh)} at its high`,
+      )
+      .join('; ');
     const tornado = tornadoChart({
       title: 'Which assumptions matter most for bed days saved over the plan',
-      description: out.tornado.bedDays
-        .slice(0, 8)
-        .map(
-          (b) =>
-            `${assumptionDefinition(b.key)?.label ?? b.key}: ${whole(b.atLow)} at its low value, ${whole(b.atHigh)} at its high`,
-        )
-        .join('; '),
+      description: descriptions.tornado,
       base: baseBed,
       bars: out.tornado.bedDays.slice(0, 8).map((b) => ({ label: b.key, atLow: b.atLow, atHigh: b.atHigh })),
       format: whole,
@@ -533,6 +735,7 @@ export default async function financeRoutes(
       tables: t,
       itemRows,
       charts: { funding, bedDays, timeline, tornado },
+      descriptions,
       boroughItems: boroughs.map((b) => ({ value: b, text: names.get(b) ?? b, selected: b === borough })),
       borough,
       headline: {
@@ -583,36 +786,7 @@ export default async function financeRoutes(
       },
     },
     async (request, reply) => {
-      const actor = actorOf(request);
-      const s = await getScenario(db, actor, request.params.id);
-      const aff = s.results?.affordability;
-      if (!aff) throw new DomainError(409, 'not_run', 'Run the model before opening an option');
-      const option = request.params.option;
-      let change: AssumptionChange;
-      let label: string;
-      if (option === 'reprofile') {
-        if (aff.reprofile.years === null || aff.reprofile.years > 10) {
-          throw new DomainError(
-            409,
-            'no_reprofile',
-            'Re-profiling alone cannot deliver the whole offer within 10 years',
-          );
-        }
-        change = { key: 'plan.horizonYears', value: aff.reprofile.years };
-        label = `re-profiled over ${aff.reprofile.years} years`;
-      } else if (option === 'efficiency') {
-        change = { key: 'efficiency.extra', value: Math.min(1, Math.ceil(aff.efficiency.extraShare * 10000) / 10000) };
-        label = `with ${(change.value! * 100).toFixed(2)}% extra efficiency`;
-      } else {
-        change = { key: 'savings.extra', value: Math.ceil(Math.max(0, ...aff.savings.perYear)) };
-        label = `with ${millions(change.value!)} a year of extra savings`;
-      }
-      const id = await createScenario(
-        db,
-        actor,
-        { name: `${s.name}, ${label}`.slice(0, 120), copyFrom: s.id, assumptions: [change] },
-        deps.clock.now(),
-      );
+      const id = await openOption(db, actorOf(request), request.params.id, request.params.option, deps.clock.now());
       return reply.redirect(`/finance/scenarios/${id}?created=1`, 303);
     },
   );
@@ -812,6 +986,34 @@ export default async function financeRoutes(
     },
   );
 
+  app.post(
+    '/api/finance/scenarios/:id/options/:option',
+    {
+      config: { policy: WRITERS },
+      schema: {
+        summary: 'Open an affordability option of a run scenario as a new scenario',
+        description:
+          "Copies the scenario with the one assumption the option needs, from its last run's affordability options: `reprofile` sets `plan.horizonYears` to the shortest horizon that delivers the whole offer within the funding (409 `no_reprofile` when that is more than 10 years), `efficiency` sets `efficiency.extra` to the extra share of baseline spend that closes the largest year's gap, `savings` sets `savings.extra` to the largest year's gap. The new scenario is a draft, not yet run (run it with POST …/run). 404 when there is no such scenario, 409 `not_run` when it has no results. Audited as finance.scenario.copy and finance.scenario.option.",
+        tags,
+        params: Type.Object({
+          id: Id,
+          option: Type.String({
+            maxLength: 20,
+            description: 'reprofile, efficiency or savings',
+            examples: ['efficiency'],
+          }),
+        }),
+        response: { 201: ScenarioSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const id = await openOption(db, actor, request.params.id, request.params.option, deps.clock.now());
+      reply.status(201);
+      return scenarioView(await getScenario(db, actor, id));
+    },
+  );
+
   app.patch(
     '/api/finance/scenarios/:id',
     {
@@ -948,14 +1150,18 @@ export default async function financeRoutes(
     {
       config: { policy: READERS },
       schema: {
-        summary: 'Productivity benchmarking per borough and component against the best in class',
+        summary: 'Productivity benchmarking per provider and service against the best in class',
         description:
-          'From the newest baseline: contacts per WTE, cost per contact and skill mix by staff group, against the best quartile of the boroughs (cost per contact at the 25th percentile), and the money reaching it would release. The baseline has no provider dimension or Agenda for Change bands yet, so rows are per borough, not per provider.',
+          "From the newest baseline: per provider (the baseline's provider_code) and service, contacts per WTE, cost per contact and skill mix by Agenda for Change band, against the best in class of the providers offering the same service (cost per contact at the bestQuantile, 0.25 unless given; contacts per WTE at the mirror quantile; the average band mix of the providers at or better than the best cost per contact), and the money reaching the best cost per contact would release. Rows whose baseline names no provider are benchmarked per borough.",
         tags,
-        querystring: Type.Object({ bestQuantile: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })) }),
-        response: { 200: Type.Object({ rows: Type.Array(ProductivitySchema) }), 401: ErrorBody, 403: ErrorBody },
+        querystring: Type.Object({
+          bestQuantile: Type.Optional(
+            Type.Number({ minimum: 0, maximum: 1, description: 'Quantile of cost per contact counted as best' }),
+          ),
+        }),
+        response: { 200: ProductivityReportSchema, 401: ErrorBody, 403: ErrorBody },
       },
     },
-    async (request) => ({ rows: await productivityOf(db, actorOf(request), request.query.bestQuantile) }),
+    async (request) => productivityOf(db, actorOf(request), request.query.bestQuantile),
   );
 }

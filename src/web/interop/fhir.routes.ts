@@ -8,8 +8,22 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { AppDeps } from '../../app.ts';
 import { ACCESS_STAFF } from '../../modules/access/index.ts';
+import { CARE_STAFF } from '../../modules/care/index.ts';
+import { WARD_STAFF } from '../../modules/virtualwards/index.ts';
+import { ValidationError } from '../../platform/errors.ts';
 import { createHash } from 'node:crypto';
 import {
+  type CareResourceType,
+  type DateFilter,
+  parseDateFilter,
+  readCare,
+  readObservation,
+  readQuestionnaire,
+  readQuestionnaireResponse,
+  searchCare,
+  searchObservations,
+  searchQuestionnaireResponses,
+  searchQuestionnaires,
   capabilityStatement,
   createServiceRequest,
   FHIR_DEFAULT_COUNT,
@@ -40,6 +54,31 @@ const Paging = {
 };
 const Id = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9\\-.]{1,64}$' }) });
 const Text = Type.Optional(Type.String({ maxLength: 200 }));
+/** `_lastUpdated`, once or twice (a range: `ge…&_lastUpdated=lt…`). */
+const LastUpdated = Type.Optional(
+  Type.Union([Type.String({ maxLength: 40 }), Type.Array(Type.String({ maxLength: 40 }), { maxItems: 2 })]),
+);
+
+function lastUpdated(value: string | string[] | undefined): DateFilter[] | undefined {
+  if (value === undefined) return undefined;
+  return (Array.isArray(value) ? value : [value]).map((v) => {
+    const f = parseDateFilter(v);
+    if (!f)
+      throw new ValidationError([
+        {
+          field: '_lastUpdated',
+          message:
+            '_lastUpdated must be a date or date and time with a zone, after eq, gt, ge, lt or le (ge2026-03-01)',
+        },
+      ]);
+    return f;
+  });
+}
+const statuses = (v: string | undefined) =>
+  v
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 /** The field of a schema or domain error as a FHIRPath-like expression: `querystring._count` → `_count`. */
 function expression(field: string): string {
@@ -186,13 +225,13 @@ export default async function fhirRoutes(appBase: FastifyInstance, { deps }: { d
 
   app.get(
     '/Patient',
-    { config: staff, schema: { querystring: Type.Object({ identifier: Text, ...Paging }) } },
+    { config: staff, schema: { querystring: Type.Object({ identifier: Text, _lastUpdated: LastUpdated, ...Paging }) } },
     async (request, reply) => {
       const q = request.query;
       const found = await searchPatients(
         db,
         request.actor!,
-        { identifier: q.identifier ? parseToken(q.identifier) : undefined },
+        { identifier: q.identifier ? parseToken(q.identifier) : undefined, lastUpdated: lastUpdated(q._lastUpdated) },
         paging(q),
         readOptions(request),
       );
@@ -213,6 +252,7 @@ export default async function fhirRoutes(appBase: FastifyInstance, { deps }: { d
           'patient:identifier': Text,
           identifier: Text,
           status: Type.Optional(Type.String({ maxLength: 100 })),
+          _lastUpdated: LastUpdated,
           ...Paging,
         }),
       },
@@ -226,10 +266,8 @@ export default async function fhirRoutes(appBase: FastifyInstance, { deps }: { d
           patient: q.patient,
           patientIdentifier: q['patient:identifier'] ? parseToken(q['patient:identifier']) : undefined,
           identifier: q.identifier ? parseToken(q.identifier) : undefined,
-          status: q.status
-            ?.split(',')
-            .map((s) => s.trim())
-            .filter(Boolean),
+          status: statuses(q.status),
+          lastUpdated: lastUpdated(q._lastUpdated),
         },
         paging(q),
         readOptions(request),
@@ -266,5 +304,109 @@ export default async function fhirRoutes(appBase: FastifyInstance, { deps }: { d
   );
   app.get('/ServiceRequest/:id', { config: staff, schema: { params: Id } }, async (request, reply) =>
     fhir(reply, await readServiceRequest(db, request.actor!, request.params.id, readOptions(request))),
+  );
+
+  // Care coordination: case managers, clinicians and the central point of access, relationships only -----
+  const care = { policy: CARE_STAFF };
+  const CareQuery = Type.Object({
+    patient: Text,
+    'patient:identifier': Text,
+    identifier: Text,
+    status: Type.Optional(Type.String({ maxLength: 100 })),
+    _lastUpdated: LastUpdated,
+    ...Paging,
+  });
+  type CareQs = {
+    patient?: string;
+    'patient:identifier'?: string;
+    identifier?: string;
+    status?: string;
+    _lastUpdated?: string | string[];
+  };
+  const careQuery = (q: CareQs) => ({
+    patient: q.patient,
+    patientIdentifier: q['patient:identifier'] ? parseToken(q['patient:identifier']) : undefined,
+    identifier: q.identifier ? parseToken(q.identifier) : undefined,
+    status: statuses(q.status),
+    lastUpdated: lastUpdated(q._lastUpdated),
+  });
+  for (const type of ['EpisodeOfCare', 'CarePlan', 'CareTeam', 'Task', 'Appointment'] as CareResourceType[]) {
+    app.get(`/${type}`, { config: care, schema: { querystring: CareQuery } }, async (request, reply) => {
+      const q = request.query;
+      const found = await searchCare(db, request.actor!, type, careQuery(q), paging(q), readOptions(request));
+      return bundle(request, reply, type, found, q);
+    });
+    app.get(`/${type}/:id`, { config: care, schema: { params: Id } }, async (request, reply) =>
+      fhir(reply, await readCare(db, request.actor!, type, request.params.id, readOptions(request))),
+    );
+  }
+
+  // The holistic assessment: the form is public, the answers are care records -------------------------
+  app.get(
+    '/Questionnaire',
+    {
+      config: { policy: 'public' },
+      schema: { querystring: Type.Object({ url: Text, status: Text, ...Paging }) },
+    },
+    async (request, reply) => {
+      const q = request.query;
+      return bundle(
+        request,
+        reply,
+        'Questionnaire',
+        searchQuestionnaires({ url: q.url, status: statuses(q.status) }, paging(q)),
+        q,
+      );
+    },
+  );
+  app.get('/Questionnaire/:id', { config: { policy: 'public' }, schema: { params: Id } }, async (request, reply) =>
+    fhir(reply, readQuestionnaire(request.params.id)),
+  );
+  app.get('/QuestionnaireResponse', { config: care, schema: { querystring: CareQuery } }, async (request, reply) => {
+    const q = request.query;
+    const found = await searchQuestionnaireResponses(db, request.actor!, careQuery(q), paging(q), readOptions(request));
+    return bundle(request, reply, 'QuestionnaireResponse', found, q);
+  });
+  app.get('/QuestionnaireResponse/:id', { config: care, schema: { params: Id } }, async (request, reply) =>
+    fhir(reply, await readQuestionnaireResponse(db, request.actor!, request.params.id, readOptions(request))),
+  );
+
+  // Virtual ward observations: ward clinicians and coordinators, relationships only ----------------------
+  const ward = { policy: [...WARD_STAFF] };
+  app.get(
+    '/Observation',
+    {
+      config: ward,
+      schema: {
+        querystring: Type.Object({
+          'patient:identifier': Text,
+          identifier: Text,
+          code: Text,
+          status: Type.Optional(Type.String({ maxLength: 100 })),
+          _lastUpdated: LastUpdated,
+          ...Paging,
+        }),
+      },
+    },
+    async (request, reply) => {
+      const q = request.query;
+      const found = await searchObservations(
+        db,
+        request.actor!,
+        {
+          patientIdentifier: q['patient:identifier'] ? parseToken(q['patient:identifier']) : undefined,
+          identifier: q.identifier ? parseToken(q.identifier) : undefined,
+          code: q.code ? parseToken(q.code) : undefined,
+          status: statuses(q.status),
+          lastUpdated: lastUpdated(q._lastUpdated),
+        },
+        paging(q),
+        readOptions(request),
+      );
+      return bundle(request, reply, 'Observation', found, q);
+    },
+  );
+  app.get('/Observation/:id', { config: ward, schema: { params: Id } }, async (request, reply) =>
+    fhir(reply, await readObservation(db, request.actor!, request.params.id, readOptions(request))),
   );
 }

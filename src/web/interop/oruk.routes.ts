@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { AppDeps } from '../../app.ts';
 import {
+  importOrukFeed,
   ORUK_MAX_PER_PAGE,
   ORUK_OPENAPI_URL,
   ORUK_PROFILE,
@@ -73,5 +74,46 @@ export default async function orukRoutes(appBase: FastifyInstance, { deps }: { d
     '/oruk/taxonomy_terms',
     { config: { policy: 'public' }, schema: { querystring: Type.Object(Paging) } },
     async (request) => orukTaxonomyTerms(db, systemId(), { page: request.query.page, perPage: request.query.per_page }),
+  );
+
+  // Importing a council's or a voluntary organisation's ORUK feed into the directory: administrators only.
+  app.post(
+    '/api/directory/oruk-imports',
+    {
+      bodyLimit: 5_000_000,
+      config: { policy: ['admin'] },
+      schema: {
+        description:
+          'Import an Open Referral UK 3.0 feed (the feed itself, or its address) into the directory as local assets, all or nothing. Each service is checked against ORUK’s compiled schemas; problems name the service and the field.',
+        body: Type.Object({
+          url: Type.Optional(Type.String({ maxLength: 2000, description: 'The feed’s address (every page is read)' })),
+          feed: Type.Optional(
+            Type.Unknown({ description: 'The feed: an ORUK page of services, a list of services or one service' }),
+          ),
+          source: Type.Optional(
+            Type.String({
+              minLength: 1,
+              maxLength: 200,
+              description: 'Names the feed; importing the same source again replaces what it brought',
+            }),
+          ),
+          kind: Type.Optional(Type.Union([Type.Literal('voluntary'), Type.Literal('council')])),
+          boroughs: Type.Optional(
+            Type.Array(Type.String({ maxLength: 20 }), {
+              maxItems: 20,
+              description: 'ONS codes of the boroughs the feed covers, for services whose areas do not say',
+            }),
+          ),
+          illustrative: Type.Optional(Type.Boolean({ description: 'The feed is made-up demonstration data' })),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const result = await importOrukFeed(db, request.actor!, request.body, {
+        now: deps.clock.now(),
+        requestId: request.id,
+      });
+      return reply.status(201).send(result);
+    },
   );
 }

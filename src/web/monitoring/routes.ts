@@ -7,10 +7,18 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { AppDeps } from '../../app.ts';
 import {
+  ACTUAL_SOURCES,
+  type ActualSource,
+  actualWords,
+  type BoroughActuals,
   type BoroughPosition,
+  boardPack,
+  boardPackSheets,
   boroughPosition,
+  issueBoardPack,
   listReturns,
   MONITORING_READERS,
+  moduleActuals,
   MONITORING_WRITERS,
   type Overview,
   overview,
@@ -30,7 +38,7 @@ import {
 import type { Actor } from '../../platform/auth/roles.ts';
 import { DomainError, ValidationError } from '../../platform/errors.ts';
 import { uploadedFile } from '../../platform/http/upload.ts';
-import { type Sheet, writeCsv, writeXlsx } from '../../platform/tabular.ts';
+import { writeCsv, writeXlsx } from '../../platform/tabular.ts';
 import { ErrorBody } from '../api-schemas.ts';
 import { barChart } from '../charts.ts';
 import { sendCsv, sendXlsx } from '../downloads.ts';
@@ -47,8 +55,9 @@ const Query = Type.Object({
   quarter: Type.Optional(Type.String({ maxLength: 5 })),
   format: Type.Optional(Type.String({ maxLength: 5 })),
   borough: Type.Optional(Type.String({ maxLength: 12 })),
+  issued: Type.Optional(Type.String({ maxLength: 1 })),
 });
-type Q = { year?: string; tolerance?: string; quarter?: string; format?: string; borough?: string };
+type Q = { year?: string; tolerance?: string; quarter?: string; format?: string; borough?: string; issued?: string };
 
 /** Tolerance in the query is a percentage (5 = 5%); a bad one is a 400 naming the field. */
 function positionQuery(q: Q) {
@@ -103,6 +112,35 @@ function benefitChart(id: string, title: string, rows: { quarter: number; planne
     description: `${title}: planned and actual occupied bed days saved by quarter. The table beside it has the same figures.`,
     bars,
   });
+}
+
+const SOURCE_LABELS: Record<ActualSource, string> = {
+  compliance: 'First contact within the offer’s standard',
+  bedDaysAtHome: 'Bed days at home',
+  conveyance: 'Avoided conveyances',
+  oap: 'Out-of-area placement days',
+  outcomes: 'Outcome indicators',
+};
+
+/** A borough's actuals from the other modules, as the page and the pack show them (words, never blanks). */
+function actualsView(a: BoroughActuals, boroughName: string) {
+  return {
+    borough: a.borough,
+    boroughName,
+    year: a.year,
+    quarters: a.quarters.map((q) => ({ quarter: q.quarter, words: actualWords(q) })),
+    outcomes: a.outcomes.map((i) => ({
+      ...i,
+      values: i.values.map((v) => ({
+        shown: v.value !== null ? whole(v.value, 1) : v.note ? 'suppressed' : 'not published',
+      })),
+    })),
+    sourceList: (Object.keys(ACTUAL_SOURCES) as ActualSource[]).map((k) => ({
+      label: SOURCE_LABELS[k],
+      text: ACTUAL_SOURCES[k],
+    })),
+    unavailable: a.unavailable.map((u) => ({ label: SOURCE_LABELS[u.source], reason: u.reason })),
+  };
 }
 
 function boroughView(p: BoroughPosition, quarter: number | null) {
@@ -169,26 +207,6 @@ function overviewRows(o: Overview) {
     behind: b.components.filter((c) => c.inPlan && c.toDate.spend.status === 'behind').length,
     lagging: b.lagging.length,
   }));
-}
-
-/** The risks a board pack names: forecast overspend, benefits lagging spend, boroughs behind or not agreed. */
-function risksOf(boroughs: BoroughPosition[]): string[] {
-  const out: string[] = [];
-  for (const b of boroughs) {
-    if (b.plan.status === 'not-agreed')
-      out.push(`${b.borough.name}: the borough partnership has not agreed its plan for ${b.year}.`);
-    if (!b.envelope) continue;
-    if (b.envelope.yearEnd.status === 'ahead')
-      out.push(
-        `${b.borough.name}: the run rate forecasts the year end ${b.envelope.yearEnd.words} against the envelope.`,
-      );
-    if (b.envelope.toDate.status === 'behind')
-      out.push(
-        `${b.borough.name}: spend to date is ${b.envelope.toDate.words} — services are starting later than planned.`,
-      );
-    for (const l of b.lagging.slice(0, 3)) out.push(`${b.borough.name}, ${l.component}: ${l.words}.`);
-  }
-  return out;
 }
 
 export default async function monitoringRoutes(
@@ -263,10 +281,14 @@ export default async function monitoringRoutes(
     const p = await boroughPosition(db, actorOf(request), gss, positionQuery(q));
     const quarter = q.quarter && /^[1-4]$/.test(q.quarter) ? Number(q.quarter) : null;
     const view = boroughView(p, quarter);
+    const actuals = (await moduleActuals(db, actorOf(request), p.year, [p.borough], deps.clock.now())).get(
+      p.borough.code,
+    )!;
     return reply.render('monitoring/borough.njk', {
       title: `${p.borough.name}: delivery against the plan`,
       p,
       view,
+      actuals: actualsView(actuals, p.borough.name),
       quarter,
       quarterLabel: quarter
         ? quarterLabel(p.year, quarter)
@@ -436,143 +458,25 @@ export default async function monitoringRoutes(
   });
 
   // -- Board pack --------------------------------------------------------------------------------------------
-  const pack = async (request: FastifyRequest, q: Q) => {
-    const o = await overview(db, actorOf(request), positionQuery(q));
-    const borough = q.borough ? o.boroughs.find((b) => b.borough.code === q.borough) : undefined;
-    if (q.borough && !borough)
-      throw new ValidationError([{ field: 'borough', message: 'There is no borough with that code' }]);
-    const scope = borough ? [borough] : o.boroughs;
-    const returns = (await listReturns(db, actorOf(request), o.year)).filter((r) => !r.superseded);
-    const latest = Math.max(0, ...returns.map((r) => r.quarter));
-    const changes = [
-      ...scope.flatMap((b) =>
-        b.plan.history
-          .filter((h) => h.kind === 'reprofile')
-          .map(
-            (h) =>
-              `${b.borough.name}: plan version ${h.version} re-profiled on ${h.recordedAt.slice(0, 10)} — ${h.reason}`,
-          ),
-      ),
-      ...returns
-        .filter((r) => r.quarter === latest)
-        .map(
-          (r) =>
-            `Q${r.quarter} return from ${r.provider} received ${r.submittedAt.slice(0, 10)} (${r.rowCount} rows)${r.illustrative ? ', illustrative' : ''}`,
-        ),
-    ];
-    return { o, borough, scope, risks: risksOf(scope), changes };
-  };
+  const pack = (request: FastifyRequest, q: Q) =>
+    boardPack(db, actorOf(request), { ...positionQuery(q), borough: q.borough || undefined }, deps.clock.now());
 
   app.get(
     '/monitoring/board-pack',
     { config: { policy: READERS }, schema: { querystring: Query } },
     async (request, reply) => {
       const q = request.query;
-      const { o, borough, scope, risks, changes } = await pack(request, q);
+      const p = await pack(request, q);
+      const { o, borough, scope, risks, changes, name } = p;
       const spend = borough ? borough.spendByQuarter : o.ics.spendByQuarter;
       const benefit = borough ? borough.benefitByQuarter : o.ics.benefitByQuarter;
       const env = borough ? borough.envelope : o.ics.envelope;
-      const name = borough ? borough.borough.name : 'North Central London ICS';
-      if (q.format === 'xlsx') {
-        const sheets: Sheet[] = [
-          {
-            name: 'Headline',
-            rows: [
-              ['measure', 'value'],
-              ['scope', name],
-              ['year', o.year],
-              ['tolerance', `${Math.round(o.tolerance * 100)}%`],
-              ['envelope (£)', env ? Math.round(env.envelope) : null],
-              ['spend to date (£)', env?.spendToDate ?? null],
-              ['spend to date against plan', env?.toDate.words ?? 'no agreed plan'],
-              ['forecast year end (£)', env?.forecast.yearEnd ?? null],
-              ['forecast against envelope', env?.yearEnd.words ?? 'no agreed plan'],
-              ['illustrative', o.illustrative ? 'yes: demonstration figures' : 'no'],
-            ],
-          },
-          {
-            name: 'Spend by quarter',
-            rows: [
-              ['quarter', 'planned (£)', 'actual (£)'],
-              ...spend.map((r) => [
-                `Q${r.quarter}`,
-                Math.round(r.planned),
-                r.actual === null ? null : Math.round(r.actual),
-              ]),
-            ],
-          },
-          {
-            name: 'Benefits by quarter',
-            rows: [
-              ['quarter', 'planned bed days saved', 'actual bed days saved'],
-              ...benefit.map((r) => [
-                `Q${r.quarter}`,
-                Math.round(r.planned),
-                r.actual === null ? null : Math.round(r.actual),
-              ]),
-            ],
-          },
-          {
-            name: 'Boroughs',
-            rows: [
-              [
-                'borough',
-                'plan',
-                'envelope (£)',
-                'spend to date (£)',
-                'against plan',
-                'forecast (£)',
-                'forecast against envelope',
-                'benefits to date',
-              ],
-              ...scope.map((b) => [
-                b.borough.name,
-                b.plan.status,
-                b.envelope ? Math.round(b.envelope.envelope) : null,
-                b.envelope?.spendToDate ?? null,
-                b.envelope?.toDate.words ?? 'no agreed plan',
-                b.envelope?.forecast.yearEnd ?? null,
-                b.envelope?.yearEnd.words ?? '',
-                b.benefitToDate.words,
-              ]),
-            ],
-          },
-          {
-            name: 'Components',
-            rows: [
-              [
-                'borough',
-                'component',
-                'planned to date (£)',
-                'spend to date (£)',
-                'against plan',
-                'forecast year end (£)',
-                'benefits to date',
-              ],
-              ...scope.flatMap((b) =>
-                b.components.map((c) => [
-                  b.borough.name,
-                  c.name,
-                  Math.round(c.toDate.spendPlanned),
-                  c.toDate.spendActual,
-                  c.toDate.spend.words,
-                  c.forecast.yearEnd,
-                  c.toDate.benefit.words,
-                ]),
-              ),
-            ],
-          },
-          {
-            name: 'Risks and changes',
-            rows: [['kind', 'text'], ...risks.map((r) => ['risk', r]), ...changes.map((c) => ['change', c])],
-          },
-        ];
+      if (q.format === 'xlsx')
         return sendXlsx(
           reply,
           `board-pack-${borough ? borough.borough.code : 'ics'}-${o.year}.xlsx`,
-          await writeXlsx(sheets),
+          await writeXlsx(boardPackSheets(p)),
         );
-      }
       return reply.render('monitoring/board-pack.njk', {
         title: `Board pack: ${name}, ${o.year}`,
         o,
@@ -599,12 +503,45 @@ export default async function monitoringRoutes(
         })),
         rows: overviewRows({ ...o, boroughs: scope }),
         components: borough ? boroughView(borough, null).components : [],
+        actuals: scope.map((b) => actualsView(p.actuals.get(b.borough.code)!, b.borough.name)),
+        sinceLast: p.sinceLast && {
+          issuedAt: p.sinceLast.previous.issuedAt.slice(0, 10),
+          issuedBy: p.sinceLast.previous.issuedBy,
+          statusChanges: p.sinceLast.statusChanges,
+          moved: p.sinceLast.moved.map((m) => ({
+            label: m.label,
+            from: m.from === null ? 'not reported' : whole(m.from, Number.isInteger(m.from) ? 0 : 1),
+            to: m.to === null ? 'not reported' : whole(m.to, Number.isInteger(m.to) ? 0 : 1),
+          })),
+          unchanged: p.sinceLast.unchanged,
+        },
+        canIssue: canWrite(request),
+        issued: q.issued === '1',
+        scopeCode: borough ? borough.borough.code : '',
         risks,
         changes,
         query: `${borough ? `borough=${borough.borough.code}&` : ''}year=${o.year}&tolerance=${Math.round(o.tolerance * 100)}`,
       });
     },
   );
+
+  app.post('/monitoring/board-pack/issue', { config: { policy: WRITERS } }, async (request, reply) => {
+    const b = request.body as Record<string, string>;
+    const q: Q = { year: b.year, tolerance: b.tolerance, borough: b.borough };
+    const { pack: issued } = await issueBoardPack(
+      db,
+      actorOf(request),
+      { ...positionQuery(q), borough: q.borough || undefined },
+      deps.clock.now(),
+    );
+    const params = new URLSearchParams({
+      ...(issued.borough ? { borough: issued.borough.borough.code } : {}),
+      year: issued.o.year,
+      tolerance: String(Math.round(issued.o.tolerance * 100)),
+      issued: '1',
+    });
+    return reply.redirect(`/monitoring/board-pack?${params}`, 303);
+  });
 
   // -- JSON API ----------------------------------------------------------------------------------------------
   const VarianceSchema = Type.Object({
@@ -641,6 +578,47 @@ export default async function monitoringRoutes(
       forecastYearEnd: e.forecast.yearEnd,
       words: e.words,
     };
+  const Count = Type.Number();
+  const Share = Type.Union([Type.Number(), Type.Null()]);
+  const ActualsSchema = Type.Union([
+    Type.Object(
+      {
+        sources: Type.Record(Type.String(), Type.String(), { description: 'Where each figure comes from' }),
+        quarters: Type.Array(
+          Type.Object({
+            quarter: Type.Integer(),
+            compliance: Type.Object({ referrals: Count, met: Count, breached: Count, pending: Count, share: Share }),
+            bedDaysAtHome: Type.Object({ discharges: Count, bedDays: Count }),
+            conveyance: Type.Object({ calls: Count, withOutcome: Count, notConveyed: Count, rate: Share }),
+            oap: Type.Object({ placements: Count, days: Count, inappropriateDays: Count }),
+          }),
+        ),
+        outcomes: Type.Array(
+          Type.Object({
+            code: Type.String(),
+            title: Type.String(),
+            unit: Type.String(),
+            polarity: Type.String(),
+            values: Type.Array(
+              Type.Object({
+                quarter: Type.Integer(),
+                value: Share,
+                note: Type.Union([Type.String(), Type.Null()]),
+              }),
+            ),
+            movement: Type.Union([Type.String(), Type.Null()]),
+            moved: Type.Boolean(),
+          }),
+        ),
+        unavailable: Type.Array(Type.Object({ source: Type.String(), reason: Type.String() })),
+      },
+      {
+        description:
+          'Read from the modules that record them (central point of access clocks, virtual wards, silver triage, bed management, outcomes), by quarter',
+      },
+    ),
+    Type.Null(),
+  ]);
   const BoroughSchema = Type.Object({
     borough: Type.Object({ code: Type.String(), name: Type.String() }),
     year: Type.String(),
@@ -683,11 +661,12 @@ export default async function monitoringRoutes(
       }),
     ),
     lagging: Type.Array(Type.Object({ component: Type.String(), words: Type.String() })),
+    actuals: ActualsSchema,
     illustrative: Type.Boolean(),
   });
   const HOW_TO_AGREE =
     'No plan is agreed for this borough yet: a commissioner records the borough partnership’s agreement on the borough page (Delivery against plan), once a finance scenario is agreed as the plan.';
-  const boroughOut = (p: BoroughPosition) => ({
+  const boroughOut = (p: BoroughPosition, a?: BoroughActuals) => ({
     borough: p.borough,
     year: p.year,
     tolerance: p.tolerance,
@@ -726,6 +705,7 @@ export default async function monitoringRoutes(
       yearEnd: c.yearEnd,
     })),
     lagging: p.lagging.map((l) => ({ component: l.component, words: l.words })),
+    actuals: a ? { sources: a.sources, quarters: a.quarters, outcomes: a.outcomes, unavailable: a.unavailable } : null,
     illustrative: p.illustrative,
   });
   const ApiQuery = Type.Object({
@@ -748,8 +728,11 @@ export default async function monitoringRoutes(
         response: { 200: BoroughSchema, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody },
       },
     },
-    async (request) =>
-      boroughOut(await boroughPosition(db, actorOf(request), request.params.gss, positionQuery(request.query))),
+    async (request) => {
+      const p = await boroughPosition(db, actorOf(request), request.params.gss, positionQuery(request.query));
+      const a = await moduleActuals(db, actorOf(request), p.year, [p.borough], deps.clock.now());
+      return boroughOut(p, a.get(p.borough.code));
+    },
   );
 
   const ReturnSchema = Type.Object({
@@ -827,6 +810,30 @@ export default async function monitoringRoutes(
             boroughs: Type.Array(BoroughSchema),
             risks: Type.Array(Type.String()),
             changes: Type.Array(Type.String()),
+            sinceLastPack: Type.Union([
+              Type.Object({
+                issuedAt: Type.String(),
+                issuedBy: Type.String(),
+                moved: Type.Array(
+                  Type.Object({
+                    key: Type.String(),
+                    label: Type.String(),
+                    from: Type.Union([Type.Number(), Type.Null()]),
+                    to: Type.Union([Type.Number(), Type.Null()]),
+                  }),
+                ),
+                statusChanges: Type.Array(
+                  Type.Object({
+                    key: Type.String(),
+                    label: Type.String(),
+                    from: Type.Union([Type.String(), Type.Null()]),
+                    to: Type.Union([Type.String(), Type.Null()]),
+                  }),
+                ),
+                unchanged: Type.Integer(),
+              }),
+              Type.Null(),
+            ]),
             illustrative: Type.Boolean(),
           }),
           400: ErrorBody,
@@ -836,7 +843,7 @@ export default async function monitoringRoutes(
       },
     },
     async (request) => {
-      const { o, borough, scope, risks, changes } = await pack(request, request.query);
+      const { o, borough, scope, risks, changes, actuals, sinceLast } = await pack(request, request.query);
       return {
         scope: borough ? borough.borough.code : 'ICS',
         year: o.year,
@@ -845,9 +852,16 @@ export default async function monitoringRoutes(
         benefitToDate: borough ? borough.benefitToDate : o.ics.benefitToDate,
         spendByQuarter: borough ? borough.spendByQuarter : o.ics.spendByQuarter,
         benefitByQuarter: borough ? borough.benefitByQuarter : o.ics.benefitByQuarter,
-        boroughs: scope.map(boroughOut),
+        boroughs: scope.map((b) => boroughOut(b, actuals.get(b.borough.code))),
         risks,
         changes,
+        sinceLastPack: sinceLast && {
+          issuedAt: sinceLast.previous.issuedAt,
+          issuedBy: sinceLast.previous.issuedBy,
+          moved: sinceLast.moved,
+          statusChanges: sinceLast.statusChanges,
+          unchanged: sinceLast.unchanged,
+        },
         illustrative: o.illustrative,
       };
     },

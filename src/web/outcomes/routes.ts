@@ -254,6 +254,9 @@ export default async function outcomesRoutes(
         outcome,
         periods: [...periods].reverse(),
         period,
+        // Say which period is shown when the reader did not choose one, and why that one.
+        periodIsLatest: period !== undefined && period === periods.at(-1),
+        periodChosen: Boolean(q.period && periods.includes(q.period)),
         area,
         areaLabel: areaName(area),
         areas: AREAS.map((a) => ({ value: a, text: areaName(a), selected: a === area })),

@@ -11,12 +11,14 @@ import {
   admissionDetail,
   admitPatient,
   allWards,
+  changePlan,
   CAPACITY_READERS,
   CONSCIOUSNESS_LEVELS,
   capacityByBorough,
   claimEscalation,
   createWard,
   DISCHARGE_OUTCOMES,
+  dischargeOutcomes,
   dischargePatient,
   ESCALATION_OUTCOMES,
   escalationWorklist,
@@ -136,13 +138,27 @@ const AdmissionBody = Type.Object({
   route: Opt(20),
   source: Opt(30),
   sourceReference: Opt(100),
+  referralReference: Type.Optional(
+    Type.String({
+      maxLength: 100,
+      description:
+        'Required when source is referral: the reference of a referral the central point of access accepted for ' +
+        "a virtual-ward service of the ward's provider, for the same NHS number. First contact is recorded on it.",
+    }),
+  ),
   obsEveryHours: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 1000 }), S(10)])),
   spo2Scale: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 10 }), S(5)])),
   spo2ScaleReason: Opt(500),
   visitsPerDay: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 100 }), S(5)])),
   overCapacityReason: Opt(500),
 });
-const AdmitOut = Type.Object({ admissionId: Type.String(), patientId: Type.String(), overCapacity: Type.Boolean() });
+const AdmitOut = Type.Object({
+  admissionId: Type.String(),
+  patientId: Type.String(),
+  overCapacity: Type.Boolean(),
+  visitsBooked: Type.Integer({ description: "Daily visits booked on the provider's scheduling board" }),
+  firstContactRecorded: Type.Boolean({ description: 'First contact was recorded on the referral now' }),
+});
 const EscalationOut = Type.Object({
   id: Type.String(),
   admissionId: Type.String(),
@@ -520,6 +536,52 @@ export default async function virtualWardRoutes(
     },
   );
 
+  const Counts = Type.Object({ discharges: Type.Integer(), bedDays: Type.Integer() });
+  const ByOutcome = Type.Object(Object.fromEntries(Object.keys(DISCHARGE_OUTCOMES).map((k) => [k, Counts])));
+  app.get(
+    '/api/virtual-wards/outcomes',
+    {
+      config: { policy: READERS },
+      schema: {
+        tags,
+        summary: 'Bed days at home and discharge outcomes by ward (counts only, no personal data)',
+        description:
+          'For monitoring and finance: stays that ended between `from` and `to` (London dates, inclusive; by ' +
+          'default the 365 days to today), per ward, with discharges and bed days by outcome (' +
+          `${Object.entries(DISCHARGE_OUTCOMES)
+            .map(([k, v]) => `\`${k}\`: ${v}`)
+            .join('; ')}). A bed day at home is a day of the stay in place of a hospital bed.`,
+        querystring: Type.Object({ from: Opt(10), to: Opt(10) }),
+        response: {
+          200: Type.Object({
+            from: Type.String(),
+            to: Type.String(),
+            wards: Type.Array(
+              Type.Object({
+                wardId: Type.String(),
+                wardName: Type.String(),
+                borough: Type.String(),
+                pathway: Type.String(),
+                discharges: Type.Integer(),
+                bedDays: Type.Integer(),
+                outcomes: ByOutcome,
+              }),
+            ),
+            total: Type.Object({
+              discharges: Type.Integer(),
+              bedDays: Type.Integer(),
+              outcomes: Type.Object(
+                Object.fromEntries(Object.keys(DISCHARGE_OUTCOMES).map((k) => [k, Type.Integer()])),
+              ),
+            }),
+          }),
+          400: ErrorBody,
+        },
+      },
+    },
+    async (request) => dischargeOutcomes(db, request.actor as Actor, request.query, now()),
+  );
+
   app.post(
     '/api/virtual-wards/news2',
     {
@@ -608,6 +670,38 @@ export default async function virtualWardRoutes(
       },
     },
     async (request) => dischargePatient(db, request.actor as Actor, request.params.id, request.body, now()),
+  );
+
+  app.post(
+    '/api/virtual-wards/admissions/:id/plan',
+    {
+      config: { policy: [...CLINICIAN] },
+      schema: {
+        tags,
+        summary: 'Change the monitoring plan; the daily visits on the scheduling board are updated with it',
+        description:
+          'Visits are booked for today (slots still ahead) and the next 6 days, between 08:00 and 20:00 London ' +
+          "time, on the board of the ward provider's team, with the reference VW- and the first 8 characters " +
+          'of the admission id. Visits no longer wanted are cancelled in the same transaction.',
+        params: Id,
+        body: Type.Object({
+          obsEveryHours: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 1000 }), S(10)])),
+          visitsPerDay: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 100 }), S(5)])),
+        }),
+        response: {
+          200: Type.Object({
+            obsEveryHours: Type.Integer(),
+            visitsPerDay: Type.Integer(),
+            booked: Type.Integer(),
+            cancelled: Type.Integer(),
+          }),
+          400: ErrorBody,
+          404: ErrorBody,
+          409: ErrorBody,
+        },
+      },
+    },
+    async (request) => changePlan(db, request.actor as Actor, request.params.id, request.body, now()),
   );
 
   app.get(
