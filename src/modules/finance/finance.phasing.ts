@@ -42,6 +42,11 @@ export interface PhasingProblem {
   /** Stop at this relative gap (default 0.001) or this many seconds (default 10). */
   mipRelGap?: number;
   timeLimitSeconds?: number;
+  /**
+   * Stop after this many branch-and-bound nodes (HiGHS `mip_max_nodes`). Unlike the time limit this does not
+   * depend on the machine or its load, so the same problem gives the same plan every time (the seeded plan).
+   */
+  maxNodes?: number;
 }
 
 export interface PhasingResult {
@@ -421,6 +426,7 @@ export async function solveMilp(p: PhasingProblem): Promise<PhasingResult> {
       output_flag: false,
       mip_rel_gap: p.mipRelGap ?? 0.001,
       time_limit: p.timeLimitSeconds ?? 10,
+      ...(p.maxNodes !== undefined ? { mip_max_nodes: p.maxNodes } : {}),
     });
     try {
       const n = m.getDimensions().numCols;

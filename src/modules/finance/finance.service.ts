@@ -27,7 +27,7 @@ import type { ModelInput } from './finance.model.ts';
 import { type ProductivityReport, providerProductivity } from './finance.productivity.ts';
 import type { PhasingProblem, PhasingResult } from './finance.phasing.ts';
 import { validatePhasing } from './finance.phasing.ts';
-import { DEFAULT_DRAWS, type RunOutput, runScenario as runPure } from './finance.run.ts';
+import { DEFAULT_DRAWS, type RunOutput, runScenario as runPure, SEED_RUN } from './finance.run.ts';
 import { inWorker } from './finance.worker-client.ts';
 import * as repo from './finance.repository.ts';
 
@@ -266,6 +266,9 @@ export interface RunRequest {
   draws?: number;
   seed?: number;
   timeLimitSeconds?: number;
+  /** MILP stopping rules that do not depend on time (the seeded plan uses them to be reproducible). */
+  mipRelGap?: number;
+  maxNodes?: number;
   /** Run in this thread (seeding, tests of the pure path); otherwise a worker thread. */
   inProcess?: boolean;
 }
@@ -320,6 +323,8 @@ export async function startRun(
     draws: request.draws,
     seed: request.seed,
     timeLimitSeconds: request.timeLimitSeconds,
+    mipRelGap: request.mipRelGap,
+    maxNodes: request.maxNodes,
   };
   const assumptions = withDefaults(scenario.assumptions);
   const modelInput: ModelInput = {
@@ -479,8 +484,8 @@ export const NCL_SCENARIO_NAME = 'NCL core offer plan 2023-24 to 2027-28';
 
 /**
  * Seeds the NCL scenario from the demo baseline and offer, runs the model on it (in this thread, with 1,000
- * draws and a 3-second solver limit so start-up stays quick; a re-run uses 10,000 draws and 10 seconds) and
- * agrees it as the plan.
+ * draws and the solver stopped by work limits, `SEED_RUN`, so the plan is the same on every machine and start-up
+ * stays quick; a re-run uses 10,000 draws and a 10-second limit) and agrees it as the plan.
  */
 export async function seedFinance(db: AnyDb, systemId: string, now: Date): Promise<{ scenarios: number }> {
   const actor = systemActor(systemId);
@@ -496,7 +501,7 @@ export async function seedFinance(db: AnyDb, systemId: string, now: Date): Promi
     now,
   );
   const fixed: Clock = { now: () => now };
-  const { finished } = await startRun(db, actor, id, fixed, { draws: 1000, timeLimitSeconds: 3, inProcess: true });
+  const { finished } = await startRun(db, actor, id, fixed, { ...SEED_RUN, inProcess: true });
   await finished;
   const s = await repo.getScenario(db, systemId, id);
   if (s?.runStatus !== 'done') throw new Error(`The NCL finance scenario did not run: ${s?.runError ?? 'unknown'}`);
