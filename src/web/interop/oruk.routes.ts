@@ -76,12 +76,13 @@ export default async function orukRoutes(appBase: FastifyInstance, { deps }: { d
     async (request) => orukTaxonomyTerms(db, systemId(), { page: request.query.page, perPage: request.query.per_page }),
   );
 
-  // Importing a council's or a voluntary organisation's ORUK feed into the directory: administrators only.
+  // Importing a council's or a voluntary organisation's ORUK feed into the directory: administrators and
+  // analysts (issue 15: "an analyst can also import one").
   app.post(
     '/api/directory/oruk-imports',
     {
       bodyLimit: 5_000_000,
-      config: { policy: ['admin'] },
+      config: { policy: ['admin', 'analyst'] },
       schema: {
         description:
           'Import an Open Referral UK 3.0 feed (the feed itself, or its address) into the directory as local assets, all or nothing. Each service is checked against ORUK’s compiled schemas; problems name the service and the field.',
