@@ -3,6 +3,7 @@
 // standard's filters (search, taxonomy term, organisation) work; ids are stable UUIDs.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
 import { recordUuid } from '../src/modules/interop/index.ts';
 import { DEMO_SYSTEM } from '../src/seed.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
@@ -130,6 +131,40 @@ for (const engine of testEngines()) {
       const none = (await t.app.inject({ url: `/oruk/services?taxonomy_term_id=${rke}` })).json();
       assert.equal(none.total_items, 0);
       assert.equal(none.empty, true);
+    });
+
+    test('modified_after: services are as new as the directory load they came from; a bad date is a 400', async () => {
+      const loaded = new Date(
+        (
+          await sql<{
+            at: Date | string;
+          }>`select loaded_at as at from directories where system_id = ${DEMO_SYSTEM.id}`.execute(t.database.db)
+        ).rows[0]!.at,
+      );
+      const at = (ms: number) => encodeURIComponent(new Date(loaded.getTime() + ms).toISOString());
+      const before = (await t.app.inject({ url: `/oruk/services?modified_after=${at(-1000)}&per_page=5` })).json();
+      valid('servicePage', before);
+      assert.equal(before.total_items, 306, 'every service was modified after a second before the load');
+      assert.equal(before.contents[0].last_modified, loaded.toISOString());
+      const same = (await t.app.inject({ url: `/oruk/services?modified_after=${at(0)}` })).json();
+      assert.equal(same.total_items, 306, 'on or after');
+      const later = (await t.app.inject({ url: `/oruk/services?modified_after=${at(1000)}&search=diabetes` })).json();
+      valid('servicePage', later);
+      assert.equal(later.total_items, 0);
+      assert.equal(later.empty, true);
+      const day = (await t.app.inject({ url: '/oruk/services?modified_after=2000-01-01' })).json();
+      assert.equal(day.total_items, 306, 'a date alone is accepted');
+      const one = (await t.app.inject({ url: `/oruk/services/${before.contents[0].id}` })).json();
+      valid('service', one);
+      assert.equal(one.last_modified, loaded.toISOString());
+      for (const badDate of ['yesterday', '2026-13-45', '2026-02-30', '2026-03-10T25:00:00Z']) {
+        const bad = await t.app.inject({ url: `/oruk/services?modified_after=${badDate}` });
+        assert.equal(bad.statusCode, 400, badDate);
+        const fields = bad.json().error.fields;
+        assert.equal(fields.length, 1);
+        assert.equal(fields[0].field, 'modified_after');
+        assert.match(fields[0].message, /modified_after must be a date/);
+      }
     });
   });
 }

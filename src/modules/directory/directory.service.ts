@@ -26,6 +26,14 @@ export function listRoutableServices(db: AnyDb, systemId: string): Promise<Routa
   return repo.listRoutable(db, systemId);
 }
 
+/**
+ * When the system's directory (its organisations, sites and services) was loaded, or null when none is. The
+ * directory keeps no change time per service: every service is as new as the load it came from.
+ */
+export function directoryLoadedAt(db: AnyDb, systemId: string): Promise<Date | null> {
+  return repo.directoryLoadedAt(db, systemId);
+}
+
 /** The whole stored directory of a system, or null when none is loaded. */
 export async function getDirectory(db: AnyDb, systemId: string): Promise<Directory | null> {
   const period = await repo.directoryPeriod(db, systemId);

@@ -2,8 +2,8 @@
 // directory lists only what anyone may be told. Reads go through the directory's, offer's and places'
 // public entries; this module owns no tables for the feed.
 import type { AnyDb } from '../../platform/db/database.ts';
-import { NotFoundError } from '../../platform/errors.ts';
-import { getDirectory, type Service, searchServices } from '../directory/index.ts';
+import { NotFoundError, ValidationError } from '../../platform/errors.ts';
+import { directoryLoadedAt, getDirectory, type Service, searchServices } from '../directory/index.ts';
 import { AGE_GROUPS, getPublishedOffer } from '../offer/index.ts';
 import { listPlaces } from '../places/index.ts';
 import { recordUuid } from './ids.ts';
@@ -21,10 +21,11 @@ export const ORUK_MAX_PER_PAGE = 100;
 export const ORUK_DEFAULT_PER_PAGE = 50;
 
 async function context(db: AnyDb, systemId: string): Promise<{ ctx: OrukContext; services: Service[] }> {
-  const [directory, offer, places] = await Promise.all([
+  const [directory, offer, places, loadedAt] = await Promise.all([
     getDirectory(db, systemId),
     getPublishedOffer(db, systemId),
     listPlaces(db, systemId),
+    directoryLoadedAt(db, systemId),
   ]);
   const organisations = new Map((directory?.organisations ?? []).map((o) => [o.code, o]));
   return {
@@ -37,6 +38,7 @@ async function context(db: AnyDb, systemId: string): Promise<{ ctx: OrukContext;
       ),
       boroughNames: new Map(places.map((p) => [p.code, p.name])),
       ageGroups: AGE_GROUPS,
+      ...(loadedAt ? { lastModified: loadedAt.toISOString() } : {}),
     },
     services: directory?.services ?? [],
   };
@@ -47,9 +49,31 @@ export type OrukServiceQuery = {
   taxonomyTermId?: string;
   taxonomyId?: string;
   organizationId?: string;
+  /** The standard's `modified_after`: an ISO 8601 date or date-time; results modified on or after it. */
+  modifiedAfter?: string;
   page?: number;
   perPage?: number;
 };
+
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+/** `modified_after` as an instant, or a 400 naming the parameter. A date alone is its midnight UTC. */
+export function parseModifiedAfter(value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  const v = value.trim();
+  const t = ISO_DATE_TIME.test(v) ? new Date(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v) : null;
+  // JavaScript rolls 30 February over to March: the calendar date must be a real one.
+  const [y, m, d] = v.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const real = new Date(Date.UTC(y, m - 1, d));
+  if (!t || Number.isNaN(t.getTime()) || real.getUTCMonth() !== m - 1 || real.getUTCDate() !== d)
+    throw new ValidationError([
+      {
+        field: 'modified_after',
+        message: 'modified_after must be a date or date and time, like 2026-03-10 or 2026-03-10T09:00:00Z',
+      },
+    ]);
+  return t;
+}
 
 function paging(q: { page?: number; perPage?: number }) {
   return {
@@ -64,6 +88,7 @@ export async function orukServices(
   systemId: string,
   q: OrukServiceQuery,
 ): Promise<OrukPage<ReturnType<typeof orukServiceListItem>>> {
+  const modifiedAfter = parseModifiedAfter(q.modifiedAfter);
   const { ctx, services } = await context(db, systemId);
   const { page, perPage } = paging(q);
   let matched: Service[];
@@ -83,6 +108,8 @@ export async function orukServices(
   if (q.organizationId) {
     matched = matched.filter((s) => recordUuid(systemId, 'organization', s.organisationCode) === q.organizationId);
   }
+  // The directory keeps no change time per service: each is as new as the directory load it came from.
+  if (modifiedAfter && !(ctx.lastModified && new Date(ctx.lastModified) >= modifiedAfter)) matched = [];
   const contents = matched.slice((page - 1) * perPage, page * perPage).map((s) => orukServiceListItem(ctx, s));
   return orukPage(contents, matched.length, page, perPage);
 }

@@ -23,6 +23,8 @@ export type OrukContext = {
   terms: Map<string, TermSource>;
   boroughNames: Map<string, string>;
   ageGroups: readonly AgeBand[];
+  /** When the directory the services came from was loaded: each service's `last_modified` (ISO 8601). */
+  lastModified?: string;
 };
 
 const ORG_KIND_TEXT: Record<string, string> = {
@@ -92,6 +94,7 @@ function summary(ctx: OrukContext, s: Service) {
     ...(s.contact.email ? { email: s.contact.email } : {}),
     status: 'active' as const,
     ...ageBounds(ctx, s),
+    ...(ctx.lastModified ? { last_modified: ctx.lastModified } : {}),
   };
 }
 

@@ -41,6 +41,9 @@ export default async function orukRoutes(appBase: FastifyInstance, { deps }: { d
           taxonomy_term_id: Type.Optional(Uuid),
           taxonomy_id: Type.Optional(Uuid),
           organization_id: Type.Optional(Uuid),
+          modified_after: Type.Optional(
+            Type.String({ maxLength: 40, description: 'Only services modified on or after this date or date-time' }),
+          ),
           ...Paging,
         }),
       },
@@ -52,6 +55,7 @@ export default async function orukRoutes(appBase: FastifyInstance, { deps }: { d
         taxonomyTermId: q.taxonomy_term_id?.toLowerCase(),
         taxonomyId: q.taxonomy_id?.toLowerCase(),
         organizationId: q.organization_id?.toLowerCase(),
+        modifiedAfter: q.modified_after,
         page: q.page,
         perPage: q.per_page,
       });
