@@ -12,7 +12,11 @@ import {
   type OrukPage,
   orukPage,
   orukService,
+  orukServiceAtLocation,
+  orukServiceAtLocationListItem,
   orukServiceListItem,
+  serviceAtLocationId,
+  serviceLocations,
   orukTaxonomy,
   orukTaxonomyTerm,
 } from './oruk.ts';
@@ -37,6 +41,7 @@ async function context(db: AnyDb, systemId: string): Promise<{ ctx: OrukContext;
         (offer?.components ?? []).map((c) => [c.code, { code: c.code, name: c.name, description: c.residentSummary }]),
       ),
       boroughNames: new Map(places.map((p) => [p.code, p.name])),
+      sites: new Map((directory?.sites ?? []).map((x) => [x.id, x])),
       ageGroups: AGE_GROUPS,
       ...(loadedAt ? { lastModified: loadedAt.toISOString() } : {}),
     },
@@ -82,15 +87,14 @@ function paging(q: { page?: number; perPage?: number }) {
   };
 }
 
-/** `GET /services`: a page of services, filtered by text, taxonomy term, taxonomy or organisation. */
-export async function orukServices(
+/** The services the standard's filters leave: text, taxonomy term, taxonomy, organisation, modified since. */
+async function matchServices(
   db: AnyDb,
   systemId: string,
-  q: OrukServiceQuery,
-): Promise<OrukPage<ReturnType<typeof orukServiceListItem>>> {
-  const modifiedAfter = parseModifiedAfter(q.modifiedAfter);
-  const { ctx, services } = await context(db, systemId);
-  const { page, perPage } = paging(q);
+  ctx: OrukContext,
+  services: Service[],
+  q: Omit<OrukServiceQuery, 'modifiedAfter' | 'page' | 'perPage'> & { modifiedAfter?: Date },
+): Promise<Service[]> {
   let matched: Service[];
   if (q.search?.trim()) {
     // The directory's own search (it reaches services through the offer's words), all of it, then paged here.
@@ -109,9 +113,54 @@ export async function orukServices(
     matched = matched.filter((s) => recordUuid(systemId, 'organization', s.organisationCode) === q.organizationId);
   }
   // The directory keeps no change time per service: each is as new as the directory load it came from.
-  if (modifiedAfter && !(ctx.lastModified && new Date(ctx.lastModified) >= modifiedAfter)) matched = [];
+  if (q.modifiedAfter && !(ctx.lastModified && new Date(ctx.lastModified) >= q.modifiedAfter)) matched = [];
+  return matched;
+}
+
+/** `GET /services`: a page of services, filtered by text, taxonomy term, taxonomy, organisation or change time. */
+export async function orukServices(
+  db: AnyDb,
+  systemId: string,
+  q: OrukServiceQuery,
+): Promise<OrukPage<ReturnType<typeof orukServiceListItem>>> {
+  const modifiedAfter = parseModifiedAfter(q.modifiedAfter);
+  const { ctx, services } = await context(db, systemId);
+  const { page, perPage } = paging(q);
+  const matched = await matchServices(db, systemId, ctx, services, { ...q, modifiedAfter });
   const contents = matched.slice((page - 1) * perPage, page * perPage).map((s) => orukServiceListItem(ctx, s));
   return orukPage(contents, matched.length, page, perPage);
+}
+
+export type OrukServiceAtLocationQuery = Pick<
+  OrukServiceQuery,
+  'search' | 'taxonomyTermId' | 'taxonomyId' | 'page' | 'perPage'
+>;
+
+/**
+ * `GET /service_at_locations`: a page of services at locations, filtered as services are (text, taxonomy
+ * term, taxonomy): each matching service at each of its sites, or at each borough it serves when it names none.
+ */
+export async function orukServiceAtLocations(
+  db: AnyDb,
+  systemId: string,
+  q: OrukServiceAtLocationQuery,
+): Promise<OrukPage<ReturnType<typeof orukServiceAtLocationListItem>>> {
+  const { ctx, services } = await context(db, systemId);
+  const { page, perPage } = paging(q);
+  const matched = await matchServices(db, systemId, ctx, services, q);
+  const all = matched.flatMap((s) => serviceLocations(ctx, s));
+  const contents = all.slice((page - 1) * perPage, page * perPage).map((l) => orukServiceAtLocationListItem(ctx, l));
+  return orukPage(contents, all.length, page, perPage);
+}
+
+/** `GET /service_at_locations/{id}`: one fully nested service at a location, or not found. */
+export async function orukServiceAtLocationById(db: AnyDb, systemId: string, id: string) {
+  const { ctx, services } = await context(db, systemId);
+  const want = id.toLowerCase();
+  for (const s of services)
+    for (const l of serviceLocations(ctx, s))
+      if (serviceAtLocationId(systemId, l) === want) return orukServiceAtLocation(ctx, l);
+  throw new NotFoundError('Service at location');
 }
 
 /** `GET /services/{id}`: one fully nested service, or not found. */

@@ -10,6 +10,8 @@ import {
   ORUK_OPENAPI_URL,
   ORUK_PROFILE,
   ORUK_VERSION,
+  orukServiceAtLocationById,
+  orukServiceAtLocations,
   orukServiceById,
   orukServices,
   orukTaxonomies,
@@ -66,6 +68,37 @@ export default async function orukRoutes(appBase: FastifyInstance, { deps }: { d
     '/oruk/services/:id',
     { config: { policy: 'public' }, schema: { params: Type.Object({ id: Type.String({ maxLength: 64 }) }) } },
     async (request) => orukServiceById(db, systemId(), request.params.id),
+  );
+
+  app.get(
+    '/oruk/service_at_locations',
+    {
+      config: { policy: 'public' },
+      schema: {
+        querystring: Type.Object({
+          search: Type.Optional(Type.String({ maxLength: 200 })),
+          taxonomy_term_id: Type.Optional(Uuid),
+          taxonomy_id: Type.Optional(Uuid),
+          ...Paging,
+        }),
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      return orukServiceAtLocations(db, systemId(), {
+        search: q.search,
+        taxonomyTermId: q.taxonomy_term_id?.toLowerCase(),
+        taxonomyId: q.taxonomy_id?.toLowerCase(),
+        page: q.page,
+        perPage: q.per_page,
+      });
+    },
+  );
+
+  app.get(
+    '/oruk/service_at_locations/:id',
+    { config: { policy: 'public' }, schema: { params: Type.Object({ id: Type.String({ maxLength: 64 }) }) } },
+    async (request) => orukServiceAtLocationById(db, systemId(), request.params.id),
   );
 
   app.get(
