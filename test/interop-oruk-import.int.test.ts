@@ -1,7 +1,7 @@
 // Importing an Open Referral UK 3.0 feed into the directory, on every engine: the standard's own example feed
 // (a page of services, and one fully nested service) imports; a broken feed is refused naming the service and
 // the field, and nothing is stored; a paged feed is read from its address on the loopback; importing the same
-// source again replaces what it brought; administrators only; audited.
+// source again replaces what it brought; administrators and analysts only; audited.
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -61,7 +61,7 @@ for (const engine of testEngines()) {
 
     before(async () => {
       t = await startTestApp(engine, { clock: fixedClock('2026-03-10T10:00:00Z') });
-      for (const role of ['admin', 'analyst'] as const)
+      for (const role of ['admin', 'analyst', 'commissioner'] as const)
         await issueToken(t.database.db, systemActor(DEMO_SYSTEM.id), {
           label: role,
           role,
@@ -158,7 +158,7 @@ for (const engine of testEngines()) {
       assert.equal(refused, 4, 'the clash of the first test and these three');
     });
 
-    test('a paged feed is read from its address, every page; only administrators import', async () => {
+    test('a paged feed is read from its address, every page; only administrators and analysts import', async () => {
       const before = (await assets()).length;
       const res = await post({ url: `${base}/services`, kind: 'council', boroughs: [CAMDEN] });
       assert.equal(res.statusCode, 201, res.body);
@@ -175,7 +175,20 @@ for (const engine of testEngines()) {
       assert.match(missing.json().error.fields[0].message, /answered 404/);
       const both = await post({ url: `${base}/services`, feed: [] });
       assert.equal(both.statusCode, 400);
-      assert.equal((await post({ feed: orukExample('service_list.json') }, 'analyst')).statusCode, 403);
+      // The issue's analyst imports too (a source of their own); a commissioner may not.
+      const byAnalyst = await post(
+        { feed: orukExample('service_list.json'), source: 'analyst-feed', boroughs: [CAMDEN] },
+        'analyst',
+      );
+      assert.equal(byAnalyst.statusCode, 400, 'the example service already came from another source');
+      assert.match(byAnalyst.json().error.fields[0].message, /already in the directory from elsewhere/);
+      const analystFeed = copy(orukExample('service_list.json'));
+      analystFeed.contents[0].id = '9e8d7c6b-5a49-4838-a726-150413121110';
+      const analystOk = await post({ feed: analystFeed, source: 'analyst-feed', boroughs: [CAMDEN] }, 'analyst');
+      assert.equal(analystOk.statusCode, 201, analystOk.body);
+      assert.equal(analystOk.json().imported, 1);
+      assert.ok((await assets()).some((a) => a.id === `oruk-${analystFeed.contents[0].id}`));
+      assert.equal((await post({ feed: analystFeed, source: 'analyst-feed' }, 'commissioner')).statusCode, 403);
       const anonymous = await t.app.inject({
         method: 'POST',
         url: '/api/directory/oruk-imports',

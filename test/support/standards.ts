@@ -41,6 +41,8 @@ export type OrukSchemas = {
   servicePage: ValidateFunction;
   taxonomyPage: ValidateFunction;
   taxonomyTermPage: ValidateFunction;
+  serviceAtLocation: ValidateFunction;
+  serviceAtLocationPage: ValidateFunction;
   root: ValidateFunction;
 };
 
@@ -59,6 +61,8 @@ export function orukValidators({ strict = false } = {}): OrukSchemas {
   const service = readJson('oruk/schema/compiled/service.json');
   const serviceList = readJson('oruk/schema/compiled/service_list.json');
   const term = readJson('oruk/schema/taxonomy_term.json');
+  const serviceAtLocation = readJson('oruk/schema/compiled/service_at_location.json');
+  const serviceAtLocationList = readJson('oruk/schema/compiled/service_at_location_list.json');
   // taxonomy.json nests its terms by reference; a taxonomy in a page is its own fields, as the schema lists them.
   const taxonomy = {
     type: 'object',
@@ -77,6 +81,8 @@ export function orukValidators({ strict = false } = {}): OrukSchemas {
     servicePage: ajv.compile(pageOf(c(serviceList))),
     taxonomyPage: ajv.compile(pageOf(c(taxonomy))),
     taxonomyTermPage: ajv.compile(pageOf(c(term))),
+    serviceAtLocation: ajv.compile(c(serviceAtLocation)),
+    serviceAtLocationPage: ajv.compile(pageOf(c(serviceAtLocationList))),
     root: ajv.compile({ ...c(rootSchema), required: ['version', 'profile', 'openapi_url'] }),
   };
 }

@@ -205,6 +205,14 @@ export async function listSites(db: AnyDb, systemId: string): Promise<Site[]> {
   }));
 }
 
+/** When the system's directory was loaded (every service in it came from that load), or null. */
+export async function directoryLoadedAt(db: AnyDb, systemId: string): Promise<Date | null> {
+  const r = await db.selectFrom('directories').select('loaded_at').where('system_id', '=', systemId).executeTakeFirst();
+  if (!r) return null;
+  const v = r.loaded_at as unknown;
+  return v instanceof Date ? v : new Date(String(v));
+}
+
 export async function directoryPeriod(db: AnyDb, systemId: string): Promise<string | null> {
   const r = await db.selectFrom('directories').select('period').where('system_id', '=', systemId).executeTakeFirst();
   return r?.period ?? null;

@@ -26,6 +26,14 @@ export function listRoutableServices(db: AnyDb, systemId: string): Promise<Routa
   return repo.listRoutable(db, systemId);
 }
 
+/**
+ * When the system's directory (its organisations, sites and services) was loaded, or null when none is. The
+ * directory keeps no change time per service: every service is as new as the load it came from.
+ */
+export function directoryLoadedAt(db: AnyDb, systemId: string): Promise<Date | null> {
+  return repo.directoryLoadedAt(db, systemId);
+}
+
 /** The whole stored directory of a system, or null when none is loaded. */
 export async function getDirectory(db: AnyDb, systemId: string): Promise<Directory | null> {
   const period = await repo.directoryPeriod(db, systemId);
@@ -150,7 +158,8 @@ export async function seedDirectory(
 /**
  * Imports local assets from a published feed (the interop module maps an Open Referral UK feed to them), all
  * or nothing in one transaction: importing the same source again replaces what it brought before, and an
- * import may not overwrite an asset from anywhere else. Administrators only; audited.
+ * import may not overwrite an asset from anywhere else. Administrators and analysts (issue 15: an analyst
+ * imports a council's or voluntary organisation's feed); audited.
  */
 export async function importLocalAssets(
   db: AnyDb,
@@ -158,8 +167,8 @@ export async function importLocalAssets(
   input: { source: string; format: string; assets: LocalAsset[] },
   o: { now: Date; requestId?: string },
 ): Promise<{ importId: string; imported: number; replaced: number }> {
-  if (actor.role !== 'admin' && actor.role !== 'system')
-    throw new ForbiddenError('Only an administrator can import into the directory');
+  if (actor.role !== 'admin' && actor.role !== 'analyst' && actor.role !== 'system')
+    throw new ForbiddenError('Only an administrator or an analyst can import into the directory');
   return inTransaction(db, async (tx) => {
     const clash = await repo.assetIdsNotFrom(
       tx,

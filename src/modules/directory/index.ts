@@ -33,6 +33,7 @@ export { directoryMigrations } from './directory.migrations.ts';
 export {
   componentTerms,
   type DirectorySearch,
+  directoryLoadedAt,
   getDirectory,
   importLocalAssets,
   listRoutableServices,

@@ -29,7 +29,10 @@ export type RecordKind =
   | 'schedule'
   | 'attribute'
   | 'organization_identifier'
-  | 'contact';
+  | 'contact'
+  | 'service_at_location'
+  | 'location'
+  | 'address';
 
 /** The UUID of one of a system's records, e.g. recordUuid('QMJ', 'service', 'barnet-adhd-assessment'). */
 export function recordUuid(systemId: string, kind: RecordKind, code: string): string {

@@ -7,11 +7,24 @@
 //   const one = await orukServiceById(db, 'QMJ', page.contents[0].id);                         // nested service
 
 export { CORE_OFFER_NAMESPACE, recordUuid, UUID_PATTERN, uuidV5 } from './ids.ts';
-export { ORUK_OPENAPI_URL, ORUK_PROFILE, ORUK_VERSION, type OrukPage } from './oruk.ts';
+export {
+  ORUK_OPENAPI_URL,
+  ORUK_PROFILE,
+  ORUK_VERSION,
+  type OrukContext,
+  type OrukPage,
+  orukServiceAtLocation,
+  orukServiceAtLocationListItem,
+  type ServiceLocation,
+  serviceLocations,
+} from './oruk.ts';
 export {
   ORUK_DEFAULT_PER_PAGE,
   ORUK_MAX_PER_PAGE,
+  type OrukServiceAtLocationQuery,
   type OrukServiceQuery,
+  orukServiceAtLocationById,
+  orukServiceAtLocations,
   orukServiceById,
   orukServices,
   orukTaxonomies,

@@ -75,7 +75,8 @@ export async function importOrukFeed(
   input: OrukImportInput,
   o: { now: Date; requestId?: string; fetcher?: typeof fetch },
 ): Promise<{ importId: string; imported: number; replaced: number; source: string }> {
-  if (actor.role !== 'admin') throw new ForbiddenError('Only an administrator can import into the directory');
+  if (actor.role !== 'admin' && actor.role !== 'analyst')
+    throw new ForbiddenError('Only an administrator or an analyst can import into the directory');
   const refuse = async (errors: { field: string; message: string }[]): Promise<never> => {
     await audit(db, actor, {
       action: 'directory.import.refused',

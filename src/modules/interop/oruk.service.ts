@@ -2,8 +2,8 @@
 // directory lists only what anyone may be told. Reads go through the directory's, offer's and places'
 // public entries; this module owns no tables for the feed.
 import type { AnyDb } from '../../platform/db/database.ts';
-import { NotFoundError } from '../../platform/errors.ts';
-import { getDirectory, type Service, searchServices } from '../directory/index.ts';
+import { NotFoundError, ValidationError } from '../../platform/errors.ts';
+import { directoryLoadedAt, getDirectory, type Service, searchServices } from '../directory/index.ts';
 import { AGE_GROUPS, getPublishedOffer } from '../offer/index.ts';
 import { listPlaces } from '../places/index.ts';
 import { recordUuid } from './ids.ts';
@@ -12,7 +12,11 @@ import {
   type OrukPage,
   orukPage,
   orukService,
+  orukServiceAtLocation,
+  orukServiceAtLocationListItem,
   orukServiceListItem,
+  serviceAtLocationId,
+  serviceLocations,
   orukTaxonomy,
   orukTaxonomyTerm,
 } from './oruk.ts';
@@ -21,10 +25,11 @@ export const ORUK_MAX_PER_PAGE = 100;
 export const ORUK_DEFAULT_PER_PAGE = 50;
 
 async function context(db: AnyDb, systemId: string): Promise<{ ctx: OrukContext; services: Service[] }> {
-  const [directory, offer, places] = await Promise.all([
+  const [directory, offer, places, loadedAt] = await Promise.all([
     getDirectory(db, systemId),
     getPublishedOffer(db, systemId),
     listPlaces(db, systemId),
+    directoryLoadedAt(db, systemId),
   ]);
   const organisations = new Map((directory?.organisations ?? []).map((o) => [o.code, o]));
   return {
@@ -36,7 +41,9 @@ async function context(db: AnyDb, systemId: string): Promise<{ ctx: OrukContext;
         (offer?.components ?? []).map((c) => [c.code, { code: c.code, name: c.name, description: c.residentSummary }]),
       ),
       boroughNames: new Map(places.map((p) => [p.code, p.name])),
+      sites: new Map((directory?.sites ?? []).map((x) => [x.id, x])),
       ageGroups: AGE_GROUPS,
+      ...(loadedAt ? { lastModified: loadedAt.toISOString() } : {}),
     },
     services: directory?.services ?? [],
   };
@@ -47,9 +54,31 @@ export type OrukServiceQuery = {
   taxonomyTermId?: string;
   taxonomyId?: string;
   organizationId?: string;
+  /** The standard's `modified_after`: an ISO 8601 date or date-time; results modified on or after it. */
+  modifiedAfter?: string;
   page?: number;
   perPage?: number;
 };
+
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+/** `modified_after` as an instant, or a 400 naming the parameter. A date alone is its midnight UTC. */
+export function parseModifiedAfter(value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  const v = value.trim();
+  const t = ISO_DATE_TIME.test(v) ? new Date(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v) : null;
+  // JavaScript rolls 30 February over to March: the calendar date must be a real one.
+  const [y, m, d] = v.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const real = new Date(Date.UTC(y, m - 1, d));
+  if (!t || Number.isNaN(t.getTime()) || real.getUTCMonth() !== m - 1 || real.getUTCDate() !== d)
+    throw new ValidationError([
+      {
+        field: 'modified_after',
+        message: 'modified_after must be a date or date and time, like 2026-03-10 or 2026-03-10T09:00:00Z',
+      },
+    ]);
+  return t;
+}
 
 function paging(q: { page?: number; perPage?: number }) {
   return {
@@ -58,14 +87,14 @@ function paging(q: { page?: number; perPage?: number }) {
   };
 }
 
-/** `GET /services`: a page of services, filtered by text, taxonomy term, taxonomy or organisation. */
-export async function orukServices(
+/** The services the standard's filters leave: text, taxonomy term, taxonomy, organisation, modified since. */
+async function matchServices(
   db: AnyDb,
   systemId: string,
-  q: OrukServiceQuery,
-): Promise<OrukPage<ReturnType<typeof orukServiceListItem>>> {
-  const { ctx, services } = await context(db, systemId);
-  const { page, perPage } = paging(q);
+  ctx: OrukContext,
+  services: Service[],
+  q: Omit<OrukServiceQuery, 'modifiedAfter' | 'page' | 'perPage'> & { modifiedAfter?: Date },
+): Promise<Service[]> {
   let matched: Service[];
   if (q.search?.trim()) {
     // The directory's own search (it reaches services through the offer's words), all of it, then paged here.
@@ -83,8 +112,55 @@ export async function orukServices(
   if (q.organizationId) {
     matched = matched.filter((s) => recordUuid(systemId, 'organization', s.organisationCode) === q.organizationId);
   }
+  // The directory keeps no change time per service: each is as new as the directory load it came from.
+  if (q.modifiedAfter && !(ctx.lastModified && new Date(ctx.lastModified) >= q.modifiedAfter)) matched = [];
+  return matched;
+}
+
+/** `GET /services`: a page of services, filtered by text, taxonomy term, taxonomy, organisation or change time. */
+export async function orukServices(
+  db: AnyDb,
+  systemId: string,
+  q: OrukServiceQuery,
+): Promise<OrukPage<ReturnType<typeof orukServiceListItem>>> {
+  const modifiedAfter = parseModifiedAfter(q.modifiedAfter);
+  const { ctx, services } = await context(db, systemId);
+  const { page, perPage } = paging(q);
+  const matched = await matchServices(db, systemId, ctx, services, { ...q, modifiedAfter });
   const contents = matched.slice((page - 1) * perPage, page * perPage).map((s) => orukServiceListItem(ctx, s));
   return orukPage(contents, matched.length, page, perPage);
+}
+
+export type OrukServiceAtLocationQuery = Pick<
+  OrukServiceQuery,
+  'search' | 'taxonomyTermId' | 'taxonomyId' | 'page' | 'perPage'
+>;
+
+/**
+ * `GET /service_at_locations`: a page of services at locations, filtered as services are (text, taxonomy
+ * term, taxonomy): each matching service at each of its sites, or at each borough it serves when it names none.
+ */
+export async function orukServiceAtLocations(
+  db: AnyDb,
+  systemId: string,
+  q: OrukServiceAtLocationQuery,
+): Promise<OrukPage<ReturnType<typeof orukServiceAtLocationListItem>>> {
+  const { ctx, services } = await context(db, systemId);
+  const { page, perPage } = paging(q);
+  const matched = await matchServices(db, systemId, ctx, services, q);
+  const all = matched.flatMap((s) => serviceLocations(ctx, s));
+  const contents = all.slice((page - 1) * perPage, page * perPage).map((l) => orukServiceAtLocationListItem(ctx, l));
+  return orukPage(contents, all.length, page, perPage);
+}
+
+/** `GET /service_at_locations/{id}`: one fully nested service at a location, or not found. */
+export async function orukServiceAtLocationById(db: AnyDb, systemId: string, id: string) {
+  const { ctx, services } = await context(db, systemId);
+  const want = id.toLowerCase();
+  for (const s of services)
+    for (const l of serviceLocations(ctx, s))
+      if (serviceAtLocationId(systemId, l) === want) return orukServiceAtLocation(ctx, l);
+  throw new NotFoundError('Service at location');
 }
 
 /** `GET /services/{id}`: one fully nested service, or not found. */

@@ -3,7 +3,7 @@
 // components"), linked to services through HSDS 3.0 attributes; boroughs are service areas named by their
 // ONS code; opening hours are a schedule's description (the directory holds them as words, not RRULEs).
 // The compiled schemas in data/standards/oruk/schema/compiled/ are what the tests check these against.
-import type { Organisation, Service } from '../directory/index.ts';
+import type { Organisation, Service, Site } from '../directory/index.ts';
 import { recordUuid } from './ids.ts';
 
 export const ORUK_VERSION = '3.0';
@@ -22,7 +22,11 @@ export type OrukContext = {
   organisations: Map<string, Organisation>;
   terms: Map<string, TermSource>;
   boroughNames: Map<string, string>;
+  /** The directory's sites by id (services that name `siteIds` are delivered at them). */
+  sites?: Map<string, Site>;
   ageGroups: readonly AgeBand[];
+  /** When the directory the services came from was loaded: each service's `last_modified` (ISO 8601). */
+  lastModified?: string;
 };
 
 const ORG_KIND_TEXT: Record<string, string> = {
@@ -92,6 +96,7 @@ function summary(ctx: OrukContext, s: Service) {
     ...(s.contact.email ? { email: s.contact.email } : {}),
     status: 'active' as const,
     ...ageBounds(ctx, s),
+    ...(ctx.lastModified ? { last_modified: ctx.lastModified } : {}),
   };
 }
 
@@ -140,7 +145,10 @@ export function orukService(ctx: OrukContext, s: Service) {
       extent: b,
       uri: `${ONS_GEOGRAPHY}${b}`,
     })),
-    service_at_locations: [],
+    service_at_locations: serviceLocations(ctx, s).map((l) => {
+      const location = orukLocation(ctx, l, true);
+      return { id: serviceAtLocationId(ctx.systemId, l), service_id: base.id, location_id: location.id, location };
+    }),
     languages: [],
     funding: [],
     cost_options: [],
@@ -159,6 +167,103 @@ export function orukService(ctx: OrukContext, s: Service) {
         },
       ];
     }),
+  };
+}
+
+/**
+ * Where a service is delivered, as ORUK's services at locations. A service that names its sites (`siteIds`)
+ * is at each of those sites (a physical location with its address); a service that names none is "at" each
+ * borough it serves, the borough as a location identified by its ONS GSS code (no address, no coordinates):
+ * the directory says where residents are served, not where to go.
+ */
+export type ServiceLocation =
+  | { kind: 'site'; service: Service; site: Site }
+  | { kind: 'borough'; service: Service; borough: string };
+
+export function serviceLocations(ctx: OrukContext, s: Service): ServiceLocation[] {
+  const sites = (s.siteIds ?? []).flatMap((id) => {
+    const site = ctx.sites?.get(id);
+    return site ? [site] : [];
+  });
+  if (sites.length) return sites.map((site) => ({ kind: 'site', service: s, site }));
+  return s.boroughs.map((borough) => ({ kind: 'borough', service: s, borough }));
+}
+
+function salCode(l: ServiceLocation): string {
+  return l.kind === 'site' ? `${l.service.id}/site/${l.site.id}` : `${l.service.id}/borough/${l.borough}`;
+}
+
+export function serviceAtLocationId(systemId: string, l: ServiceLocation): string {
+  return recordUuid(systemId, 'service_at_location', salCode(l));
+}
+
+function orukLocation(ctx: OrukContext, l: ServiceLocation, full: boolean) {
+  if (l.kind === 'site') {
+    const id = recordUuid(ctx.systemId, 'location', `site/${l.site.id}`);
+    const parts = l.site.address
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean);
+    const city = parts.length > 1 ? parts[parts.length - 1]! : (ctx.boroughNames.get(l.site.borough) ?? 'London');
+    const street = parts.length > 1 ? parts.slice(0, -1).join(', ') : (parts[0] ?? l.site.name);
+    return {
+      id,
+      location_type: 'physical' as const,
+      name: l.site.name,
+      ...(l.site.note ? { description: l.site.note } : {}),
+      ...(full
+        ? {
+            addresses: [
+              {
+                id: recordUuid(ctx.systemId, 'address', `site/${l.site.id}`),
+                location_id: id,
+                address_1: street,
+                city,
+                region: ctx.boroughNames.get(l.site.borough) ?? l.site.borough,
+                state_province: 'England',
+                postal_code: l.site.postcode,
+                country: 'GB',
+                address_type: 'physical' as const,
+              },
+            ],
+          }
+        : {}),
+    };
+  }
+  const name = ctx.boroughNames.get(l.borough) ?? l.borough;
+  return {
+    id: recordUuid(ctx.systemId, 'location', `borough/${l.borough}`),
+    location_type: 'physical' as const,
+    name,
+    description: `The London borough of ${name}, where residents are served (the directory names no site for this service).`,
+    external_identifier: l.borough,
+    external_identifier_type: 'ONS GSS code',
+  };
+}
+
+/** One entry in a page of services at locations (`service_at_location_list.json`). */
+export function orukServiceAtLocationListItem(ctx: OrukContext, l: ServiceLocation) {
+  const location = orukLocation(ctx, l, false);
+  const service = orukServiceListItem(ctx, l.service);
+  return {
+    id: serviceAtLocationId(ctx.systemId, l),
+    service_id: service.id,
+    location_id: location.id,
+    location,
+    service,
+  };
+}
+
+/** One fully nested service at a location (`service_at_location.json`). */
+export function orukServiceAtLocation(ctx: OrukContext, l: ServiceLocation) {
+  const location = orukLocation(ctx, l, true);
+  const { service_at_locations: _, ...service } = orukService(ctx, l.service);
+  return {
+    id: serviceAtLocationId(ctx.systemId, l),
+    service_id: service.id,
+    location_id: location.id,
+    location,
+    service,
   };
 }
 

@@ -10,6 +10,8 @@ import {
   ORUK_OPENAPI_URL,
   ORUK_PROFILE,
   ORUK_VERSION,
+  orukServiceAtLocationById,
+  orukServiceAtLocations,
   orukServiceById,
   orukServices,
   orukTaxonomies,
@@ -41,6 +43,9 @@ export default async function orukRoutes(appBase: FastifyInstance, { deps }: { d
           taxonomy_term_id: Type.Optional(Uuid),
           taxonomy_id: Type.Optional(Uuid),
           organization_id: Type.Optional(Uuid),
+          modified_after: Type.Optional(
+            Type.String({ maxLength: 40, description: 'Only services modified on or after this date or date-time' }),
+          ),
           ...Paging,
         }),
       },
@@ -52,6 +57,7 @@ export default async function orukRoutes(appBase: FastifyInstance, { deps }: { d
         taxonomyTermId: q.taxonomy_term_id?.toLowerCase(),
         taxonomyId: q.taxonomy_id?.toLowerCase(),
         organizationId: q.organization_id?.toLowerCase(),
+        modifiedAfter: q.modified_after,
         page: q.page,
         perPage: q.per_page,
       });
@@ -62,6 +68,37 @@ export default async function orukRoutes(appBase: FastifyInstance, { deps }: { d
     '/oruk/services/:id',
     { config: { policy: 'public' }, schema: { params: Type.Object({ id: Type.String({ maxLength: 64 }) }) } },
     async (request) => orukServiceById(db, systemId(), request.params.id),
+  );
+
+  app.get(
+    '/oruk/service_at_locations',
+    {
+      config: { policy: 'public' },
+      schema: {
+        querystring: Type.Object({
+          search: Type.Optional(Type.String({ maxLength: 200 })),
+          taxonomy_term_id: Type.Optional(Uuid),
+          taxonomy_id: Type.Optional(Uuid),
+          ...Paging,
+        }),
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      return orukServiceAtLocations(db, systemId(), {
+        search: q.search,
+        taxonomyTermId: q.taxonomy_term_id?.toLowerCase(),
+        taxonomyId: q.taxonomy_id?.toLowerCase(),
+        page: q.page,
+        perPage: q.per_page,
+      });
+    },
+  );
+
+  app.get(
+    '/oruk/service_at_locations/:id',
+    { config: { policy: 'public' }, schema: { params: Type.Object({ id: Type.String({ maxLength: 64 }) }) } },
+    async (request) => orukServiceAtLocationById(db, systemId(), request.params.id),
   );
 
   app.get(
@@ -76,12 +113,13 @@ export default async function orukRoutes(appBase: FastifyInstance, { deps }: { d
     async (request) => orukTaxonomyTerms(db, systemId(), { page: request.query.page, perPage: request.query.per_page }),
   );
 
-  // Importing a council's or a voluntary organisation's ORUK feed into the directory: administrators only.
+  // Importing a council's or a voluntary organisation's ORUK feed into the directory: administrators and
+  // analysts (issue 15: "an analyst can also import one").
   app.post(
     '/api/directory/oruk-imports',
     {
       bodyLimit: 5_000_000,
-      config: { policy: ['admin'] },
+      config: { policy: ['admin', 'analyst'] },
       schema: {
         description:
           'Import an Open Referral UK 3.0 feed (the feed itself, or its address) into the directory as local assets, all or nothing. Each service is checked against ORUK’s compiled schemas; problems name the service and the field.',
