@@ -441,6 +441,10 @@ for (const engine of testEngines()) {
         ],
       );
       assert.equal(proposals[0].reviewReason, 'Raised in more than one borough');
+      const spec = (await t.app.inject('/api/openapi.json')).json();
+      assert.ok(spec.paths['/api/engagement/themes'].post.requestBody, 'proposing is documented');
+      assert.ok(spec.paths['/api/engagement/themes/{code}/review'].post.responses['409'], 'review is documented');
+      assert.ok(spec.paths['/api/engagement/theme-proposals'].get);
     });
 
     test('the staff page proposes a theme and reviews it, with error summaries, without JavaScript', async () => {
