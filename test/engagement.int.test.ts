@@ -25,6 +25,12 @@ for (const engine of testEngines()) {
     let t: TestApp;
     before(async () => {
       t = await startTestApp(engine, { clock: fixedClock(NOW) });
+      await issueToken(t.database.db, systemActor(DEMO_SYSTEM.id), {
+        label: 'Test second commissioner',
+        role: 'commissioner',
+        value: 'test-eng-commissioner2',
+        organisationCode: 'QMJ',
+      });
       for (const role of ['commissioner', 'analyst', 'clinician'] as Role[]) {
         await issueToken(t.database.db, systemActor(DEMO_SYSTEM.id), {
           label: `Test ${role}`,
@@ -294,6 +300,197 @@ for (const engine of testEngines()) {
       assert.equal(ok.statusCode, 200, ok.body.slice(0, 300));
       assert.match(ok.body, /2 records were imported/);
       assert.equal(await count(), before + 2);
+    });
+    test('a new theme is proposed, reviewed by another commissioner, and only once approved can be cited', async () => {
+      const post = (url: string, who: string, payload: Record<string, unknown>) =>
+        t.app.inject({ method: 'POST', url, headers: api(who), payload });
+      const auditOf = async (code: string) => {
+        const theme = await t.database.db
+          .selectFrom('eng_themes')
+          .select('id')
+          .where('code', '=', code)
+          .executeTakeFirstOrThrow();
+        return t.database.db
+          .selectFrom('audit_log')
+          .select('action')
+          .where('record_type', '=', 'eng-theme')
+          .where('record_id', '=', theme.id)
+          .execute();
+      };
+      const carers = {
+        name: 'Support for carers',
+        description: 'Help and respite for unpaid carers',
+        why: 'Carers at two borough meetings raised it; no approved theme covers it.',
+      };
+      const empty = await post('/api/engagement/themes', 'analyst', { name: ' ', why: 'x'.repeat(1001) });
+      assert.equal(empty.statusCode, 400);
+      assert.deepEqual(
+        empty.json().error.fields.map((f: { field: string }) => f.field),
+        ['name', 'description', 'why'],
+      );
+      const taken = await post('/api/engagement/themes', 'analyst', { ...carers, name: 'Personalised care!' });
+      assert.equal(taken.statusCode, 400);
+      assert.match(taken.json().error.fields[0].message, /already exists \(Personalised care, approved\)/);
+      assert.equal((await post('/api/engagement/themes', 'clinician', carers)).statusCode, 403);
+      const proposed = await post('/api/engagement/themes', 'analyst', carers);
+      assert.equal(proposed.statusCode, 201, proposed.body);
+      assert.equal(proposed.json().code, 'support-for-carers');
+
+      // Waiting: not citable, not listed, not public.
+      const cite = { ...good, themes: ['support-for-carers'] };
+      const early = await post('/api/engagement/feedback', 'commissioner', cite);
+      assert.equal(early.statusCode, 400);
+      assert.match(early.json().error.fields[0].message, /not on the reviewed list: support-for-carers/);
+      const earlyChange = await post('/api/engagement/changes', 'commissioner', {
+        status: 'in-progress',
+        themes: ['support-for-carers'],
+        summary: 'Carers’ respite is being planned.',
+      });
+      assert.deepEqual(
+        earlyChange.json().error.fields.map((f: { field: string }) => f.field),
+        ['themes'],
+      );
+      const listed = async () =>
+        (await t.app.inject({ method: 'GET', url: '/api/engagement/themes', headers: api('analyst') }))
+          .json()
+          .themes.map((x: { code: string }) => x.code);
+      assert.ok(!(await listed()).includes('support-for-carers'));
+
+      // Review: a reason is needed; analysts cannot review; a proposer cannot review their own.
+      const review = (code: string, who: string, payload: Record<string, unknown>) =>
+        post(`/api/engagement/themes/${code}/review`, who, payload);
+      const noReason = await review('support-for-carers', 'commissioner', { decision: 'maybe' });
+      assert.deepEqual(
+        noReason.json().error.fields.map((f: { field: string }) => f.field),
+        ['decision', 'reason'],
+      );
+      assert.equal(
+        (await review('support-for-carers', 'analyst', { decision: 'approve', reason: 'ok' })).statusCode,
+        403,
+      );
+      const housing = await post('/api/engagement/themes', 'commissioner2', {
+        name: 'Housing and health',
+        description: 'How housing affects health',
+        why: 'Raised once',
+      });
+      assert.equal(housing.statusCode, 201);
+      const own = await review('housing-and-health', 'commissioner2', { decision: 'approve', reason: 'Mine' });
+      assert.equal(own.statusCode, 403);
+      assert.equal(
+        (await review('no-such-theme', 'commissioner', { decision: 'approve', reason: 'x' })).statusCode,
+        404,
+      );
+      assert.equal((await review('transition', 'commissioner', { decision: 'reject', reason: 'x' })).statusCode, 404);
+
+      const ok = await review('support-for-carers', 'commissioner', {
+        decision: 'approve',
+        reason: 'Raised in more than one borough',
+      });
+      assert.equal(ok.statusCode, 200, ok.body);
+      assert.equal(ok.json().status, 'approved');
+      const again = await review('support-for-carers', 'commissioner2', { decision: 'reject', reason: 'Late' });
+      assert.equal(again.statusCode, 409);
+      const no = await review('housing-and-health', 'commissioner', {
+        decision: 'reject',
+        reason: 'Outside the offer: for the councils’ housing teams',
+      });
+      assert.equal(no.json().status, 'rejected');
+      assert.deepEqual((await auditOf('support-for-carers')).map((a) => a.action).sort(), [
+        'engagement.theme-approved',
+        'engagement.theme-proposed',
+      ]);
+      assert.deepEqual((await auditOf('housing-and-health')).map((a) => a.action).sort(), [
+        'engagement.theme-proposed',
+        'engagement.theme-rejected',
+      ]);
+
+      // Approved: cited by feedback and a change, listed, public. Rejected: still refused.
+      assert.equal((await post('/api/engagement/feedback', 'commissioner', cite)).statusCode, 201);
+      assert.equal(
+        (await post('/api/engagement/feedback', 'commissioner', { ...good, themes: ['housing-and-health'] }))
+          .statusCode,
+        400,
+      );
+      const change = await post('/api/engagement/changes', 'commissioner', {
+        status: 'in-progress',
+        themes: ['support-for-carers'],
+        summary: 'Respite for carers is being planned with the councils.',
+      });
+      assert.equal(change.statusCode, 201, change.body);
+      const themes = (
+        await t.app.inject({ method: 'GET', url: '/api/engagement/themes', headers: api('analyst') })
+      ).json().themes;
+      assert.deepEqual(themes.map((x: { code: string }) => x.code).slice(-2), [
+        'cultural-competence',
+        'support-for-carers',
+      ]);
+      const mine = themes.find((x: { code: string }) => x.code === 'support-for-carers');
+      assert.equal(mine.feedbackCount, 1);
+      assert.equal(mine.open.length, 1);
+      const pub = await t.app.inject({ method: 'GET', url: '/you-said-we-did' });
+      assert.match(pub.body, /<h2 id="support-for-carers">Support for carers<\/h2>/);
+      assert.doesNotMatch(pub.body, /Housing and health/);
+      const proposals = (
+        await t.app.inject({ method: 'GET', url: '/api/engagement/theme-proposals', headers: api('commissioner') })
+      ).json().proposals;
+      assert.deepEqual(
+        proposals.map((p: { code: string; status: string; reviewReason: string }) => [p.code, p.status]),
+        [
+          ['support-for-carers', 'approved'],
+          ['housing-and-health', 'rejected'],
+        ],
+      );
+      assert.equal(proposals[0].reviewReason, 'Raised in more than one borough');
+      const spec = (await t.app.inject('/api/openapi.json')).json();
+      assert.ok(spec.paths['/api/engagement/themes'].post.requestBody, 'proposing is documented');
+      assert.ok(spec.paths['/api/engagement/themes/{code}/review'].post.responses['409'], 'review is documented');
+      assert.ok(spec.paths['/api/engagement/theme-proposals'].get);
+    });
+
+    test('the staff page proposes a theme and reviews it, with error summaries, without JavaScript', async () => {
+      const analyst = new Browser(t.app);
+      await analyst.signIn('analyst');
+      const bad = await analyst.post('/engagement/themes', {
+        name: '',
+        description: 'Getting to appointments',
+        why: '',
+      });
+      assert.equal(bad.statusCode, 400);
+      assert.match(bad.body, /There is a problem/);
+      assert.match(bad.body, /href="#theme-name"/);
+      assert.match(bad.body, /href="#theme-why"/);
+      assert.match(bad.body, /Getting to appointments<\/textarea>/);
+      const ok = await analyst.post('/engagement/themes', {
+        name: 'Getting there',
+        description: 'Getting to appointments',
+        why: 'Residents far from clinics said travel was hard',
+      });
+      assert.equal(ok.statusCode, 303);
+      const waiting = await analyst.get('/engagement');
+      assert.match(waiting.body, /Getting there/);
+      assert.match(waiting.body, /Waiting for review/);
+      assert.doesNotMatch(
+        waiting.body,
+        /action="\/engagement\/themes\/getting-there\/review"/,
+        'analysts do not review',
+      );
+      assert.doesNotMatch(waiting.body, /id="themes-getting-there"/, 'not offered for feedback');
+      const c = new Browser(t.app);
+      await c.signIn('commissioner');
+      const page = await c.get('/engagement');
+      assert.match(page.body, /action="\/engagement\/themes\/getting-there\/review"/);
+      const noDecision = await c.post('/engagement/themes/getting-there/review', { reason: 'Fine' });
+      assert.equal(noDecision.statusCode, 400);
+      assert.match(noDecision.body, /href="#review-getting-there-decision"/);
+      const approve = await c.post('/engagement/themes/getting-there/review', {
+        decision: 'approve',
+        reason: 'Raised in three boroughs',
+      });
+      assert.equal(approve.statusCode, 303);
+      const after = await c.get('/engagement');
+      assert.match(after.body, /Raised in three boroughs/);
+      assert.match(after.body, /id="themes-getting-there"/, 'now offered for feedback');
+      assert.doesNotMatch(after.body, /action="\/engagement\/themes\/getting-there\/review"/);
     });
   });
 }

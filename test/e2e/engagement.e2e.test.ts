@@ -57,4 +57,37 @@ describe('you said, we did in the browser', { skip: !chromiumAvailable() }, () =
     await assertAccessible(page);
     await context.close();
   });
+
+  test('an analyst proposes a theme, correcting an error first, and a commissioner approves it', async () => {
+    const context = await session.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await signIn(page, session.live.baseUrl, 'analyst');
+    await page.goto(`${session.live.baseUrl}/engagement`);
+    await page.getByLabel('Name of the theme').fill('Getting there');
+    await page.getByLabel('What the theme covers').fill('Travel to appointments');
+    await page.getByRole('button', { name: 'Propose the theme' }).click();
+    assert.match(
+      (await page.locator('.nhsuk-error-summary').textContent()) ?? '',
+      /Enter the reason the theme is needed/,
+    );
+    await assertAccessible(page);
+    await page.getByLabel('Why it is needed').fill('Residents far from clinics said travel was hard');
+    await page.getByRole('button', { name: 'Propose the theme' }).click();
+    await page.waitForURL('**/engagement?proposed=1#themes-proposed');
+    assert.match((await page.locator('main').textContent()) ?? '', /Waiting for review/);
+    await context.close();
+    const c = await session.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const p = await c.newPage();
+    await signIn(p, session.live.baseUrl, 'commissioner');
+    await p.goto(`${session.live.baseUrl}/engagement#themes-proposed`);
+    await assertAccessible(p);
+    await p.locator('#review-getting-there-decision').check();
+    await p.getByLabel('Reason for the decision on Getting there').fill('Raised in three boroughs');
+    await p.getByRole('button', { name: 'Record the decision on Getting there' }).click();
+    await p.waitForURL('**/engagement?reviewed=1#themes-proposed');
+    await p.locator('#themes-getting-there').waitFor();
+    await assertAccessible(p);
+    await screenshot(p, 'engagement-theme-approved');
+    await c.close();
+  });
 });

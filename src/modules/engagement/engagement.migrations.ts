@@ -64,4 +64,57 @@ export const engagementMigrations: Migrations = {
         .execute();
     },
   },
+  // Themes in a table instead of a fixed list: a commissioner or analyst proposes one, another commissioner
+  // approves or rejects it with a reason, and only approved themes can be cited. The nine themes of the starting
+  // list are seeded approved with their old codes, so feedback and changes already coded with them keep working.
+  // A row with no system_id is part of that starting list and shared by every system (the migration runs
+  // before any system exists); proposals always carry their system_id.
+  '1260_engagement_themes': {
+    // biome-ignore lint/suspicious/noExplicitAny: migrations are written against no fixed schema
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('eng_themes')
+        .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
+        .addColumn('seq', 'bigserial', (c) => c.notNull())
+        .addColumn('system_id', 'text', (c) => c.references('systems.id'))
+        .addColumn('code', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('why', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('proposed', 'approved', 'rejected')`))
+        .addColumn('proposed_by', 'text')
+        .addColumn('proposed_by_name', 'text')
+        .addColumn('proposed_at', 'timestamptz')
+        .addColumn('reviewed_by', 'text')
+        .addColumn('reviewed_by_name', 'text')
+        .addColumn('reviewed_at', 'timestamptz')
+        .addColumn('review_reason', 'text')
+        .execute();
+      await sql`create unique index eng_themes_code on eng_themes (coalesce(system_id, ''), code)`.execute(db);
+      // The starting list as it stood when this migration was written (engagement.ts THEMES), copied so the
+      // migration never changes when that constant does.
+      const THEMES: Record<string, string> = {
+        'access-and-waiting': 'Access and waiting times',
+        'interpreting-and-bsl': 'Interpreting and British Sign Language',
+        'dementia-friendly': 'Dementia friendly services',
+        'fewer-hand-offs': 'Fewer hand-offs and telling your story once',
+        'appointment-communication': 'Communication about appointments',
+        'not-digital-only': 'Not digital only',
+        'personalised-care': 'Personalised care',
+        transition: 'Moving from children’s to adult services',
+        'cultural-competence': 'Culturally competent services',
+      };
+      await db
+        .insertInto('eng_themes')
+        .values(
+          Object.entries(THEMES).map(([code, name]) => ({
+            code,
+            name,
+            description: 'From the reviewed starting list: what residents raised in the 2021 engagement.',
+            status: 'approved',
+          })),
+        )
+        .execute();
+    },
+  },
 };

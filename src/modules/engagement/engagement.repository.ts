@@ -187,3 +187,92 @@ export async function latestByTheme(
     illustrative: r.illustrative,
   }));
 }
+
+export type ThemeRow = {
+  id: string;
+  code: string;
+  name: string;
+  description: string;
+  why: string;
+  status: 'proposed' | 'approved' | 'rejected';
+  /** Null for the starting list shared by every system. */
+  systemId: string | null;
+  proposedBy: string | null;
+  proposedByName: string | null;
+  proposedAt: Date | null;
+  reviewedByName: string | null;
+  reviewedAt: Date | null;
+  reviewReason: string | null;
+};
+
+/** Every theme a system sees (the shared starting list first, then its own in the order proposed). */
+export async function listThemeRows(db: AnyDb, systemId: string): Promise<ThemeRow[]> {
+  const rows = await db
+    .selectFrom('eng_themes')
+    .selectAll()
+    .where((eb) => eb.or([eb('system_id', '=', systemId), eb('system_id', 'is', null)]))
+    .orderBy('seq')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    code: r.code,
+    name: r.name,
+    description: r.description,
+    why: r.why,
+    status: r.status,
+    systemId: r.system_id,
+    proposedBy: r.proposed_by,
+    proposedByName: r.proposed_by_name,
+    proposedAt: r.proposed_at === null ? null : new Date(r.proposed_at),
+    reviewedByName: r.reviewed_by_name,
+    reviewedAt: r.reviewed_at === null ? null : new Date(r.reviewed_at),
+    reviewReason: r.review_reason,
+  })) as ThemeRow[];
+}
+
+export async function insertThemeProposal(
+  db: AnyDb,
+  systemId: string,
+  t: { code: string; name: string; description: string; why: string; by: string; byName: string; at: Date },
+): Promise<string> {
+  const row = await db
+    .insertInto('eng_themes')
+    .values({
+      system_id: systemId,
+      code: t.code,
+      name: t.name,
+      description: t.description,
+      why: t.why,
+      status: 'proposed',
+      proposed_by: t.by,
+      proposed_by_name: t.byName,
+      proposed_at: t.at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id as string;
+}
+
+/** Decides a proposal still waiting; false when it was already decided (or is not this system's). */
+export async function decideTheme(
+  db: AnyDb,
+  systemId: string,
+  code: string,
+  d: { status: 'approved' | 'rejected'; by: string; byName: string; at: Date; reason: string },
+): Promise<boolean> {
+  const r = await db
+    .updateTable('eng_themes')
+    .set({
+      status: d.status,
+      reviewed_by: d.by,
+      reviewed_by_name: d.byName,
+      reviewed_at: d.at,
+      review_reason: d.reason,
+    })
+    .where('system_id', '=', systemId)
+    .where('code', '=', code)
+    .where('status', '=', 'proposed')
+    .returning('id')
+    .executeTakeFirst();
+  return !!r;
+}

@@ -4,7 +4,7 @@
 import { audit } from '../../platform/audit/audit.ts';
 import { type Actor, type Role, systemActor } from '../../platform/auth/roles.ts';
 import { type AnyDb, inTransaction } from '../../platform/db/database.ts';
-import { DomainError, NotFoundError, ValidationError } from '../../platform/errors.ts';
+import { ConflictError, DomainError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { londonToday } from '../../platform/london-time.ts';
 import { checkHeaders, detectFormat, readTabular, TabularFileError } from '../../platform/tabular.ts';
 import { getPublishedOffer, getVersionComponent } from '../offer/index.ts';
@@ -13,15 +13,25 @@ import {
   CHANGE_STATUSES,
   type FeedbackInput,
   SOURCES,
-  THEMES,
   validateChange,
   validateFeedback,
+  validateThemeProposal,
+  validateThemeReview,
 } from './engagement.ts';
 import * as repo from './engagement.repository.ts';
 
 export const ENGAGEMENT_WRITERS: readonly Role[] = ['commissioner'];
 export const ENGAGEMENT_READERS: readonly Role[] = ['commissioner', 'analyst'];
 export const FEEDBACK_PAGE_SIZE = 20;
+/** Who may propose a new theme; only a commissioner (not the proposer) may approve or reject it. */
+export const THEME_PROPOSERS: readonly Role[] = ['commissioner', 'analyst'];
+export const THEME_REVIEWERS: readonly Role[] = ['commissioner'];
+
+/** The approved themes, code to name, in the order they were added: the only ones feedback and changes cite. */
+export async function approvedThemes(db: AnyDb, systemId: string): Promise<Record<string, string>> {
+  const rows = await repo.listThemeRows(db, systemId);
+  return Object.fromEntries(rows.filter((r) => r.status === 'approved').map((r) => [r.code, r.name]));
+}
 
 function requireRole(actor: Actor, roles: readonly Role[]): void {
   if (actor.role === 'system') return;
@@ -39,7 +49,11 @@ export async function recordFeedback(
 ): Promise<{ id: string }> {
   requireRole(actor, ENGAGEMENT_WRITERS);
   const places = await listPlaces(db, actor.systemId);
-  const checked = validateFeedback(input, { boroughs: places.map((p) => p.code), today: londonToday(now) });
+  const checked = validateFeedback(input, {
+    boroughs: places.map((p) => p.code),
+    today: londonToday(now),
+    themes: await approvedThemes(db, actor.systemId),
+  });
   if (!checked.ok) throw new ValidationError(checked.errors);
   return inTransaction(db, async (tx) => {
     const id = await repo.insertFeedback(tx, actor.systemId, {
@@ -124,7 +138,11 @@ export async function importFeedbackFile(
   if (!table.rows.length)
     throw new FeedbackImportError([{ row: 2, column: '', message: 'The file has a header but no rows' }]);
   const places = await listPlaces(db, actor.systemId);
-  const ctx = { boroughs: places.map((p) => p.code), today: londonToday(now) };
+  const ctx = {
+    boroughs: places.map((p) => p.code),
+    today: londonToday(now),
+    themes: await approvedThemes(db, actor.systemId),
+  };
   const problems: ImportProblem[] = [];
   const values: FeedbackInput[] = [];
   for (const r of table.rows) {
@@ -175,7 +193,7 @@ export async function recordChange(
   { illustrative = false } = {},
 ): Promise<{ id: string }> {
   requireRole(actor, ENGAGEMENT_WRITERS);
-  const checked = validateChange(input);
+  const checked = validateChange(input, { themes: await approvedThemes(db, actor.systemId) });
   if (!checked.ok) throw new ValidationError(checked.errors);
   const c = checked.value;
   if (c.componentCode) {
@@ -244,7 +262,8 @@ async function traces(db: AnyDb, systemId: string): Promise<ThemeTrace[]> {
     summary: c.summary,
     illustrative: c.illustrative,
   });
-  return Object.entries(THEMES).map(([code, name]) => {
+  const themes = await approvedThemes(db, systemId);
+  return Object.entries(themes).map(([code, name]) => {
     const mine = changes.filter((c) => c.themes.includes(code as never)).map(view);
     return {
       code,
@@ -284,6 +303,103 @@ export async function youSaidWeDid(db: AnyDb, systemId: string) {
         })),
     }))
     .filter((t) => t.said.length || t.changes.length || t.open.length);
+}
+
+export type ThemeProposalView = Omit<repo.ThemeRow, 'id' | 'systemId' | 'proposedBy'> & {
+  /** Whether this actor may approve or reject it (a commissioner who did not propose it, while it waits). */
+  canReview: boolean;
+};
+
+/** Themes proposed in this system (waiting, approved and rejected), newest last; the read is audited. */
+export async function listThemeProposals(db: AnyDb, actor: Actor): Promise<ThemeProposalView[]> {
+  requireRole(actor, ENGAGEMENT_READERS);
+  return inTransaction(db, async (tx) => {
+    const rows = (await repo.listThemeRows(tx, actor.systemId)).filter((r) => r.systemId !== null);
+    await audit(tx, actor, { action: 'engagement.theme-proposals-read', recordType: 'eng-theme' });
+    return rows.map(({ id: _id, systemId: _s, proposedBy, ...r }) => ({
+      ...r,
+      canReview:
+        r.status === 'proposed' &&
+        (actor.role === 'system' || THEME_REVIEWERS.includes(actor.role)) &&
+        proposedBy !== actor.id,
+    }));
+  });
+}
+
+/** Proposes a new theme (refused, one message per field, when anything is wrong or the name is taken). */
+export async function proposeTheme(
+  db: AnyDb,
+  actor: Actor,
+  input: Record<string, unknown>,
+  now: Date,
+): Promise<{ code: string }> {
+  requireRole(actor, THEME_PROPOSERS);
+  const checked = validateThemeProposal(input);
+  if (!checked.ok) throw new ValidationError(checked.errors);
+  const t = checked.value;
+  return inTransaction(db, async (tx) => {
+    const existing = (await repo.listThemeRows(tx, actor.systemId)).find((r) => r.code === t.code);
+    if (existing)
+      throw new ValidationError([
+        {
+          field: 'name',
+          message: `A theme with this name already exists (${existing.name}, ${existing.status}): choose another name`,
+        },
+      ]);
+    const id = await repo.insertThemeProposal(tx, actor.systemId, {
+      ...t,
+      by: actor.id,
+      byName: actor.name,
+      at: now,
+    });
+    await audit(tx, actor, {
+      action: 'engagement.theme-proposed',
+      recordType: 'eng-theme',
+      recordId: id,
+      detail: { code: t.code, name: t.name },
+    });
+    return { code: t.code };
+  });
+}
+
+/**
+ * A commissioner approves or rejects a waiting proposal, with a reason. The proposer cannot review their own
+ * proposal; a proposal already decided cannot be decided again.
+ */
+export async function reviewTheme(
+  db: AnyDb,
+  actor: Actor,
+  code: string,
+  input: Record<string, unknown>,
+  now: Date,
+): Promise<{ code: string; status: 'approved' | 'rejected' }> {
+  requireRole(actor, THEME_REVIEWERS);
+  const checked = validateThemeReview(input);
+  if (!checked.ok) throw new ValidationError(checked.errors);
+  const status = checked.value.decision === 'approve' ? 'approved' : 'rejected';
+  return inTransaction(db, async (tx) => {
+    const theme = (await repo.listThemeRows(tx, actor.systemId)).find((r) => r.code === code && r.systemId !== null);
+    if (!theme) throw new NotFoundError('Proposed theme');
+    if (theme.proposedBy === actor.id)
+      throw new DomainError(403, 'own_proposal', 'Another commissioner must review a theme you proposed');
+    if (
+      !(await repo.decideTheme(tx, actor.systemId, code, {
+        status,
+        by: actor.id,
+        byName: actor.name,
+        at: now,
+        reason: checked.value.reason,
+      }))
+    )
+      throw new ConflictError(`The theme ${theme.name} was already ${theme.status}`, 'already_reviewed');
+    await audit(tx, actor, {
+      action: `engagement.theme-${status}`,
+      recordType: 'eng-theme',
+      recordId: theme.id,
+      detail: { code, reason: checked.value.reason },
+    });
+    return { code, status };
+  });
 }
 
 const DEMO_FEEDBACK: [string, string, string, string, string, string][] = [

@@ -12,7 +12,7 @@ export const SOURCES = {
 } as const;
 export type Source = keyof typeof SOURCES;
 
-/** The reviewed starting list: what residents raised in the 2021 engagement (seed document 002). */
+/** The reviewed starting list (seeded approved into eng_themes by migration 1260; the table is the list now): what residents raised in the 2021 engagement (seed document 002). */
 export const THEMES = {
   'access-and-waiting': 'Access and waiting times',
   'interpreting-and-bsl': 'Interpreting and British Sign Language',
@@ -55,7 +55,7 @@ const list = (v: unknown): string[] =>
 /** Today in 'YYYY-MM-DD' is passed in so a date in the future is refused. */
 export function validateFeedback(
   input: Record<string, unknown>,
-  ctx: { boroughs: readonly string[]; today: string },
+  ctx: { boroughs: readonly string[]; today: string; themes?: Readonly<Record<string, string>> },
 ): { ok: true; value: FeedbackInput } | { ok: false; errors: FieldError[] } {
   const errors: FieldError[] = [];
   const source = str(input.source);
@@ -78,7 +78,8 @@ export function validateFeedback(
   const themes = [...new Set(list(input.themes))];
   if (!themes.length) errors.push({ field: 'themes', message: 'Select at least one theme' });
   else {
-    const unknown = themes.filter((t) => !(t in THEMES));
+    const approved = ctx.themes ?? THEMES;
+    const unknown = themes.filter((t) => !(t in approved));
     if (unknown.length)
       errors.push({ field: 'themes', message: `Themes not on the reviewed list: ${unknown.join(', ')}` });
   }
@@ -125,6 +126,7 @@ export type ChangeInput = {
 /** Checks a change's own fields; whether the version and component exist is the service's check. */
 export function validateChange(
   input: Record<string, unknown>,
+  ctx: { themes?: Readonly<Record<string, string>> } = {},
 ): { ok: true; value: ChangeInput } | { ok: false; errors: FieldError[] } {
   const errors: FieldError[] = [];
   const status = str(input.status) || 'made';
@@ -142,7 +144,8 @@ export function validateChange(
   const themes = [...new Set(list(input.themes))];
   if (!themes.length) errors.push({ field: 'themes', message: 'Select at least one theme the change answers' });
   else {
-    const unknown = themes.filter((t) => !(t in THEMES));
+    const approved = ctx.themes ?? THEMES;
+    const unknown = themes.filter((t) => !(t in approved));
     if (unknown.length)
       errors.push({ field: 'themes', message: `Themes not on the reviewed list: ${unknown.join(', ')}` });
   }
@@ -157,4 +160,66 @@ export function validateChange(
     ok: true,
     value: { status: status as ChangeStatus, versionNumber, componentCode, themes: themes as ThemeCode[], summary },
   };
+}
+
+export type ThemeProposal = { code: string; name: string; description: string; why: string };
+
+/** A theme's code from its name: "Carers' needs" becomes "carers-needs". */
+export function themeCode(name: string): string {
+  return name
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/['’]/g, '')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60)
+    .replace(/-+$/, '');
+}
+
+/** A proposed theme: a name (its code is made from it), what it covers, and why it is needed. */
+export function validateThemeProposal(
+  input: Record<string, unknown>,
+): { ok: true; value: ThemeProposal } | { ok: false; errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  const values: Record<string, string> = {};
+  for (const [field, label, max] of [
+    ['name', 'name of the theme', 80],
+    ['description', 'description of what the theme covers', 500],
+    ['why', 'reason the theme is needed', 1000],
+  ] as const) {
+    const text = str(input[field]);
+    values[field] = text;
+    if (!text) errors.push({ field, message: `Enter the ${label}` });
+    else if (text.length > max) errors.push({ field, message: `The ${label} must be ${max} characters or fewer` });
+    else if (personalDataIn(text))
+      errors.push({ field, message: `The ${label} seems to hold ${personalDataIn(text)}: remove it` });
+    else if (field === 'name' && !themeCode(text))
+      errors.push({ field, message: 'The name of the theme must contain letters or numbers' });
+  }
+  if (errors.length) return { ok: false, errors };
+  return {
+    ok: true,
+    value: { code: themeCode(values.name), name: values.name, description: values.description, why: values.why },
+  };
+}
+
+export const THEME_DECISIONS = { approve: 'Approve', reject: 'Reject' } as const;
+export type ThemeDecision = keyof typeof THEME_DECISIONS;
+
+/** A reviewer's decision on a proposed theme, always with a reason. */
+export function validateThemeReview(
+  input: Record<string, unknown>,
+): { ok: true; value: { decision: ThemeDecision; reason: string } } | { ok: false; errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  const decision = str(input.decision);
+  if (!(decision in THEME_DECISIONS)) errors.push({ field: 'decision', message: 'Select approve or reject' });
+  const reason = str(input.reason);
+  if (!reason) errors.push({ field: 'reason', message: 'Enter the reason for the decision' });
+  else if (reason.length > 1000)
+    errors.push({ field: 'reason', message: 'The reason must be 1000 characters or fewer' });
+  else if (personalDataIn(reason))
+    errors.push({ field: 'reason', message: `The reason seems to hold ${personalDataIn(reason)}: remove it` });
+  if (errors.length) return { ok: false, errors };
+  return { ok: true, value: { decision: decision as ThemeDecision, reason } };
 }

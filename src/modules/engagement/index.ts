@@ -3,6 +3,7 @@
 export type { FeedbackFilters, FeedbackRow } from './engagement.repository.ts';
 export { engagementMigrations } from './engagement.migrations.ts';
 export {
+  approvedThemes,
   ENGAGEMENT_READERS,
   ENGAGEMENT_WRITERS,
   FEEDBACK_PAGE_SIZE,
@@ -11,8 +12,14 @@ export {
   type ImportProblem,
   importFeedbackFile,
   listFeedback,
+  listThemeProposals,
   listThemes,
+  proposeTheme,
   recordChange,
+  reviewTheme,
+  THEME_PROPOSERS,
+  THEME_REVIEWERS,
+  type ThemeProposalView,
   recordFeedback,
   type ThemeChange,
   type ThemeTrace,
@@ -27,8 +34,10 @@ export {
   personalDataIn,
   SOURCES,
   type Source,
+  THEME_DECISIONS,
   THEMES,
   type ThemeCode,
+  themeCode,
   validateChange,
   validateFeedback,
 } from './engagement.ts';

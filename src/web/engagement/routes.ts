@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { AppDeps } from '../../app.ts';
 import {
+  approvedThemes,
   CHANGE_STATUSES,
   ENGAGEMENT_READERS,
   ENGAGEMENT_WRITERS,
@@ -13,11 +14,16 @@ import {
   IMPORT_COLUMNS,
   importFeedbackFile,
   listFeedback,
+  listThemeProposals,
   listThemes,
+  proposeTheme,
   recordChange,
   recordFeedback,
+  reviewTheme,
   SOURCES,
-  THEMES,
+  THEME_DECISIONS,
+  THEME_PROPOSERS,
+  THEME_REVIEWERS,
   youSaidWeDid,
 } from '../../modules/engagement/index.ts';
 import { listPlaces } from '../../modules/places/index.ts';
@@ -38,6 +44,8 @@ const Filters = Type.Object({
   source: Opt(60),
   added: Opt(5),
   changed: Opt(5),
+  proposed: Opt(5),
+  reviewed: Opt(5),
 });
 const FeedbackBody = Type.Object({
   source: Opt(60),
@@ -81,6 +89,26 @@ const ChangeBody = Type.Object({
   ),
   summary: Opt(2000),
 });
+const ThemeProposalBody = Type.Object({ name: Opt(200), description: Opt(1000), why: Opt(2000) });
+const ThemeReviewBody = Type.Object({ decision: Opt(20), reason: Opt(2000) });
+const ThemeProposalOut = Type.Object({
+  code: Type.String(),
+  name: Type.String(),
+  description: Type.String(),
+  why: Type.String(),
+  status: Type.String(),
+  proposedByName: Type.Union([Type.String(), Type.Null()]),
+  proposedAt: Type.Union([Type.String(), Type.Null()]),
+  reviewedByName: Type.Union([Type.String(), Type.Null()]),
+  reviewedAt: Type.Union([Type.String(), Type.Null()]),
+  reviewReason: Type.Union([Type.String(), Type.Null()]),
+  canReview: Type.Boolean(),
+});
+const STATUS_TEXT: Record<string, string> = {
+  proposed: 'Waiting for review',
+  approved: 'Approved',
+  rejected: 'Rejected',
+};
 const feedbackOut = (f: FeedbackRow) => ({
   id: f.id,
   source: f.source,
@@ -101,6 +129,8 @@ export default async function engagementRoutes(
   const now = () => deps.clock.now();
   const READERS = [...ENGAGEMENT_READERS];
   const WRITERS = [...ENGAGEMENT_WRITERS];
+  const PROPOSERS = [...THEME_PROPOSERS];
+  const REVIEWERS = [...THEME_REVIEWERS];
   navigation.add({ href: '/engagement', text: 'You said, we did', roles: READERS });
 
   async function renderPage(actor: Actor, query: Record<string, unknown>, extra: Record<string, unknown> = {}) {
@@ -123,6 +153,14 @@ export default async function engagementRoutes(
       ...Object.entries(all).map(([value, text]) => ({ value, text, selected: value === selected })),
     ];
     const boroughs = Object.fromEntries(places.map((p) => [p.code, p.name]));
+    const THEMES = await approvedThemes(db, actor.systemId);
+    const proposalRows = await listThemeProposals(db, actor);
+    const allNames = Object.fromEntries(proposalRows.map((p) => [p.code, p.name] as const));
+    const proposals = proposalRows.map((p) => ({
+      ...p,
+      statusText: STATUS_TEXT[p.status] ?? p.status,
+      proposedOn: p.proposedAt ? p.proposedAt.toISOString().slice(0, 10) : '',
+    }));
     return {
       title: 'You said, we did: feedback',
       list,
@@ -130,7 +168,7 @@ export default async function engagementRoutes(
         ...r,
         sourceText: SOURCES[r.source as keyof typeof SOURCES] ?? r.source,
         boroughName: placeName[r.borough] ?? r.borough,
-        themeNames: r.themes.map((t) => THEMES[t as keyof typeof THEMES] ?? t),
+        themeNames: r.themes.map((t) => THEMES[t] ?? allNames[t] ?? t),
       })),
       links: pageLinks(list, qs),
       filters,
@@ -150,6 +188,9 @@ export default async function engagementRoutes(
       changeStatus: Object.entries(CHANGE_STATUSES).map(([value, text]) => ({ value, text })),
       changed: query.changed,
       canWrite: actor.role === 'system' || WRITERS.includes(actor.role),
+      canPropose: actor.role === 'system' || PROPOSERS.includes(actor.role),
+      proposals,
+      decisions: THEME_DECISIONS,
       values,
       ...extra,
     };
@@ -158,7 +199,11 @@ export default async function engagementRoutes(
   app.get('/engagement', { config: { policy: READERS }, schema: { querystring: Filters } }, async (request, reply) =>
     reply.render(
       'engagement/index.njk',
-      await renderPage(request.actor as Actor, request.query, { added: request.query.added }),
+      await renderPage(request.actor as Actor, request.query, {
+        added: request.query.added,
+        proposed: request.query.proposed,
+        reviewed: request.query.reviewed,
+      }),
     ),
   );
 
@@ -174,7 +219,8 @@ export default async function engagementRoutes(
       } catch (e) {
         if (!(e instanceof ValidationError)) throw e;
         reply.status(400);
-        const errors = errorItems(e, (f) => (f === 'themes' ? `themes-${Object.keys(THEMES)[0]}` : f));
+        const first = Object.keys(await approvedThemes(db, actor.systemId))[0];
+        const errors = errorItems(e, (f) => (f === 'themes' ? `themes-${first}` : f));
         return reply.render(
           'engagement/index.njk',
           await renderPage(actor, {}, { values: input, errors, fieldErrors: fieldErrors(errorItems(e)) }),
@@ -195,12 +241,63 @@ export default async function engagementRoutes(
       } catch (e) {
         if (!(e instanceof ValidationError)) throw e;
         reply.status(400);
-        const errors = errorItems(e, (f) =>
-          f === 'themes' ? `change-themes-${Object.keys(THEMES)[0]}` : `change-${f}`,
-        );
+        const first = Object.keys(await approvedThemes(db, actor.systemId))[0];
+        const errors = errorItems(e, (f) => (f === 'themes' ? `change-themes-${first}` : `change-${f}`));
         return reply.render(
           'engagement/index.njk',
           await renderPage(actor, {}, { change: input, errors, changeErrors: fieldErrors(errorItems(e)) }),
+        );
+      }
+    },
+  );
+
+  app.post(
+    '/engagement/themes',
+    {
+      config: { policy: PROPOSERS },
+      schema: { body: Type.Object({ ...ThemeProposalBody.properties, _csrf: Opt(200) }) },
+    },
+    async (request, reply) => {
+      const actor = request.actor as Actor;
+      const { _csrf, ...input } = request.body;
+      try {
+        await proposeTheme(db, actor, input, now());
+        return reply.redirect('/engagement?proposed=1#themes-proposed', 303);
+      } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
+        reply.status(400);
+        const errors = errorItems(e, (f) => `theme-${f}`);
+        return reply.render(
+          'engagement/index.njk',
+          await renderPage(actor, {}, { proposal: input, errors, proposalErrors: fieldErrors(errorItems(e)) }),
+        );
+      }
+    },
+  );
+
+  app.post(
+    '/engagement/themes/:code/review',
+    {
+      config: { policy: REVIEWERS },
+      schema: {
+        params: Type.Object({ code: Type.String({ maxLength: 60 }) }),
+        body: Type.Object({ ...ThemeReviewBody.properties, _csrf: Opt(200) }),
+      },
+    },
+    async (request, reply) => {
+      const actor = request.actor as Actor;
+      const { _csrf, ...input } = request.body;
+      const { code } = request.params;
+      try {
+        await reviewTheme(db, actor, code, input, now());
+        return reply.redirect('/engagement?reviewed=1#themes-proposed', 303);
+      } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
+        reply.status(400);
+        const errors = errorItems(e, (f) => (f === 'decision' ? `review-${code}-decision` : `review-${code}-${f}`));
+        return reply.render(
+          'engagement/index.njk',
+          await renderPage(actor, {}, { review: { code, ...input }, errors, reviewErrors: fieldErrors(errorItems(e)) }),
         );
       }
     },
@@ -324,6 +421,73 @@ export default async function engagementRoutes(
       },
     },
     async (request) => ({ themes: await listThemes(db, request.actor as Actor) }),
+  );
+  const proposalOut = (p: Awaited<ReturnType<typeof listThemeProposals>>[number]) => ({
+    code: p.code,
+    name: p.name,
+    description: p.description,
+    why: p.why,
+    status: p.status,
+    proposedByName: p.proposedByName,
+    proposedAt: p.proposedAt ? p.proposedAt.toISOString() : null,
+    reviewedByName: p.reviewedByName,
+    reviewedAt: p.reviewedAt ? p.reviewedAt.toISOString() : null,
+    reviewReason: p.reviewReason,
+    canReview: p.canReview,
+  });
+  app.get(
+    '/api/engagement/theme-proposals',
+    {
+      config: { policy: READERS },
+      schema: {
+        tags,
+        summary: 'Themes proposed for the reviewed list: waiting for review, approved or rejected (audited)',
+        response: { 200: Type.Object({ proposals: Type.Array(ThemeProposalOut) }) },
+      },
+    },
+    async (request) => ({ proposals: (await listThemeProposals(db, request.actor as Actor)).map(proposalOut) }),
+  );
+  app.post(
+    '/api/engagement/themes',
+    {
+      config: { policy: PROPOSERS },
+      schema: {
+        tags,
+        summary: 'Propose a new theme (commissioner or analyst); it cannot be cited until a commissioner approves it',
+        description:
+          'name (at most 80 characters; the code is made from it, like carers-needs), description (what it ' +
+          'covers, at most 500) and why (the reason it is needed, at most 1000). A name whose code is taken is refused.',
+        body: ThemeProposalBody,
+        response: { 201: Type.Object({ code: Type.String(), status: Type.String() }), 400: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const r = await proposeTheme(db, request.actor as Actor, request.body, now());
+      return reply.status(201).send({ code: r.code, status: 'proposed' });
+    },
+  );
+  app.post(
+    '/api/engagement/themes/:code/review',
+    {
+      config: { policy: REVIEWERS },
+      schema: {
+        tags,
+        summary: 'Approve or reject a proposed theme, with a reason (a commissioner who did not propose it)',
+        description:
+          'decision is approve or reject; reason is required. 403 when you proposed the theme yourself, 404 for ' +
+          'no such proposal, 409 when it was already decided.',
+        params: Type.Object({ code: Type.String({ maxLength: 60 }) }),
+        body: ThemeReviewBody,
+        response: {
+          200: Type.Object({ code: Type.String(), status: Type.String() }),
+          400: ErrorBody,
+          403: ErrorBody,
+          404: ErrorBody,
+          409: ErrorBody,
+        },
+      },
+    },
+    async (request) => reviewTheme(db, request.actor as Actor, request.params.code, request.body, now()),
   );
   app.post(
     '/api/engagement/changes',
