@@ -373,9 +373,9 @@ for (const engine of testEngines()) {
       assert.equal(future.statusCode, 201, future.body);
       futureMeetingId = future.json().id;
       assert.deepEqual(future.json().agenda[0].items, [
-        'Care plan review due 2030-01-10',
+        'Care plan review due 10 January 2030',
         'Flagged as complex since the last meeting',
-        'Overdue action: Check inhaler technique (due 2030-01-08)',
+        'Overdue action: Check inhaler technique (due 8 January 2030)',
       ]);
       const early = await json(cm, 'POST', `/api/care/meetings/${futureMeetingId}/decisions`, {
         nhsNumber,
@@ -578,7 +578,7 @@ for (const engine of testEngines()) {
       assert.equal(ok.statusCode, 303);
       const page = await cm.get(ok.headers.location as string);
       assert.match(page.body, /Camden MDT/);
-      assert.match(page.body, /Care plan review due 2030-01-10/);
+      assert.match(page.body, /Care plan review due 10 January 2030/);
       assert.match(page.body, /Demo clinician, District nurse \(RKE\)/);
       assert.match(page.body, /Decisions can be recorded once the meeting has happened/);
     });

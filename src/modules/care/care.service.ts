@@ -61,6 +61,7 @@ import {
   checkAppointment,
   describeAppointment,
   notificationFor,
+  plainDate,
   plainDateTime,
   plainSummary,
 } from './appointments.ts';
@@ -1330,11 +1331,11 @@ export function buildAgenda(
     const items: string[] = [];
     const plan = facts.plans.find((p) => p.personId === personId);
     if (!plan) items.push('No care plan yet');
-    else if (plan.reviewDue <= facts.meetingDay) items.push(`Care plan review due ${plan.reviewDue}`);
+    else if (plan.reviewDue <= facts.meetingDay) items.push(`Care plan review due ${plainDate(plan.reviewDue)}`);
     if (facts.flaggedSinceLast.includes(personId)) items.push('Flagged as complex since the last meeting');
     for (const a of facts.actions) {
       if (a.personId === personId && a.status === 'open' && a.due < facts.meetingDay)
-        items.push(`Overdue action: ${a.description} (due ${a.due})`);
+        items.push(`Overdue action: ${a.description} (due ${plainDate(a.due)})`);
     }
     if (items.length === 0) items.push('Progress update');
     return { personId, items };
@@ -1443,7 +1444,10 @@ export async function getMeeting(db: AnyDb, actor: Actor, id: string, o: Opts) {
         const x = people.get(p);
         return { personId: p, name: x ? `${x.givenName} ${x.familyName}` : '', nhsNumber: x?.nhsNumber ?? '' };
       }),
-      agenda: m.agenda.filter((a) => visibleIds.includes(a.personId)),
+      // Agendas written before their dates were plain held ISO dates; they read the same as new ones.
+      agenda: m.agenda
+        .filter((a) => visibleIds.includes(a.personId))
+        .map((a) => ({ ...a, items: a.items.map(plainSummary) })),
       decisions,
     };
   });
