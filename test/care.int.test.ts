@@ -1214,6 +1214,35 @@ for (const engine of testEngines()) {
       clock.set(new Date(Date.parse(T0) + 61 * 60_000));
       assert.equal((await json(ral, 'GET', `/api/care/people/${nhsNumber}`)).statusCode, 404);
       clock.set(T0);
+      // Listed for administrators to review, with the reason and whose record (by NHS number); reviewed once.
+      assert.equal((await json(ral, 'GET', '/api/care/emergency-access')).statusCode, 403);
+      const admin = new Browser(t.app);
+      await admin.signIn('admin');
+      const listed = await json(admin, 'GET', '/api/care/emergency-access?unreviewed=true');
+      assert.equal(listed.statusCode, 200, listed.body);
+      const row = listed.json().rows.find((r: { id: string }) => r.id === glass.json().id);
+      assert.equal(row?.nhsNumber, nhsNumber);
+      assert.equal(row?.reason, 'Admitted to the Royal Free acutely unwell, needs the care plan');
+      assert.equal(row?.reviewedAt, null);
+      const page = await admin.get('/care/emergency-access');
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /Admitted to the Royal Free acutely unwell/);
+      assert.match(page.body, /Not reviewed/);
+      const empty = await admin.post(`/care/emergency-access/${row.id}/review`, { note: ' ' });
+      assert.equal(empty.statusCode, 400);
+      assert.match(empty.body, new RegExp(`href="#note-${row.id}"`));
+      assert.match(empty.body, /Enter what the review found/);
+      const reviewed = await admin.post(`/care/emergency-access/${row.id}/review`, {
+        note: 'Confirmed with the ward: admitted that evening',
+      });
+      assert.equal(reviewed.statusCode, 303);
+      const again = await json(admin, 'POST', `/api/care/emergency-access/${row.id}/review`, { note: 'Twice' });
+      assert.equal(again.statusCode, 409);
+      const after = await admin.get('/care/emergency-access');
+      assert.match(after.body, /Confirmed with the ward: admitted that evening/);
+      const audits = await searchAudit(t.database.db, { systemId: 'QMJ', action: 'break-glass.review' });
+      assert.equal(audits.rows[0]?.reason, 'Confirmed with the ward: admitted that evening');
+      assert.ok((await searchAudit(t.database.db, { systemId: 'QMJ', action: 'break-glass.list' })).total >= 2);
     });
 
     test('trusted assessor competency: granted by an administrator only, audited', async () => {

@@ -15,6 +15,8 @@ import { findUser } from '../../platform/auth/identity.ts';
 import {
   breakGlass,
   endRelationships,
+  listBreakGlass,
+  reviewBreakGlass,
   NoRelationshipError,
   relate,
   requirePersonAccess,
@@ -962,6 +964,34 @@ export async function careBreakGlass(db: AnyDb, actor: Actor, personId: string, 
   if (!p) throw notFound('person', personId, o);
   return breakGlass(db, actor, personId, {
     reason: typeof input.reason === 'string' ? input.reason : '',
+    now: o.now,
+    requestId: o.requestId,
+  });
+}
+
+/**
+ * Emergency (break-glass) accesses for administrators to review, newest first, each with the NHS number of
+ * whose record was opened (not their name or record: the review is of the access, not of the person).
+ */
+export async function emergencyAccesses(db: AnyDb, actor: Actor, q: { unreviewedOnly?: boolean } = {}) {
+  requireRole(actor, ['admin'], 'the review of emergency access');
+  const list = await listBreakGlass(db, actor, { unreviewedOnly: q.unreviewedOnly, pageSize: 200 });
+  const people = new Map(
+    (await peopleForCare(db, actor.systemId, [...new Set(list.rows.map((r) => r.personId))])).map((p) => [p.id, p]),
+  );
+  return {
+    ...list,
+    unreviewed: list.rows.filter((r) => !r.reviewedAt).length,
+    rows: list.rows.map((r) => ({ ...r, nhsNumber: people.get(r.personId)?.nhsNumber ?? '' })),
+  };
+}
+
+/** An administrator records what the review of one emergency access found (audited; once only). */
+export async function reviewEmergencyAccess(db: AnyDb, actor: Actor, id: string, input: { note?: unknown }, o: Opts) {
+  requireRole(actor, ['admin'], 'the review of emergency access');
+  if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound('break_glass', id, o);
+  return reviewBreakGlass(db, actor, id, {
+    note: typeof input.note === 'string' ? input.note.slice(0, 2000) : '',
     now: o.now,
     requestId: o.requestId,
   });

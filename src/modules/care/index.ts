@@ -38,6 +38,8 @@ export {
   CONTACT_CHANNELS,
   type CaseloadItem,
   careBreakGlass,
+  emergencyAccesses,
+  reviewEmergencyAccess,
   carePeople,
   type CareRecord,
   careRecordOwner,
