@@ -704,6 +704,20 @@ for (const engine of testEngines()) {
         reason: 'Clinic closed for training',
       });
       assert.equal(moved.statusCode, 303, moved.body);
+      // The coordinator's "what happens next" lists the appointment at its new date, in date order.
+      const next = (await json(cm, 'GET', `/api/care/people/${nhsNumber}`)).json().next as {
+        date: string;
+        time: string | null;
+        kind: string;
+      }[];
+      const appt = next.findIndex((x) => x.kind === 'appointment' && x.date === '2030-01-22' && x.time === '14:00');
+      assert.ok(appt >= 0, JSON.stringify(next));
+      assert.deepEqual(
+        next.map((x) => x.date),
+        [...next.map((x) => x.date)].sort(),
+      );
+      const nextPage = await cm.get(`/care/people/${personId}`);
+      assert.match(nextPage.body, /22 January 2030 at 14:00: <a href="#appointments">Leg ulcer clinic appointment/);
       const cancelNoReason = await cm.post(`/care/people/${personId}/appointments/${appointmentId}`, {
         action: 'cancel',
         reason: '',
@@ -714,6 +728,14 @@ for (const engine of testEngines()) {
         reason: 'Ulcer healed; dressings at home instead',
       });
       assert.equal(cancelled.statusCode, 303);
+      const afterCancel = (await json(cm, 'GET', `/api/care/people/${nhsNumber}`)).json().next as {
+        kind: string;
+        date: string;
+      }[];
+      assert.ok(
+        !afterCancel.some((x) => x.kind === 'appointment' && x.date === '2030-01-22'),
+        'a cancelled appointment is not next',
+      );
       const again = await cm.post(`/care/people/${personId}/appointments/${appointmentId}`, {
         action: 'cancel',
         reason: 'twice',

@@ -68,7 +68,7 @@ import {
   plainSummary,
 } from './appointments.ts';
 import { caseWeight, complexityReasons } from './complexity.ts';
-import { newAllocations, overdueActions, reviewsDue } from './today.ts';
+import { newAllocations, overdueActions, reviewsDue, whatHappensNext } from './today.ts';
 import {
   checkTransitionPlan,
   TRANSITION_FLAG_AGE,
@@ -869,6 +869,9 @@ export async function getCareRecord(db: AnyDb, actor: Actor, personId: string, o
       detail: { bases: how.basis === 'relationship' ? how.bases : ['break-glass'] },
     });
     const day = today(o);
+    const hhmm = (minutes: number) =>
+      `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+    const visitViews = visits.map((v) => ({ ...v, window: `${hhmm(v.windowStart)} to ${hhmm(v.windowEnd)}` }));
     return {
       person,
       access: how,
@@ -937,10 +940,27 @@ export async function getCareRecord(db: AnyDb, actor: Actor, personId: string, o
         ...a,
         events: a.events.map((e) => ({ ...e, summary: plainSummary(e.summary) })),
       })),
-      visits: visits.map((v) => ({
-        ...v,
-        window: `${String(Math.floor(v.windowStart / 60)).padStart(2, '0')}:${String(v.windowStart % 60).padStart(2, '0')} to ${String(Math.floor(v.windowEnd / 60)).padStart(2, '0')}:${String(v.windowEnd % 60).padStart(2, '0')}`,
-      })),
+      visits: visitViews,
+      next: whatHappensNext(
+        {
+          appointments,
+          visits: visitViews,
+          actions,
+          meetings: meetings.map((m) => {
+            const t = londonDateTime(m.scheduledAt);
+            return {
+              id: m.id,
+              title: m.title,
+              date: `${t.year}-${pad(t.month)}-${pad(t.day)}`,
+              time: `${pad(t.hour)}:${pad(t.minute)}`,
+              // A meeting earlier today has happened: it is not "next".
+              cancelled: m.status === 'cancelled' || m.scheduledAt <= o.now.toISOString(),
+            };
+          }),
+          reviewDue: plan?.reviewDue ?? null,
+        },
+        day,
+      ),
       transition: await (async () => {
         const status = transitionStatus(person.birthDate, day);
         return {
