@@ -373,9 +373,9 @@ for (const engine of testEngines()) {
       assert.equal(future.statusCode, 201, future.body);
       futureMeetingId = future.json().id;
       assert.deepEqual(future.json().agenda[0].items, [
-        'Care plan review due 2030-01-10',
+        'Care plan review due 10 January 2030',
         'Flagged as complex since the last meeting',
-        'Overdue action: Check inhaler technique (due 2030-01-08)',
+        'Overdue action: Check inhaler technique (due 8 January 2030)',
       ]);
       const early = await json(cm, 'POST', `/api/care/meetings/${futureMeetingId}/decisions`, {
         nhsNumber,
@@ -578,7 +578,7 @@ for (const engine of testEngines()) {
       assert.equal(ok.statusCode, 303);
       const page = await cm.get(ok.headers.location as string);
       assert.match(page.body, /Camden MDT/);
-      assert.match(page.body, /Care plan review due 2030-01-10/);
+      assert.match(page.body, /Care plan review due 10 January 2030/);
       assert.match(page.body, /Demo clinician, District nurse \(RKE\)/);
       assert.match(page.body, /Decisions can be recorded once the meeting has happened/);
     });
@@ -704,6 +704,20 @@ for (const engine of testEngines()) {
         reason: 'Clinic closed for training',
       });
       assert.equal(moved.statusCode, 303, moved.body);
+      // The coordinator's "what happens next" lists the appointment at its new date, in date order.
+      const next = (await json(cm, 'GET', `/api/care/people/${nhsNumber}`)).json().next as {
+        date: string;
+        time: string | null;
+        kind: string;
+      }[];
+      const appt = next.findIndex((x) => x.kind === 'appointment' && x.date === '2030-01-22' && x.time === '14:00');
+      assert.ok(appt >= 0, JSON.stringify(next));
+      assert.deepEqual(
+        next.map((x) => x.date),
+        [...next.map((x) => x.date)].sort(),
+      );
+      const nextPage = await cm.get(`/care/people/${personId}`);
+      assert.match(nextPage.body, /22 January 2030 at 14:00: <a href="#appointments">Leg ulcer clinic appointment/);
       const cancelNoReason = await cm.post(`/care/people/${personId}/appointments/${appointmentId}`, {
         action: 'cancel',
         reason: '',
@@ -714,6 +728,14 @@ for (const engine of testEngines()) {
         reason: 'Ulcer healed; dressings at home instead',
       });
       assert.equal(cancelled.statusCode, 303);
+      const afterCancel = (await json(cm, 'GET', `/api/care/people/${nhsNumber}`)).json().next as {
+        kind: string;
+        date: string;
+      }[];
+      assert.ok(
+        !afterCancel.some((x) => x.kind === 'appointment' && x.date === '2030-01-22'),
+        'a cancelled appointment is not next',
+      );
       const again = await cm.post(`/care/people/${personId}/appointments/${appointmentId}`, {
         action: 'cancel',
         reason: 'twice',
@@ -1214,6 +1236,35 @@ for (const engine of testEngines()) {
       clock.set(new Date(Date.parse(T0) + 61 * 60_000));
       assert.equal((await json(ral, 'GET', `/api/care/people/${nhsNumber}`)).statusCode, 404);
       clock.set(T0);
+      // Listed for administrators to review, with the reason and whose record (by NHS number); reviewed once.
+      assert.equal((await json(ral, 'GET', '/api/care/emergency-access')).statusCode, 403);
+      const admin = new Browser(t.app);
+      await admin.signIn('admin');
+      const listed = await json(admin, 'GET', '/api/care/emergency-access?unreviewed=true');
+      assert.equal(listed.statusCode, 200, listed.body);
+      const row = listed.json().rows.find((r: { id: string }) => r.id === glass.json().id);
+      assert.equal(row?.nhsNumber, nhsNumber);
+      assert.equal(row?.reason, 'Admitted to the Royal Free acutely unwell, needs the care plan');
+      assert.equal(row?.reviewedAt, null);
+      const page = await admin.get('/care/emergency-access');
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /Admitted to the Royal Free acutely unwell/);
+      assert.match(page.body, /Not reviewed/);
+      const empty = await admin.post(`/care/emergency-access/${row.id}/review`, { note: ' ' });
+      assert.equal(empty.statusCode, 400);
+      assert.match(empty.body, new RegExp(`href="#note-${row.id}"`));
+      assert.match(empty.body, /Enter what the review found/);
+      const reviewed = await admin.post(`/care/emergency-access/${row.id}/review`, {
+        note: 'Confirmed with the ward: admitted that evening',
+      });
+      assert.equal(reviewed.statusCode, 303);
+      const again = await json(admin, 'POST', `/api/care/emergency-access/${row.id}/review`, { note: 'Twice' });
+      assert.equal(again.statusCode, 409);
+      const after = await admin.get('/care/emergency-access');
+      assert.match(after.body, /Confirmed with the ward: admitted that evening/);
+      const audits = await searchAudit(t.database.db, { systemId: 'QMJ', action: 'break-glass.review' });
+      assert.equal(audits.rows[0]?.reason, 'Confirmed with the ward: admitted that evening');
+      assert.ok((await searchAudit(t.database.db, { systemId: 'QMJ', action: 'break-glass.list' })).total >= 2);
     });
 
     test('trusted assessor competency: granted by an administrator only, audited', async () => {

@@ -344,4 +344,63 @@ describe('care coordination in the browser', { skip: !chromiumAvailable() }, () 
     await screenshot(page, 'care-trusted-assessors');
     await context.close();
   });
+  test('a clinician breaks the glass with a reason; the administrator reviews it on the emergency access page', async () => {
+    const { db } = session.live.database;
+    const base = session.live.baseUrl;
+    const nhsNumber = nhs(7272);
+    const spa = userActor((await findUser(db, 'QMJ', 'spa'))!);
+    await submitReferral(
+      db,
+      spa,
+      {
+        person: { nhsNumber, givenName: 'Tomasz', familyName: 'Nowak', birthDate: '1950-02-11', postcode: 'N7 6LB' },
+        component: 'district-nursing',
+        urgency: 'routine',
+        reason: 'Leg ulcer dressings',
+        source: 'professional',
+        communication: { preferredContact: 'letter', interpreter: false, bsl: false },
+      },
+      { now: new Date() },
+    );
+    const clinicianContext = await session.browser.newContext();
+    const clinician = await clinicianContext.newPage();
+    await signIn(clinician, base, 'clinician_ral');
+    await clinician.goto(`${base}/care/find`);
+    await clinician.locator('#nhsNumber').fill(nhsNumber);
+    await clinician.getByRole('button', { name: 'Find' }).click();
+    await clinician.locator('#reason').fill('Seen in the Royal Free emergency department, needs the care record');
+    await clinician.getByRole('button', { name: 'Break the glass' }).click();
+    await clinician.waitForURL('**/care/people/*?done=break-glass');
+    await clinicianContext.close();
+
+    const context = await session.browser.newContext();
+    const page = await context.newPage();
+    await signIn(page, base, 'admin');
+    await page.goto(`${base}/care/emergency-access`);
+    const row = page.locator('tr', { hasText: 'Seen in the Royal Free emergency department' });
+    assert.match((await row.textContent()) ?? '', new RegExp(`NHS number ${nhsNumber}`));
+    assert.match((await row.textContent()) ?? '', /Not reviewed/);
+    await assertAccessible(page);
+    await screenshot(page, 'care-emergency-access');
+    await row.getByRole('button', { name: 'Record the review' }).click();
+    // Refused without a note: the page is shown again at the form's address, with the error summary.
+    await page.waitForURL('**/care/emergency-access/*/review');
+    assert.match((await page.locator('.nhsuk-error-summary').textContent()) ?? '', /Enter what the review found/);
+    await assertAccessible(page);
+    await page
+      .locator('tr', { hasText: 'Seen in the Royal Free emergency department' })
+      .getByRole('textbox')
+      .fill('Confirmed with the emergency department: attended that day');
+    await page
+      .locator('tr', { hasText: 'Seen in the Royal Free emergency department' })
+      .getByRole('button', { name: 'Record the review' })
+      .click();
+    await page.waitForURL('**/care/emergency-access?done=reviewed');
+    const reviewed = page.locator('tr', { hasText: 'Seen in the Royal Free emergency department' });
+    assert.match((await reviewed.textContent()) ?? '', /Reviewed/);
+    assert.match((await reviewed.textContent()) ?? '', /Confirmed with the emergency department/);
+    await assertAccessible(page);
+    await screenshot(page, 'care-emergency-access-reviewed');
+    await context.close();
+  });
 });

@@ -15,6 +15,8 @@ import { findUser } from '../../platform/auth/identity.ts';
 import {
   breakGlass,
   endRelationships,
+  listBreakGlass,
+  reviewBreakGlass,
   NoRelationshipError,
   relate,
   requirePersonAccess,
@@ -61,11 +63,12 @@ import {
   checkAppointment,
   describeAppointment,
   notificationFor,
+  plainDate,
   plainDateTime,
   plainSummary,
 } from './appointments.ts';
 import { caseWeight, complexityReasons } from './complexity.ts';
-import { newAllocations, overdueActions, reviewsDue } from './today.ts';
+import { newAllocations, overdueActions, reviewsDue, whatHappensNext } from './today.ts';
 import {
   checkTransitionPlan,
   TRANSITION_FLAG_AGE,
@@ -866,6 +869,9 @@ export async function getCareRecord(db: AnyDb, actor: Actor, personId: string, o
       detail: { bases: how.basis === 'relationship' ? how.bases : ['break-glass'] },
     });
     const day = today(o);
+    const hhmm = (minutes: number) =>
+      `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+    const visitViews = visits.map((v) => ({ ...v, window: `${hhmm(v.windowStart)} to ${hhmm(v.windowEnd)}` }));
     return {
       person,
       access: how,
@@ -934,10 +940,27 @@ export async function getCareRecord(db: AnyDb, actor: Actor, personId: string, o
         ...a,
         events: a.events.map((e) => ({ ...e, summary: plainSummary(e.summary) })),
       })),
-      visits: visits.map((v) => ({
-        ...v,
-        window: `${String(Math.floor(v.windowStart / 60)).padStart(2, '0')}:${String(v.windowStart % 60).padStart(2, '0')} to ${String(Math.floor(v.windowEnd / 60)).padStart(2, '0')}:${String(v.windowEnd % 60).padStart(2, '0')}`,
-      })),
+      visits: visitViews,
+      next: whatHappensNext(
+        {
+          appointments,
+          visits: visitViews,
+          actions,
+          meetings: meetings.map((m) => {
+            const t = londonDateTime(m.scheduledAt);
+            return {
+              id: m.id,
+              title: m.title,
+              date: `${t.year}-${pad(t.month)}-${pad(t.day)}`,
+              time: `${pad(t.hour)}:${pad(t.minute)}`,
+              // A meeting earlier today has happened: it is not "next".
+              cancelled: m.status === 'cancelled' || m.scheduledAt <= o.now.toISOString(),
+            };
+          }),
+          reviewDue: plan?.reviewDue ?? null,
+        },
+        day,
+      ),
       transition: await (async () => {
         const status = transitionStatus(person.birthDate, day);
         return {
@@ -961,6 +984,34 @@ export async function careBreakGlass(db: AnyDb, actor: Actor, personId: string, 
   if (!p) throw notFound('person', personId, o);
   return breakGlass(db, actor, personId, {
     reason: typeof input.reason === 'string' ? input.reason : '',
+    now: o.now,
+    requestId: o.requestId,
+  });
+}
+
+/**
+ * Emergency (break-glass) accesses for administrators to review, newest first, each with the NHS number of
+ * whose record was opened (not their name or record: the review is of the access, not of the person).
+ */
+export async function emergencyAccesses(db: AnyDb, actor: Actor, q: { unreviewedOnly?: boolean } = {}) {
+  requireRole(actor, ['admin'], 'the review of emergency access');
+  const list = await listBreakGlass(db, actor, { unreviewedOnly: q.unreviewedOnly, pageSize: 200 });
+  const people = new Map(
+    (await peopleForCare(db, actor.systemId, [...new Set(list.rows.map((r) => r.personId))])).map((p) => [p.id, p]),
+  );
+  return {
+    ...list,
+    unreviewed: list.rows.filter((r) => !r.reviewedAt).length,
+    rows: list.rows.map((r) => ({ ...r, nhsNumber: people.get(r.personId)?.nhsNumber ?? '' })),
+  };
+}
+
+/** An administrator records what the review of one emergency access found (audited; once only). */
+export async function reviewEmergencyAccess(db: AnyDb, actor: Actor, id: string, input: { note?: unknown }, o: Opts) {
+  requireRole(actor, ['admin'], 'the review of emergency access');
+  if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound('break_glass', id, o);
+  return reviewBreakGlass(db, actor, id, {
+    note: typeof input.note === 'string' ? input.note.slice(0, 2000) : '',
     now: o.now,
     requestId: o.requestId,
   });
@@ -1330,11 +1381,11 @@ export function buildAgenda(
     const items: string[] = [];
     const plan = facts.plans.find((p) => p.personId === personId);
     if (!plan) items.push('No care plan yet');
-    else if (plan.reviewDue <= facts.meetingDay) items.push(`Care plan review due ${plan.reviewDue}`);
+    else if (plan.reviewDue <= facts.meetingDay) items.push(`Care plan review due ${plainDate(plan.reviewDue)}`);
     if (facts.flaggedSinceLast.includes(personId)) items.push('Flagged as complex since the last meeting');
     for (const a of facts.actions) {
       if (a.personId === personId && a.status === 'open' && a.due < facts.meetingDay)
-        items.push(`Overdue action: ${a.description} (due ${a.due})`);
+        items.push(`Overdue action: ${a.description} (due ${plainDate(a.due)})`);
     }
     if (items.length === 0) items.push('Progress update');
     return { personId, items };
@@ -1443,7 +1494,10 @@ export async function getMeeting(db: AnyDb, actor: Actor, id: string, o: Opts) {
         const x = people.get(p);
         return { personId: p, name: x ? `${x.givenName} ${x.familyName}` : '', nhsNumber: x?.nhsNumber ?? '' };
       }),
-      agenda: m.agenda.filter((a) => visibleIds.includes(a.personId)),
+      // Agendas written before their dates were plain held ISO dates; they read the same as new ones.
+      agenda: m.agenda
+        .filter((a) => visibleIds.includes(a.personId))
+        .map((a) => ({ ...a, items: a.items.map(plainSummary) })),
       decisions,
     };
   });

@@ -38,6 +38,8 @@ export {
   CONTACT_CHANNELS,
   type CaseloadItem,
   careBreakGlass,
+  emergencyAccesses,
+  reviewEmergencyAccess,
   carePeople,
   type CareRecord,
   careRecordOwner,
@@ -70,7 +72,15 @@ export {
   transitions,
 } from './care.service.ts';
 export { COMPLEXITY_RULES, caseWeight, complexityReasons, needsCaseManager } from './complexity.ts';
-export { NEW_ALLOCATION_DAYS, newAllocations, overdueActions, REVIEW_SOON_DAYS, reviewsDue } from './today.ts';
+export {
+  NEW_ALLOCATION_DAYS,
+  type NextStep,
+  newAllocations,
+  overdueActions,
+  REVIEW_SOON_DAYS,
+  reviewsDue,
+  whatHappensNext,
+} from './today.ts';
 export {
   ADULT_AGE,
   birthdayAt,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BARTHEL_ITEMS } from './assessment.ts';
 import { caseWeight, complexityReasons, needsCaseManager } from './complexity.ts';
-import { newAllocations, overdueActions, reviewsDue } from './today.ts';
+import { newAllocations, overdueActions, reviewsDue, whatHappensNext } from './today.ts';
 import { birthdayAt, transitionStatus } from './transition.ts';
 
 test('complexity: two long-term conditions with moderate frailty need a case manager; one does not', () => {
@@ -163,4 +163,54 @@ test('transition plans: choices come from the offer by age group; bad choices, d
   const early = transitionStatus('2012-12-01', '2030-01-07');
   assert.equal(early.flagged, true);
   assert.deepEqual(transitionConcerns(early, null, '2030-01-07'), []);
+});
+
+test('what happens next: one list in date and time order; cancelled and past left out, overdue marked', () => {
+  const today = '2030-01-10';
+  const steps = whatHappensNext(
+    {
+      appointments: [
+        {
+          id: 'a1',
+          date: '2030-01-12',
+          time: '14:00',
+          service: 'Leg ulcer clinic',
+          place: 'Kentish Town',
+          status: 'booked',
+        },
+        { id: 'a2', date: '2030-01-11', time: '09:00', service: 'Podiatry', place: 'Archway', status: 'cancelled' },
+        { id: 'a3', date: '2030-01-09', time: '09:00', service: 'Memory clinic', place: 'Archway', status: 'booked' },
+        { id: 'a4', date: '2030-01-12', time: '09:30', service: 'Falls clinic', place: 'Highgate', status: 'booked' },
+      ],
+      visits: [{ day: '2030-01-11', window: '08:00 to 10:00', teamName: 'Camden UCR' }],
+      actions: [
+        { due: '2030-01-08', description: 'Check inhaler technique', ownerLabel: 'District nurse', status: 'open' },
+        { due: '2030-01-20', description: 'Grab rails', ownerLabel: 'OT', status: 'done' },
+      ],
+      meetings: [
+        { id: 'm1', date: '2030-01-14', time: '13:00', title: 'Neighbourhood MDT', cancelled: false },
+        { id: 'm2', date: '2030-01-13', time: '13:00', title: 'Moved MDT', cancelled: true },
+      ],
+      reviewDue: '2030-01-15',
+    },
+    today,
+  );
+  assert.deepEqual(
+    steps.map((s) => [s.date, s.time, s.kind, s.overdue]),
+    [
+      ['2030-01-08', null, 'action', true],
+      ['2030-01-11', null, 'visit', false],
+      ['2030-01-12', '09:30', 'appointment', false],
+      ['2030-01-12', '14:00', 'appointment', false],
+      ['2030-01-14', '13:00', 'meeting', false],
+      ['2030-01-15', null, 'review', false],
+    ],
+  );
+  assert.equal(steps[1]!.text, '08:00 to 10:00: home visit by Camden UCR');
+  assert.equal(steps[4]!.href, '/care/meetings/m1');
+  assert.equal(
+    whatHappensNext({ appointments: [], visits: [], actions: [], meetings: [], reviewDue: '2030-01-01' }, today)[0]!
+      .overdue,
+    true,
+  );
 });

@@ -39,3 +39,86 @@ export function newAllocations(allocations: readonly AllocationFact[], today: st
   const since = addDays(today, -NEW_ALLOCATION_DAYS);
   return allocations.filter((a) => !a.hasPlan && a.allocatedOn >= since && a.allocatedOn <= today);
 }
+
+export type NextStep = {
+  date: string;
+  time: string | null;
+  kind: 'appointment' | 'visit' | 'action' | 'meeting' | 'review';
+  text: string;
+  href: string | null;
+  overdue: boolean;
+};
+
+/**
+ * "What happens next for this person", for a coordinator answering a phone call: upcoming appointments (booked,
+ * not cancelled), planned home visits, open care plan actions (overdue ones first, as they are earliest), MDT
+ * meetings still to come and the care plan review, as one list in date and time order. Meeting dates and times
+ * are London wall-clock, converted by the caller.
+ */
+export function whatHappensNext(
+  facts: {
+    appointments: readonly { id: string; date: string; time: string; service: string; place: string; status: string }[];
+    visits: readonly { day: string; window: string; teamName: string }[];
+    actions: readonly { due: string; description: string; ownerLabel: string; status: string }[];
+    meetings: readonly { id: string; date: string; time: string; title: string; cancelled: boolean }[];
+    reviewDue: string | null;
+  },
+  today: string,
+): NextStep[] {
+  const steps: NextStep[] = [];
+  for (const a of facts.appointments) {
+    if (a.status !== 'booked' || a.date < today) continue;
+    steps.push({
+      date: a.date,
+      time: a.time,
+      kind: 'appointment',
+      text: `${a.service} appointment, ${a.place}`,
+      href: '#appointments',
+      overdue: false,
+    });
+  }
+  for (const v of facts.visits) {
+    if (v.day < today) continue;
+    steps.push({
+      date: v.day,
+      time: null,
+      kind: 'visit',
+      text: `${v.window}: home visit by ${v.teamName}`,
+      href: null,
+      overdue: false,
+    });
+  }
+  for (const a of facts.actions) {
+    if (a.status !== 'open') continue;
+    steps.push({
+      date: a.due,
+      time: null,
+      kind: 'action',
+      text: `${a.description} (${a.ownerLabel})`,
+      href: null,
+      overdue: a.due < today,
+    });
+  }
+  for (const m of facts.meetings) {
+    if (m.cancelled || m.date < today) continue;
+    steps.push({
+      date: m.date,
+      time: m.time,
+      kind: 'meeting',
+      text: `Discussed at ${m.title}`,
+      href: `/care/meetings/${m.id}`,
+      overdue: false,
+    });
+  }
+  if (facts.reviewDue) {
+    steps.push({
+      date: facts.reviewDue,
+      time: null,
+      kind: 'review',
+      text: 'Care plan review',
+      href: null,
+      overdue: facts.reviewDue < today,
+    });
+  }
+  return steps.sort((x, y) => x.date.localeCompare(y.date) || (x.time ?? '').localeCompare(y.time ?? ''));
+}

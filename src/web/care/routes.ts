@@ -16,6 +16,8 @@ import {
   CASE_MANAGERS,
   CONTACT_CHANNELS,
   careBreakGlass,
+  emergencyAccesses,
+  reviewEmergencyAccess,
   caseload,
   caseloadAppointments,
   changeMeeting,
@@ -144,6 +146,7 @@ export default async function careRoutes(
 
   navigation.add({ href: '/care', text: 'Care coordination', roles: STAFF });
   navigation.add({ href: '/care/trusted-assessors', text: 'Trusted assessors', roles: ['admin'] });
+  navigation.add({ href: '/care/emergency-access', text: 'Emergency access review', roles: ['admin'] });
 
   // JSON API --------------------------------------------------------------------------------------------
   const tags = ['care'];
@@ -696,6 +699,35 @@ export default async function careRoutes(
       grantTrustedAssessor(db, request.actor!, request.body.username, { ...o(request), revoke: request.body.revoke }),
   );
 
+  app.get(
+    '/api/care/emergency-access',
+    {
+      config: { policy: ['admin'] },
+      schema: {
+        tags,
+        summary: 'Emergency (break-glass) accesses for administrators to review, newest first (audited)',
+        querystring: Type.Object({ unreviewed: Type.Optional(Type.Boolean()) }),
+        response: { 200: Open },
+      },
+    },
+    async (request) => emergencyAccesses(db, request.actor!, { unreviewedOnly: request.query.unreviewed }),
+  );
+
+  app.post(
+    '/api/care/emergency-access/:id/review',
+    {
+      config: { policy: ['admin'] },
+      schema: {
+        tags,
+        summary: 'Record what the review of one emergency access found (once; audited)',
+        params: Type.Object({ id: Type.String({ maxLength: 40 }) }),
+        body: Type.Object({ note: Type.String({ maxLength: 2000 }) }),
+        response: { 200: Open, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody },
+      },
+    },
+    async (request) => reviewEmergencyAccess(db, request.actor!, request.params.id, request.body, o(request)),
+  );
+
   // Pages ---------------------------------------------------------------------------------------------------
   const formError = (
     reply: FastifyReply,
@@ -865,6 +897,48 @@ export default async function careRoutes(
       done: extra.done,
     });
   };
+
+  const renderEmergency = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    extra: { errors?: ErrorItem[]; values?: Form; done?: string } = {},
+  ) =>
+    reply.render('care/emergency-access.njk', {
+      title: 'Emergency access review',
+      list: await emergencyAccesses(db, request.actor!),
+      errors: extra.errors,
+      fieldErrors: fieldErrors(extra.errors ?? []),
+      values: extra.values ?? {},
+      done: extra.done,
+    });
+
+  app.get(
+    '/care/emergency-access',
+    {
+      config: { policy: ['admin'] },
+      schema: { querystring: Type.Object({ done: Type.Optional(Type.String({ maxLength: 40 })) }) },
+    },
+    async (request, reply) => renderEmergency(request, reply, { done: request.query.done }),
+  );
+
+  app.post(
+    '/care/emergency-access/:id/review',
+    {
+      config: { policy: ['admin'] },
+      schema: { params: Type.Object({ id: Type.String({ maxLength: 40 }) }), body: FormBody },
+    },
+    async (request, reply) => {
+      const f = request.body as Form;
+      try {
+        await reviewEmergencyAccess(db, request.actor!, request.params.id, { note: str(f.note) }, o(request));
+        return reply.redirect('/care/emergency-access?done=reviewed', 303);
+      } catch (error) {
+        const errors = formError(reply, error, () => `note-${request.params.id}`);
+        if (!errors) throw error;
+        return renderEmergency(request, reply, { errors, values: { ...f, id: request.params.id } });
+      }
+    },
+  );
 
   app.get(
     '/care/trusted-assessors',
