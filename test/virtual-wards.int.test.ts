@@ -662,6 +662,22 @@ for (const engine of testEngines()) {
       assert.equal(bad.statusCode, 400);
       assert.match(bad.body, /There is a problem/);
       assert.match(bad.body, /href="#nhsNumber"/);
+      // The monitoring plan form: a blank field is named in the error summary (not read as 0), then it changes.
+      const admissionHref = /href="(\/virtual-wards\/admissions\/[0-9a-f-]+)"[^>]*>[^<]*Doris Amankwah/.exec(boardPage.body)?.[1];
+      assert.ok(admissionHref, 'the board links to the patient page');
+      const patient = await b.get(admissionHref);
+      assert.match(patient.body, /Change the monitoring plan/);
+      const blank = await b.post(`${admissionHref}/plan`, { obsEveryHours: '4', visitsPerDay: '' });
+      assert.equal(blank.statusCode, 400);
+      assert.match(blank.body, /There is a problem/);
+      assert.match(blank.body, /href="#visitsPerDay"/);
+      assert.match(blank.body, /Enter the number of home visits a day/);
+      assert.doesNotMatch(blank.body, /href="#obsEveryHours"/);
+      const planned = await b.post(`${admissionHref}/plan`, { obsEveryHours: '2', visitsPerDay: '3' });
+      assert.equal(planned.statusCode, 303, planned.body.slice(0, 300));
+      const after = await b.get(String(planned.headers.location));
+      assert.match(after.body, /Monitoring plan changed/);
+      assert.match(after.body, /Observations every 2 hours; 3 home visits a day/);
       const c = new Browser(t.app);
       await c.signIn('commissioner');
       const cap = await c.get('/virtual-wards/capacity');

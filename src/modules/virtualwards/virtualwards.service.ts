@@ -560,11 +560,17 @@ export async function changePlan(
   return inTransaction(db, async (tx) => {
     const admission = await admissionForStaff(tx, actor, admissionId, now, { lock: true });
     const errors: FieldError[] = [];
+    // A blank field (from the page form) is an error, not 0: Number('') would silently stop all visits.
+    const blank = (v: unknown) => typeof v === 'string' && v.trim() === '';
     const obsEveryHours = Number(input.obsEveryHours ?? admission.obsEveryHours);
-    if (!Number.isInteger(obsEveryHours) || obsEveryHours < 1 || obsEveryHours > 24)
+    if (blank(input.obsEveryHours))
+      errors.push({ field: 'obsEveryHours', message: 'Enter how many hours apart the observations are' });
+    else if (!Number.isInteger(obsEveryHours) || obsEveryHours < 1 || obsEveryHours > 24)
       errors.push({ field: 'obsEveryHours', message: 'Observations must be planned every 1 to 24 hours' });
     const visitsPerDay = Number(input.visitsPerDay ?? admission.visitsPerDay);
-    if (!Number.isInteger(visitsPerDay) || visitsPerDay < 0 || visitsPerDay > 6)
+    if (blank(input.visitsPerDay))
+      errors.push({ field: 'visitsPerDay', message: 'Enter the number of home visits a day' });
+    else if (!Number.isInteger(visitsPerDay) || visitsPerDay < 0 || visitsPerDay > 6)
       errors.push({ field: 'visitsPerDay', message: 'Visits a day must be a whole number from 0 to 6' });
     if (errors.length) throw new ValidationError(errors);
     if (admission.status !== 'active') throw new ConflictError('This person has been discharged from the ward');

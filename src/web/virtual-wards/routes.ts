@@ -409,7 +409,7 @@ export default async function virtualWardRoutes(
     '/virtual-wards/admissions/:id',
     {
       config: { policy: STAFF },
-      schema: { params: Id, querystring: Type.Object({ admitted: Opt(5), recorded: Opt(5), discharged: Opt(5) }) },
+      schema: { params: Id, querystring: Type.Object({ admitted: Opt(5), recorded: Opt(5), discharged: Opt(5), planned: Opt(5) }) },
     },
     async (request, reply) =>
       reply.render('virtual-wards/admission.njk', await renderAdmission(request, { flags: request.query })),
@@ -448,6 +448,37 @@ export default async function virtualWardRoutes(
         );
       }
       return reply.redirect(`/virtual-wards/admissions/${request.params.id}?recorded=1#latest`, 303);
+    },
+  );
+
+  // The monitoring plan form (same rules as POST /api/virtual-wards/admissions/{id}/plan), works without JavaScript.
+  app.post(
+    '/virtual-wards/admissions/:id/plan',
+    {
+      config: { policy: [...CLINICIAN] },
+      schema: { params: Id, body: Type.Object({ _csrf: Opt(200), obsEveryHours: Opt(10), visitsPerDay: Opt(10) }) },
+    },
+    async (request, reply) => {
+      const actor = request.actor as Actor;
+      const { _csrf, ...input } = request.body;
+      try {
+        await changePlan(
+          db,
+          actor,
+          request.params.id,
+          { obsEveryHours: input.obsEveryHours ?? '', visitsPerDay: input.visitsPerDay ?? '' },
+          now(),
+        );
+      } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
+        reply.status(400);
+        const errors = errorItems(e);
+        return reply.render(
+          'virtual-wards/admission.njk',
+          await renderAdmission(request, { planValues: input, errors, fieldErrors: fieldErrors(errors) }),
+        );
+      }
+      return reply.redirect(`/virtual-wards/admissions/${request.params.id}?planned=1`, 303);
     },
   );
 
