@@ -54,6 +54,7 @@ export {
   dischargeOutcomes,
   dischargePatient,
   type OutcomeFigures,
+  type DisclosedOutcomeFigures,
   ESCALATION_OUTCOMES,
   escalationWorklist,
   NATIONAL_AMBITION_PER_100K,

@@ -16,6 +16,7 @@ import {
   type StepUpReferral,
   verifyStepUpReferral,
 } from '../access/index.ts';
+import { DEFAULT_DISCLOSURE, isSmallCount, suppressCountTable } from '../outcomes/index.ts';
 import { bookWardVisits, cancelWardVisits, listTeamsFor } from '../scheduling/index.ts';
 import { nextObservationDue, overdueEscalation, bedDays as stayDays, scoreEscalation } from './escalation.ts';
 import { type News2Result, type Risk, scoreNews2 } from './news2.ts';
@@ -950,7 +951,7 @@ export async function dischargeOutcomes(
   actor: Actor,
   query: { from?: string; to?: string },
   now: Date,
-): Promise<OutcomeFigures> {
+): Promise<DisclosedOutcomeFigures> {
   requireRole(actor, CAPACITY_READERS);
   const today = londonDate(now);
   const to = text(query.to) || today;
@@ -993,7 +994,72 @@ export async function dischargeOutcomes(
     total.bedDays += out.bedDays;
     return out;
   });
-  return { from, to, wards: byWard, total };
+  return { from, to, ...disclose(byWard, total) };
+}
+
+/** A count hidden by disclosure control is null ("fewer than 5", or hidden so that one cannot be worked out). */
+export type Shown = number | null;
+export type DisclosedWardOutcomes = Omit<WardOutcomes, 'discharges' | 'bedDays' | 'outcomes'> & {
+  discharges: Shown;
+  bedDays: Shown;
+  outcomes: Record<DischargeOutcome, { discharges: Shown; bedDays: Shown }>;
+};
+export type DisclosedOutcomeFigures = {
+  from: string;
+  to: string;
+  minimumCount: number;
+  /** Why each hidden cell is hidden ('ward-id.outcome', 'ward-id.all', 'all.outcome', 'all.all'). */
+  suppressed: { cell: string; reason: 'fewer-than-minimum' | 'secondary' }[];
+  wards: DisclosedWardOutcomes[];
+  total: { discharges: Shown; bedDays: Shown; outcomes: Record<DischargeOutcome, Shown> };
+};
+
+/**
+ * The outcomes framework's disclosure control (through outcomes/index.ts): discharges of 1 to 4 people, and
+ * one more cell where a single hidden one could be worked out from a published total, are null; the bed days
+ * of a hidden cell are hidden with it.
+ */
+function disclose(wards: WardOutcomes[], total: OutcomeFigures['total']): Omit<DisclosedOutcomeFigures, 'from' | 'to'> {
+  const keys = Object.keys(DISCHARGE_OUTCOMES) as DischargeOutcome[];
+  const table = [
+    ...wards.map((w) => [...keys.map((k) => w.outcomes[k].discharges), w.discharges]),
+    [...keys.map((k) => total.outcomes[k]), total.discharges],
+  ];
+  const hidden = suppressCountTable(table, DEFAULT_DISCLOSURE);
+  const show = (n: number, i: number, j: number): Shown => (hidden[i]?.[j] ? null : n);
+  const last = keys.length;
+  const suppressed: DisclosedOutcomeFigures['suppressed'] = [];
+  for (const [i, row] of hidden.entries()) {
+    for (const [j, h] of row.entries()) {
+      if (!h) continue;
+      const cell = `${wards[i]?.wardId ?? 'all'}.${keys[j] ?? 'all'}`;
+      const small = isSmallCount(table[i]?.[j] ?? 0, DEFAULT_DISCLOSURE);
+      suppressed.push({ cell, reason: small ? 'fewer-than-minimum' : 'secondary' });
+    }
+  }
+  return {
+    minimumCount: DEFAULT_DISCLOSURE.minimumCount,
+    suppressed,
+    wards: wards.map((w, i) => ({
+      ...w,
+      discharges: show(w.discharges, i, last),
+      bedDays: show(w.bedDays, i, last),
+      outcomes: Object.fromEntries(
+        keys.map((k, j) => [
+          k,
+          { discharges: show(w.outcomes[k].discharges, i, j), bedDays: show(w.outcomes[k].bedDays, i, j) },
+        ]),
+      ) as DisclosedWardOutcomes['outcomes'],
+    })),
+    total: {
+      discharges: show(total.discharges, wards.length, last),
+      bedDays: show(total.bedDays, wards.length, last),
+      outcomes: Object.fromEntries(keys.map((k, j) => [k, show(total.outcomes[k], wards.length, j)])) as Record<
+        DischargeOutcome,
+        Shown
+      >,
+    },
+  };
 }
 
 /**
