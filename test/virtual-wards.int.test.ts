@@ -521,6 +521,18 @@ for (const engine of testEngines()) {
       assert.equal(badPage.statusCode, 400);
       assert.match(badPage.body, /There is a problem/);
       assert.match(badPage.body, /href="#to"/);
+      // Occupancy over time: a week on, the column for 9 December still counts the five stays (7 to 10 December).
+      clock.set('2026-12-16T15:00:00Z');
+      const weekOn = await page.get('/virtual-wards/capacity');
+      assert.match(weekOn.body, /Occupancy over time/);
+      const head = /<th scope="col">Borough<\/th><th[^>]*>Beds today<\/th>(.*?)<\/tr>/s.exec(weekOn.body)?.[1] ?? '';
+      const columns = [...head.matchAll(/<th[^>]*>([^<]+)<\/th>/g)].map((m) => m[1]);
+      assert.equal(columns.length, 8);
+      assert.equal(columns.at(-1), 'Now');
+      const row = /<th scope="row">Islington<\/th>((?:<td[^>]*>\d+<\/td>)+)<\/tr>/.exec(weekOn.body)?.[1] ?? '';
+      const cells = [...row.matchAll(/>(\d+)</g)].map((m) => Number(m[1]));
+      const at9 = cells[1 + columns.indexOf('2026-12-09')] ?? -1;
+      assert.ok(at9 >= 5, `Islington on 9 December: ${at9}`);
       // Outside the period: not counted.
       const earlier = await t.app.inject({
         url: '/api/virtual-wards/outcomes?from=2026-12-08&to=2026-12-09',

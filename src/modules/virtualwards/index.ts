@@ -52,6 +52,8 @@ export {
   createWard,
   DISCHARGE_OUTCOMES,
   dischargeOutcomes,
+  occupancyOverTime,
+  type OccupancyPoint,
   dischargePatient,
   type OutcomeFigures,
   type DisclosedOutcomeFigures,

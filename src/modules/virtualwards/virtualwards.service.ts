@@ -913,6 +913,38 @@ export async function capacityByBorough(
   });
 }
 
+export type OccupancyPoint = { day: string; byBorough: Record<string, number>; total: number };
+
+/**
+ * Patients on the virtual wards by borough at noon London time on each of the last `weeks` weeks (the same
+ * weekday as today, oldest first, today last): occupancy over time, no personal data. Capacity history is not
+ * kept, so the page sets these against today's beds.
+ */
+export async function occupancyOverTime(db: AnyDb, actor: Actor, now: Date, weeks = 8): Promise<OccupancyPoint[]> {
+  requireRole(actor, CAPACITY_READERS);
+  const today = londonDate(now);
+  const days = [...Array(weeks).keys()].reverse().map((w) => addDays(today, -7 * w));
+  const instants = days.map((d, i) =>
+    i === days.length - 1 ? now : new Date(londonInstant(d).getTime() + 12 * 3_600_000),
+  );
+  const wards = await repo.listWards(db, actor.systemId);
+  const boroughOf = new Map(wards.map((w) => [w.id, w.borough]));
+  const stays = await repo.staysOverlapping(db, actor.systemId, instants[0] ?? now, now);
+  return days.map((day, i) => {
+    const at = (instants[i] ?? now).getTime();
+    const byBorough: Record<string, number> = Object.fromEntries(wards.map((w) => [w.borough, 0]));
+    let total = 0;
+    for (const s of stays) {
+      if (s.admittedAt.getTime() > at || (s.dischargedAt && s.dischargedAt.getTime() <= at)) continue;
+      const b = boroughOf.get(s.wardId);
+      if (b === undefined) continue;
+      byBorough[b] = (byBorough[b] ?? 0) + 1;
+      total += 1;
+    }
+    return { day, byBorough, total };
+  });
+}
+
 /** Discharges and bed days at home by ward and outcome in a period (for monitoring and finance). */
 export async function bedDaysAtHome(db: AnyDb, actor: Actor, from: Date, to: Date) {
   requireRole(actor, CAPACITY_READERS);
