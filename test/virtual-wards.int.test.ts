@@ -462,20 +462,77 @@ for (const engine of testEngines()) {
       });
       assert.equal(out.statusCode, 200, out.body);
       assert.equal(out.json().bedDays, 3);
+      // One discharge is fewer than 5 people: hidden, with the cell that would give it away by subtraction.
+      const one = (await t.app.inject({ url, headers: api('commissioner') })).json();
+      assert.equal(one.minimumCount, 5);
+      assert.deepEqual(ward(one)?.outcomes.hospital, { discharges: null, bedDays: null });
+      assert.equal(ward(one)?.discharges, null);
+      assert.equal(one.total.outcomes.hospital, null);
+      // Four more stays of 3 days ending in hospital: 5 people, so shown.
+      for (const n of [1, 2, 3, 4]) {
+        clock.set('2026-12-07T09:00:00Z');
+        const more = await t.app.inject({
+          method: 'POST',
+          url: '/api/virtual-wards/islington-ari/admissions',
+          headers: api('clinician'),
+          payload: {
+            nhsNumber: testNhs(616161 + n),
+            givenName: 'Outcome',
+            familyName: `Counted${n}`,
+            birthDate: '1947-09-09',
+            postcodeDistrict: 'N7',
+            route: 'step-down',
+            source: 'acute',
+            overCapacityReason: 'Test of the outcome figures, over capacity on purpose',
+          },
+        });
+        assert.equal(more.statusCode, 201, more.body);
+        clock.set('2026-12-10T10:00:00Z');
+        const gone = await t.app.inject({
+          method: 'POST',
+          url: `/api/virtual-wards/admissions/${more.json().admissionId}/discharge`,
+          headers: api('clinician'),
+          payload: { outcome: 'hospital' },
+        });
+        assert.equal(gone.statusCode, 200, gone.body);
+      }
       for (const who of ['commissioner', 'analyst']) {
         const res = await t.app.inject({ url, headers: api(who) });
         assert.equal(res.statusCode, 200, res.body);
         const body = res.json();
         assert.deepEqual(
           { discharges: ward(body)?.discharges, bedDays: ward(body)?.bedDays },
-          { discharges: 1, bedDays: 3 },
+          { discharges: 5, bedDays: 15 },
         );
-        assert.deepEqual(ward(body)?.outcomes.hospital, { discharges: 1, bedDays: 3 });
+        assert.deepEqual(ward(body)?.outcomes.hospital, { discharges: 5, bedDays: 15 });
         assert.deepEqual(ward(body)?.outcomes.home, { discharges: 0, bedDays: 0 });
-        assert.equal(body.total.bedDays, 3);
-        assert.equal(body.total.outcomes.hospital, 1);
+        assert.equal(body.total.bedDays, 15);
+        assert.equal(body.total.outcomes.hospital, 5);
         assert.doesNotMatch(res.body, /nhsNumber|Outcome Counted|Counted|patientId|admissionId/);
       }
+      // The page shows the same figures, with "fewer than 5" where the API has null.
+      const page = new Browser(t.app);
+      await page.signIn('commissioner');
+      const cap = await page.get('/virtual-wards/capacity?from=2026-12-10&to=2026-12-10');
+      assert.equal(cap.statusCode, 200);
+      assert.match(cap.body, /Islington respiratory virtual ward<\/th>\s*<td[^>]*>5<\/td>\s*<td[^>]*>15<\/td>/);
+      assert.doesNotMatch(cap.body, /Counted/);
+      const badPage = await page.get('/virtual-wards/capacity?from=2026-12-10&to=2026-12-01');
+      assert.equal(badPage.statusCode, 400);
+      assert.match(badPage.body, /There is a problem/);
+      assert.match(badPage.body, /href="#to"/);
+      // Occupancy over time: a week on, the column for 9 December still counts the five stays (7 to 10 December).
+      clock.set('2026-12-16T15:00:00Z');
+      const weekOn = await page.get('/virtual-wards/capacity');
+      assert.match(weekOn.body, /Occupancy over time/);
+      const head = /<th scope="col">Borough<\/th><th[^>]*>Beds today<\/th>(.*?)<\/tr>/s.exec(weekOn.body)?.[1] ?? '';
+      const columns = [...head.matchAll(/<th[^>]*>([^<]+)<\/th>/g)].map((m) => m[1]);
+      assert.equal(columns.length, 8);
+      assert.equal(columns.at(-1), 'Now');
+      const row = /<th scope="row">Islington<\/th>((?:<td[^>]*>\d+<\/td>)+)<\/tr>/.exec(weekOn.body)?.[1] ?? '';
+      const cells = [...row.matchAll(/>(\d+)</g)].map((m) => Number(m[1]));
+      const at9 = cells[1 + columns.indexOf('2026-12-09')] ?? -1;
+      assert.ok(at9 >= 5, `Islington on 9 December: ${at9}`);
       // Outside the period: not counted.
       const earlier = await t.app.inject({
         url: '/api/virtual-wards/outcomes?from=2026-12-08&to=2026-12-09',
@@ -662,6 +719,24 @@ for (const engine of testEngines()) {
       assert.equal(bad.statusCode, 400);
       assert.match(bad.body, /There is a problem/);
       assert.match(bad.body, /href="#nhsNumber"/);
+      // The monitoring plan form: a blank field is named in the error summary (not read as 0), then it changes.
+      const admissionHref = /href="(\/virtual-wards\/admissions\/[0-9a-f-]+)"[^>]*>[^<]*Doris Amankwah/.exec(
+        boardPage.body,
+      )?.[1];
+      assert.ok(admissionHref, 'the board links to the patient page');
+      const patient = await b.get(admissionHref);
+      assert.match(patient.body, /Change the monitoring plan/);
+      const blank = await b.post(`${admissionHref}/plan`, { obsEveryHours: '4', visitsPerDay: '' });
+      assert.equal(blank.statusCode, 400);
+      assert.match(blank.body, /There is a problem/);
+      assert.match(blank.body, /href="#visitsPerDay"/);
+      assert.match(blank.body, /Enter the number of home visits a day/);
+      assert.doesNotMatch(blank.body, /href="#obsEveryHours"/);
+      const planned = await b.post(`${admissionHref}/plan`, { obsEveryHours: '2', visitsPerDay: '3' });
+      assert.equal(planned.statusCode, 303, planned.body.slice(0, 300));
+      const after = await b.get(String(planned.headers.location));
+      assert.match(after.body, /Monitoring plan changed/);
+      assert.match(after.body, /Observations every 2 hours; 3 home visits a day/);
       const c = new Browser(t.app);
       await c.signIn('commissioner');
       const cap = await c.get('/virtual-wards/capacity');

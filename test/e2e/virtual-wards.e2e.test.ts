@@ -39,6 +39,17 @@ describe('virtual wards in the browser', { skip: !chromiumAvailable() }, () => {
     // The daily visits' board reference is shown (VW- and the admission id's start: never a name).
     const visits = page.locator('.nhsuk-summary-list__row', { hasText: 'Visits on the scheduling board' });
     assert.match((await visits.textContent()) ?? '', /VW-[0-9A-F]{8}/);
+    // The clinician changes the monitoring plan on the page: a blank field is named, then the plan changes.
+    await page.getByLabel('Home visits a day').fill('');
+    await page.getByRole('button', { name: 'Change the plan' }).click();
+    assert.match((await page.locator('.nhsuk-error-summary').textContent()) ?? '', /Enter the number of home visits/);
+    await assertAccessible(page);
+    await page.getByLabel('Observations every (hours)').fill('2');
+    await page.getByLabel('Home visits a day').fill('2');
+    await page.getByRole('button', { name: 'Change the plan' }).click();
+    await page.waitForURL('**planned=1');
+    const plan = page.locator('.nhsuk-summary-list__row', { hasText: 'Monitoring plan' });
+    assert.match((await plan.textContent()) ?? '', /every 2 hours; 2 home visits a day/);
 
     await page.getByLabel('Respiration rate (breaths a minute)').fill('26');
     await page.getByLabel('Oxygen saturation, SpO2 (%)').fill('91');
@@ -74,7 +85,11 @@ describe('virtual wards in the browser', { skip: !chromiumAvailable() }, () => {
     const page = await context.newPage();
     await signIn(page, session.live.baseUrl, 'commissioner');
     await page.goto(`${session.live.baseUrl}/virtual-wards/capacity`);
-    assert.equal(await page.locator('table tbody tr').count(), 5);
+    assert.equal(await page.locator('table').first().locator('tbody tr').count(), 5);
+    // Occupancy over time and discharge outcomes, counts only, small counts as "fewer than 5".
+    await assert.doesNotReject(page.getByRole('heading', { name: 'Occupancy over time' }).waitFor());
+    await assert.doesNotReject(page.getByRole('heading', { name: 'Discharges and bed days at home' }).waitFor());
+    assert.doesNotMatch((await page.locator('main').textContent()) ?? '', /Doris Amankwah|NHS number/);
     await assertAccessible(page);
     await screenshot(page, 'virtual-wards-capacity');
     await context.close();

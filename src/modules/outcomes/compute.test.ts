@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { dsr, ESP2013, proportion, rate } from '../../stats/index.ts';
-import { computeIndicatorValues, countsFromReturnRows, type IndicatorValue } from './compute.ts';
+import {
+  computeIndicatorValues,
+  countsFromReturnRows,
+  DEFAULT_DISCLOSURE,
+  type IndicatorValue,
+  isSmallCount,
+  suppressCountTable,
+} from './compute.ts';
+import { loadFramework } from './framework.files.ts';
 import { BARNET, CAMDEN, count, ENFIELD, FIVE, HARINGEY, ISLINGTON, indicator } from './test-fixtures.ts';
 
 const pct = indicator('LW1.1');
@@ -252,5 +260,41 @@ describe('computeIndicatorValues', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe("suppressCountTable (disclosure control for other modules' tables of counts)", () => {
+  it("agrees with the framework file's default rule and hides 1 to 4, never 0 or 5", async () => {
+    const framework = await loadFramework('data/ncl/outcomes/framework.json');
+    assert.deepEqual(DEFAULT_DISCLOSURE, framework.defaultDisclosure);
+    assert.deepEqual(
+      [0, 1, 4, 5].map((n) => isSmallCount(n)),
+      [false, true, true, false],
+    );
+  });
+  it('hides a second cell where one hidden cell could be worked out from a published total', () => {
+    // Two wards × two outcomes, row totals last, column totals in the last row.
+    const hidden = suppressCountTable([
+      [3, 10, 13],
+      [8, 20, 28],
+      [11, 30, 41],
+    ]);
+    // 3 is small; then 10 hides (its row), 8 (its column) and 20 (the second column).
+    assert.equal(hidden[0]?.[0], true);
+    assert.equal(hidden[0]?.[1], true);
+    assert.equal(hidden[1]?.[0], true);
+    assert.equal(hidden[0]?.[2], false, 'the ward total of 13 is published');
+    for (const [row, total] of hidden.map((r, i) => [r, i] as const)) {
+      void total;
+      assert.notEqual(row.slice(0, -1).filter(Boolean).length, 1, 'no row with exactly one hidden cell');
+    }
+  });
+  it('leaves a table without small counts alone', () => {
+    const hidden = suppressCountTable([
+      [6, 10, 16],
+      [8, 0, 8],
+      [14, 10, 24],
+    ]);
+    assert.ok(hidden.flat().every((h) => !h));
   });
 });

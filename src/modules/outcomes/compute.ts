@@ -21,6 +21,7 @@ import {
   type AreaCode,
   areaName,
   BOROUGH_CODES,
+  type DisclosureRule,
   type IndicatorDefinition,
   type IndicatorPolarity,
   NCL_SYSTEM_ID,
@@ -309,6 +310,53 @@ function scale<T extends Estimate>(e: T, by: number): T {
 
 // ---- Disclosure control ----
 
+/**
+ * The framework's default disclosure rule, as in data/ncl/outcomes/framework.json `defaultDisclosure`
+ * (compute.test.ts checks they agree), for other modules' counts of people published outside an indicator.
+ */
+export const DEFAULT_DISCLOSURE: DisclosureRule = {
+  minimumCount: 5,
+  suppressComplement: true,
+  secondarySuppression: true,
+};
+
+/** A count that would identify people: 1 to minimumCount − 1 (zero is shown). */
+export function isSmallCount(n: number, rule: Pick<DisclosureRule, 'minimumCount'> = DEFAULT_DISCLOSURE): boolean {
+  return n > 0 && n < rule.minimumCount;
+}
+
+/**
+ * Disclosure control for a table of counts of people with its totals: `table` has the row totals as its last
+ * column and the column totals as its last row. Returns which cells to hide: the small counts, then (with
+ * secondary suppression) the smallest other cell of any row or column where a single hidden cell could be
+ * worked out from a published total, until nothing changes. The same rule and method as the indicators'.
+ */
+export function suppressCountTable(table: readonly (readonly number[])[], rule: DisclosureRule = DEFAULT_DISCLOSURE) {
+  const hidden = table.map((row) => row.map((n) => isSmallCount(n, rule)));
+  if (!rule.secondarySuppression || table.length < 2) return hidden;
+  const rows = table.length;
+  const cols = table[0]?.length ?? 0;
+  const sets: { cells: [number, number][]; total: [number, number] }[] = [];
+  for (let i = 0; i < rows; i++)
+    sets.push({ cells: [...Array(cols - 1).keys()].map((j) => [i, j]), total: [i, cols - 1] });
+  for (let j = 0; j < cols; j++)
+    sets.push({ cells: [...Array(rows - 1).keys()].map((i) => [i, j]), total: [rows - 1, j] });
+  const at = ([i, j]: [number, number]) => table[i]?.[j] ?? 0;
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const set of sets) {
+      if (hidden[set.total[0]]?.[set.total[1]]) continue;
+      if (set.cells.filter(([i, j]) => hidden[i]?.[j]).length !== 1) continue;
+      const next = set.cells.filter(([i, j]) => !hidden[i]?.[j]).sort((a, b) => at(a) - at(b))[0];
+      if (next) {
+        (hidden[next[0]] as boolean[])[next[1]] = true;
+        changed = true;
+      }
+    }
+  }
+  return hidden;
+}
+
 /** Primary suppression: the published counts would identify people. */
 function primary(
   cell: Cell,
@@ -316,7 +364,7 @@ function primary(
 ): { reason: ValueSuppression; message: string } | undefined {
   if (definition.computedFrom?.source === 'baseline') return undefined; // money and staff, not people
   const { minimumCount, suppressComplement, minimumDenominator } = definition.disclosure;
-  const small = (n: number) => n > 0 && n < minimumCount;
+  const small = (n: number) => isSmallCount(n, definition.disclosure);
   const peopleCount =
     definition.type === 'median-time' || definition.type === 'mean' ? cell.denominator : cell.numerator;
   if (small(peopleCount)) {

@@ -514,6 +514,27 @@ export async function dischargeFigures(
   }));
 }
 
+/** The stays (ward, start, end) that overlap [from, to]: for occupancy over time. No person. */
+export async function staysOverlapping(
+  db: AnyDb,
+  systemId: string,
+  from: Date,
+  to: Date,
+): Promise<{ wardId: string; admittedAt: Date; dischargedAt: Date | null }[]> {
+  const rows = await db
+    .selectFrom('vw_admissions')
+    .select(['ward_id', 'admitted_at', 'discharged_at'])
+    .where('system_id', '=', systemId)
+    .where('admitted_at', '<=', to)
+    .where((eb) => eb.or([eb('discharged_at', 'is', null), eb('discharged_at', '>', from)]))
+    .execute();
+  return rows.map((r) => ({
+    wardId: r.ward_id,
+    admittedAt: new Date(r.admitted_at as unknown as string),
+    dischargedAt: r.discharged_at ? new Date(r.discharged_at as unknown as string) : null,
+  }));
+}
+
 /** Every admission (active or discharged) of the people in `visible` (a visiblePeople subquery), optionally one person's. */
 export async function visibleAdmissions(
   db: AnyDb,

@@ -16,6 +16,7 @@ import {
   type StepUpReferral,
   verifyStepUpReferral,
 } from '../access/index.ts';
+import { DEFAULT_DISCLOSURE, isSmallCount, suppressCountTable } from '../outcomes/index.ts';
 import { bookWardVisits, cancelWardVisits, listTeamsFor } from '../scheduling/index.ts';
 import { nextObservationDue, overdueEscalation, bedDays as stayDays, scoreEscalation } from './escalation.ts';
 import { type News2Result, type Risk, scoreNews2 } from './news2.ts';
@@ -560,11 +561,17 @@ export async function changePlan(
   return inTransaction(db, async (tx) => {
     const admission = await admissionForStaff(tx, actor, admissionId, now, { lock: true });
     const errors: FieldError[] = [];
+    // A blank field (from the page form) is an error, not 0: Number('') would silently stop all visits.
+    const blank = (v: unknown) => typeof v === 'string' && v.trim() === '';
     const obsEveryHours = Number(input.obsEveryHours ?? admission.obsEveryHours);
-    if (!Number.isInteger(obsEveryHours) || obsEveryHours < 1 || obsEveryHours > 24)
+    if (blank(input.obsEveryHours))
+      errors.push({ field: 'obsEveryHours', message: 'Enter how many hours apart the observations are' });
+    else if (!Number.isInteger(obsEveryHours) || obsEveryHours < 1 || obsEveryHours > 24)
       errors.push({ field: 'obsEveryHours', message: 'Observations must be planned every 1 to 24 hours' });
     const visitsPerDay = Number(input.visitsPerDay ?? admission.visitsPerDay);
-    if (!Number.isInteger(visitsPerDay) || visitsPerDay < 0 || visitsPerDay > 6)
+    if (blank(input.visitsPerDay))
+      errors.push({ field: 'visitsPerDay', message: 'Enter the number of home visits a day' });
+    else if (!Number.isInteger(visitsPerDay) || visitsPerDay < 0 || visitsPerDay > 6)
       errors.push({ field: 'visitsPerDay', message: 'Visits a day must be a whole number from 0 to 6' });
     if (errors.length) throw new ValidationError(errors);
     if (admission.status !== 'active') throw new ConflictError('This person has been discharged from the ward');
@@ -906,6 +913,38 @@ export async function capacityByBorough(
   });
 }
 
+export type OccupancyPoint = { day: string; byBorough: Record<string, number>; total: number };
+
+/**
+ * Patients on the virtual wards by borough at noon London time on each of the last `weeks` weeks (the same
+ * weekday as today, oldest first, today last): occupancy over time, no personal data. Capacity history is not
+ * kept, so the page sets these against today's beds.
+ */
+export async function occupancyOverTime(db: AnyDb, actor: Actor, now: Date, weeks = 8): Promise<OccupancyPoint[]> {
+  requireRole(actor, CAPACITY_READERS);
+  const today = londonDate(now);
+  const days = [...Array(weeks).keys()].reverse().map((w) => addDays(today, -7 * w));
+  const instants = days.map((d, i) =>
+    i === days.length - 1 ? now : new Date(londonInstant(d).getTime() + 12 * 3_600_000),
+  );
+  const wards = await repo.listWards(db, actor.systemId);
+  const boroughOf = new Map(wards.map((w) => [w.id, w.borough]));
+  const stays = await repo.staysOverlapping(db, actor.systemId, instants[0] ?? now, now);
+  return days.map((day, i) => {
+    const at = (instants[i] ?? now).getTime();
+    const byBorough: Record<string, number> = Object.fromEntries(wards.map((w) => [w.borough, 0]));
+    let total = 0;
+    for (const s of stays) {
+      if (s.admittedAt.getTime() > at || (s.dischargedAt && s.dischargedAt.getTime() <= at)) continue;
+      const b = boroughOf.get(s.wardId);
+      if (b === undefined) continue;
+      byBorough[b] = (byBorough[b] ?? 0) + 1;
+      total += 1;
+    }
+    return { day, byBorough, total };
+  });
+}
+
 /** Discharges and bed days at home by ward and outcome in a period (for monitoring and finance). */
 export async function bedDaysAtHome(db: AnyDb, actor: Actor, from: Date, to: Date) {
   requireRole(actor, CAPACITY_READERS);
@@ -944,7 +983,7 @@ export async function dischargeOutcomes(
   actor: Actor,
   query: { from?: string; to?: string },
   now: Date,
-): Promise<OutcomeFigures> {
+): Promise<DisclosedOutcomeFigures> {
   requireRole(actor, CAPACITY_READERS);
   const today = londonDate(now);
   const to = text(query.to) || today;
@@ -987,7 +1026,72 @@ export async function dischargeOutcomes(
     total.bedDays += out.bedDays;
     return out;
   });
-  return { from, to, wards: byWard, total };
+  return { from, to, ...disclose(byWard, total) };
+}
+
+/** A count hidden by disclosure control is null ("fewer than 5", or hidden so that one cannot be worked out). */
+export type Shown = number | null;
+export type DisclosedWardOutcomes = Omit<WardOutcomes, 'discharges' | 'bedDays' | 'outcomes'> & {
+  discharges: Shown;
+  bedDays: Shown;
+  outcomes: Record<DischargeOutcome, { discharges: Shown; bedDays: Shown }>;
+};
+export type DisclosedOutcomeFigures = {
+  from: string;
+  to: string;
+  minimumCount: number;
+  /** Why each hidden cell is hidden ('ward-id.outcome', 'ward-id.all', 'all.outcome', 'all.all'). */
+  suppressed: { cell: string; reason: 'fewer-than-minimum' | 'secondary' }[];
+  wards: DisclosedWardOutcomes[];
+  total: { discharges: Shown; bedDays: Shown; outcomes: Record<DischargeOutcome, Shown> };
+};
+
+/**
+ * The outcomes framework's disclosure control (through outcomes/index.ts): discharges of 1 to 4 people, and
+ * one more cell where a single hidden one could be worked out from a published total, are null; the bed days
+ * of a hidden cell are hidden with it.
+ */
+function disclose(wards: WardOutcomes[], total: OutcomeFigures['total']): Omit<DisclosedOutcomeFigures, 'from' | 'to'> {
+  const keys = Object.keys(DISCHARGE_OUTCOMES) as DischargeOutcome[];
+  const table = [
+    ...wards.map((w) => [...keys.map((k) => w.outcomes[k].discharges), w.discharges]),
+    [...keys.map((k) => total.outcomes[k]), total.discharges],
+  ];
+  const hidden = suppressCountTable(table, DEFAULT_DISCLOSURE);
+  const show = (n: number, i: number, j: number): Shown => (hidden[i]?.[j] ? null : n);
+  const last = keys.length;
+  const suppressed: DisclosedOutcomeFigures['suppressed'] = [];
+  for (const [i, row] of hidden.entries()) {
+    for (const [j, h] of row.entries()) {
+      if (!h) continue;
+      const cell = `${wards[i]?.wardId ?? 'all'}.${keys[j] ?? 'all'}`;
+      const small = isSmallCount(table[i]?.[j] ?? 0, DEFAULT_DISCLOSURE);
+      suppressed.push({ cell, reason: small ? 'fewer-than-minimum' : 'secondary' });
+    }
+  }
+  return {
+    minimumCount: DEFAULT_DISCLOSURE.minimumCount,
+    suppressed,
+    wards: wards.map((w, i) => ({
+      ...w,
+      discharges: show(w.discharges, i, last),
+      bedDays: show(w.bedDays, i, last),
+      outcomes: Object.fromEntries(
+        keys.map((k, j) => [
+          k,
+          { discharges: show(w.outcomes[k].discharges, i, j), bedDays: show(w.outcomes[k].bedDays, i, j) },
+        ]),
+      ) as DisclosedWardOutcomes['outcomes'],
+    })),
+    total: {
+      discharges: show(total.discharges, wards.length, last),
+      bedDays: show(total.bedDays, wards.length, last),
+      outcomes: Object.fromEntries(keys.map((k, j) => [k, show(total.outcomes[k], wards.length, j)])) as Record<
+        DischargeOutcome,
+        Shown
+      >,
+    },
+  };
 }
 
 /**

@@ -19,6 +19,7 @@ import {
   createWard,
   DISCHARGE_OUTCOMES,
   dischargeOutcomes,
+  occupancyOverTime,
   dischargePatient,
   ESCALATION_OUTCOMES,
   escalationWorklist,
@@ -212,28 +213,49 @@ export default async function virtualWardRoutes(
     });
   });
 
-  app.get('/virtual-wards/capacity', { config: { policy: READERS } }, async (request, reply) => {
-    const actor = request.actor as Actor;
-    const rows = await capacityByBorough(db, actor, await populations(actor.systemId));
-    const total = rows.reduce(
-      (s, r) => ({ capacity: s.capacity + r.capacity, population: s.population + (r.population ?? 0) }),
-      {
-        capacity: 0,
-        population: 0,
-      },
-    );
-    return reply.render('virtual-wards/capacity.njk', {
-      title: 'Virtual ward capacity by borough',
-      rows,
-      ambition: NATIONAL_AMBITION_PER_100K,
-      total: { ...total, per100k: total.population ? (total.capacity / total.population) * 100_000 : null },
-      svg: capacitySvg(
-        rows.map((r) => ({ label: r.borough, value: r.bedsPer100k })),
-        NATIONAL_AMBITION_PER_100K,
-        'Virtual ward beds per 100,000 people, by borough, against the national ambition of 40 to 50',
-      ),
-    });
-  });
+  app.get(
+    '/virtual-wards/capacity',
+    { config: { policy: READERS }, schema: { querystring: Type.Object({ from: Opt(20), to: Opt(20) }) } },
+    async (request, reply) => {
+      const actor = request.actor as Actor;
+      const rows = await capacityByBorough(db, actor, await populations(actor.systemId));
+      // Discharge outcomes and bed days at home, with the outcomes framework's disclosure control.
+      let outcomes = null;
+      let errors: ReturnType<typeof errorItems> = [];
+      try {
+        outcomes = await dischargeOutcomes(db, actor, request.query, now());
+      } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
+        errors = errorItems(e);
+        reply.status(400);
+      }
+      const total = rows.reduce(
+        (s, r) => ({ capacity: s.capacity + r.capacity, population: s.population + (r.population ?? 0) }),
+        {
+          capacity: 0,
+          population: 0,
+        },
+      );
+      return reply.render('virtual-wards/capacity.njk', {
+        title: 'Virtual ward capacity by borough',
+        rows,
+        ambition: NATIONAL_AMBITION_PER_100K,
+        total: { ...total, per100k: total.population ? (total.capacity / total.population) * 100_000 : null },
+        svg: capacitySvg(
+          rows.map((r) => ({ label: r.borough, value: r.bedsPer100k })),
+          NATIONAL_AMBITION_PER_100K,
+          'Virtual ward beds per 100,000 people, by borough, against the national ambition of 40 to 50',
+        ),
+        occupancy: await occupancyOverTime(db, actor, now()),
+        outcomes,
+        hiddenWhy: Object.fromEntries((outcomes?.suppressed ?? []).map((x) => [x.cell, x.reason])),
+        outcomeLabels: DISCHARGE_OUTCOMES,
+        period: request.query,
+        errors,
+        fieldErrors: fieldErrors(errors),
+      });
+    },
+  );
 
   app.get('/virtual-wards/escalations', { config: { policy: STAFF } }, async (request, reply) => {
     const items = await escalationWorklist(db, request.actor as Actor, now());
@@ -409,7 +431,10 @@ export default async function virtualWardRoutes(
     '/virtual-wards/admissions/:id',
     {
       config: { policy: STAFF },
-      schema: { params: Id, querystring: Type.Object({ admitted: Opt(5), recorded: Opt(5), discharged: Opt(5) }) },
+      schema: {
+        params: Id,
+        querystring: Type.Object({ admitted: Opt(5), recorded: Opt(5), discharged: Opt(5), planned: Opt(5) }),
+      },
     },
     async (request, reply) =>
       reply.render('virtual-wards/admission.njk', await renderAdmission(request, { flags: request.query })),
@@ -448,6 +473,37 @@ export default async function virtualWardRoutes(
         );
       }
       return reply.redirect(`/virtual-wards/admissions/${request.params.id}?recorded=1#latest`, 303);
+    },
+  );
+
+  // The monitoring plan form (same rules as POST /api/virtual-wards/admissions/{id}/plan), works without JavaScript.
+  app.post(
+    '/virtual-wards/admissions/:id/plan',
+    {
+      config: { policy: [...CLINICIAN] },
+      schema: { params: Id, body: Type.Object({ _csrf: Opt(200), obsEveryHours: Opt(10), visitsPerDay: Opt(10) }) },
+    },
+    async (request, reply) => {
+      const actor = request.actor as Actor;
+      const { _csrf, ...input } = request.body;
+      try {
+        await changePlan(
+          db,
+          actor,
+          request.params.id,
+          { obsEveryHours: input.obsEveryHours ?? '', visitsPerDay: input.visitsPerDay ?? '' },
+          now(),
+        );
+      } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
+        reply.status(400);
+        const errors = errorItems(e);
+        return reply.render(
+          'virtual-wards/admission.njk',
+          await renderAdmission(request, { planValues: input, errors, fieldErrors: fieldErrors(errors) }),
+        );
+      }
+      return reply.redirect(`/virtual-wards/admissions/${request.params.id}?planned=1`, 303);
     },
   );
 
@@ -536,7 +592,8 @@ export default async function virtualWardRoutes(
     },
   );
 
-  const Counts = Type.Object({ discharges: Type.Integer(), bedDays: Type.Integer() });
+  const Shown = Type.Union([Type.Integer(), Type.Null()]);
+  const Counts = Type.Object({ discharges: Shown, bedDays: Shown });
   const ByOutcome = Type.Object(Object.fromEntries(Object.keys(DISCHARGE_OUTCOMES).map((k) => [k, Counts])));
   app.get(
     '/api/virtual-wards/outcomes',
@@ -550,29 +607,37 @@ export default async function virtualWardRoutes(
           'default the 365 days to today), per ward, with discharges and bed days by outcome (' +
           `${Object.entries(DISCHARGE_OUTCOMES)
             .map(([k, v]) => `\`${k}\`: ${v}`)
-            .join('; ')}). A bed day at home is a day of the stay in place of a hospital bed.`,
+            .join('; ')}). A bed day at home is a day of the stay in place of a hospital bed. Disclosure ` +
+          'control as in the outcomes framework: discharges of 1 to `minimumCount` − 1 (1 to 4) people are `null`, ' +
+          'and so is one more cell of a ward, an outcome or the totals where a single hidden cell could be worked ' +
+          'out by subtraction; bed days are hidden with their discharges.',
         querystring: Type.Object({ from: Opt(10), to: Opt(10) }),
         response: {
           200: Type.Object({
             from: Type.String(),
             to: Type.String(),
+            minimumCount: Type.Integer(),
+            suppressed: Type.Array(
+              Type.Object({
+                cell: Type.String({ description: "'ward-id.outcome', 'ward-id.all', 'all.outcome' or 'all.all'" }),
+                reason: Type.Union([Type.Literal('fewer-than-minimum'), Type.Literal('secondary')]),
+              }),
+            ),
             wards: Type.Array(
               Type.Object({
                 wardId: Type.String(),
                 wardName: Type.String(),
                 borough: Type.String(),
                 pathway: Type.String(),
-                discharges: Type.Integer(),
-                bedDays: Type.Integer(),
+                discharges: Shown,
+                bedDays: Shown,
                 outcomes: ByOutcome,
               }),
             ),
             total: Type.Object({
-              discharges: Type.Integer(),
-              bedDays: Type.Integer(),
-              outcomes: Type.Object(
-                Object.fromEntries(Object.keys(DISCHARGE_OUTCOMES).map((k) => [k, Type.Integer()])),
-              ),
+              discharges: Shown,
+              bedDays: Shown,
+              outcomes: Type.Object(Object.fromEntries(Object.keys(DISCHARGE_OUTCOMES).map((k) => [k, Shown]))),
             }),
           }),
           400: ErrorBody,
