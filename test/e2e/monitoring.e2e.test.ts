@@ -49,4 +49,42 @@ describe('delivery against the plan in the browser', { skip: !chromiumAvailable(
       await context.close();
     }
   });
+
+  test('an analyst imports a quarter’s return in the browser: problems by row and column first, then saved', async () => {
+    const context = await session.browser.newContext();
+    const page = await context.newPage();
+    // The commissioner opens Q3 for returns (the demo may have opened it already).
+    await signIn(page, session.live.baseUrl, 'commissioner');
+    await page.goto(`${session.live.baseUrl}/monitoring?year=2023-24`);
+    const open = page.getByRole('button', { name: 'Open Q3 2023-24' });
+    if ((await open.count()) > 0) {
+      await open.click();
+      await page.waitForLoadState('load');
+    }
+    assert.equal(await page.getByRole('button', { name: 'Close Q3 2023-24' }).count(), 1, 'Q3 is open for returns');
+    await page.goto(`${session.live.baseUrl}/sign-out`);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn(page, session.live.baseUrl, 'analyst');
+    await page.goto(`${session.live.baseUrl}/monitoring/returns`);
+    await assertAccessible(page);
+    const header = 'provider,financial_year,quarter,borough,component,spend,staff_in_post,activity,bed_days_saved';
+    const upload = async (name: string, text: string) => {
+      await page.setInputFiles('#file', { name, mimeType: 'text/csv', buffer: Buffer.from(text) });
+      await page.getByRole('button', { name: 'Check and submit' }).click();
+      await page.waitForLoadState('load');
+    };
+    await upload('q3-wrong.csv', `${header}\nRKE,2023-24,3,E09000019,urgent-community-response,-5,,,\n`);
+    const problems = (await page.locator('main').textContent()) ?? '';
+    assert.match(problems, /There is a problem/);
+    assert.match(problems, /spend/);
+    await assertAccessible(page);
+    await screenshot(page, 'monitoring-return-errors');
+    await upload('q3.csv', `${header}\nRKE,2023-24,3,E09000019,urgent-community-response,25000,2.5,180,\n`);
+    const saved = (await page.locator('main').textContent()) ?? '';
+    assert.match(saved, /Return received/);
+    assert.match(saved, /1 rows from RKE for Q3 2023-24 saved from q3\.csv/);
+    await assertAccessible(page);
+    await screenshot(page, 'monitoring-return-saved');
+    await context.close();
+  });
 });
