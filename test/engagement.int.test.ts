@@ -335,6 +335,18 @@ for (const engine of testEngines()) {
       const proposed = await post('/api/engagement/themes', 'analyst', carers);
       assert.equal(proposed.statusCode, 201, proposed.body);
       assert.equal(proposed.json().code, 'support-for-carers');
+      // Eight people propose the same new name at once: one proposal, seven told the name is taken (not a 500).
+      const travel = { ...carers, name: 'Travel to appointments' };
+      const race = await Promise.all(
+        Array.from({ length: 8 }, () => post('/api/engagement/themes', 'analyst', travel)),
+      );
+      assert.deepEqual(race.map((r) => r.statusCode).sort(), [201, 400, 400, 400, 400, 400, 400, 400]);
+      for (const r of race.filter((x) => x.statusCode === 400)) {
+        assert.deepEqual(
+          r.json().error.fields.map((f: { field: string }) => f.field),
+          ['name'],
+        );
+      }
 
       // Waiting: not citable, not listed, not public.
       const cite = { ...good, themes: ['support-for-carers'] };
@@ -437,6 +449,7 @@ for (const engine of testEngines()) {
         proposals.map((p: { code: string; status: string; reviewReason: string }) => [p.code, p.status]),
         [
           ['support-for-carers', 'approved'],
+          ['travel-to-appointments', 'proposed'],
           ['housing-and-health', 'rejected'],
         ],
       );

@@ -337,29 +337,34 @@ export async function proposeTheme(
   const checked = validateThemeProposal(input);
   if (!checked.ok) throw new ValidationError(checked.errors);
   const t = checked.value;
-  return inTransaction(db, async (tx) => {
-    const existing = (await repo.listThemeRows(tx, actor.systemId)).find((r) => r.code === t.code);
-    if (existing)
-      throw new ValidationError([
-        {
-          field: 'name',
-          message: `A theme with this name already exists (${existing.name}, ${existing.status}): choose another name`,
-        },
-      ]);
-    const id = await repo.insertThemeProposal(tx, actor.systemId, {
-      ...t,
-      by: actor.id,
-      byName: actor.name,
-      at: now,
+  const nameTaken = (detail: string) =>
+    new ValidationError([
+      { field: 'name', message: `A theme with this name already exists${detail}: choose another name` },
+    ]);
+  try {
+    return await inTransaction(db, async (tx) => {
+      const existing = (await repo.listThemeRows(tx, actor.systemId)).find((r) => r.code === t.code);
+      if (existing) throw nameTaken(` (${existing.name}, ${existing.status})`);
+      const id = await repo.insertThemeProposal(tx, actor.systemId, {
+        ...t,
+        by: actor.id,
+        byName: actor.name,
+        at: now,
+      });
+      await audit(tx, actor, {
+        action: 'engagement.theme-proposed',
+        recordType: 'eng-theme',
+        recordId: id,
+        detail: { code: t.code, name: t.name },
+      });
+      return { code: t.code };
     });
-    await audit(tx, actor, {
-      action: 'engagement.theme-proposed',
-      recordType: 'eng-theme',
-      recordId: id,
-      detail: { code: t.code, name: t.name },
-    });
-    return { code: t.code };
-  });
+  } catch (error) {
+    // Two people proposing the same new name at once: the unique index stops the second, who is told so
+    // like anyone else whose name is taken (not a 500).
+    if ((error as { code?: string }).code === '23505') throw nameTaken('');
+    throw error;
+  }
 }
 
 /**
