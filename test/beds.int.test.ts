@@ -4,6 +4,7 @@
 // repatriation when a bed frees, and figures without personal data.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
 import { issueToken } from '../src/platform/auth/identity.ts';
 import { ROLES, systemActor } from '../src/platform/auth/roles.ts';
 import { steppingClock } from '../src/platform/clock.ts';
@@ -533,6 +534,15 @@ for (const engine of testEngines()) {
       assert.ok(d3 <= all.beds, 'open beds never exceed the beds on the board');
       const page = await b.get('/beds');
       assert.match(page.body, /\d+ of \d+ \(\d+(\.\d)?%\)/, 'the table says held out of open');
+      // The history is append-only: the database refuses to rewrite or delete it.
+      await assert.rejects(
+        sql`update beds_bed_events set to_state = 'available' where bed_id = ${bedId}`.execute(t.database.db),
+        /append-only/,
+      );
+      await assert.rejects(
+        sql`delete from beds_bed_events where bed_id = ${bedId}`.execute(t.database.db),
+        /append-only/,
+      );
       clock.set(START);
     });
 

@@ -199,4 +199,16 @@ export const bedsMigrations: Migrations = {
         select system_id, id, null, state, closed_reason, state_changed_at from beds_beds`.execute(db);
     },
   },
+  '1011_beds_bed_events_append_only': {
+    // Past occupancy is worked out from this history, so nothing may rewrite it: a change is a new row.
+    // biome-ignore lint/suspicious/noExplicitAny: migrations are written against no fixed schema
+    async up(db: Kysely<any>) {
+      await sql`
+        create function beds_bed_events_append_only() returns trigger language plpgsql as $$
+        begin raise exception 'beds_bed_events is append-only: record a change as a new row'; end $$`.execute(db);
+      await sql`
+        create trigger beds_bed_events_append_only before update or delete on beds_bed_events
+        for each row execute function beds_bed_events_append_only()`.execute(db);
+    },
+  },
 };
