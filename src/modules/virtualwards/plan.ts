@@ -15,7 +15,7 @@ export const PLAN_OBSERVATION_LABELS: Record<PlanObservation, string> = {
   airOrOxygen: 'Air or oxygen (on supplementary oxygen)',
   systolicBP: 'Systolic blood pressure',
   pulse: 'Pulse',
-  consciousness: 'Consciousness (ACVPU)',
+  consciousness: 'Consciousness level (ACVPU)',
   temperature: 'Temperature',
 };
 
