@@ -277,7 +277,13 @@ for (const engine of testEngines()) {
         payload: { visitsPerDay: 2 },
       });
       assert.equal(changed.statusCode, 200, changed.body);
-      assert.deepEqual(changed.json(), { obsEveryHours: 4, visitsPerDay: 2, booked: 13, cancelled: 7 });
+      assert.deepEqual(changed.json(), {
+        obsEveryHours: 4,
+        visitsPerDay: 2,
+        observations: ['respirationRate', 'spo2', 'airOrOxygen', 'systolicBP', 'pulse', 'consciousness', 'temperature'],
+        booked: 13,
+        cancelled: 7,
+      });
       const second = await onBoard();
       assert.equal(second.length, 13);
       assert.deepEqual(
@@ -742,6 +748,153 @@ for (const engine of testEngines()) {
       const cap = await c.get('/virtual-wards/capacity');
       assert.equal(cap.statusCode, 200);
       assert.match(cap.body, /National ambition 40 to 50/);
+    });
+
+    test('the plan says which observations are expected: chosen at admission, changed, shown, and only those reported missing', async () => {
+      clock.set(AT);
+      const ALL = ['respirationRate', 'spo2', 'airOrOxygen', 'systolicBP', 'pulse', 'consciousness', 'temperature'];
+      const person = (n: number) => ({
+        nhsNumber: testNhs(n),
+        givenName: 'Plan',
+        familyName: `Chosen${n}`,
+        birthDate: '1948-02-11',
+        postcodeDistrict: 'N7',
+        route: 'step-up',
+        source: 'ucr',
+      });
+      const admit = (payload: Record<string, unknown>) =>
+        t.app.inject({
+          method: 'POST',
+          url: '/api/virtual-wards/islington-ari/admissions',
+          headers: api('clinician'),
+          payload,
+        });
+      const fieldsOf = (r: { json: () => { error: { fields: { field: string; message: string }[] } } }) =>
+        r.json().error.fields.map((f) => f.field);
+      for (const observations of [[], ['pulse', 'bloodSugar'], 'nonsense']) {
+        const bad = await admit({ ...person(515151), observations });
+        assert.equal(bad.statusCode, 400, `${JSON.stringify(observations)}: ${bad.body}`);
+        assert.deepEqual(fieldsOf(bad), ['observations']);
+      }
+      const unknown = await admit({ ...person(515151), observations: ['pulse', 'bloodSugar'] });
+      assert.match(unknown.json().error.fields[0].message, /bloodSugar/);
+
+      // Default: all seven, in chart order.
+      const all = await admit(person(515152));
+      assert.equal(all.statusCode, 201, all.body);
+      const allDetail = await t.app.inject({
+        url: `/api/virtual-wards/admissions/${all.json().admissionId}`,
+        headers: api('clinician'),
+      });
+      assert.deepEqual(allDetail.json().admission.planObservations, ALL);
+
+      // Three chosen (given out of order, with a repeat): stored in chart order.
+      const some = await admit({ ...person(515153), observations: ['pulse', 'respirationRate', 'spo2', 'pulse'] });
+      assert.equal(some.statusCode, 201, some.body);
+      const id = some.json().admissionId;
+      const detail = await t.app.inject({ url: `/api/virtual-wards/admissions/${id}`, headers: api('clinician') });
+      assert.deepEqual(detail.json().admission.planObservations, ['respirationRate', 'spo2', 'pulse']);
+
+      const record = (payload: Record<string, unknown>) =>
+        t.app.inject({
+          method: 'POST',
+          url: `/api/virtual-wards/admissions/${id}/observations`,
+          headers: api('clinician'),
+          payload,
+        });
+      // Everything the plan expects: nothing missing, but NEWS2 still not scored without all seven (RCP).
+      clock.advance(60 * 60_000);
+      const planned = await record({ respirationRate: 16, spo2: 97, pulse: 72 });
+      assert.equal(planned.statusCode, 201, planned.body);
+      assert.deepEqual(planned.json().result.missing, []);
+      assert.equal(planned.json().result.score, null);
+      assert.equal(planned.json().result.complete, false);
+      // Leaving out an expected one names only that one.
+      clock.advance(60 * 60_000);
+      const short = await record({ respirationRate: 16, pulse: 72 });
+      assert.deepEqual(short.json().result.missing, ['spo2']);
+      const stored = await t.database.db
+        .selectFrom('vw_observations')
+        .select(['missing'])
+        .where('admission_id', '=', id)
+        .orderBy('observed_at')
+        .execute();
+      assert.deepEqual(
+        stored.map((r) => (typeof r.missing === 'string' ? JSON.parse(r.missing) : r.missing)),
+        [[], ['spo2']],
+      );
+      // On the all-seven plan the same readings name every parameter left out.
+      const allShort = await t.app.inject({
+        method: 'POST',
+        url: `/api/virtual-wards/admissions/${all.json().admissionId}/observations`,
+        headers: api('clinician'),
+        payload: { respirationRate: 16, pulse: 72 },
+      });
+      assert.deepEqual(allShort.json().result.missing, [
+        'spo2',
+        'airOrOxygen',
+        'systolicBP',
+        'consciousness',
+        'temperature',
+      ]);
+
+      // Changing the plan: refused naming the field, then changed and audited.
+      const plan = (payload: Record<string, unknown>) =>
+        t.app.inject({
+          method: 'POST',
+          url: `/api/virtual-wards/admissions/${id}/plan`,
+          headers: api('clinician'),
+          payload,
+        });
+      for (const observations of [[], ['heartRate']]) {
+        const bad = await plan({ observations });
+        assert.equal(bad.statusCode, 400, bad.body);
+        assert.deepEqual(fieldsOf(bad), ['observations']);
+      }
+      const changed = await plan({ observations: ['temperature', 'pulse'] });
+      assert.equal(changed.statusCode, 200, changed.body);
+      assert.deepEqual(changed.json().observations, ['pulse', 'temperature']);
+      const kept = await plan({ obsEveryHours: 6 });
+      assert.deepEqual(kept.json().observations, ['pulse', 'temperature'], 'left out, the observations stay');
+      const audited = await t.database.db
+        .selectFrom('audit_log')
+        .select(['detail'])
+        .where('action', '=', 'virtual-ward.plan-changed')
+        .where('record_id', '=', id)
+        .orderBy('id')
+        .execute();
+      const first = typeof audited[0]?.detail === 'string' ? JSON.parse(audited[0].detail) : audited[0]?.detail;
+      assert.deepEqual(first.from.observations, ['respirationRate', 'spo2', 'pulse']);
+      assert.deepEqual(first.to.observations, ['pulse', 'temperature']);
+
+      // The patient page shows the plan's observations, says why it is not scored, and marks the rest.
+      const b = new Browser(t.app);
+      await b.signIn('clinician');
+      const href = `/virtual-wards/admissions/${id}`;
+      const page = await b.get(href);
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /Observations expected/);
+      assert.match(page.body, /Pulse, Temperature\. NEWS2 is only scored when all seven are recorded/);
+      assert.match(page.body, /Not scored because these were not recorded: spo2/, 'spo2 was expected then');
+      assert.match(page.body, /\(not in the plan\)/);
+      assert.match(page.body, /name="observations" type="checkbox" value="pulse" checked/);
+      // The form: no box ticked is an error in the summary; one box ticked changes the plan.
+      const none = await b.post(`${href}/plan`, { obsEveryHours: '6', visitsPerDay: '1', observationsShown: '1' });
+      assert.equal(none.statusCode, 400);
+      assert.match(none.body, /href="#observations"/);
+      assert.match(none.body, /Choose at least one observation for the plan/);
+      const one = await b.post(`${href}/plan`, {
+        obsEveryHours: '6',
+        visitsPerDay: '1',
+        observationsShown: '1',
+        observations: 'spo2',
+      });
+      assert.equal(one.statusCode, 303, one.body.slice(0, 300));
+      const after = await b.get(String(one.headers.location));
+      assert.match(after.body, /expected: Oxygen saturation \(SpO2\)/);
+      // The admit form offers all seven, ticked.
+      const admitPage = await b.get('/virtual-wards/wards/islington-ari/admit');
+      assert.equal((admitPage.body.match(/name="observations" type="checkbox"[^>]*checked/g) ?? []).length, 7);
     });
   });
 }

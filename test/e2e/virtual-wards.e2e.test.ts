@@ -50,6 +50,10 @@ describe('virtual wards in the browser', { skip: !chromiumAvailable() }, () => {
     await page.waitForURL('**planned=1');
     const plan = page.locator('.nhsuk-summary-list__row', { hasText: 'Monitoring plan' });
     assert.match((await plan.textContent()) ?? '', /every 2 hours; 2 home visits a day/);
+    // Which observations the plan expects: all seven by default, still ticked after the error above.
+    const expected = page.locator('.nhsuk-summary-list__row', { hasText: 'Observations expected' });
+    assert.match((await expected.textContent()) ?? '', /Respiration rate, .*Temperature/);
+    assert.equal(await page.locator('input[name="observations"]:checked').count(), 7);
 
     await page.getByLabel('Respiration rate (breaths a minute)').fill('26');
     await page.getByLabel('Oxygen saturation, SpO2 (%)').fill('91');

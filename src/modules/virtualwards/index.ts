@@ -34,6 +34,7 @@ export type {
 export { virtualWardMigrations } from './virtualwards.migrations.ts';
 export { seedVirtualWards } from './virtualwards.seed.ts';
 export { startMissedObservationSweep, sweepMissedObservations } from './sweep.ts';
+export { PLAN_OBSERVATION_LABELS, PLAN_OBSERVATIONS, type PlanObservation } from './plan.ts';
 export {
   ADMISSION_SOURCES,
   type AdmissionDetail,

@@ -148,4 +148,21 @@ export const virtualWardMigrations: Migrations = {
       await db.schema.createIndex('vw_admissions_referral').on('vw_admissions').column('referral_id').execute();
     },
   },
+  // Which observations the monitoring plan expects (issue 13), as NEWS2 parameter names; existing admissions
+  // expect all seven, as they did before.
+  '0930_vw_plan_observations': {
+    // biome-ignore lint/suspicious/noExplicitAny: migrations are written against no fixed schema
+    async up(db: Kysely<any>) {
+      await db.schema
+        .alterTable('vw_admissions')
+        .addColumn('plan_observations', 'jsonb', (c) =>
+          c
+            .notNull()
+            .defaultTo(
+              sql`'["respirationRate","spo2","airOrOxygen","systolicBP","pulse","consciousness","temperature"]'::jsonb`,
+            ),
+        )
+        .execute();
+    },
+  },
 };

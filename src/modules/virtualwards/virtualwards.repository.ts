@@ -40,6 +40,8 @@ export type AdmissionRow = {
   spo2Scale: 1 | 2;
   spo2ScaleReason: string | null;
   visitsPerDay: number;
+  /** The NEWS2 parameters the monitoring plan expects (all seven unless the clinician chose fewer). */
+  planObservations: string[];
   /** The central point of access referral of a step-up from a referral. */
   referralId: string | null;
   status: 'active' | 'discharged';
@@ -126,6 +128,7 @@ function toAdmission(r: any): AdmissionRow {
     spo2Scale: Number(r.spo2_scale) as 1 | 2,
     spo2ScaleReason: r.spo2_scale_reason,
     visitsPerDay: Number(r.visits_per_day),
+    planObservations: json(r.plan_observations),
     status: r.status,
     dischargedAt: date(r.discharged_at),
     dischargeOutcome: r.discharge_outcome,
@@ -304,6 +307,7 @@ export async function insertAdmission(
       spo2_scale: a.spo2Scale,
       spo2_scale_reason: a.spo2ScaleReason,
       visits_per_day: a.visitsPerDay,
+      plan_observations: JSON.stringify(a.planObservations),
       referral_id: a.referralId,
     })
     .returning('id')
@@ -630,11 +634,15 @@ export async function cancelVisitLinks(db: AnyDb, visitIds: string[], at: Date):
 export async function updatePlan(
   db: AnyDb,
   id: string,
-  p: { obsEveryHours: number; visitsPerDay: number },
+  p: { obsEveryHours: number; visitsPerDay: number; planObservations: string[] },
 ): Promise<void> {
   await db
     .updateTable('vw_admissions')
-    .set({ obs_every_hours: p.obsEveryHours, visits_per_day: p.visitsPerDay })
+    .set({
+      obs_every_hours: p.obsEveryHours,
+      visits_per_day: p.visitsPerDay,
+      plan_observations: JSON.stringify(p.planObservations),
+    })
     .where('id', '=', id)
     .execute();
 }

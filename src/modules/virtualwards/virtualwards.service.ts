@@ -22,6 +22,7 @@ import { nextObservationDue, overdueEscalation, bedDays as stayDays, scoreEscala
 import { type News2Result, type Risk, scoreNews2 } from './news2.ts';
 import { parseObservation } from './observation.ts';
 import { type PewsResult, scorePews } from './pews.ts';
+import { expectedMissing, PLAN_OBSERVATIONS, parsePlanObservations } from './plan.ts';
 import * as repo from './virtualwards.repository.ts';
 import { reconcileSlots, VISIT_HORIZON_DAYS, visitReference, WARD_VISIT_MINUTES, wantedSlots } from './visits.ts';
 
@@ -265,6 +266,10 @@ export async function admitPatient(
   const visitsPerDay = Number(input.visitsPerDay ?? 1);
   if (!Number.isInteger(visitsPerDay) || visitsPerDay < 0 || visitsPerDay > 6)
     errors.push({ field: 'visitsPerDay', message: 'Visits a day must be a whole number from 0 to 6' });
+  // Which observations the plan expects: all seven NEWS2 parameters unless the clinician chose fewer.
+  const planned = input.observations === undefined ? null : parsePlanObservations(input.observations);
+  if (planned && !planned.ok) errors.push({ field: 'observations', message: planned.message });
+  const planObservations: string[] = planned?.ok ? planned.observations : [...PLAN_OBSERVATIONS];
   const overrideReason = text(input.overCapacityReason) || null;
   const referralReference = text(input.referralReference);
   if (source === 'referral' && !referralReference)
@@ -334,6 +339,7 @@ export async function admitPatient(
       spo2Scale: spo2Scale as 1 | 2,
       spo2ScaleReason,
       visitsPerDay,
+      planObservations,
     });
     const visits = await syncVisits(
       tx,
@@ -431,6 +437,10 @@ export async function recordObservation(
             consciousness: observation.consciousness,
           })
         : scoreNews2({ ...observation, spo2Scale: admission.spo2Scale });
+    // A parameter the plan does not expect is not "not recorded"; the score stays null all the same (NEWS2 is
+    // only scored with all seven, RCP 2017). PEWS wards keep their own parameter list.
+    const reportedMissing =
+      system === 'pews' ? result.missing : expectedMissing(result.missing, admission.planObservations);
     const observationId = await repo.insertObservation(tx, actor.systemId, {
       admissionId,
       observedAt,
@@ -441,7 +451,7 @@ export async function recordObservation(
       score: result.score,
       partialScore: result.partialScore,
       risk: result.risk,
-      missing: result.missing,
+      missing: reportedMissing,
       parameterScores: result.parameterScores,
     });
     const open = await repo.openEscalationsOf(tx, [admissionId]);
@@ -491,7 +501,7 @@ export async function recordObservation(
     const body: ScoredObservation = {
       observationId,
       system,
-      result,
+      result: { ...result, missing: reportedMissing } as News2Result | PewsResult,
       escalationId,
       escalationDueAt: raise?.dueAt.toISOString() ?? null,
     };
@@ -556,7 +566,7 @@ export async function changePlan(
   admissionId: string,
   input: Record<string, unknown>,
   now: Date,
-): Promise<{ obsEveryHours: number; visitsPerDay: number } & VisitChange> {
+): Promise<{ obsEveryHours: number; visitsPerDay: number; observations: string[] } & VisitChange> {
   requireRole(actor, ['clinician']);
   return inTransaction(db, async (tx) => {
     const admission = await admissionForStaff(tx, actor, admissionId, now, { lock: true });
@@ -573,10 +583,13 @@ export async function changePlan(
       errors.push({ field: 'visitsPerDay', message: 'Enter the number of home visits a day' });
     else if (!Number.isInteger(visitsPerDay) || visitsPerDay < 0 || visitsPerDay > 6)
       errors.push({ field: 'visitsPerDay', message: 'Visits a day must be a whole number from 0 to 6' });
+    const planned = input.observations === undefined ? null : parsePlanObservations(input.observations);
+    if (planned && !planned.ok) errors.push({ field: 'observations', message: planned.message });
+    const observations: string[] = planned?.ok ? planned.observations : admission.planObservations;
     if (errors.length) throw new ValidationError(errors);
     if (admission.status !== 'active') throw new ConflictError('This person has been discharged from the ward');
     const ward = await wardForStaff(tx, actor, admission.wardId);
-    await repo.updatePlan(tx, admissionId, { obsEveryHours, visitsPerDay });
+    await repo.updatePlan(tx, admissionId, { obsEveryHours, visitsPerDay, planObservations: observations });
     const visits = await syncVisits(
       tx,
       actor,
@@ -589,13 +602,17 @@ export async function changePlan(
       recordType: 'vw-admission',
       recordId: admissionId,
       detail: {
-        from: { obsEveryHours: admission.obsEveryHours, visitsPerDay: admission.visitsPerDay },
-        to: { obsEveryHours, visitsPerDay },
+        from: {
+          obsEveryHours: admission.obsEveryHours,
+          visitsPerDay: admission.visitsPerDay,
+          observations: admission.planObservations,
+        },
+        to: { obsEveryHours, visitsPerDay, observations },
         visitsBooked: visits.booked,
         visitsCancelled: visits.cancelled,
       },
     });
-    return { obsEveryHours, visitsPerDay, ...visits };
+    return { obsEveryHours, visitsPerDay, observations, ...visits };
   });
 }
 

@@ -27,6 +27,8 @@ import {
   NEWS2_PARAMETERS,
   NEWS2_RESPONSES,
   PATHWAYS,
+  PLAN_OBSERVATION_LABELS,
+  PLAN_OBSERVATIONS,
   parseObservation,
   recordObservation,
   respondToEscalation,
@@ -130,6 +132,22 @@ const WardBody = Type.Object({
   scoreSystem: Opt(10),
   componentCode: Opt(100),
 });
+// The plan's observations: NEWS2 parameter names (a form sends one string per ticked checkbox).
+const PlanObservationsIn = Type.Optional(
+  Type.Union([Type.Array(S(40), { maxItems: 20 }), S(400)], {
+    description: `Which observations the plan expects, any of: ${PLAN_OBSERVATIONS.join(', ')}. Default all seven.`,
+  }),
+);
+/**
+ * A form with the plan's observation checkboxes (NEWS2 wards) sends nothing when no box is ticked: that is
+ * "none", an error, not "all" or "keep the plan". Without the checkboxes (PEWS wards) the default stands.
+ */
+function withTicked<T extends { observations?: string | string[]; observationsShown?: string }>(
+  body: T,
+): Omit<T, 'observationsShown'> {
+  const { observationsShown, ...rest } = body;
+  return observationsShown ? { ...rest, observations: body.observations ?? [] } : rest;
+}
 const AdmissionBody = Type.Object({
   nhsNumber: Opt(20),
   givenName: Opt(100),
@@ -151,7 +169,11 @@ const AdmissionBody = Type.Object({
   spo2Scale: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 10 }), S(5)])),
   spo2ScaleReason: Opt(500),
   visitsPerDay: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 100 }), S(5)])),
+  observations: PlanObservationsIn,
   overCapacityReason: Opt(500),
+  observationsShown: Type.Optional(
+    Type.String({ maxLength: 5, description: 'Forms only: the observation checkboxes were on the page' }),
+  ),
 });
 const AdmitOut = Type.Object({
   admissionId: Type.String(),
@@ -333,7 +355,8 @@ export default async function virtualWardRoutes(
       { value: '', text: 'Select where the admission came from' },
       ...Object.entries(ADMISSION_SOURCES).map(([value, text]) => ({ value, text })),
     ],
-    values: { obsEveryHours: '4', spo2Scale: '1', visitsPerDay: '1' },
+    values: { obsEveryHours: '4', spo2Scale: '1', visitsPerDay: '1', observations: [...PLAN_OBSERVATIONS] },
+    planObservationLabels: PLAN_OBSERVATION_LABELS,
     ...extra,
   });
 
@@ -359,7 +382,7 @@ export default async function virtualWardRoutes(
     async (request, reply) => {
       const actor = request.actor as Actor;
       try {
-        const result = await admitPatient(db, actor, request.params.id, request.body, now());
+        const result = await admitPatient(db, actor, request.params.id, withTicked(request.body), now());
         return reply.redirect(`/virtual-wards/admissions/${result.admissionId}?admitted=1`, 303);
       } catch (e) {
         if (!(e instanceof ValidationError)) throw e;
@@ -369,7 +392,7 @@ export default async function virtualWardRoutes(
           title: `Admit to ${board.ward.name}`,
           ward: board.ward,
           ...admitForm(board.ward.id, {
-            values: request.body,
+            values: { ...request.body, observations: [request.body.observations ?? []].flat() },
             errors: errorItems(e),
             fieldErrors: fieldErrors(errorItems(e)),
             full: e.message === 'The ward is full',
@@ -395,6 +418,8 @@ export default async function virtualWardRoutes(
       cells: columns.map((o) => ({
         reading: readingFor(o.readings, p),
         score: o.parameterScores[p] ?? null,
+        // Left out of the plan, so not "not recorded" (NEWS2 wards; PEWS keeps its own list).
+        notPlanned: detail.ward.scoreSystem !== 'pews' && !detail.admission.planObservations.includes(p),
       })),
     }));
     return {
@@ -404,6 +429,7 @@ export default async function virtualWardRoutes(
       rows,
       riskLabels: RISK_LABELS,
       responses: NEWS2_RESPONSES,
+      planObservationLabels: PLAN_OBSERVATION_LABELS,
       now: now(),
       outcomeItems: [
         { value: '', text: 'Select the outcome' },
@@ -481,7 +507,16 @@ export default async function virtualWardRoutes(
     '/virtual-wards/admissions/:id/plan',
     {
       config: { policy: [...CLINICIAN] },
-      schema: { params: Id, body: Type.Object({ _csrf: Opt(200), obsEveryHours: Opt(10), visitsPerDay: Opt(10) }) },
+      schema: {
+        params: Id,
+        body: Type.Object({
+          _csrf: Opt(200),
+          obsEveryHours: Opt(10),
+          visitsPerDay: Opt(10),
+          observations: PlanObservationsIn,
+          observationsShown: Opt(5),
+        }),
+      },
     },
     async (request, reply) => {
       const actor = request.actor as Actor;
@@ -491,7 +526,7 @@ export default async function virtualWardRoutes(
           db,
           actor,
           request.params.id,
-          { obsEveryHours: input.obsEveryHours ?? '', visitsPerDay: input.visitsPerDay ?? '' },
+          withTicked({ ...input, obsEveryHours: input.obsEveryHours ?? '', visitsPerDay: input.visitsPerDay ?? '' }),
           now(),
         );
       } catch (e) {
@@ -500,7 +535,11 @@ export default async function virtualWardRoutes(
         const errors = errorItems(e);
         return reply.render(
           'virtual-wards/admission.njk',
-          await renderAdmission(request, { planValues: input, errors, fieldErrors: fieldErrors(errors) }),
+          await renderAdmission(request, {
+            planValues: { ...input, observations: [input.observations ?? []].flat() },
+            errors,
+            fieldErrors: fieldErrors(errors),
+          }),
         );
       }
       return reply.redirect(`/virtual-wards/admissions/${request.params.id}?planned=1`, 303);
@@ -752,11 +791,13 @@ export default async function virtualWardRoutes(
         body: Type.Object({
           obsEveryHours: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 1000 }), S(10)])),
           visitsPerDay: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 100 }), S(5)])),
+          observations: PlanObservationsIn,
         }),
         response: {
           200: Type.Object({
             obsEveryHours: Type.Integer(),
             visitsPerDay: Type.Integer(),
+            observations: Type.Array(Type.String()),
             booked: Type.Integer(),
             cancelled: Type.Integer(),
           }),
