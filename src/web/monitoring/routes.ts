@@ -525,23 +525,34 @@ export default async function monitoringRoutes(
     },
   );
 
-  app.post('/monitoring/board-pack/issue', { config: { policy: WRITERS } }, async (request, reply) => {
-    const b = request.body as Record<string, string>;
-    const q: Q = { year: b.year, tolerance: b.tolerance, borough: b.borough };
-    const { pack: issued } = await issueBoardPack(
-      db,
-      actorOf(request),
-      { ...positionQuery(q), borough: q.borough || undefined },
-      deps.clock.now(),
-    );
-    const params = new URLSearchParams({
-      ...(issued.borough ? { borough: issued.borough.borough.code } : {}),
-      year: issued.o.year,
-      tolerance: String(Math.round(issued.o.tolerance * 100)),
-      issued: '1',
-    });
-    return reply.redirect(`/monitoring/board-pack?${params}`, 303);
+  // The form's fields, declared so that a body that is not the form (plain text, say) is refused, not issued.
+  const IssueForm = Type.Object({
+    year: Type.Optional(Type.String({ maxLength: 7 })),
+    tolerance: Type.Optional(Type.String({ maxLength: 5 })),
+    borough: Type.Optional(Type.String({ maxLength: 12 })),
+    _csrf: Type.Optional(Type.String({ maxLength: 200 })),
   });
+  app.post(
+    '/monitoring/board-pack/issue',
+    { config: { policy: WRITERS }, schema: { body: IssueForm } },
+    async (request, reply) => {
+      const b = request.body as Record<string, string>;
+      const q: Q = { year: b.year, tolerance: b.tolerance, borough: b.borough };
+      const { pack: issued } = await issueBoardPack(
+        db,
+        actorOf(request),
+        { ...positionQuery(q), borough: q.borough || undefined },
+        deps.clock.now(),
+      );
+      const params = new URLSearchParams({
+        ...(issued.borough ? { borough: issued.borough.borough.code } : {}),
+        year: issued.o.year,
+        tolerance: String(Math.round(issued.o.tolerance * 100)),
+        issued: '1',
+      });
+      return reply.redirect(`/monitoring/board-pack?${params}`, 303);
+    },
+  );
 
   // -- JSON API ----------------------------------------------------------------------------------------------
   const VarianceSchema = Type.Object({
