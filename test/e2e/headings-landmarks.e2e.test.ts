@@ -36,10 +36,10 @@ async function sameSiteLinks(page: Page): Promise<string[]> {
 describe('headings and landmarks on every role’s pages', { skip: !chromiumAvailable() }, () => {
   const session = useLiveBrowser();
 
-  test('no page skips a heading level or leaves content outside a landmark', async () => {
-    const problems: string[] = [];
-    let checked = 0;
-    for (const role of ROLES) {
+  // One test per role, so each stays well inside the per-test time limit on a slow machine.
+  for (const role of ROLES) {
+    test(`${role || 'signed out'}: no page skips a heading level or leaves content outside a landmark`, async () => {
+      const problems: string[] = [];
       const context = await session.browser.newContext();
       const page = await context.newPage();
       if (role) await signIn(page, session.live.baseUrl, role);
@@ -60,16 +60,14 @@ describe('headings and landmarks on every role’s pages', { skip: !chromiumAvai
         if (!response?.ok() || !(response.headers()['content-type'] ?? '').includes('text/html')) continue;
         pages++;
         for (const v of await axeRules(page, ['heading-order', 'region'])) {
-          problems.push(
-            `${role || 'signed out'} ${url}: ${v.id} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-          );
+          problems.push(`${url}: ${v.id} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
         }
         queue.push(...(await sameSiteLinks(page)));
       }
-      checked += pages;
       await context.close();
-    }
-    assert.ok(checked >= 80, `only ${checked} pages were checked`);
-    assert.deepEqual(problems, []);
-  });
+      // Signed out, the public pages are few; every staff role reaches its full share.
+      assert.ok(pages >= (role ? PAGES_PER_ROLE : 5), `only ${pages} pages were checked`);
+      assert.deepEqual(problems, []);
+    });
+  }
 });
