@@ -47,5 +47,5 @@ export function capacitySvg(bars: CapacityBar[], ambition: { low: number; high: 
     })
     .join('');
   const bandY = bars.length * rowH + 10;
-  return `<svg class="app-chart" font-size="14" role="img" aria-labelledby="capacity-title" viewBox="0 0 ${width} ${h}" width="100%" style="max-width:${width}px"><title id="capacity-title">${esc(title)}</title><rect x="${x(ambition.low).toFixed(1)}" y="4" width="${(x(ambition.high) - x(ambition.low)).toFixed(1)}" height="${bandY - 4}" fill="#ffeb3b" fill-opacity="0.35" stroke="#425563" stroke-dasharray="4 3"/>${rows}<text x="${x(ambition.low).toFixed(1)}" y="${bandY + 20}" font-size="13">National ambition ${ambition.low} to ${ambition.high}</text></svg>`;
+  return `<svg class="app-chart" font-size="14" role="img" aria-labelledby="capacity-title" viewBox="0 0 ${width} ${h}" width="${width}"><title id="capacity-title">${esc(title)}</title><rect x="${x(ambition.low).toFixed(1)}" y="4" width="${(x(ambition.high) - x(ambition.low)).toFixed(1)}" height="${bandY - 4}" fill="#ffeb3b" fill-opacity="0.35" stroke="#425563" stroke-dasharray="4 3"/>${rows}<text x="${x(ambition.low).toFixed(1)}" y="${bandY + 20}" font-size="13">National ambition ${ambition.low} to ${ambition.high}</text></svg>`;
 }
