@@ -649,6 +649,15 @@ for (const engine of testEngines()) {
           ).n,
         );
       const before = [await count('care_appointments'), await count('care_appointment_events'), await count('outbox')];
+      // The demo seed books appointments of its own; this test's messages are the ones queued after this point.
+      const lastOutboxId = Number(
+        (
+          await db
+            .selectFrom('outbox')
+            .select((e) => e.fn.max('id').as('id'))
+            .executeTakeFirstOrThrow()
+        ).id ?? 0,
+      );
       const bad = await cm.post(`/care/people/${personId}/appointments`, {
         service: '',
         date: '2029-01-01',
@@ -746,6 +755,7 @@ for (const engine of testEngines()) {
         .selectFrom('outbox')
         .select(['topic', 'channel', 'payload'])
         .where('topic', 'like', 'care.appointment.%')
+        .where('id', '>', lastOutboxId)
         .orderBy('id')
         .execute();
       assert.deepEqual(
@@ -857,8 +867,14 @@ for (const engine of testEngines()) {
       // The caller's caseload: today to 7 days ahead (the one cancelled on 22 January is later).
       const mine = await json(cm, 'GET', '/api/care/appointments');
       assert.equal(mine.statusCode, 200);
-      const ids = mine.json().appointments.map((a: { id: string }) => a.id);
+      const caseload: { id: string; personId: string; name: string }[] = mine.json().appointments;
+      const ids = caseload.filter((a) => a.personId === personId).map((a) => a.id);
       assert.deepEqual(ids, [today.json().id, laterId]);
+      // The demo's Alice Brennan has two seeded appointments in the week, one of them moved.
+      assert.deepEqual(
+        caseload.filter((a) => a.personId !== personId).map((a) => a.name),
+        ['Alice Brennan', 'Alice Brennan'],
+      );
       assert.equal(mine.json().todayCount, 1);
       assert.ok(!ids.includes(appointmentId));
       const wide = await json(cm, 'GET', '/api/care/appointments?days=30');

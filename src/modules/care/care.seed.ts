@@ -13,6 +13,8 @@ import {
   addAction,
   addTeamMember,
   allocateCaseManager,
+  bookAppointment,
+  changeAppointment,
   createMeeting,
   createPlan,
   grantTrustedAssessor,
@@ -206,6 +208,29 @@ export async function seedCare(
       note: 'Sarah agreed the plan on Alice’s behalf; letter copy sent.',
     },
     at(19),
+  );
+  // Two appointments, one moved, so the coordinator's "what happens next" and the caseload show real ones.
+  await bookAppointment(
+    tx,
+    cm,
+    alice.id,
+    { service: 'Diabetes specialist nurse', date: dayFrom(2), time: '10:00', place: 'At home' },
+    at(18),
+  );
+  const falls = await bookAppointment(
+    tx,
+    cm,
+    alice.id,
+    { service: 'Falls clinic', date: dayFrom(3), time: '14:00', place: 'Whittington Hospital' },
+    at(18),
+  );
+  await changeAppointment(
+    tx,
+    cm,
+    alice.id,
+    falls.id,
+    { date: dayFrom(5), reason: 'Sarah can only bring Alice on that day', partial: true },
+    at(2),
   );
 
   // Kwame Asante: flagged complex (safeguarding), waiting for a case manager --------------------------------
