@@ -195,3 +195,19 @@ platformMigrations['0003_platform_relationships'] = {
       .execute();
   },
 };
+
+platformMigrations['0009_platform_relationships_probe'] = {
+  // The referral worklist checks each referral's grant as it walks its index (access.repository.ts
+  // listReferrals). The probe names the source and the grantee, so an index with all five columns serves it
+  // outright, and the planner prefers it to the grantee index even before the tables have statistics.
+  // biome-ignore lint/suspicious/noExplicitAny: migrations are written against no fixed schema
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createIndex('person_relationships_probe')
+      .on('person_relationships')
+      .columns(['system_id', 'source_type', 'source_id', 'grantee_kind', 'grantee'])
+      .execute();
+    // Every read by (system, source type, source id) is served by the new index's leading columns.
+    await db.schema.dropIndex('person_relationships_source').execute();
+  },
+};
