@@ -1,7 +1,7 @@
 // Referral intake under load, on real PostgreSQL. Not part of npm test.
 //
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test ./node_modules/.bin/node bench/referrals.ts \
-//     [--rate 40] [--duration 20] [--read-share 0.3] [--retry-share 0.05] [--concurrency 64] [--baseline 1] [--out bench/results/referrals.md]
+//     [--rate 40] [--duration 20] [--read-share 0.3] [--retry-share 0.05] [--concurrency 64] [--baseline 1] [--keep 0] [--profile FILE.cpuprofile] [--out bench/results/referrals.md]
 //
 // Creates a fresh schema, migrates it and loads the NCL demo data, starts the app in this process on a
 // free port, and drives the HTTP API open-loop: requests are started at a fixed rate whatever the
@@ -13,9 +13,10 @@
 // referral the clients were not told about. Then, in the same run and process, it drives a bare Fastify route
 // that inserts one row into PostgreSQL (the same pool, the same body) open-loop at the same rate, and reports
 // Core Offer's submission rate and latency as a ratio of that baseline (issue 18; `--baseline 0` skips it).
-// Then it drops the schema.
+// Then it drops the schema (`--keep 1` leaves it, and prints its name, to EXPLAIN the statements against).
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+import inspector from 'node:inspector/promises';
 import { cpus, loadavg } from 'node:os';
 import Fastify from 'fastify';
 import { sql } from 'kysely';
@@ -37,6 +38,8 @@ type Opts = {
   retryShare: number;
   concurrency: number;
   baseline: number;
+  keep: number;
+  profile: string | null;
   out: string | null;
 };
 
@@ -48,19 +51,21 @@ function parseArgs(argv: string[]): Opts {
     retryShare: 0.05,
     concurrency: 64,
     baseline: 1,
+    keep: 0,
+    profile: null,
     out: null,
   };
   for (let i = 0; i < argv.length; i += 2) {
     const key = argv[i].replace(/^--/, '').replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
     const raw = argv[i + 1];
-    if (key === 'out') {
-      o.out = raw;
+    if (key === 'out' || key === 'profile') {
+      o[key] = raw;
       continue;
     }
     const v = Number(raw);
     if (!(key in o) || !Number.isFinite(v) || v < 0) {
       process.stderr.write(
-        `error: ${argv[i]} expects a number (flags: --rate --duration --read-share --retry-share --concurrency --baseline --out)\n`,
+        `error: ${argv[i]} expects a number (flags: --rate --duration --read-share --retry-share --concurrency --baseline --keep --profile --out)\n`,
       );
       process.exit(2);
     }
@@ -214,6 +219,14 @@ async function main() {
       await fetch(`${base}/api/referrals?status=received`, { headers });
     }
 
+    // A CPU profile of the load phase only (not the seeding before it), for Chrome DevTools or speedscope.
+    const profiler = o.profile ? new inspector.Session() : null;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    }
+
     const samples: Sample[] = [];
     const accepted = new Map<string, string>(); // idempotency key → referral id from the first 201
     const mismatches: string[] = [];
@@ -286,6 +299,11 @@ async function main() {
     const sendingEnded = performance.now();
     await Promise.all([...pending]);
     const elapsed = (performance.now() - start) / 1000;
+    if (profiler && o.profile) {
+      const { profile } = await profiler.post('Profiler.stop');
+      writeFileSync(o.profile, JSON.stringify(profile));
+      profiler.disconnect();
+    }
 
     // Every accepted submission is in the database exactly once, with the id its client was given.
     const rows = await database.db
@@ -353,9 +371,12 @@ async function main() {
   } finally {
     await server?.close();
     await database.close();
-    const cleanup = await openPostgres({ url, poolSize: 1 });
-    await sql`drop schema ${sql.id(schema)} cascade`.execute(cleanup.db);
-    await cleanup.close();
+    if (o.keep) process.stdout.write(`Kept schema ${schema}: drop it with \`drop schema ${schema} cascade\`.\n`);
+    else {
+      const cleanup = await openPostgres({ url, poolSize: 1 });
+      await sql`drop schema ${sql.id(schema)} cascade`.execute(cleanup.db);
+      await cleanup.close();
+    }
   }
 }
 
