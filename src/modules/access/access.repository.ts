@@ -490,8 +490,7 @@ export async function listReferrals(
   // PostgreSQL joins every grant the actor holds instead: a hash of all of them on each read, growing with the
   // table, or, with stale statistics, a nested loop re-reading them per referral (130 ms at 450 referrals in
   // the load benchmark). OFFSET 0 keeps the planner from turning the EXISTS back into that join.
-  if (scope.ids)
-    q = q.where(sql<boolean>`exists (${scope.ids.where('source_id', '=', sql`r.id::text`).offset(0)})`);
+  if (scope.ids) q = q.where(sql<boolean>`exists (${scope.ids.where('source_id', '=', sql`r.id::text`).offset(0)})`);
   if (f.status?.length) q = q.where('r.status', 'in', f.status);
   if (f.serviceId) q = q.where('r.service_id', '=', f.serviceId);
   if (f.component) q = q.where('r.component', '=', f.component);
