@@ -1,9 +1,9 @@
 // Referral intake under load, on real PostgreSQL. Not part of npm test.
 //
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test ./node_modules/.bin/node bench/referrals.ts \
-//     [--rate 40] [--duration 20] [--read-share 0.3] [--retry-share 0.05] [--concurrency 64] [--baseline 1] [--keep 0] [--profile FILE.cpuprofile] [--out bench/results/referrals.md]
+//     [--rate 40] [--duration 20] [--read-share 0.3] [--retry-share 0.05] [--concurrency 64] [--baseline 1] [--bare-rate RATE] [--keep 0] [--profile FILE.cpuprofile] [--out bench/results/referrals.md]
 //
-// Creates a fresh schema, migrates it and loads the NCL demo data, starts the app in this process on a
+// Creates a fresh schema, migrates it, loads the NCL demo data and analyzes it (as autovacuum would), starts the app in this process on a
 // free port, and drives the HTTP API open-loop: requests are started at a fixed rate whatever the
 // latency (a request that cannot start because `concurrency` are in flight is counted as shed, not
 // queued), for a bounded time. A share are worklist reads (GET /api/referrals); the rest are submissions
@@ -12,7 +12,8 @@
 // accepted submission is stored exactly once: one referral per key, the id the client was given, and no
 // referral the clients were not told about. Then, in the same run and process, it drives a bare Fastify route
 // that inserts one row into PostgreSQL (the same pool, the same body) open-loop at the same rate, and reports
-// Core Offer's submission rate and latency as a ratio of that baseline (issue 18; `--baseline 0` skips it).
+// Core Offer's submission rate and latency as a ratio of that baseline (issue 18; `--baseline 0` skips it;
+// `--bare-rate` offers the baseline a different rate, to find where it saturates).
 // Then it drops the schema (`--keep 1` leaves it, and prints its name, to EXPLAIN the statements against).
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
@@ -38,6 +39,7 @@ type Opts = {
   retryShare: number;
   concurrency: number;
   baseline: number;
+  bareRate: number;
   keep: number;
   profile: string | null;
   out: string | null;
@@ -51,6 +53,7 @@ function parseArgs(argv: string[]): Opts {
     retryShare: 0.05,
     concurrency: 64,
     baseline: 1,
+    bareRate: 0,
     keep: 0,
     profile: null,
     out: null,
@@ -65,7 +68,7 @@ function parseArgs(argv: string[]): Opts {
     const v = Number(raw);
     if (!(key in o) || !Number.isFinite(v) || v < 0) {
       process.stderr.write(
-        `error: ${argv[i]} expects a number (flags: --rate --duration --read-share --retry-share --concurrency --baseline --keep --profile --out)\n`,
+        `error: ${argv[i]} expects a number (flags: --rate --duration --read-share --retry-share --concurrency --baseline --bare-rate --keep --profile --out)\n`,
       );
       process.exit(2);
     }
@@ -147,10 +150,11 @@ async function bareBaseline(
   let inFlight = 0;
   let shed = 0;
   const pending = new Set<Promise<void>>();
+  const rate = o.bareRate || o.rate;
   const start = performance.now();
-  const total = Math.round(o.rate * o.duration);
+  const total = Math.round(rate * o.duration);
   for (let n = 0; n < total; n++) {
-    const wait = start + (n * 1000) / o.rate - performance.now();
+    const wait = start + (n * 1000) / rate - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     if (inFlight >= o.concurrency) {
       shed++;
@@ -190,6 +194,14 @@ async function bareBaseline(
   };
 }
 
+/** ANALYZE every table of the schema, as autovacuum would after the seed. */
+async function analyzeSchema(database: Awaited<ReturnType<typeof openPostgres>>, schema: string) {
+  const tables = await sql<{ t: string }>`select tablename as t from pg_tables where schemaname = ${schema}`.execute(
+    database.db,
+  );
+  for (const { t } of tables.rows) await sql`analyze ${sql.id(schema, t)}`.execute(database.db);
+}
+
 async function main() {
   const o = parseArgs(process.argv.slice(2));
   const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -202,6 +214,9 @@ async function main() {
   try {
     await migrateToLatest(database.db, migrations, schema);
     await seedDemoData(database.db, 'postgres');
+    // Production PostgreSQL's autovacuum gathers statistics as tables fill; this machine's has autovacuum off,
+    // so without this the planner picks indexes blind (the worklist's grant probe took 100 ms, not 2 ms).
+    await analyzeSchema(database, schema);
     const { token, value } = await issueToken(database.db, systemActor('QMJ'), {
       label: 'benchmark',
       role: 'spa',
@@ -341,7 +356,7 @@ async function main() {
       `### Offered ${o.rate} requests/s for ${o.duration} s (${new Date().toISOString().slice(0, 16)}Z)`,
       '',
       `Machine: ${cpus().length} logical CPUs (nproc), ${cpu}; Node ${process.version}; PostgreSQL at ${database.location}, pool 10; app and load generator in one process.`,
-      `Command: \`DATABASE_URL=${url} ./node_modules/.bin/node bench/referrals.ts --rate ${o.rate} --duration ${o.duration} --read-share ${o.readShare} --retry-share ${o.retryShare} --concurrency ${o.concurrency} --baseline ${o.baseline}\`; load average at the start ${loadavg()[0].toFixed(1)} (the machine is shared).`,
+      `Command: \`DATABASE_URL=${url} ./node_modules/.bin/node bench/referrals.ts --rate ${o.rate} --duration ${o.duration} --read-share ${o.readShare} --retry-share ${o.retryShare} --concurrency ${o.concurrency} --baseline ${o.baseline}${o.bareRate ? ` --bare-rate ${o.bareRate}` : ''}\`; load average at the start ${loadavg()[0].toFixed(1)} (the machine is shared).`,
       '',
       `Sustained throughput: **${(ok.length / elapsed).toFixed(1)} successful requests/s** (${ok.length} in ${elapsed.toFixed(1)} s, of which ${(sendingEnded - start) / 1000 < elapsed ? `${(elapsed - (sendingEnded - start) / 1000).toFixed(1)} s draining` : 'no drain'}); shed at the concurrency cap: ${shed}; transport errors: ${errors}.`,
       '',
@@ -354,7 +369,7 @@ async function main() {
       '',
       ...(baseline
         ? [
-            `Bare Fastify + one INSERT, same run, offered ${o.rate} submissions/s for ${o.duration} s: ${baseline.rate.toFixed(1)} stored/s (${baseline.count} answered, ${baseline.shed} shed, ${baseline.stored} rows), p50 ${baseline.p50.toFixed(1)} ms, p99 ${baseline.p99.toFixed(1)} ms.`,
+            `Bare Fastify + one INSERT, same run, offered ${o.bareRate || o.rate} submissions/s for ${o.duration} s: ${baseline.rate.toFixed(1)} stored/s (${baseline.count} answered, ${baseline.shed} shed, ${baseline.stored} rows), p50 ${baseline.p50.toFixed(1)} ms, p99 ${baseline.p99.toFixed(1)} ms.`,
             `Core Offer submissions against it: **${(appSubmitRate / baseline.rate).toFixed(2)}× the bare rate** (${appSubmitRate.toFixed(1)}/s of submissions inside a ${Math.round((1 - o.readShare) * 100)}% submission mix, so compare at saturation), p50 ${(quantile(submitMs, 0.5) / baseline.p50).toFixed(1)}× and p99 ${(quantile(submitMs, 0.99) / baseline.p99).toFixed(1)}× the bare latency.`,
             '',
           ]

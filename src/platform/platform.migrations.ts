@@ -199,7 +199,8 @@ platformMigrations['0003_platform_relationships'] = {
 platformMigrations['0009_platform_relationships_probe'] = {
   // The referral worklist checks each referral's grant as it walks its index (access.repository.ts
   // listReferrals). The probe names the source and the grantee, so an index with all five columns serves it
-  // outright, and the planner prefers it to the grantee index even before the tables have statistics.
+  // outright. The planner needs statistics to prefer it to the grantee index (autovacuum gathers them; without
+  // any, on a machine with autovacuum off, it may walk every grant of the role per referral instead).
   // biome-ignore lint/suspicious/noExplicitAny: migrations are written against no fixed schema
   async up(db: Kysely<any>) {
     await db.schema
