@@ -20,7 +20,6 @@
 
 import { DEFAULT_SEED, seededRandom } from './random.ts';
 import {
-  assertPositiveFinite,
   type Confidence,
   confidenceLevel,
   type Estimate,

@@ -280,11 +280,10 @@ export function funnelPlot(options: {
   limits: { denominator: number; lower95: number; upper95: number; lower998: number; upper998: number }[];
   xLabel: string;
   yLabel: string;
-  digits?: number;
   width?: number;
   height?: number;
 }): string {
-  const { width = 640, height = 360, digits = 1 } = options;
+  const { width = 640, height = 360 } = options; // the axis takes its digits from its step
   const left = 70;
   const right = 20;
   const top = 16;

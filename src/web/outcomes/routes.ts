@@ -740,7 +740,6 @@ function buildIndicatorView(
         limits: funnel.limits,
         xLabel: 'Denominator',
         yLabel: indicator.unit,
-        digits: 1,
       })
     : null;
 
