@@ -23,7 +23,6 @@ import Fastify from 'fastify';
 import { sql } from 'kysely';
 import { buildApp } from '../src/app.ts';
 import { migrations } from '../src/migrations.ts';
-import { nhsNumberCheckDigit } from '../src/modules/access/index.ts';
 import { issueToken } from '../src/platform/auth/identity.ts';
 import { systemActor } from '../src/platform/auth/roles.ts';
 import { systemClock } from '../src/platform/clock.ts';
@@ -31,6 +30,7 @@ import { loadConfig } from '../src/platform/config.ts';
 import { openPostgres } from '../src/platform/db/database.ts';
 import { migrateToLatest } from '../src/platform/db/migrate.ts';
 import { seedDemoData } from '../src/seed.ts';
+import { analyzeSchema, body, quantile } from './load.ts';
 
 type Opts = {
   rate: number;
@@ -75,51 +75,6 @@ function parseArgs(argv: string[]): Opts {
     (o as Record<string, unknown>)[key] = v;
   }
   return o;
-}
-
-const POSTCODES = ['N19 5HX', 'NW5 2HX', 'N17 6RA', 'N9 0PZ', 'N12 0DR', 'NW1 8NH', 'EN1 1AA', 'N1 9GU'];
-const COMPONENTS = [
-  ['podiatry', '1948-03-04'],
-  ['falls-prevention', '1940-07-21'],
-  ['district-nursing', '1951-11-30'],
-  ['physiotherapy-and-msk', '1979-05-15'],
-  ['social-prescribing', '1990-01-09'],
-  ['nhs-talking-therapies', '1996-08-18'],
-] as const;
-
-function nhs(n: number): string {
-  for (let b = n; ; b++) {
-    const nine = `97${String(b).padStart(7, '0')}`;
-    const check = nhsNumberCheckDigit(nine);
-    if (check !== null) return `${nine}${check}`;
-  }
-}
-
-function body(i: number) {
-  const [component, birthDate] = COMPONENTS[i % COMPONENTS.length];
-  return {
-    person: {
-      nhsNumber: nhs(i * 3),
-      givenName: 'Bench',
-      familyName: `Person ${i}`,
-      birthDate,
-      postcode: POSTCODES[i % POSTCODES.length],
-      gpPractice: 'F83004',
-    },
-    component,
-    urgency: 'routine',
-    reason: 'Load test referral',
-    source: 'professional',
-    communication: { preferredContact: 'phone', interpreter: false, bsl: false },
-  };
-}
-
-function quantile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const h = (sorted.length - 1) * p;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
 }
 
 type Sample = { kind: 'submit' | 'retry' | 'read'; ms: number; status: number };
@@ -194,14 +149,6 @@ async function bareBaseline(
   };
 }
 
-/** ANALYZE every table of the schema, as autovacuum would after the seed. */
-async function analyzeSchema(database: Awaited<ReturnType<typeof openPostgres>>, schema: string) {
-  const tables = await sql<{ t: string }>`select tablename as t from pg_tables where schemaname = ${schema}`.execute(
-    database.db,
-  );
-  for (const { t } of tables.rows) await sql`analyze ${sql.id(schema, t)}`.execute(database.db);
-}
-
 async function main() {
   const o = parseArgs(process.argv.slice(2));
   const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -216,7 +163,7 @@ async function main() {
     await seedDemoData(database.db, 'postgres');
     // Production PostgreSQL's autovacuum gathers statistics as tables fill; this machine's has autovacuum off,
     // so without this the planner picks indexes blind (the worklist's grant probe took 100 ms, not 2 ms).
-    await analyzeSchema(database, schema);
+    await analyzeSchema(database.db, schema);
     const { token, value } = await issueToken(database.db, systemActor('QMJ'), {
       label: 'benchmark',
       role: 'spa',
