@@ -73,6 +73,11 @@ async function one(size: number): Promise<string[]> {
       and source_type = 'referral' and starts_at <= now() and (ends_at is null or ends_at > now())
       and grantee_kind = 'role' and grantee = 'spa')`;
     const filter = sql`r.system_id = 'QMJ' and ${scope} and r.status in ('received', 'triaged', 'redirected')`;
+    // As the app checks the grant now (access.repository.ts listReferrals): a probe per referral walked.
+    const probe = sql`exists (select source_id from person_relationships where system_id = 'QMJ'
+      and source_type = 'referral' and starts_at <= now() and (ends_at is null or ends_at > now())
+      and grantee_kind = 'role' and grantee = 'spa' and source_id = r.id::text offset 0)`;
+    const probed = sql`r.system_id = 'QMJ' and ${probe} and r.status in ('received', 'triaged', 'redirected')`;
     const from = sql`access_referrals r join access_people p on p.id = r.person_id`;
     const key = sql`coalesce(r.first_contact_due, r.target_due_at, 'infinity'::timestamptz)`;
     // A cursor 2,000 rows in, for the deep page.
@@ -94,16 +99,16 @@ async function one(size: number): Promise<string[]> {
       ],
       [
         'after: capped count (at most 1,001 rows)',
-        sql`select count(*) from (select 1 from access_referrals r where ${filter}
+        sql`select count(*) from (select 1 from access_referrals r where ${probed}
           order by ${key}, r.received_at, r.id limit 1001) c`,
       ],
       [
         'after: first page (keyset, LIMIT 26)',
-        sql`select r.*, p.given_name from ${from} where ${filter} order by ${key}, r.received_at, r.id limit 26`,
+        sql`select r.*, p.given_name from ${from} where ${probed} order by ${key}, r.received_at, r.id limit 26`,
       ],
       [
         'after: page from a cursor 2,000 rows in',
-        sql`select r.*, p.given_name from ${from} where ${filter}
+        sql`select r.*, p.given_name from ${from} where ${probed}
           and (${key}, r.received_at, r.id) > (${c.due}::timestamptz, ${c.received}::timestamptz, ${c.id}::uuid)
           order by ${key}, r.received_at, r.id limit 26`,
       ],
