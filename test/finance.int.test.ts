@@ -110,6 +110,24 @@ for (const engine of testEngines()) {
       assert.ok(again.phasing.optimalityGap !== null && again.phasing.optimalityGap <= SEED_RUN.mipRelGap);
     });
 
+    test('a copy of the agreed plan re-run from the API without a time limit gives the agreed start years', async () => {
+      const created = await api('POST', '/api/finance/scenarios', 'commissioner', {
+        name: 'Agreed plan, re-run',
+        copyFrom: agreedId,
+      });
+      assert.equal(created.statusCode, 201);
+      const id = created.json().id;
+      const run = await api('POST', `/api/finance/scenarios/${id}/run`, 'commissioner', { draws: 100, wait: true });
+      assert.equal(run.json().run.status, 'done');
+      const years = async (scenario: string) => {
+        const r = await api('GET', `/api/finance/scenarios/${scenario}/phasing`, 'analyst');
+        assert.equal(r.statusCode, 200);
+        const items = r.json().items as { id: string; startYear: string | null }[];
+        return Object.fromEntries(items.map((i) => [i.id, i.startYear]));
+      };
+      assert.deepEqual(await years(id), await years(agreedId));
+    });
+
     test('roles: analysts read, only commissioners write, other staff cannot read', async () => {
       assert.equal((await api('GET', '/api/finance/scenarios', 'spa')).statusCode, 403);
       assert.equal((await api('POST', '/api/finance/scenarios', 'analyst', { name: 'x' })).statusCode, 403);

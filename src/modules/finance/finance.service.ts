@@ -318,13 +318,17 @@ export async function startRun(
     });
     return { scenario: s, input };
   });
+  // Unless the caller asks for a time limit, the solver stops by work (SEED_RUN's gap and node count), so a
+  // re-run of the same assumptions phases every item in the same year on any machine at any load, and a copy of
+  // the agreed plan re-run unchanged gives the agreed plan back. A time limit is the caller's explicit trade.
+  const byWork = request.timeLimitSeconds === undefined;
   const options = {
     firstYear: scenario.firstYear,
     draws: request.draws,
     seed: request.seed,
-    timeLimitSeconds: request.timeLimitSeconds,
-    mipRelGap: request.mipRelGap,
-    maxNodes: request.maxNodes,
+    timeLimitSeconds: request.timeLimitSeconds ?? SEED_RUN.timeLimitSeconds,
+    mipRelGap: request.mipRelGap ?? (byWork ? SEED_RUN.mipRelGap : undefined),
+    maxNodes: request.maxNodes ?? (byWork ? SEED_RUN.maxNodes : undefined),
   };
   const assumptions = withDefaults(scenario.assumptions);
   const modelInput: ModelInput = {
@@ -485,7 +489,7 @@ export const NCL_SCENARIO_NAME = 'NCL core offer plan 2023-24 to 2027-28';
 /**
  * Seeds the NCL scenario from the demo baseline and offer, runs the model on it (in this thread, with 1,000
  * draws and the solver stopped by work limits, `SEED_RUN`, so the plan is the same on every machine and start-up
- * stays quick; a re-run uses 10,000 draws and a 10-second limit) and agrees it as the plan.
+ * stays quick; a re-run uses 10,000 draws and the same work limits) and agrees it as the plan.
  */
 export async function seedFinance(db: AnyDb, systemId: string, now: Date): Promise<{ scenarios: number }> {
   const actor = systemActor(systemId);

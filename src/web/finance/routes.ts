@@ -1056,7 +1056,12 @@ export default async function financeRoutes(
               draws: Type.Optional(Type.Integer({ description: 'Monte Carlo draws (10,000 by default)' })),
               seed: Type.Optional(Type.Integer()),
               timeLimitSeconds: Type.Optional(
-                Type.Number({ minimum: 0.5, maximum: 30, description: 'Solver time limit (10 s by default)' }),
+                Type.Number({
+                  minimum: 0.5,
+                  maximum: 30,
+                  description:
+                    'Stop the solver after this many seconds. Without it the solver stops by work (a 2% proven gap or 5,000 nodes), so the same assumptions give the same plan on any machine.',
+                }),
               ),
               wait: Type.Optional(Type.Boolean()),
             },
