@@ -386,6 +386,20 @@ for (const engine of testEngines()) {
       assert.ok(extra.value > 0, 'the option sets the extra efficiency the gap needs');
       assert.equal(opened.basedOn, agreedId);
       assert.ok(agreedNow.results.affordabilityGap.some((g: number) => g > 0));
+      assert.match(option.headers.location as string, /opened=1/);
+      // Opened from the page, the option runs at once; with the extra efficiency its gap is smaller.
+      let ran = opened;
+      for (const end = Date.now() + 120_000; ran.run.status !== 'done' && ran.run.status !== 'failed'; ) {
+        assert.ok(Date.now() < end, `the option's run finished (${ran.run.status})`);
+        await new Promise((r) => setTimeout(r, 250));
+        ran = (await api('GET', `/api/finance/scenarios/${optionId}`, 'analyst')).json();
+      }
+      assert.equal(ran.run.status, 'done', ran.run.error);
+      const total = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+      assert.ok(
+        total(ran.results.affordabilityGap) < total(agreedNow.results.affordabilityGap),
+        `${total(ran.results.affordabilityGap)} < ${total(agreedNow.results.affordabilityGap)}`,
+      );
 
       const paper = await b.get(`/finance/scenarios/${agreedId}/board-paper`);
       assert.equal(paper.statusCode, 200);

@@ -597,6 +597,7 @@ export default async function financeRoutes(
     created: Type.Optional(Type.String({ maxLength: 5 })),
     saved: Type.Optional(Type.String({ maxLength: 5 })),
     started: Type.Optional(Type.String({ maxLength: 5 })),
+    opened: Type.Optional(Type.String({ maxLength: 5 })),
     agreed: Type.Optional(Type.String({ maxLength: 5 })),
     borough: Type.Optional(Type.String({ maxLength: 12 })),
   });
@@ -786,8 +787,11 @@ export default async function financeRoutes(
       },
     },
     async (request, reply) => {
-      const id = await openOption(db, actorOf(request), request.params.id, request.params.option, deps.clock.now());
-      return reply.redirect(`/finance/scenarios/${id}?created=1`, 303);
+      const actor = actorOf(request);
+      const id = await openOption(db, actor, request.params.id, request.params.option, deps.clock.now());
+      // Someone opening an option from the page wants to see what it gives, so it runs straight away.
+      await startRun(db, actor, id, deps.clock);
+      return reply.redirect(`/finance/scenarios/${id}?opened=1`, 303);
     },
   );
 
