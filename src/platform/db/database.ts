@@ -32,9 +32,23 @@ export class DatabaseUnavailableError extends Error {}
 const INT8 = 20;
 const DATE = 1082;
 
-export type PostgresOptions = { url: string; schema?: string; poolSize?: number };
+export type PostgresOptions = {
+  url: string;
+  schema?: string;
+  poolSize?: number;
+  /** Told when the server ends an idle connection (a restart, a failover, an administrator); the pool reconnects. */
+  onIdleError?: (error: Error) => void;
+};
 
-export async function openPostgres({ url, schema, poolSize = 10 }: PostgresOptions): Promise<Database> {
+const warnIdleError = (error: Error) =>
+  process.emitWarning(`PostgreSQL ended an idle connection: ${error.message}; the next query reconnects.`);
+
+export async function openPostgres({
+  url,
+  schema,
+  poolSize = 10,
+  onIdleError = warnIdleError,
+}: PostgresOptions): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
@@ -49,17 +63,43 @@ export async function openPostgres({ url, schema, poolSize = 10 }: PostgresOptio
     },
   });
   const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
+  // Without a listener an idle connection's error is thrown from the pool and ends the process. Once closing
+  // began, an error is only a connection ending early, which is what closing asks for.
+  let closing = false;
+  pool.on('error', (error) => {
+    if (!closing) onIdleError(error);
+  });
+  // pool.end() resolves as soon as it has asked each connection to end, not when they have ended. Closing
+  // waits for the sockets too, so whoever closes can drop the database straight away (tests do, with force)
+  // without its backends still holding idle connections that the drop then terminates.
+  const open = new Set<pg.PoolClient>();
+  pool.on('connect', (client) => open.add(client));
+  let allEnded = () => {};
+  pool.on('remove', (client) => {
+    open.delete(client);
+    if (open.size === 0) allEnded();
+  });
+  const close = async () => {
+    closing = true;
+    const ended = new Promise<void>((resolve) => {
+      allEnded = resolve;
+      if (open.size === 0) resolve();
+    });
+    await db.destroy();
+    const backstop = new Promise<void>((resolve) => setTimeout(resolve, 5000).unref());
+    await Promise.race([ended, backstop]);
+  };
   const parsed = new URL(url);
   const location = `${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;
   try {
     await sql`select 1`.execute(db);
   } catch (error) {
-    await db.destroy().catch(() => {});
+    await close().catch(() => {});
     throw new DatabaseUnavailableError(
       `Cannot reach PostgreSQL at ${location}: ${(error as Error).message}. Check DATABASE_URL and that the server is running.`,
     );
   }
-  return { db, engine: 'postgres', schema: schema ?? 'public', location, close: () => db.destroy() };
+  return { db, engine: 'postgres', schema: schema ?? 'public', location, close };
 }
 
 export type PGliteOptions = { dataDir?: string; loadDataDir?: Blob | File };
