@@ -10,17 +10,15 @@
 // reads), sending request n to server n mod N, and checks every accepted submission is stored exactly once.
 // The app processes log at warn (the in-process benchmark's app logs nothing), share one CSRF key, and each
 // runs its own outbox workers. The load generator shares the 2-core machine with the servers and PostgreSQL.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { cpus, loadavg } from 'node:os';
-import path from 'node:path';
 import { sql } from 'kysely';
 import { issueToken } from '../src/platform/auth/identity.ts';
 import { systemActor } from '../src/platform/auth/roles.ts';
 import { openPostgres } from '../src/platform/db/database.ts';
 import { outboxBacklog } from '../src/platform/outbox.ts';
+import { type MainProcess, startMainProcess } from '../test/support/server.ts';
 import { analyzeSchema, body, quantile } from './load.ts';
 
 type Opts = { servers: number[]; rate: number; duration: number; readShare: number; concurrency: number; out: string };
@@ -51,50 +49,11 @@ function parseArgs(argv: string[]): Opts {
   return o;
 }
 
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const port = (probe.address() as net.AddressInfo).port;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
+type Server = MainProcess;
 
-type Server = { base: string; child: ChildProcess; exited: Promise<unknown> };
-
-async function startServer(databaseUrl: string, csrfKey: string): Promise<Server> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [path.resolve(import.meta.dirname, '../src/main.ts')], {
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      CSRF_KEY: csrfKey,
-      SECURE_COOKIES: 'false',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  let exitCode: number | null = null;
-  const exited = new Promise((resolve) =>
-    child.on('exit', (code) => {
-      exitCode = code;
-      resolve(code);
-    }),
-  );
-  // Ready when /healthz answers (it logs nothing at warn).
-  for (const end = Date.now() + 120_000; ; ) {
-    if (exitCode !== null) throw new Error(`the server exited with ${exitCode}`);
-    if (Date.now() > end) throw new Error('the server did not start within 2 minutes');
-    const ready = await fetch(`http://127.0.0.1:${port}/healthz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return { base: `http://127.0.0.1:${port}`, child, exited };
-}
+// Ready when /healthz answers; at warn the server logs nothing per request.
+const startServer = (databaseUrl: string, csrfKey: string): Promise<Server> =>
+  startMainProcess({ DATABASE_URL: databaseUrl, CSRF_KEY: csrfKey, SECURE_COOKIES: 'false', LOG_LEVEL: 'warn' });
 
 type Result = {
   servers: number;

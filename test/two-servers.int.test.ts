@@ -4,62 +4,28 @@
 // outbox workers of both processes deliver every notification exactly once between them. That is the proof
 // that the servers keep no state of their own. PostgreSQL only (PGlite is one process's embedded database).
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { nhsNumberCheckDigit } from '../src/modules/access/index.ts';
 import { issueToken } from '../src/platform/auth/identity.ts';
 import { systemActor } from '../src/platform/auth/roles.ts';
 import { type Database, openPostgres } from '../src/platform/db/database.ts';
+import { type MainProcess, startMainProcess } from './support/server.ts';
 
-const MAIN = path.resolve('src/main.ts');
 const url = process.env.TEST_DATABASE_URL;
 
-type Server = { base: string; child: ChildProcess; output: () => string; exited: Promise<number | null> };
+type Server = MainProcess;
 
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const port = (probe.address() as net.AddressInfo).port;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-async function startServer(databaseUrl: string, csrfKey: string): Promise<Server> {
-  const port = await freePort();
-  let output = '';
-  const child = spawn(process.execPath, [MAIN], {
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      CSRF_KEY: csrfKey, // shared, as every server behind one name must share it
-      SECURE_COOKIES: 'false', // plain http on the loopback
-      LOG_LEVEL: 'info',
-      OUTBOX_WORKERS: '2',
-      OUTBOX_BATCH_SIZE: '2',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+const startServer = (databaseUrl: string, csrfKey: string): Promise<Server> =>
+  startMainProcess({
+    DATABASE_URL: databaseUrl,
+    CSRF_KEY: csrfKey, // shared, as every server behind one name must share it
+    SECURE_COOKIES: 'false', // plain http on the loopback
+    LOG_LEVEL: 'info', // the outbox logs each delivery, which the exactly-once check reads
+    OUTBOX_WORKERS: '2',
+    OUTBOX_BATCH_SIZE: '2',
   });
-  child.stdout!.on('data', (d) => {
-    output += d;
-  });
-  child.stderr!.on('data', (d) => {
-    output += d;
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const end = Date.now() + 120_000;
-  while (!output.includes('Core Offer is running')) {
-    if (child.exitCode !== null) throw new Error(`the server exited: ${output}`);
-    if (Date.now() > end) throw new Error(`the server did not start: ${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { base: `http://127.0.0.1:${port}`, child, output: () => output, exited };
-}
 
 /** A browser over real HTTP whose requests can go to either server (a load balancer without stickiness). */
 class Browser {
