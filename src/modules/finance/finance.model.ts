@@ -4,6 +4,8 @@
 import type { BaselineRow, GapCell, VariationRow } from '../baseline/index.ts';
 import type { Component } from '../offer/index.ts';
 import { ADMISSION_EFFECTS, PLACEMENT_EFFECTS, type Values } from './finance.assumptions.ts';
+import { percentile } from './finance.montecarlo.ts';
+import { providerProductivity } from './finance.productivity.ts';
 
 export const FINANCE_STAFF_GROUPS = ['nursing', 'allied-health', 'medical', 'psychology', 'support', 'other'] as const;
 export type FinanceStaffGroup = (typeof FINANCE_STAFF_GROUPS)[number];
@@ -56,19 +58,9 @@ export interface GapItem {
   requires: string[];
 }
 
-const quantile = (xs: number[], q: number): number =>
-  quantileSorted(
-    [...xs].sort((a, b) => a - b),
-    q,
-  );
-const quantileSorted = (s: readonly number[], q: number): number => {
-  if (s.length === 0) return 0;
-  const pos = (s.length - 1) * Math.min(1, Math.max(0, q));
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return s[lo] + (s[hi] - s[lo]) * (pos - lo);
-};
-export { quantile };
+/** The q-quantile of sorted values (0 when there are none). */
+const quantileSorted = (s: readonly number[], q: number): number =>
+  s.length === 0 ? 0 : percentile(s, Math.min(1, Math.max(0, q)));
 
 /** Precomputed, assumption-free facts about the gaps (so Monte Carlo draws only redo the arithmetic). */
 export interface GapFacts {
@@ -277,67 +269,6 @@ export function rampShare(k: number, a: Values): number {
 // ---------------------------------------------------------------------------------------------------------
 // Funding levers that do not depend on the plan
 
-export interface ProductivityRow {
-  borough: string;
-  component: string;
-  contacts: number;
-  wte: number;
-  spend: number;
-  contactsPerWte: number | null;
-  costPerContact: number | null;
-  skillMix: Partial<Record<FinanceStaffGroup, number>>;
-  bestCostPerContact: number | null;
-  bestContactsPerWte: number | null;
-  /** Pounds a year if the borough reached the best-in-class cost per contact for the same contacts. */
-  release: number;
-}
-
-/** Contacts per WTE, cost per contact and skill mix per borough and component, against best in class. */
-export function productivity(rows: readonly BaselineRow[], bestQuantile: number): ProductivityRow[] {
-  const agg = new Map<string, { contacts: number; wte: number; spend: number; mix: Record<string, number> }>();
-  for (const r of rows) {
-    const k = `${r.borough}|${r.component}`;
-    const x = agg.get(k) ?? { contacts: 0, wte: 0, spend: 0, mix: {} };
-    x.contacts += r.contacts ?? 0;
-    x.spend += (r.spendPence ?? 0) / 100;
-    for (const [g, n] of Object.entries(r.staffWte)) {
-      x.wte += n ?? 0;
-      x.mix[g] = (x.mix[g] ?? 0) + (n ?? 0);
-    }
-    agg.set(k, x);
-  }
-  const byComponent = new Map<string, { cpc: number[]; cpw: number[] }>();
-  for (const [k, x] of agg) {
-    const c = k.split('|')[1];
-    const e = byComponent.get(c) ?? { cpc: [], cpw: [] };
-    if (x.contacts > 0 && x.spend > 0) e.cpc.push(x.spend / x.contacts);
-    if (x.contacts > 0 && x.wte > 0) e.cpw.push(x.contacts / x.wte);
-    byComponent.set(c, e);
-  }
-  const out: ProductivityRow[] = [];
-  for (const [k, x] of agg) {
-    const [borough, component] = k.split('|');
-    const e = byComponent.get(component)!;
-    const cpc = x.contacts > 0 && x.spend > 0 ? x.spend / x.contacts : null;
-    const best = e.cpc.length >= 2 ? quantile(e.cpc, bestQuantile) : null;
-    const bestCpw = e.cpw.length >= 2 ? quantile(e.cpw, 1 - bestQuantile) : null;
-    out.push({
-      borough,
-      component,
-      contacts: x.contacts,
-      wte: round(x.wte, 2),
-      spend: x.spend,
-      contactsPerWte: x.wte > 0 && x.contacts > 0 ? x.contacts / x.wte : null,
-      costPerContact: cpc,
-      skillMix: x.wte > 0 ? Object.fromEntries(Object.entries(x.mix).map(([g, n]) => [g, round(n / x.wte, 3)])) : {},
-      bestCostPerContact: best,
-      bestContactsPerWte: bestCpw,
-      release: cpc !== null && best !== null && cpc > best ? (cpc - best) * x.contacts : 0,
-    });
-  }
-  return out.sort((p, q) => q.release - p.release || p.borough.localeCompare(q.borough));
-}
-
 export interface FixedLevers {
   /** Pounds per year, by lever, not counting system savings (which follow the plan). */
   byLever: Record<Exclude<Lever, 'systemSavings'>, number[]>;
@@ -350,8 +281,9 @@ export interface FixedLevers {
 
 export function fixedLevers(input: ModelInput, a: Values, years: number): FixedLevers {
   const ramp = (k: number, n: number) => Math.min(1, (k + 1) / Math.max(1, n));
-  const prod = productivity(input.rows, a['efficiency.bestQuantile']);
-  const release = prod.reduce((s, p) => s + p.release, 0) * a['efficiency.captureShare'];
+  // Efficiency: a share of what each provider would release at the best-in-class cost per contact.
+  const release =
+    providerProductivity(input.rows, a['efficiency.bestQuantile']).totalRelease * a['efficiency.captureShare'];
   const baselineSpend = input.rows.reduce((s, r) => s + (r.spendPence ?? 0) / 100, 0);
   // Scale: components every borough already provides can be organised once across the system.
   const offeredIn = new Map<string, Set<string>>();

@@ -81,6 +81,15 @@ export function percentile(sorted: ArrayLike<number>, p: number): number {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
 
+/** The q-quantile of unsorted values (0 when there are none). */
+export function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) return 0;
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    Math.min(1, Math.max(0, q)),
+  );
+}
+
 export interface Band {
   p10: number[];
   p50: number[];

@@ -2,8 +2,10 @@
 // and skill mix by Agenda for Change band, each against the system's best in class (a settable quantile of
 // the providers offering the same service), and the money that reaching the best cost per contact would
 // release. Pure: baseline rows in, rows out. Rows with no provider are benchmarked per borough instead.
+// The skill mix is costed too: what the same Agenda for Change staff would cost a year in the best-in-class
+// band mix, at published unit costs per band.
 import { AFC_BANDS, type AfcBandCode, type BaselineRow } from '../baseline/index.ts';
-import { quantile } from './finance.model.ts';
+import { quantile } from './finance.montecarlo.ts';
 
 export interface ProviderProductivityRow {
   /** The provider's organisation code, or null when the baseline did not say (then one row per borough). */
@@ -30,6 +32,12 @@ export interface ProviderProductivityRow {
   bestBandMix: Partial<Record<AfcBandCode, number>>;
   /** Pounds a year released if the provider reached the best cost per contact for the same contacts. */
   release: number;
+  /**
+   * Pounds a year the same band-counted staff would cost less in the best-in-class band mix, at the unit cost
+   * of each band (0 when the mix is already as lean; null when the provider or its best peers give no bands).
+   * It overlaps what the cost per contact measures, so it is not added to the release.
+   */
+  skillMixRelease: number | null;
   /** How many providers (or boroughs) offer the service with figures to compare: best in class needs 2. */
   peers: number;
 }
@@ -39,9 +47,26 @@ export interface ProductivityReport {
   bands: { code: AfcBandCode; name: string }[];
   rows: ProviderProductivityRow[];
   totalRelease: number;
+  totalSkillMixRelease: number;
   /** Providers named in the rows, with their names. */
   providers: { code: string; name: string; release: number }[];
 }
+
+// PSSRU Unit Costs of Health and Social Care 2024, community-based scientific and professional staff (table
+// 8.2.1), cost per working hour × 1,545 working hours: salary, on-costs, overheads, non-staff and capital.
+// PSSRU does not cost bands 2 and 3; their figures are illustrative (below band 4, £39 an hour).
+const HOURS = 1545;
+export const BAND_COST_PER_WTE: Record<AfcBandCode, number> = {
+  'band-2': 30 * HOURS,
+  'band-3': 34 * HOURS,
+  'band-4': 39 * HOURS,
+  'band-5': 44 * HOURS,
+  'band-6': 57 * HOURS,
+  'band-7': 68 * HOURS,
+  'band-8a-plus': 77 * HOURS,
+};
+export const BAND_COST_SOURCE =
+  'PSSRU Unit Costs of Health and Social Care 2024, community staff, cost per working hour × 1,545 hours, for bands 4 to 8a. The costs of bands 2 and 3 are illustrative';
 
 const round = (x: number, dp: number) => Math.round(x * 10 ** dp) / 10 ** dp;
 const SENIOR: readonly AfcBandCode[] = ['band-6', 'band-7', 'band-8a-plus'];
@@ -56,6 +81,7 @@ export function providerProductivity(
   bestQuantile: number,
   names: ReadonlyMap<string, string> = new Map(),
   boroughNames: ReadonlyMap<string, string> = new Map(),
+  bandCost: Readonly<Record<AfcBandCode, number>> = BAND_COST_PER_WTE,
 ): ProductivityReport {
   type Agg = {
     provider: string | null;
@@ -119,6 +145,12 @@ export function providerProductivity(
       }
     }
     const { mix, total } = mixOf(x.bands);
+    const costPerWte = (m: Partial<Record<AfcBandCode, number>>) =>
+      AFC_BANDS.reduce((sum, b) => sum + (m[b.code] ?? 0) * bandCost[b.code], 0);
+    const skillMixRelease =
+      total > 0 && Object.keys(bestBandMix).length > 0
+        ? round(Math.max(0, total * (costPerWte(mix) - costPerWte(bestBandMix))), 2)
+        : null;
     const code = x.provider;
     const boroughs = [...x.boroughs].sort();
     out.push({
@@ -141,6 +173,7 @@ export function providerProductivity(
       bestContactsPerWte: bestCpw,
       bestBandMix,
       release: cpc !== null && best !== null && cpc > best ? round((cpc - best) * x.contacts, 2) : 0,
+      skillMixRelease,
       peers: cpcs.length,
     });
   }
@@ -161,6 +194,10 @@ export function providerProductivity(
     rows: out,
     totalRelease: round(
       out.reduce((s, r) => s + r.release, 0),
+      2,
+    ),
+    totalSkillMixRelease: round(
+      out.reduce((s, r) => s + (r.skillMixRelease ?? 0), 0),
       2,
     ),
     providers: [...byProvider.values()].sort((a, b) => b.release - a.release || a.name.localeCompare(b.name)),

@@ -19,7 +19,7 @@ import {
   percentile,
   planViolations,
   planYears,
-  productivity,
+  BAND_COST_PER_WTE,
   providerProductivity,
   projectPlan,
   rampShare,
@@ -257,14 +257,14 @@ describe('the Monte Carlo fast path', () => {
 
 describe('funding levers', () => {
   test('productivity: cost per contact against the best quartile, and the money reaching it would release', () => {
-    const p = productivity(input.rows, 0);
-    const b1 = p.find((x) => x.borough === 'B1' && x.component === 'urgent-community-response')!;
+    // These rows name no provider, so each borough is benchmarked as one.
+    const p = providerProductivity(input.rows, 0).rows;
+    const b1 = p.find((x) => x.boroughs[0] === 'B1' && x.component === 'urgent-community-response')!;
     // B1 spends £500,000 on 5,000 contacts (£100 each); B2 £75 each, the best: £25 × 5,000 released.
     assert.equal(b1.costPerContact, 100);
     assert.equal(b1.bestCostPerContact, 75);
     assert.equal(b1.release, 125000);
     assert.equal(b1.contactsPerWte, 1000);
-    assert.deepEqual(b1.skillMix, { nursing: 0.8, support: 0.2 });
   });
 
   test('per provider: boroughs with one provider pool, best quartile of the peers, skill mix by band', () => {
@@ -317,6 +317,31 @@ describe('funding levers', () => {
     assert.equal(providerProductivity([rows[2]], 0.25).rows[0].bestCostPerContact, null);
   });
 
+  test('skill mix costed: what the same band staff would cost less in the best-in-class mix', () => {
+    const r = (borough: string, provider: string, spend: number, bands: object) => ({
+      ...row(borough, 'urgent-community-response', 10, spend * 100, 10000),
+      provider,
+      bandWte: bands,
+    });
+    const rows: BaselineRow[] = [
+      r('B1', 'P1', 1_000_000, { 'band-5': 10, 'band-7': 10 }),
+      r('B2', 'P2', 500_000, { 'band-6': 10 }),
+      r('B3', 'P3', 800_000, {}),
+    ];
+    const cost = { ...BAND_COST_PER_WTE, 'band-5': 40_000, 'band-6': 50_000, 'band-7': 80_000 };
+    const rep = providerProductivity(rows, 0, new Map(), new Map(), cost);
+    const of = (p: string) => rep.rows.find((x) => x.provider === p)!;
+    // P1's 20 WTE cost £60,000 each in its half band 5, half band 7 mix; £50,000 in P2's all band 6.
+    assert.equal(of('P1').skillMixRelease, 20 * 10_000);
+    assert.equal(of('P2').skillMixRelease, 0); // the best in class itself
+    assert.equal(of('P3').skillMixRelease, null); // no bands given
+    assert.equal(rep.totalSkillMixRelease, 200_000);
+    // Dearer senior bands raise it; with the published costs band 5 and 7 average below band 6, so nothing.
+    const dearer = providerProductivity(rows, 0, new Map(), new Map(), { ...cost, 'band-7': 90_000 });
+    assert.ok(dearer.totalSkillMixRelease > rep.totalSkillMixRelease);
+    assert.equal(providerProductivity(rows, 0).rows.find((x) => x.provider === 'P1')!.skillMixRelease, 0);
+  });
+
   test('efficiency ramps up to its full release; growth follows the assumed profile; redistribution is capped', () => {
     const a = with_({ 'efficiency.bestQuantile': 0, 'efficiency.captureShare': 1, 'efficiency.rampYears': 2 });
     const l = fixedLevers(input, a, 3);
@@ -324,6 +349,8 @@ describe('funding levers', () => {
     const cpa = (75 - 25) * 4000;
     assert.ok(Math.abs(l.byLever.efficiency[1] - (release + cpa)) < 1e-6);
     assert.ok(Math.abs(l.byLever.efficiency[0] - (release + cpa) / 2) < 1e-6);
+    // The release is the per-provider benchmark's, rows with no provider standing as their borough.
+    assert.ok(Math.abs(l.byLever.efficiency[1] - providerProductivity(input.rows, 0).totalRelease) < 1e-6);
     assert.deepEqual(l.byLever.growth, [a['funding.growth.y1'], a['funding.growth.y2'], a['funding.growth.y3']]);
     for (let t = 0; t < 3; t++)
       assert.ok(l.byLever.redistribution[t] <= l.baselineSpend * a['redistribution.capPerYear'] * (t + 1) + 1e-9);

@@ -12,6 +12,7 @@ import {
   agreeScenario,
   assumptionDefinition,
   assumptionHistory,
+  BAND_COST_SOURCE,
   changeScenario,
   compareScenarios,
   createScenario,
@@ -166,6 +167,10 @@ const ProductivitySchema = Type.Object({
   bestContactsPerWte: Type.Union([Type.Number(), Type.Null()]),
   bestBandMix: Mix,
   release: Type.Number({ description: 'Pounds a year released if the best-in-class cost per contact were reached' }),
+  skillMixRelease: Type.Union([Type.Number(), Type.Null()], {
+    description:
+      'Pounds a year the same band-counted staff would cost less in the best-in-class band mix, at the unit cost of each band; it overlaps what the cost per contact measures, so it is not added to release; null when the provider or its best peers give no bands',
+  }),
   peers: Type.Number({ description: 'Providers with figures for the same service (best in class needs 2)' }),
 });
 const ProductivityReportSchema = Type.Object({
@@ -174,9 +179,11 @@ const ProductivityReportSchema = Type.Object({
   bands: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })),
   rows: Type.Array(ProductivitySchema),
   totalRelease: Type.Number({ description: 'Pounds a year' }),
+  totalSkillMixRelease: Type.Number({ description: 'Pounds a year' }),
   providers: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), release: Type.Number() })),
 });
 
+const sumOf = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 const pounds = (v: number | null) => (v === null ? '' : Math.round(v));
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? '' : `${Math.round(v * 100)}%`);
 
@@ -215,6 +222,7 @@ export function productivityView(
       'Band 6 and above',
       'Best band 6 and above',
       'Released a year (£)',
+      'Band mix alone (£)',
     ],
     rows: rows.map((r) => [
       r.providerName,
@@ -233,6 +241,7 @@ export function productivityView(
           : null,
       ),
       Math.round(r.release),
+      r.skillMixRelease === null ? '' : Math.round(r.skillMixRelease),
     ]),
   };
   const withBands = rows.filter((r) => r.bandWte > 0);
@@ -253,6 +262,8 @@ export function productivityView(
     period: report.period,
     bestQuantile: report.bestQuantile,
     totalRelease: millions(report.totalRelease),
+    totalSkillMixRelease: millions(report.totalSkillMixRelease),
+    bandCostSource: BAND_COST_SOURCE,
     providers: report.providers.map((p) => ({ ...p, release: millions(p.release) })),
     chart,
     table,
@@ -741,6 +752,13 @@ export default async function financeRoutes(
       borough,
       headline: {
         totalInvestment: millions(r.totalInvestment),
+        newMoney: millions(sumOf(r.funding.growth) + sumOf(r.funding.national)),
+        ownLevers: millions(
+          sumOf(r.funding.efficiency) +
+            sumOf(r.funding.scale) +
+            sumOf(r.funding.redistribution) +
+            sumOf(r.funding.systemSavings),
+        ),
         year2: r.years[year2],
         bedDaysYear2: whole(r.bedDaysSaved.p50[year2]),
         bedDaysYear2Band: `${whole(r.bedDaysSaved.p10[year2])} to ${whole(r.bedDaysSaved.p90[year2])}`,
@@ -1064,7 +1082,7 @@ export default async function financeRoutes(
                   minimum: 0.5,
                   maximum: 30,
                   description:
-                    'Stop the solver after this many seconds. Without it the solver stops by work (a 2% proven gap or 5,000 nodes), so the same assumptions give the same plan on any machine.',
+                    'Stop the solver after this many seconds. Without it the solver stops by work (a 1% proven gap or 5,000 nodes), so the same assumptions give the same plan on any machine.',
                 }),
               ),
               wait: Type.Optional(Type.Boolean()),
