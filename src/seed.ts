@@ -8,7 +8,7 @@ import { seedBaseline } from './modules/baseline/index.ts';
 import { seedBeds } from './modules/beds/index.ts';
 import { seedDirectory } from './modules/directory/index.ts';
 import { seedEngagement } from './modules/engagement/index.ts';
-import { seedFinance } from './modules/finance/index.ts';
+import { type RunCache, seedFinance } from './modules/finance/index.ts';
 import { seedMonitoring } from './modules/monitoring/index.ts';
 import { seedOffer } from './modules/offer/index.ts';
 import { refreshComputedIndicators, seedOutcomes } from './modules/outcomes/index.ts';
@@ -63,6 +63,7 @@ export async function seedDemoData(
   db: AnyDb,
   engine: DatabaseEngine,
   now: Date = systemClock.now(),
+  { financeRunCache }: { financeRunCache?: RunCache } = {},
 ): Promise<SeedReport> {
   if (await isSeeded(db)) return { users: 0, tokens: 0 };
   return db.transaction().execute(async (tx) => {
@@ -93,7 +94,7 @@ export async function seedDemoData(
     await seedBeds(tx, DEMO_SYSTEM.id);
     await seedCare(tx, DEMO_SYSTEM.id, { password: DEMO_PASSWORD, now });
     await refreshComputedIndicators(tx, systemActor(DEMO_SYSTEM.id), { now });
-    await seedFinance(tx, DEMO_SYSTEM.id, now);
+    await seedFinance(tx, DEMO_SYSTEM.id, now, { runCache: financeRunCache });
     await seedEngagement(tx, DEMO_SYSTEM.id, now);
     await seedMonitoring(tx, DEMO_SYSTEM.id, now);
     let tokens = 0;

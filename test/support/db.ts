@@ -8,6 +8,7 @@ import { migrations } from '../../src/migrations.ts';
 import { type Database, type DatabaseEngine, openPGlite, openPostgres } from '../../src/platform/db/database.ts';
 import { migrateToLatest } from '../../src/platform/db/migrate.ts';
 import { seedDemoData } from '../../src/seed.ts';
+import { financeRunCache } from './finance-run-cache.ts';
 
 export function testEngines(): DatabaseEngine[] {
   return process.env.TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
@@ -22,7 +23,7 @@ async function pgliteTemplate(seed: boolean, seedAt?: Date): Promise<Blob> {
     template = (async () => {
       const database = await openPGlite();
       await migrateToLatest(database.db, migrations);
-      if (seed) await seedDemoData(database.db, 'pglite', seedAt);
+      if (seed) await seedDemoData(database.db, 'pglite', seedAt, { financeRunCache });
       const blob = await database.pglite!.dumpDataDir('none');
       await database.close();
       return blob;
@@ -136,7 +137,7 @@ function postgresTemplate(url: string, seedAt?: Date): Promise<string> {
       const builder = await openPostgres({ url: databaseUrl(url, name), poolSize: 5 });
       try {
         await migrateToLatest(builder.db, migrations);
-        await seedDemoData(builder.db, 'postgres', seedAt);
+        await seedDemoData(builder.db, 'postgres', seedAt, { financeRunCache });
       } finally {
         await builder.close();
       }

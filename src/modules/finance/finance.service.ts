@@ -3,6 +3,7 @@
 // every assumption change is kept in finance_assumption_changes with the scenario's new version. A run reads
 // the baseline's gap matrix and variation through the baseline module, then works in a worker thread; a run
 // that fails keeps the last good results.
+import { createHash } from 'node:crypto';
 import { audit } from '../../platform/audit/audit.ts';
 import { type Actor, systemActor } from '../../platform/auth/roles.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -17,6 +18,7 @@ import {
 import { analysisData, gapsOf, variationOf } from '../baseline/index.ts';
 import { getDirectory } from '../directory/index.ts';
 import {
+  type Assumption,
   type AssumptionChange,
   applyAssumptionChanges,
   defaultAssumptions,
@@ -271,6 +273,33 @@ export interface RunRequest {
   maxNodes?: number;
   /** Run in this thread (seeding, tests of the pure path); otherwise a worker thread. */
   inProcess?: boolean;
+  /** In this thread only: results already worked out for the same input, assumptions and options. */
+  cache?: RunCache;
+}
+
+/**
+ * Results kept by a key that names everything a run depends on (the model input, the assumptions and the
+ * options; the code is the cache's own concern). A run is a pure function of those, stopped by work rather
+ * than time, so a kept result is the result. The tests keep the seed's run, which every test process repeats.
+ */
+export interface RunCache {
+  get(key: string): Promise<RunOutput | undefined>;
+  set(key: string, output: RunOutput): Promise<void>;
+}
+
+async function runInProcess(
+  input: ModelInput,
+  assumptions: Assumption[],
+  options: Parameters<typeof runPure>[2],
+  cache: RunCache | undefined,
+): Promise<RunOutput> {
+  if (!cache) return runPure(input, assumptions, options);
+  const key = createHash('sha256').update(JSON.stringify({ input, assumptions, options })).digest('hex');
+  const kept = await cache.get(key);
+  if (kept) return kept;
+  const output = await runPure(input, assumptions, options);
+  await cache.set(key, output);
+  return output;
 }
 
 /**
@@ -348,7 +377,7 @@ export async function startRun(
   const finished = (async () => {
     try {
       const output = request.inProcess
-        ? await runPure(modelInput, assumptions, options)
+        ? await runInProcess(modelInput, assumptions, options, request.cache)
         : await inWorker<RunOutput>({ kind: 'run', input: modelInput, assumptions, options }, onProgress);
       await inTransaction(db, async (tx) => {
         await repo.saveResults(tx, id, output, scenario.version, clock.now().toISOString());
@@ -491,7 +520,12 @@ export const NCL_SCENARIO_NAME = 'NCL core offer plan 2023-24 to 2027-28';
  * draws and the solver stopped by work limits, `SEED_RUN`, so the plan is the same on every machine and start-up
  * stays quick; a re-run uses 10,000 draws and the same work limits) and agrees it as the plan.
  */
-export async function seedFinance(db: AnyDb, systemId: string, now: Date): Promise<{ scenarios: number }> {
+export async function seedFinance(
+  db: AnyDb,
+  systemId: string,
+  now: Date,
+  { runCache }: { runCache?: RunCache } = {},
+): Promise<{ scenarios: number }> {
   const actor = systemActor(systemId);
   const id = await createScenario(
     db,
@@ -505,7 +539,7 @@ export async function seedFinance(db: AnyDb, systemId: string, now: Date): Promi
     now,
   );
   const fixed: Clock = { now: () => now };
-  const { finished } = await startRun(db, actor, id, fixed, { ...SEED_RUN, inProcess: true });
+  const { finished } = await startRun(db, actor, id, fixed, { ...SEED_RUN, inProcess: true, cache: runCache });
   await finished;
   const s = await repo.getScenario(db, systemId, id);
   if (s?.runStatus !== 'done') throw new Error(`The NCL finance scenario did not run: ${s?.runError ?? 'unknown'}`);
