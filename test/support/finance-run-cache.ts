@@ -1,8 +1,9 @@
 // Every test process seeds the demo data, and the seed runs the finance model on the NCL scenario: about 3 s
 // of CPU each time, twice per process (PGlite and PostgreSQL), for the same answer. This cache keeps that
 // answer in a file the other processes read. The key is the finance module's own key for the run (its input,
-// assumptions and options) together with the code it ran: every file of the finance module and the version of
-// HiGHS, so a change to either misses the cache. One process in a run still works it out.
+// assumptions and options) together with the code it ran: every source file under src/ (the model reads a few
+// from other modules) and the version of HiGHS, so a change to either misses the cache. One process in a run
+// still works it out.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
@@ -11,13 +12,13 @@ import path from 'node:path';
 import type { RunCache, RunOutput } from '../../src/modules/finance/index.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const financeDir = path.join(root, 'src/modules/finance');
 
 function codeVersion(): string {
   const hash = createHash('sha256');
-  for (const name of readdirSync(financeDir).sort()) {
-    if (name.endsWith('.ts')) hash.update(name).update(readFileSync(path.join(financeDir, name)));
-  }
+  const files = readdirSync(path.join(root, 'src'), { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith('.ts'))
+    .sort();
+  for (const name of files) hash.update(name).update(readFileSync(path.join(root, 'src', name)));
   hash.update(readFileSync(path.join(root, 'node_modules/highs/package.json')));
   return hash.digest('hex');
 }
