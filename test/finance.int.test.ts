@@ -231,18 +231,19 @@ for (const engine of testEngines()) {
 
     test('copy with changed assumptions, patch, re-run in a worker: every change versioned and audited, results move as expected', async () => {
       const created = await api('POST', '/api/finance/scenarios', 'commissioner', {
-        name: 'Dearer nurses',
+        name: 'Dearer band 6 staff',
         copyFrom: agreedId,
-        assumptions: [{ key: 'cost.wte.nursing', value: 120000, low: 110000, high: 130000, source: 'Test uplift' }],
+        // The demo baseline gives staff by band, so new staff are costed by band (cost.band.*).
+        assumptions: [{ key: 'cost.band.band-6', value: 120000, low: 110000, high: 130000, source: 'Test uplift' }],
       });
       assert.equal(created.statusCode, 201);
       const s = created.json();
       assert.equal(s.basedOn, agreedId);
       assert.equal(s.results, null);
-      const nurse = s.assumptions.find((a: { key: string }) => a.key === 'cost.wte.nursing');
-      assert.equal(nurse.value, 120000);
-      assert.equal(nurse.source, 'Test uplift');
-      assert.equal(nurse.changedAt, NOW);
+      const band6 = s.assumptions.find((a: { key: string }) => a.key === 'cost.band.band-6');
+      assert.equal(band6.value, 120000);
+      assert.equal(band6.source, 'Test uplift');
+      assert.equal(band6.changedAt, NOW);
 
       const patched = await api('PATCH', `/api/finance/scenarios/${s.id}`, 'commissioner', {
         assumptions: [{ key: 'plan.horizonYears', value: 3 }],
@@ -261,7 +262,7 @@ for (const engine of testEngines()) {
       const after = (await api('GET', `/api/finance/scenarios/${s.id}`, 'analyst')).json();
       assert.equal(after.results.years.length, 3);
       assert.equal(after.run.stale, false);
-      // Dearer nurses: the whole offer costs more, so the affordability gap over the first 3 years is larger.
+      // Dearer band 6 staff: the whole offer costs more, so the affordability gap over the first 3 years is larger.
       const agreed = (await api('GET', `/api/finance/scenarios/${agreedId}`, 'analyst')).json();
       const gap = (r: { affordabilityGap: number[] }) => r.affordabilityGap.slice(0, 3).reduce((a, b) => a + b, 0);
       assert.ok(gap(after.results) > gap(agreed.results), `${gap(after.results)} > ${gap(agreed.results)}`);
@@ -285,7 +286,7 @@ for (const engine of testEngines()) {
       assert.deepEqual(
         history.map((h) => [h.key, h.version]),
         [
-          ['cost.wte.nursing', 1],
+          ['cost.band.band-6', 1],
           ['plan.horizonYears', 2],
         ],
       );

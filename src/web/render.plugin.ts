@@ -32,9 +32,10 @@ export function createTemplateEnvironment(watch = false): nunjucks.Environment {
           : { dateStyle: 'long', timeZone: 'Europe/London' };
     return new Intl.DateTimeFormat('en-GB', options).format(d);
   });
-  env.addFilter('number', (value: unknown, digits = 0) =>
+  // `number(4, 0)`: up to 4 decimals, none written when the value has none (160,000 not 160,000.0000).
+  env.addFilter('number', (value: unknown, digits = 0, minimumDigits = digits) =>
     typeof value === 'number' && Number.isFinite(value)
-      ? value.toLocaleString('en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits })
+      ? value.toLocaleString('en-GB', { minimumFractionDigits: minimumDigits, maximumFractionDigits: digits })
       : (value ?? ''),
   );
   env.addFilter('pounds', (pence: unknown) =>

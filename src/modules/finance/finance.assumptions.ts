@@ -6,6 +6,7 @@
 // on-costs, management, estates, non-staff and capital overheads) × 1,545 working hours a year, both from
 // Unit Costs of Health and Social Care 2024 (data/reference/ncl-facts.md §7a).
 import { type FieldError, ValidationError } from '../../platform/errors.ts';
+import { AFC_BANDS, type AfcBandCode } from '../baseline/index.ts';
 
 export interface AssumptionDefinition {
   key: string;
@@ -78,6 +79,22 @@ const d = (
 const share = { min: 0, max: 1 };
 
 /** Components with evidence of avoided admissions: admissions avoided a year per added WTE. */
+// [band, name, most likely, low, high] in £ per working hour. PSSRU does not cost bands 2 and 3: illustrative.
+const BAND_COSTS: [AfcBandCode, string, number, number, number][] = [
+  ['band-2', 'bands 1 and 2', 32, 29, 36],
+  ['band-3', 'band 3', 36, 33, 41],
+  ['band-4', 'band 4', 45, 39, 47],
+  ['band-5', 'band 5', 53, 44, 57],
+  ['band-6', 'band 6', 64, 57, 68],
+  ['band-7', 'band 7', 75, 68, 80],
+  ['band-8a-plus', 'band 8a and above', 83, 77, 90],
+];
+
+/** Each band's cost per WTE a year under the given assumption values. */
+export function bandCosts(a: Values): Record<AfcBandCode, number> {
+  return Object.fromEntries(AFC_BANDS.map((b) => [b.code, a[`cost.band.${b.code}`]])) as Record<AfcBandCode, number>;
+}
+
 export const ADMISSION_EFFECTS: Record<string, [number, number, number]> = {
   'urgent-community-response': [40, 20, 60],
   'care-home-in-reach': [20, 10, 30],
@@ -238,6 +255,23 @@ export const ASSUMPTIONS: readonly AssumptionDefinition[] = [
     47 * HOURS,
     `${PSSRU}: community AHP band 5 £44/h (low 2023 £41/h, high 2025 £47/h)`,
     { min: 0 },
+  ),
+  // Agenda for Change bands: where the baseline gives a service's staff by band, its new staff (doctors
+  // excepted) are costed at the band mix rather than at the staff group's one band.
+  ...BAND_COSTS.map(([band, name, value, low, high]) =>
+    d(
+      'costs',
+      `cost.band.${band}`,
+      `Agenda for Change ${name}, where the baseline gives staff by band`,
+      '£ per WTE a year',
+      value * HOURS,
+      low * HOURS,
+      high * HOURS,
+      band === 'band-2' || band === 'band-3'
+        ? null
+        : `${PSSRU}: ${name} nurse £${value}/h incl. qualifications (low community AHP £${low}/h, high 2025 nurse £${high}/h)`,
+      { min: 0 },
+    ),
   ),
   d(
     'costs',

@@ -1,7 +1,7 @@
 // The costing model: from the baseline's gap matrix and variation against need to what closing each gap
 // costs, what it saves, the funding levers and the year-by-year results of a plan. Pure: data in, data out.
 // Nothing here re-implements the baseline: gaps and need-weighted populations come from its functions.
-import type { BaselineRow, GapCell, VariationRow } from '../baseline/index.ts';
+import { AFC_BANDS, type AfcBandCode, type BaselineRow, type GapCell, type VariationRow } from '../baseline/index.ts';
 import type { Component } from '../offer/index.ts';
 import { ADMISSION_EFFECTS, PLACEMENT_EFFECTS, type Values } from './finance.assumptions.ts';
 import { percentile } from './finance.montecarlo.ts';
@@ -79,6 +79,8 @@ export interface GapFacts {
     rates: number[];
     mix: Partial<Record<FinanceStaffGroup, number>>;
     mixEntries: [FinanceStaffGroup, number][];
+    /** The component's Agenda for Change band mix across the system (shares), empty when no row gives bands. */
+    bandEntries: [AfcBandCode, number][];
     /** The assumption key of out-of-area placement days avoided per WTE, for crisis services. */
     placementKey: string | null;
     requires: string[];
@@ -102,7 +104,11 @@ export function gapFacts(input: ModelInput): GapFacts {
       rates.set(v.component, list);
     }
   }
+  const bandMixes = new Map<string, Partial<Record<AfcBandCode, number>>>();
   for (const r of input.rows) {
+    const bm = bandMixes.get(r.component) ?? {};
+    for (const [b, n] of Object.entries(r.bandWte ?? {}) as [AfcBandCode, number][]) bm[b] = (bm[b] ?? 0) + n;
+    bandMixes.set(r.component, bm);
     const m = mixes.get(r.component) ?? {};
     for (const [g, n] of Object.entries(r.staffWte)) {
       m[g as FinanceStaffGroup] = (m[g as FinanceStaffGroup] ?? 0) + (n ?? 0);
@@ -143,6 +149,12 @@ export function gapFacts(input: ModelInput): GapFacts {
       total > 0
         ? Object.fromEntries(Object.entries(rawMix).map(([g, n]) => [g, (n ?? 0) / total]))
         : { [c.domain === 'mental-health' ? 'psychology' : 'nursing']: 1 };
+    const bands = bandMixes.get(component) ?? {};
+    const bandTotal = Object.values(bands).reduce((a, b) => a + (b ?? 0), 0);
+    const bandEntries: [AfcBandCode, number][] =
+      bandTotal > 0
+        ? AFC_BANDS.filter((b) => (bands[b.code] ?? 0) > 0).map((b) => [b.code, bands[b.code]! / bandTotal])
+        : [];
     const usesCpa =
       component !== CENTRAL_POINT_OF_ACCESS &&
       c.provisions.some((p) => p.accessRoutes.includes(CENTRAL_POINT_OF_ACCESS));
@@ -160,6 +172,7 @@ export function gapFacts(input: ModelInput): GapFacts {
       rates: [...(rates.get(component) ?? [])].sort((x, y) => x - y),
       mix,
       mixEntries: Object.entries(mix).filter(([, x]) => (x ?? 0) > 0) as [FinanceStaffGroup, number][],
+      bandEntries,
       placementKey: component in PLACEMENT_EFFECTS ? `placement.${component}` : null,
       requires: usesCpa && ids.has(cpa) ? [cpa] : [],
       reasonCounts,
@@ -171,6 +184,20 @@ export function gapFacts(input: ModelInput): GapFacts {
 
 const UNCOSTED_GROUP: FinanceStaffGroup = 'other';
 const groupCost = (a: Values, g: string) => a[`cost.wte.${g}`] ?? a[`cost.wte.${UNCOSTED_GROUP}`];
+
+/**
+ * Pay a year for one new WTE of the item's component: its staff groups in the system's mix; doctors at their
+ * cost, everyone else at the component's Agenda for Change band mix where the baseline gives it (each band at
+ * its unit cost), at their staff group's cost where it does not.
+ */
+export function payPerWte(f: GapFacts['items'][number], a: Values): number {
+  const banded = f.bandEntries.reduce((sum, [b, share]) => sum + share * a[`cost.band.${b}`], 0);
+  let pay = 0;
+  for (const [g, share] of f.mixEntries) {
+    pay += share * (g !== 'medical' && f.bandEntries.length > 0 ? banded : groupCost(a, g));
+  }
+  return pay;
+}
 
 /** Costs, savings and benefit of every gap item under the given assumptions. */
 export function costItems(facts: GapFacts, a: Values): GapItem[] {
@@ -200,14 +227,11 @@ export function costItems(facts: GapFacts, a: Values): GapItem[] {
     const uplift = f.currentWte * share;
     const addWte = f.status === 'not-offered' ? target : Math.max(toTarget, uplift);
     const wte: Partial<Record<FinanceStaffGroup, number>> = {};
-    let pay = 0;
     for (const [g, s] of f.mixEntries) {
       const n = addWte * s;
-      if (n <= 0) continue;
-      wte[g as FinanceStaffGroup] = round(n, 2);
-      pay += n * groupCost(a, g);
+      if (n > 0) wte[g as FinanceStaffGroup] = round(n, 2);
     }
-    const annualCost = pay * (1 + a['cost.nonPayExtra']);
+    const annualCost = addWte * payPerWte(f, a) * (1 + a['cost.nonPayExtra']);
     // (wte and addWte are shown rounded; the money and savings use the unrounded figures.)
     const setupCost = addWte * a['setup.perWte'] + (f.status === 'not-offered' ? a['setup.newService'] : 0);
     // A virtual ward bed day is an acute bed day avoided; other services avoid admissions.
@@ -442,11 +466,11 @@ export function evaluatePlanFast(
   const uResp = a['uplift.responseTime'];
   const uOther = a['uplift.other'];
   const items = facts.items;
-  // Look each figure up once per call, not once per item.
-  const groupCosts = new Map<string, number>();
+  // Look each figure up once per call, not once per item (a component's pay per WTE is the same everywhere).
+  const payPerWteOf = new Map<string, number>();
   const effects = new Map<string, number>();
   for (const f of items) {
-    for (const [g] of f.mixEntries) if (!groupCosts.has(g)) groupCosts.set(g, groupCost(a, g));
+    if (!payPerWteOf.has(f.component)) payPerWteOf.set(f.component, payPerWte(f, a));
     if (!effects.has(f.component)) {
       effects.set(
         f.component,
@@ -476,9 +500,7 @@ export function evaluatePlanFast(
         Math.max(1, f.ageGroups.length);
       addWte = Math.max(target - f.currentWte, up, 0);
     }
-    let pay = 0;
-    for (const [g, s] of f.mixEntries) pay += addWte * s * groupCosts.get(g)!;
-    const annual = pay * nonPay;
+    const annual = addWte * payPerWteOf.get(f.component)! * nonPay;
     const setup = addWte * perWteSetup + (f.status === 'not-offered' ? newService : 0);
     const bd = vw ? (addWte / wtePerBed) * occupancy * 365 : addWte * effects.get(f.component)! * los;
     const admissions = los > 0 ? bd / los : 0;

@@ -3,8 +3,9 @@
 // the providers offering the same service), and the money that reaching the best cost per contact would
 // release. Pure: baseline rows in, rows out. Rows with no provider are benchmarked per borough instead.
 // The skill mix is costed too: what the same Agenda for Change staff would cost a year in the best-in-class
-// band mix, at published unit costs per band.
+// band mix, at published unit costs per band (the `cost.band.*` assumptions).
 import { AFC_BANDS, type AfcBandCode, type BaselineRow } from '../baseline/index.ts';
+import { bandCosts, defaultAssumptions, valuesOf } from './finance.assumptions.ts';
 import { quantile } from './finance.montecarlo.ts';
 
 export interface ProviderProductivityRow {
@@ -52,21 +53,9 @@ export interface ProductivityReport {
   providers: { code: string; name: string; release: number }[];
 }
 
-// PSSRU Unit Costs of Health and Social Care 2024, community-based scientific and professional staff (table
-// 8.2.1), cost per working hour × 1,545 working hours: salary, on-costs, overheads, non-staff and capital.
-// PSSRU does not cost bands 2 and 3; their figures are illustrative (below band 4, £39 an hour).
-const HOURS = 1545;
-export const BAND_COST_PER_WTE: Record<AfcBandCode, number> = {
-  'band-2': 30 * HOURS,
-  'band-3': 34 * HOURS,
-  'band-4': 39 * HOURS,
-  'band-5': 44 * HOURS,
-  'band-6': 57 * HOURS,
-  'band-7': 68 * HOURS,
-  'band-8a-plus': 77 * HOURS,
-};
+/** Where the band costs come from (the `cost.band.*` assumptions' default values). */
 export const BAND_COST_SOURCE =
-  'PSSRU Unit Costs of Health and Social Care 2024, community staff, cost per working hour × 1,545 hours, for bands 4 to 8a. The costs of bands 2 and 3 are illustrative';
+  'PSSRU Unit Costs of Health and Social Care 2024, a nurse’s cost per working hour including qualifications × 1,545 hours, for bands 4 to 8a. The costs of bands 2 and 3 are illustrative';
 
 const round = (x: number, dp: number) => Math.round(x * 10 ** dp) / 10 ** dp;
 const SENIOR: readonly AfcBandCode[] = ['band-6', 'band-7', 'band-8a-plus'];
@@ -81,7 +70,7 @@ export function providerProductivity(
   bestQuantile: number,
   names: ReadonlyMap<string, string> = new Map(),
   boroughNames: ReadonlyMap<string, string> = new Map(),
-  bandCost: Readonly<Record<AfcBandCode, number>> = BAND_COST_PER_WTE,
+  bandCost: Readonly<Record<AfcBandCode, number>> = bandCosts(valuesOf(defaultAssumptions())),
 ): ProductivityReport {
   type Agg = {
     provider: string | null;

@@ -19,7 +19,7 @@ import {
   percentile,
   planViolations,
   planYears,
-  BAND_COST_PER_WTE,
+  bandCosts,
   providerProductivity,
   projectPlan,
   rampShare,
@@ -150,6 +150,37 @@ describe('cost of closing each gap', () => {
     assert.deepEqual(byId(costItems(facts, A), 'B1:urgent-community-response').requires, [
       'B1:central-point-of-access',
     ]);
+  });
+
+  test('staff by band: where the baseline gives the bands of a service, its new staff are costed at that band mix', () => {
+    // UCR's rows give bands: 3 WTE at band 5 for every 1 at band 7, across the boroughs.
+    const banded: ModelInput = {
+      ...input,
+      rows: input.rows.map((r) =>
+        r.component === 'urgent-community-response'
+          ? { ...r, bandWte: { 'band-5': r.staffWte.nursing! * 0.75, 'band-7': r.staffWte.nursing! * 0.25 } }
+          : r,
+      ),
+    };
+    const f = gapFacts(banded);
+    const a = with_({ 'capacity.targetQuantile': 1 });
+    const ucr = byId(costItems(f, a), 'B1:urgent-community-response');
+    const perWte = 0.75 * A['cost.band.band-5'] + 0.25 * A['cost.band.band-7'];
+    // Every non-medical WTE (nurses and support workers alike) at the mix; 15 WTE to add as before.
+    assert.ok(Math.abs(ucr.annualCost - 15 * perWte * (1 + A['cost.nonPayExtra'])) < 1e-6);
+    // A dearer band 7 raises it; the nurse's group cost no longer moves it; services with no bands keep it.
+    const dearer = byId(costItems(f, with_({ 'capacity.targetQuantile': 1, 'cost.band.band-7': 200_000 })), ucr.id);
+    assert.ok(dearer.annualCost > ucr.annualCost);
+    const groupDearer = costItems(f, with_({ 'capacity.targetQuantile': 1, 'cost.wte.nursing': 200_000 }));
+    assert.equal(byId(groupDearer, ucr.id).annualCost, ucr.annualCost);
+    assert.ok(
+      byId(groupDearer, 'B2:district-nursing').annualCost > byId(costItems(f, a), 'B2:district-nursing').annualCost,
+    );
+    // The Monte Carlo fast path costs it the same way.
+    const slow = projectPlan(costItems(f, a), [0, 0, 0], a, fixedLevers(banded, a, 3));
+    const fast = evaluatePlanFast(f, [0, 0, 0], a, 3);
+    for (let t = 0; t < 3; t++)
+      assert.ok(Math.abs(slow.investment[t] - fast.investment[t]) < 1e-6 * slow.investment[t]);
   });
 
   test('a higher unit cost raises the cost; a larger effect raises the savings (property)', () => {
@@ -328,7 +359,7 @@ describe('funding levers', () => {
       r('B2', 'P2', 500_000, { 'band-6': 10 }),
       r('B3', 'P3', 800_000, {}),
     ];
-    const cost = { ...BAND_COST_PER_WTE, 'band-5': 40_000, 'band-6': 50_000, 'band-7': 80_000 };
+    const cost = { ...bandCosts(A), 'band-5': 40_000, 'band-6': 50_000, 'band-7': 80_000 };
     const rep = providerProductivity(rows, 0, new Map(), new Map(), cost);
     const of = (p: string) => rep.rows.find((x) => x.provider === p)!;
     // P1's 20 WTE cost £60,000 each in its half band 5, half band 7 mix; £50,000 in P2's all band 6.
@@ -336,7 +367,7 @@ describe('funding levers', () => {
     assert.equal(of('P2').skillMixRelease, 0); // the best in class itself
     assert.equal(of('P3').skillMixRelease, null); // no bands given
     assert.equal(rep.totalSkillMixRelease, 200_000);
-    // Dearer senior bands raise it; with the published costs band 5 and 7 average below band 6, so nothing.
+    // Dearer senior bands raise it; at the published costs half band 5, half band 7 costs what band 6 does.
     const dearer = providerProductivity(rows, 0, new Map(), new Map(), { ...cost, 'band-7': 90_000 });
     assert.ok(dearer.totalSkillMixRelease > rep.totalSkillMixRelease);
     assert.equal(providerProductivity(rows, 0).rows.find((x) => x.provider === 'P1')!.skillMixRelease, 0);
