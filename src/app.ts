@@ -63,7 +63,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   const navigation = new Navigation();
 
-  await app.register(securityPlugin, { config });
+  await app.register(securityPlugin, { config, db: database.db });
   await app.register(renderPlugin, { navigation, demoMode: () => deps.demoMode });
   await app.register(errorsPlugin);
   await app.register(authPlugin, { db: database.db, config });

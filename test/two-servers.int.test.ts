@@ -25,6 +25,7 @@ const startServer = (databaseUrl: string, csrfKey: string): Promise<Server> =>
     LOG_LEVEL: 'info', // the outbox logs each delivery, which the exactly-once check reads
     OUTBOX_WORKERS: '2',
     OUTBOX_BATCH_SIZE: '2',
+    SIGN_IN_RATE_LIMIT: '10', // the limit test counts to it
   });
 
 /** A browser over real HTTP whose requests can go to either server (a load balancer without stickiness). */
@@ -224,6 +225,20 @@ describe('two servers sharing one PostgreSQL database', { skip: !url && 'TEST_DA
     );
     assert.equal(times.size, ids.length, 'nothing delivered that is not in the outbox');
     assert.ok(fromA.length > 0 && fromB.length > 0, `both servers delivered (A ${fromA.length}, B ${fromB.length})`);
+  });
+
+  test('the sign-in limit counts attempts on both servers together', async () => {
+    // The limit is 10 attempts a minute from one address. Counted per process, alternating
+    // between two servers would allow 20; counted in the database, the 11th attempt is refused wherever it lands.
+    await sql`delete from rate_limit_counters`.execute(database.db);
+    const browser = new Browser();
+    await browser.get(a.base, '/sign-in');
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const server = i % 2 === 0 ? a : b;
+      statuses.push((await browser.post(server.base, '/sign-in', { username: 'spa', password: 'wrong' })).status);
+    }
+    assert.deepEqual(statuses, [...Array(10).fill(401), 429, 429]);
   });
 
   test('both stop cleanly on SIGTERM', async () => {

@@ -212,3 +212,18 @@ platformMigrations['0009_platform_relationships_probe'] = {
     await db.schema.dropIndex('person_relationships_source').execute();
   },
 };
+
+platformMigrations['0010_platform_rate_limits'] = {
+  // Rate-limit counters (sign-in, the public forms), shared by every app process on the database:
+  // src/platform/http/rate-limit-store.ts. A row per route and client address, reset when its window ends.
+  // biome-ignore lint/suspicious/noExplicitAny: migrations are written against no fixed schema
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable('rate_limit_counters')
+      .addColumn('key', 'text', (c) => c.primaryKey())
+      .addColumn('hits', 'integer', (c) => c.notNull())
+      .addColumn('window_ends', 'timestamptz', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('rate_limit_counters_window').on('rate_limit_counters').column('window_ends').execute();
+  },
+};

@@ -9,6 +9,8 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../config.ts';
+import type { AnyDb } from '../db/database.ts';
+import { databaseRateLimitStore } from './rate-limit-store.ts';
 import { formValue } from './upload.ts';
 
 export function cookieName(base: string, secure: boolean): string {
@@ -23,7 +25,7 @@ export function csrfUserInfo(request: FastifyRequest): string {
   return request.sessionId ? `session:${request.sessionId}` : 'anonymous';
 }
 
-async function securityPlugin(app: FastifyInstance, { config }: { config: Config }) {
+async function securityPlugin(app: FastifyInstance, { config, db }: { config: Config; db: AnyDb }) {
   await app.register(helmet, {
     enableCSPNonces: true,
     contentSecurityPolicy: {
@@ -68,6 +70,8 @@ async function securityPlugin(app: FastifyInstance, { config }: { config: Config
   });
   await app.register(rateLimit, {
     global: false,
+    // Counted in the database, so every app process shares one count per client.
+    store: databaseRateLimitStore(db) as never,
     errorResponseBuilder: (_request, context) => {
       const error = new Error(`Too many requests. Try again in ${Math.ceil(context.ttl / 1000)} seconds.`) as Error & {
         statusCode: number;
