@@ -2,34 +2,14 @@
 // the embedded database created, migrated and seeded on first start and reused on the next, and a graceful
 // stop on SIGTERM that lets a request in flight finish.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import { spawnMain } from '../support/server.ts';
 
-const MAIN = path.resolve('src/main.ts');
-
-function start(env: Record<string, string>): {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-} {
-  let output = '';
-  const child = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, LOG_LEVEL: 'info', HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (d) => {
-    output += d;
-  });
-  child.stderr!.on('data', (d) => {
-    output += d;
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
+const start = (env: Record<string, string>) => spawnMain({ LOG_LEVEL: 'info', ...env });
 
 /** A GET on its own connection (no keep-alive reuse), resolving with the status once the whole body arrived. */
 function getOnFreshConnection(url: string): Promise<number> {

@@ -22,12 +22,11 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** `env` is added to this process's environment; PORT and HOST are chosen here. */
-export async function startMainProcess(env: Record<string, string>, startWithinMs = 120_000): Promise<MainProcess> {
-  const port = await freePort();
+/** Starts `node src/main.ts` with `env` added to this process's environment (HOST 127.0.0.1 unless given). */
+export function spawnMain(env: Record<string, string>): Omit<MainProcess, 'base'> {
   let output = '';
   const child = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    env: { ...process.env, HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (d) => {
@@ -37,10 +36,18 @@ export async function startMainProcess(env: Record<string, string>, startWithinM
     output += d;
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+/** Starts it on a free port (PORT is chosen here) and resolves once /healthz answers. */
+export async function startMainProcess(env: Record<string, string>, startWithinMs = 120_000): Promise<MainProcess> {
+  const port = await freePort();
+  const started = spawnMain({ ...env, PORT: String(port) });
+  const { child, output } = started;
   const base = `http://127.0.0.1:${port}`;
   for (const end = Date.now() + startWithinMs; ; ) {
-    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}: ${output}`);
-    if (Date.now() > end) throw new Error(`the server did not start within ${startWithinMs / 1000} s: ${output}`);
+    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}: ${output()}`);
+    if (Date.now() > end) throw new Error(`the server did not start within ${startWithinMs / 1000} s: ${output()}`);
     const ready = await fetch(`${base}/healthz`).then(
       (r) => r.ok,
       () => false,
@@ -48,5 +55,5 @@ export async function startMainProcess(env: Record<string, string>, startWithinM
     if (ready) break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { base, child, output: () => output, exited };
+  return { base, ...started };
 }
