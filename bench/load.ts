@@ -1,5 +1,5 @@
 // The shapes the load benchmarks share (bench/referrals.ts, bench/servers.ts): the referral each request
-// submits, quantiles, and statistics gathered as autovacuum would.
+// submits, quantiles, statistics gathered as autovacuum would, and the open-loop driver.
 import { sql } from 'kysely';
 import { nhsNumberCheckDigit } from '../src/modules/access/index.ts';
 import type { AnyDb } from '../src/platform/db/database.ts';
@@ -55,4 +55,43 @@ export async function analyzeSchema(db: AnyDb, schema = 'public') {
     db,
   );
   for (const { t } of tables.rows) await sql`analyze ${sql.id(schema, t)}`.execute(db);
+}
+
+/**
+ * Open-loop load: starts `send(n)` at `rate` a second for `duration` seconds whatever the answers' speed, with
+ * at most `concurrency` in flight; a call that cannot start is counted as shed rather than queued, so a slow
+ * server shows as latency and shedding, not as a quietly lower offered rate. A call that rejects counts as an
+ * error. Resolves when every call has settled; `sendingEnded` is when the last one was started.
+ */
+export async function openLoop(
+  { rate, duration, concurrency }: { rate: number; duration: number; concurrency: number },
+  send: (n: number) => Promise<void>,
+): Promise<{ shed: number; errors: number; sendingEnded: number }> {
+  let inFlight = 0;
+  let shed = 0;
+  let errors = 0;
+  const pending = new Set<Promise<void>>();
+  const start = performance.now();
+  const total = Math.round(rate * duration);
+  for (let n = 0; n < total; n++) {
+    const wait = start + (n * 1000) / rate - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    if (inFlight >= concurrency) {
+      shed++;
+      continue;
+    }
+    inFlight++;
+    const p: Promise<void> = send(n)
+      .catch(() => {
+        errors++;
+      })
+      .finally(() => {
+        inFlight--;
+        pending.delete(p);
+      });
+    pending.add(p);
+  }
+  const sendingEnded = performance.now();
+  await Promise.all([...pending]);
+  return { shed, errors, sendingEnded };
 }

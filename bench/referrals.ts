@@ -30,7 +30,7 @@ import { loadConfig } from '../src/platform/config.ts';
 import { openPostgres } from '../src/platform/db/database.ts';
 import { migrateToLatest } from '../src/platform/db/migrate.ts';
 import { seedDemoData } from '../src/seed.ts';
-import { analyzeSchema, body, quantile } from './load.ts';
+import { analyzeSchema, body, openLoop, quantile } from './load.ts';
 
 type Opts = {
   rate: number;
@@ -102,39 +102,19 @@ async function bareBaseline(
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/bare`;
   const ms: number[] = [];
   let ok = 0;
-  let inFlight = 0;
-  let shed = 0;
-  const pending = new Set<Promise<void>>();
   const rate = o.bareRate || o.rate;
   const start = performance.now();
-  const total = Math.round(rate * o.duration);
-  for (let n = 0; n < total; n++) {
-    const wait = start + (n * 1000) / rate - performance.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    if (inFlight >= o.concurrency) {
-      shed++;
-      continue;
-    }
-    inFlight++;
+  const { shed } = await openLoop({ rate, duration: o.duration, concurrency: o.concurrency }, async (n) => {
     const t0 = performance.now();
-    const p = fetch(url, {
+    const res = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'idempotency-key': `bare-${n}` },
       body: JSON.stringify(body(n)),
-    })
-      .then(async (res) => {
-        await res.arrayBuffer();
-        ms.push(performance.now() - t0);
-        if (res.status === 201) ok++;
-      })
-      .catch(() => {})
-      .finally(() => {
-        inFlight--;
-        pending.delete(p);
-      });
-    pending.add(p);
-  }
-  await Promise.all([...pending]);
+    });
+    await res.arrayBuffer();
+    ms.push(performance.now() - t0);
+    if (res.status === 201) ok++;
+  });
   const elapsed = (performance.now() - start) / 1000;
   await bare.close();
   const stored = await sql<{ n: number }>`select count(*)::int as n from bench_bare`.execute(database.db);
@@ -192,39 +172,23 @@ async function main() {
     const samples: Sample[] = [];
     const accepted = new Map<string, string>(); // idempotency key → referral id from the first 201
     const mismatches: string[] = [];
-    let inFlight = 0;
-    let shed = 0;
-    let errors = 0;
     let seq = 0;
     const retryQueue: { key: string; i: number }[] = [];
-    const pending = new Set<Promise<void>>();
 
-    const fire = (kind: Sample['kind'], run: () => Promise<Response>, after?: (r: Response) => Promise<void>) => {
-      if (inFlight >= o.concurrency) {
-        shed++;
-        return;
-      }
-      inFlight++;
+    const timed = async (
+      kind: Sample['kind'],
+      run: () => Promise<Response>,
+      after?: (r: Response) => Promise<void>,
+    ) => {
       const t0 = performance.now();
-      const p = run()
-        .then(async (res) => {
-          const ms = performance.now() - t0;
-          samples.push({ kind, ms, status: res.status });
-          if (after) await after(res);
-          else await res.arrayBuffer();
-        })
-        .catch(() => {
-          errors++;
-        })
-        .finally(() => {
-          inFlight--;
-          pending.delete(p);
-        });
-      pending.add(p);
+      const res = await run();
+      samples.push({ kind, ms: performance.now() - t0, status: res.status });
+      if (after) await after(res);
+      else await res.arrayBuffer();
     };
 
     const submit = (i: number, key: string, kind: 'submit' | 'retry') =>
-      fire(
+      timed(
         kind,
         () =>
           fetch(`${base}/api/referrals`, {
@@ -243,23 +207,17 @@ async function main() {
       );
 
     const start = performance.now();
-    const interval = 1000 / o.rate;
-    const total = Math.round(o.rate * o.duration);
-    for (let n = 0; n < total; n++) {
-      const due = start + n * interval;
-      const wait = due - performance.now();
-      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const { shed, errors, sendingEnded } = await openLoop(o, () => {
       const retry = retryQueue.shift();
-      if (retry) submit(retry.i, retry.key, 'retry');
-      else if (Math.random() < o.readShare) {
-        fire('read', () => fetch(`${base}/api/referrals?status=received&status=triaged&pageSize=25`, { headers }));
-      } else {
-        const i = seq++;
-        submit(i, `bench-${i}`, 'submit');
+      if (retry) return submit(retry.i, retry.key, 'retry');
+      if (Math.random() < o.readShare) {
+        return timed('read', () =>
+          fetch(`${base}/api/referrals?status=received&status=triaged&pageSize=25`, { headers }),
+        );
       }
-    }
-    const sendingEnded = performance.now();
-    await Promise.all([...pending]);
+      const i = seq++;
+      return submit(i, `bench-${i}`, 'submit');
+    });
     const elapsed = (performance.now() - start) / 1000;
     if (profiler && o.profile) {
       const { profile } = await profiler.post('Profiler.stop');

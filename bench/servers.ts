@@ -19,7 +19,7 @@ import { systemActor } from '../src/platform/auth/roles.ts';
 import { openPostgres } from '../src/platform/db/database.ts';
 import { outboxBacklog } from '../src/platform/outbox.ts';
 import { type MainProcess, startMainProcess } from '../test/support/server.ts';
-import { analyzeSchema, body, quantile } from './load.ts';
+import { analyzeSchema, body, openLoop, quantile } from './load.ts';
 
 type Opts = { servers: number[]; rate: number; duration: number; readShare: number; concurrency: number; out: string };
 
@@ -96,50 +96,25 @@ async function runWith(n: number, o: Opts, url: string): Promise<Result> {
     const read: number[] = [];
     const accepted = new Set<string>();
     let ok = 0;
-    let inFlight = 0;
-    let shed = 0;
-    let errors = 0;
     let seq = 0;
-    const pending = new Set<Promise<void>>();
     const start = performance.now();
-    const total = Math.round(o.rate * o.duration);
-    for (let k = 0; k < total; k++) {
-      const wait = start + (k * 1000) / o.rate - performance.now();
-      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-      if (inFlight >= o.concurrency) {
-        shed++;
-        continue;
-      }
+    const { shed, errors } = await openLoop(o, async (k) => {
       const base = servers[k % servers.length].base;
       const isRead = Math.random() < o.readShare;
       const i = isRead ? -1 : seq++;
-      inFlight++;
       const t0 = performance.now();
-      const p = (
-        isRead
-          ? fetch(`${base}/api/referrals?status=received&status=triaged&pageSize=25`, { headers })
-          : fetch(`${base}/api/referrals`, {
-              method: 'POST',
-              headers: { ...headers, 'idempotency-key': `bench-${i}` },
-              body: JSON.stringify(body(i)),
-            })
-      )
-        .then(async (res) => {
-          const json = (await res.json()) as { id?: string };
-          (isRead ? read : submit).push(performance.now() - t0);
-          if (res.status < 400) ok++;
-          if (!isRead && res.status === 201 && json.id) accepted.add(json.id);
-        })
-        .catch(() => {
-          errors++;
-        })
-        .finally(() => {
-          inFlight--;
-          pending.delete(p);
-        });
-      pending.add(p);
-    }
-    await Promise.all([...pending]);
+      const res = await (isRead
+        ? fetch(`${base}/api/referrals?status=received&status=triaged&pageSize=25`, { headers })
+        : fetch(`${base}/api/referrals`, {
+            method: 'POST',
+            headers: { ...headers, 'idempotency-key': `bench-${i}` },
+            body: JSON.stringify(body(i)),
+          }));
+      const json = (await res.json()) as { id?: string };
+      (isRead ? read : submit).push(performance.now() - t0);
+      if (res.status < 400) ok++;
+      if (!isRead && res.status === 201 && json.id) accepted.add(json.id);
+    });
     const elapsed = (performance.now() - start) / 1000;
     const rows = await database.db
       .selectFrom('access_referrals')
