@@ -846,6 +846,26 @@ export function decodeWorklistCursor(cursor: string, field: string): repo.Workli
   ]);
 }
 
+/** The referrals the "To triage" worklist holds: not yet accepted, declined or passed on. */
+export const TRIAGE_STATUSES = ['received', 'triaged', 'redirected'] as const;
+
+/**
+ * How many referrals the actor may see are to triage, for the staff home. Counted as the worklist counts,
+ * stopping past its cap. Only a number leaves, so nothing is audited.
+ */
+export async function referralsToTriage(
+  db: AnyDb,
+  actor: Actor,
+  now: Date,
+): Promise<{ count: number; capped: boolean }> {
+  requireStaff(actor, ACCESS_STAFF);
+  return inTransaction(db, async (tx) => {
+    const filter = { status: [...TRIAGE_STATUSES] };
+    const { total } = await repo.listReferrals(tx, scopeFor(tx, actor, now), filter, { pageSize: 1 });
+    return { count: Math.min(total, repo.WORKLIST_COUNT_CAP), capped: total > repo.WORKLIST_COUNT_CAP };
+  });
+}
+
 /**
  * A worklist ordered by due time, with time left and breaches; audited as one read of the list. Pages by
  * keyset (`after`/`before` cursors), never by offset, and counts at most repo.WORKLIST_COUNT_CAP rows, so a

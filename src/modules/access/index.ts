@@ -181,6 +181,8 @@ export {
   getReferral,
   listOfferGaps,
   listReferrals,
+  referralsToTriage,
+  TRIAGE_STATUSES,
   type ReferralView,
   referralFacts,
   type RoutingContext,

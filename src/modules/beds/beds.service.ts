@@ -381,6 +381,17 @@ const waitOf = (r: repo.RequestRow, now: Date) =>
 export const OPEN_STATUSES: readonly repo.RequestStatus[] = ['waiting', 'allocated'];
 
 /** The requests worklist: only people the caller has a relationship with; most urgent, then longest wait. */
+/** How many bed requests the actor may see are open (waiting or allocated), for the staff home; not audited. */
+export async function openRequestCount(db: AnyDb, actor: Actor, ctx: Ctx): Promise<number> {
+  requireRole(actor, BED_REQUESTERS);
+  const { total } = await repo.listRequests(db, actor.systemId, visiblePeople(db, actor, ctx.now), {
+    statuses: OPEN_STATUSES,
+    limit: 1,
+    offset: 0,
+  });
+  return total;
+}
+
 export async function listRequests(
   db: AnyDb,
   actor: Actor,

@@ -22,6 +22,7 @@ export type {
 export { seedBeds } from './beds.seed.ts';
 export {
   admit,
+  openRequestCount,
   allocateBed,
   BED_MANAGERS,
   BED_REQUESTERS,

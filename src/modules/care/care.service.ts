@@ -17,6 +17,7 @@ import {
   endRelationships,
   listBreakGlass,
   reviewBreakGlass,
+  unreviewedBreakGlassCount,
   NoRelationshipError,
   relate,
   requirePersonAccess,
@@ -732,6 +733,38 @@ export async function caseloadExport(db: AnyDb, actor: Actor, o: Opts): Promise<
 }
 
 /** The case manager's caseload and what needs doing today (reviews due, overdue actions, new allocations). */
+/**
+ * The actor's caseload in numbers, for the staff home: people allocated to them, plan reviews due and actions
+ * overdue, counted as the caseload page counts them. Only numbers leave, so nothing is audited.
+ */
+export async function caseloadCounts(
+  db: AnyDb,
+  actor: Actor,
+  o: Opts,
+): Promise<{ people: number; reviewsDue: number; overdueActions: number }> {
+  requireRole(actor, CARE_STAFF);
+  return inTransaction(db, async (tx) => {
+    const allocations = await repo.caseloadOf(tx, actor.systemId, actor.id, visiblePeople(tx, actor, o.now));
+    const { plans, actions } = await repo.openWorkOf(
+      tx,
+      actor.systemId,
+      allocations.map((a) => a.personId),
+    );
+    const day = today(o);
+    return {
+      people: allocations.length,
+      reviewsDue: reviewsDue(
+        plans.map((p) => ({ personId: p.personId, planId: p.id, reviewDue: p.reviewDue })),
+        day,
+      ).length,
+      overdueActions: overdueActions(
+        actions.map((a) => ({ personId: a.personId, actionId: a.id, due: a.due, status: a.status })),
+        day,
+      ).length,
+    };
+  });
+}
+
 export async function caseload(db: AnyDb, actor: Actor, o: Opts) {
   requireRole(actor, CARE_STAFF);
   return inTransaction(db, async (tx) => {
@@ -993,6 +1026,12 @@ export async function careBreakGlass(db: AnyDb, actor: Actor, personId: string, 
  * Emergency (break-glass) accesses for administrators to review, newest first, each with the NHS number of
  * whose record was opened (not their name or record: the review is of the access, not of the person).
  */
+/** How many emergency accesses wait for review, for the administrator's staff home; not audited. */
+export async function emergencyAccessesToReview(db: AnyDb, actor: Actor): Promise<number> {
+  requireRole(actor, ['admin'], 'the review of emergency access');
+  return unreviewedBreakGlassCount(db, actor);
+}
+
 export async function emergencyAccesses(db: AnyDb, actor: Actor, q: { unreviewedOnly?: boolean } = {}) {
   requireRole(actor, ['admin'], 'the review of emergency access');
   const list = await listBreakGlass(db, actor, { unreviewedOnly: q.unreviewedOnly, pageSize: 200 });

@@ -45,6 +45,8 @@ export {
   careRecordOwner,
   CASELOAD_EXPORT_HEADER,
   caseload,
+  caseloadCounts,
+  emergencyAccessesToReview,
   changeMeeting,
   meetingChangeSummary,
   caseloadAppointments,

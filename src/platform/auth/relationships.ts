@@ -379,6 +379,18 @@ export async function listBreakGlass(
   return { rows: rows.map(toBreakGlass), total: Number(total), page, pageSize };
 }
 
+/** How many emergency accesses wait for an administrator's review, for the staff home; not audited. */
+export async function unreviewedBreakGlassCount(db: AnyDb, actor: Actor): Promise<number> {
+  if (actor.role !== 'admin' && actor.role !== 'system') throw new ForbiddenError();
+  const { total } = await db
+    .selectFrom('break_glass')
+    .where('system_id', '=', actor.systemId)
+    .where('reviewed_at', 'is', null)
+    .select((eb) => eb.fn.countAll<number>().as('total'))
+    .executeTakeFirstOrThrow();
+  return Number(total);
+}
+
 /** An administrator records that an emergency access was reviewed, with what they found. */
 export async function reviewBreakGlass(
   db: AnyDb,

@@ -26,7 +26,9 @@ import {
   selfReferralConfirmation,
   standardForService,
   submitReferral,
+  referralsToTriage,
   submitterToken,
+  TRIAGE_STATUSES,
   updatePersonFromReferral,
 } from '../../modules/access/index.ts';
 import { searchAssets } from '../../modules/directory/index.ts';
@@ -388,6 +390,18 @@ export default async function accessRoutes(
   const confirmationCookie = cookieName('self-referral', config.secureCookies);
 
   navigation.add({ href: '/access', text: 'Referrals', roles: STAFF });
+  navigation.addTasks(['spa'], async (actor) => {
+    const waiting = await referralsToTriage(db, actor, deps.clock.now());
+    return [
+      {
+        count: waiting.count,
+        more: waiting.capped,
+        one: 'referral to triage',
+        many: 'referrals to triage',
+        href: '/access',
+      },
+    ];
+  });
   navigation.add({ href: '/access/gaps', text: 'Offer gaps', roles: ['commissioner', 'analyst'] });
 
   // JSON API ------------------------------------------------------------------------------------------
@@ -700,7 +714,7 @@ export default async function accessRoutes(
 
   // Staff: worklist ------------------------------------------------------------------------------------
   const VIEWS = {
-    triage: { label: 'To triage', status: ['received', 'triaged', 'redirected'] },
+    triage: { label: 'To triage', status: TRIAGE_STATUSES },
     accepted: { label: 'Waiting for first contact', status: ['accepted'] },
     mine: { label: 'Claimed by me', status: ['received', 'triaged', 'redirected', 'accepted'] },
     closed: { label: 'Contacted and closed', status: ['first-contact-made', 'closed'] },

@@ -357,6 +357,14 @@ export default async function bedsRoutes(
   const actorOf = (request: FastifyRequest) => request.actor as Actor;
 
   navigation.add({ href: '/beds', text: 'Mental health beds', roles: READERS });
+  navigation.addTasks(beds.BED_MANAGERS, async (actor) => [
+    {
+      count: await beds.openRequestCount(db, actor, { now: deps.clock.now() }),
+      one: 'open bed request',
+      many: 'open bed requests',
+      href: '/beds/requests',
+    },
+  ]);
 
   const common = {
     wardTypeLabels: beds.WARD_TYPE_LABELS,

@@ -7,6 +7,8 @@ import { Type } from 'typebox';
 import type { AppDeps } from '../../app.ts';
 import {
   addAction,
+  caseloadCounts,
+  emergencyAccessesToReview,
   addTeamMember,
   allocateCaseManager,
   allocationWorklist,
@@ -147,6 +149,22 @@ export default async function careRoutes(
   navigation.add({ href: '/care', text: 'Care coordination', roles: STAFF });
   navigation.add({ href: '/care/trusted-assessors', text: 'Trusted assessors', roles: ['admin'] });
   navigation.add({ href: '/care/emergency-access', text: 'Emergency access review', roles: ['admin'] });
+  navigation.addTasks(['case_manager'], async (actor) => {
+    const c = await caseloadCounts(db, actor, { now: deps.clock.now() });
+    return [
+      { count: c.people, one: 'person on your caseload', many: 'people on your caseload', href: '/care' },
+      { count: c.reviewsDue, one: 'care plan review due', many: 'care plan reviews due', href: '/care#reviews-due' },
+      { count: c.overdueActions, one: 'action overdue', many: 'actions overdue', href: '/care#overdue-actions' },
+    ];
+  });
+  navigation.addTasks(['admin'], async (actor) => [
+    {
+      count: await emergencyAccessesToReview(db, actor),
+      one: 'emergency access to review',
+      many: 'emergency accesses to review',
+      href: '/care/emergency-access',
+    },
+  ]);
 
   // JSON API --------------------------------------------------------------------------------------------
   const tags = ['care'];

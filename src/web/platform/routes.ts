@@ -178,9 +178,11 @@ export default async function platformRoutes(
   app.get('/staff', { config: { policy: STAFF } }, async (request, reply) => {
     const actor = request.actor!;
     const links = navigation.for(actor, '/staff').filter((l) => l.href !== '/staff');
+    const tasks = await navigation.tasksFor(actor);
     return reply.render('platform/staff.njk', {
       title: 'Staff home',
       links,
+      tasks: tasks?.filter((t) => t.count > 0) ?? null,
       roleLabel: ROLE_LABELS[actor.role as keyof typeof ROLE_LABELS],
     });
   });

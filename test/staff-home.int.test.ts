@@ -1,0 +1,118 @@
+// The staff home says what is waiting for the person signed in (the central point of access: referrals to
+// triage; a case manager: their caseload, reviews due and overdue actions; a bed manager: open bed requests; an
+// administrator: emergency accesses to review), each linking to where the work is, and counts change as the
+// work does. Only numbers are shown, so loading the page reads no one's record and audits nothing.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
+import { breakGlass } from '../src/platform/auth/relationships.ts';
+import type { Actor } from '../src/platform/auth/roles.ts';
+import { DEMO_SYSTEM } from '../src/seed.ts';
+import { Browser, startTestApp, type TestApp } from './support/app.ts';
+import { testEngines } from './support/db.ts';
+
+const waiting = (body: string) => {
+  const list = /<h2[^>]*>Waiting for you<\/h2>([\s\S]*?)<h2/.exec(body)?.[1] ?? null;
+  return (
+    list
+      ?.replace(/<[^>]+>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim() ?? null
+  );
+};
+
+for (const engine of testEngines()) {
+  describe(`the staff home on ${engine}`, () => {
+    let t: TestApp;
+    before(async () => {
+      t = await startTestApp(engine);
+    });
+    after(async () => t?.close());
+
+    const home = async (role: string) => {
+      const browser = new Browser(t.app);
+      await browser.signIn(role);
+      const page = await browser.get('/staff');
+      assert.equal(page.statusCode, 200);
+      return page.body;
+    };
+    const count = async (query: ReturnType<typeof sql<{ n: number }>>) =>
+      (await query.execute(t.database.db)).rows[0]!.n;
+    const audits = () => count(sql<{ n: number }>`select count(*)::int as n from audit_log`);
+
+    test('the central point of access sees the referrals to triage, and one more when one more is', async () => {
+      const toTriage = () =>
+        count(sql<{ n: number }>`select count(*)::int as n from access_referrals
+          where status in ('received', 'triaged', 'redirected')`);
+      const before = await toTriage();
+      assert.ok(before > 0, 'the demo has referrals to triage');
+      assert.match(waiting(await home('spa'))!, new RegExp(`^${before} referrals? to triage$`));
+      const browser = new Browser(t.app);
+      await browser.signIn('spa');
+      assert.match((await browser.get('/staff')).body, /href="\/access"/);
+
+      // One more referral is to triage (one that had moved on is put back in the database).
+      await sql`update access_referrals set status = 'received' where id = (
+        select id from access_referrals where status not in ('received', 'triaged', 'redirected') limit 1)`.execute(
+        t.database.db,
+      );
+      assert.equal(await toTriage(), before + 1);
+      assert.match(waiting(await home('spa'))!, new RegExp(`^${before + 1} referrals to triage$`));
+    });
+
+    test('a case manager sees the caseload the care page lists, with reviews and actions due, each linked', async () => {
+      const body = await home('case_manager');
+      const browser = new Browser(t.app);
+      await browser.signIn('case_manager');
+      const care = (await browser.get('/care')).body;
+      const people = Number(/Your caseload: (\d+) (?:person|people)/.exec(care)?.[1]);
+      assert.ok(people > 0);
+      assert.match(waiting(body)!, new RegExp(`^${people} (?:person|people) on your caseload`));
+      for (const [phrase, anchor] of [
+        ['care plan reviews? due', 'reviews-due'],
+        ['actions? overdue', 'overdue-actions'],
+      ]) {
+        if (new RegExp(phrase).test(waiting(body)!)) assert.match(body, new RegExp(`href="/care#${anchor}"`));
+        if (new RegExp(phrase).test(waiting(body)!)) assert.match(care, new RegExp(`id="${anchor}"`));
+      }
+    });
+
+    test('a bed manager sees the open bed requests', async () => {
+      const open = await count(sql<{ n: number }>`select count(*)::int as n from beds_requests
+        where status in ('waiting', 'allocated')`);
+      assert.ok(open > 0);
+      assert.match(waiting(await home('bed_manager'))!, new RegExp(`^${open} open bed requests?$`));
+    });
+
+    test('an administrator sees emergency accesses to review once a clinician has broken the glass', async () => {
+      const unreviewed = await count(
+        sql<{ n: number }>`select count(*)::int as n from break_glass where reviewed_at is null`,
+      );
+      if (unreviewed === 0) assert.equal(waiting(await home('admin')), 'Nothing is waiting for you.');
+      const clinician: Actor = {
+        kind: 'user',
+        id: 'u-staff-home-clinician',
+        name: 'Staff home clinician',
+        role: 'clinician',
+        systemId: DEMO_SYSTEM.id,
+        organisationCode: 'RKE',
+      } as Actor;
+      const person = await sql<{ id: string }>`select id from access_people order by id limit 1`.execute(t.database.db);
+      await breakGlass(t.database.db, clinician, person.rows[0]!.id, {
+        reason: 'Urgent review in A&E tonight',
+        now: new Date(),
+      });
+      const shown = waiting(await home('admin'))!;
+      assert.match(shown, new RegExp(`^${unreviewed + 1} emergency access(?:es)? to review$`));
+    });
+
+    test('roles with no counted work see no such section; loading the page audits nothing', async () => {
+      assert.equal(waiting(await home('clinician')), null);
+      const browser = new Browser(t.app);
+      await browser.signIn('spa');
+      const n = await audits();
+      await browser.get('/staff');
+      assert.equal(await audits(), n);
+    });
+  });
+}
