@@ -91,7 +91,7 @@ export async function seedDemoData(
     await seedScheduling(tx, DEMO_SYSTEM.id, londonToday(now));
     await seedVirtualWards(tx, DEMO_SYSTEM.id, { now });
     await seedSilverTriage(tx, DEMO_SYSTEM.id, { now });
-    await seedBeds(tx, DEMO_SYSTEM.id);
+    await seedBeds(tx, DEMO_SYSTEM.id, now);
     await seedCare(tx, DEMO_SYSTEM.id, { password: DEMO_PASSWORD, now });
     await refreshComputedIndicators(tx, systemActor(DEMO_SYSTEM.id), { now });
     await seedFinance(tx, DEMO_SYSTEM.id, now, { runCache: financeRunCache });
