@@ -1,11 +1,12 @@
 // The staff home says what is waiting for the person signed in (the central point of access: referrals to
-// triage; a case manager: their caseload, reviews due and overdue actions; a bed manager: open bed requests; an
-// administrator: emergency accesses to review), each linking to where the work is, and counts change as the
+// triage; a case manager: their caseload, reviews due and overdue actions; a clinician: today's visits; a bed
+// manager: open bed requests; an administrator: emergency accesses to review), each linking to where the work is, and counts change as the
 // work does. Only numbers are shown, so loading the page reads no one's record and audits nothing.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { breakGlass } from '../src/platform/auth/relationships.ts';
+import { fixedClock } from '../src/platform/clock.ts';
 import type { Actor } from '../src/platform/auth/roles.ts';
 import { DEMO_SYSTEM } from '../src/seed.ts';
 import { Browser, startTestApp, type TestApp } from './support/app.ts';
@@ -21,11 +22,14 @@ const waiting = (body: string) => {
   );
 };
 
+const clock = fixedClock('2026-03-10T10:00:00Z');
+
 for (const engine of testEngines()) {
   describe(`the staff home on ${engine}`, () => {
     let t: TestApp;
     before(async () => {
-      t = await startTestApp(engine);
+      // A fixed clock: the demo's day of visits and the counts' "today" are the same day at any hour.
+      t = await startTestApp(engine, { clock });
     });
     after(async () => t?.close());
 
@@ -106,8 +110,22 @@ for (const engine of testEngines()) {
       assert.match(shown, new RegExp(`^${unreviewed + 1} emergency access(?:es)? to review$`));
     });
 
+    test("a clinician sees today's planned visits, as many as their day's page lists", async () => {
+      const body = await home('clinician');
+      const browser = new Browser(t.app);
+      await browser.signIn('clinician');
+      const mine = await browser.get('/scheduling/my-day');
+      assert.equal(mine.statusCode, 303);
+      const day = (await browser.get(mine.headers.location as string)).body;
+      const listed = /(\d+) visits? and \d+ minutes of travel/.exec(day);
+      assert.ok(listed, 'the demo plans a day for the clinician');
+      // The day page shows today when today has a plan, as the seeded demo does.
+      assert.match(waiting(body)!, new RegExp(`^${listed[1]} visits? planned for you today$`));
+      assert.match(body, /href="\/scheduling\/my-day"/);
+    });
+
     test('roles with no counted work see no such section; loading the page audits nothing', async () => {
-      assert.equal(waiting(await home('clinician')), null);
+      assert.equal(waiting(await home('provider')), null);
       const browser = new Browser(t.app);
       await browser.signIn('spa');
       const n = await audits();

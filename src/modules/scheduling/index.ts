@@ -48,6 +48,7 @@ export {
   londonToday,
   minutesToClock,
   myClinicians,
+  visitsToday,
   type Placement,
   PRIORITY_LABELS,
   parseClock,

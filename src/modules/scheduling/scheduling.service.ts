@@ -438,6 +438,24 @@ export async function clinicianDay(
   return { clinician, team, day, route, planAt: planRow?.createdAt ?? null };
 }
 
+/**
+ * How many visits today's plan gives the clinician signed in, across their clinician records, for the staff
+ * home. Only a number leaves, so nothing is audited (their day's page audits its read).
+ */
+export async function visitsToday(db: AnyDb, actor: Actor, now: Date): Promise<number> {
+  requireRole(actor, ['clinician']);
+  const today = londonToday(now);
+  let visits = 0;
+  for (const clinician of await repo.cliniciansOfUser(db, actor.systemId, actor.id)) {
+    const team = await repo.getTeam(db, actor.systemId, clinician.teamId);
+    const planRow = team ? await repo.latestPlan(db, team.id, today) : undefined;
+    if (!team || !planRow) continue;
+    const view = toView(await loadDay(db, team, today), planRow, [team]);
+    visits += view.routes.find((r) => r.clinician.id === clinician.id)?.items.length ?? 0;
+  }
+  return visits;
+}
+
 /** Clinician records linked to a staff account (a clinician's link to their own day). */
 export async function myClinicians(db: AnyDb, actor: Actor): Promise<repo.ClinicianRow[]> {
   return actor.role === 'clinician' ? repo.cliniciansOfUser(db, actor.systemId, actor.id) : [];

@@ -26,6 +26,7 @@ import {
   SKILLS,
   VISIT_PRIORITIES,
   type VisitRow,
+  visitsToday,
 } from '../../modules/scheduling/index.ts';
 import type { Actor } from '../../platform/auth/roles.ts';
 import { NotFoundError, ValidationError } from '../../platform/errors.ts';
@@ -234,6 +235,14 @@ export default async function schedulingRoutes(
 
   navigation.add({ href: '/scheduling', text: 'Visit planning', roles: COORD });
   navigation.add({ href: '/scheduling/my-day', text: 'My visits', roles: ['clinician'] });
+  navigation.addTasks(['clinician'], async (actor) => [
+    {
+      count: await visitsToday(db, actor, deps.clock.now()),
+      one: 'visit planned for you today',
+      many: 'visits planned for you today',
+      href: '/scheduling/my-day',
+    },
+  ]);
 
   // Pages -------------------------------------------------------------------------------------------------
   const boardHref = (day: string, teamId: string, extra: Record<string, string> = {}) =>
