@@ -1,12 +1,14 @@
-// The staff home says what is waiting for the person signed in (the central point of access: referrals to
-// triage; a case manager: their caseload, reviews due and overdue actions; a clinician: today's visits; a bed
-// manager: open bed requests; an administrator: emergency accesses to review), each linking to where the work is, and counts change as the
-// work does. Only numbers are shown, so loading the page reads no one's record and audits nothing.
+// The staff home says what is waiting for the person signed in, each linking to where the work is: for the
+// central point of access, referrals to triage; a case manager, their caseload, reviews due and overdue
+// actions; a clinician, today's visits; a provider, overdue outcome returns; a bed manager, open bed requests;
+// an administrator, emergency accesses to review. Counts change as the work does. Only numbers are shown, so
+// loading the page reads no one's record and audits nothing.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { breakGlass } from '../src/platform/auth/relationships.ts';
 import { fixedClock } from '../src/platform/clock.ts';
+import { dueDateFor, quartersOf } from '../src/modules/outcomes/index.ts';
 import type { Actor } from '../src/platform/auth/roles.ts';
 import { DEMO_SYSTEM } from '../src/seed.ts';
 import { Browser, startTestApp, type TestApp } from './support/app.ts';
@@ -124,8 +126,20 @@ for (const engine of testEngines()) {
       assert.match(body, /href="\/scheduling\/my-day"/);
     });
 
+    test("a provider sees this financial year's outcome returns that are overdue from their organisation", async () => {
+      // 10 March 2026 is in 2025/26: the quarters due before it, less those RKE (the demo provider) sent.
+      const due = quartersOf('2025/26').filter((q) => dueDateFor(q) < '2026-03-10');
+      const sent = await count(sql<{ n: number }>`select count(distinct period)::int as n from outcomes_returns
+        where provider_code = 'RKE' and period in (${sql.join(due)})`);
+      const overdue = due.length - sent;
+      assert.ok(overdue > 0, 'the demo provider has overdue returns');
+      const body = await home('provider');
+      assert.match(waiting(body)!, new RegExp(`^${overdue} outcome returns? overdue this financial year$`));
+      assert.match(body, /href="\/outcomes\/returns"/);
+    });
+
     test('roles with no counted work see no such section; loading the page audits nothing', async () => {
-      assert.equal(waiting(await home('provider')), null);
+      assert.equal(waiting(await home('coordinator')), null);
       const browser = new Browser(t.app);
       await browser.signIn('spa');
       const n = await audits();

@@ -153,6 +153,7 @@ export {
   type ReturnRecord,
   ReturnRejectedError,
   type ReturnsOverview,
+  returnsMissing,
   returnsOverview,
   returnTemplate,
   type StoredCount,

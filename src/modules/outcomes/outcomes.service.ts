@@ -329,6 +329,26 @@ export type ReturnsOverview = ReturnStatusReport & {
 };
 
 /** Which quarterly returns of a financial year are on time, late, missing or not yet due, for every provider. */
+/** Each return the framework expects in the year's quarters: on time, late, missing or not yet due at `now`. */
+function yearStatus(
+  framework: Framework,
+  all: readonly { providerCode: string; period: string; submittedAt: string }[],
+  year: string,
+  now: Date,
+) {
+  const quarters = quartersOf(year);
+  const expected = quarters.flatMap((period) =>
+    framework.providers
+      .filter((p) => expectedReturnRows(framework, p.code, period).length > 0)
+      .map((p) => ({ providerCode: p.code, period })),
+  );
+  const received = all
+    .filter((r) => quarters.includes(r.period))
+    .map((r) => ({ providerCode: r.providerCode, period: r.period, submittedAt: r.submittedAt }));
+  const dueDates = Object.fromEntries(quarters.map((q) => [q, dueDateFor(q)]));
+  return returnStatus(expected, received, dueDates, now);
+}
+
 export async function returnsOverview(
   db: AnyDb,
   actor: Actor,
@@ -349,23 +369,26 @@ export async function returnsOverview(
   }
   const latestWithReturns = [...years].reverse().find((y) => all.some((r) => r.period.startsWith(y)));
   const year = options.year && years.includes(options.year) ? options.year : (latestWithReturns ?? current);
-  const quarters = quartersOf(year);
-  const expected = quarters.flatMap((period) =>
-    framework.providers
-      .filter((p) => expectedReturnRows(framework, p.code, period).length > 0)
-      .map((p) => ({ providerCode: p.code, period })),
-  );
-  const received = all
-    .filter((r) => quarters.includes(r.period))
-    .map((r) => ({ providerCode: r.providerCode, period: r.period, submittedAt: r.submittedAt }));
-  const dueDates = Object.fromEntries(quarters.map((q) => [q, dueDateFor(q)]));
-  const report = returnStatus(expected, received, dueDates, now);
+  const report = yearStatus(framework, all, year, now);
   return {
     ...report,
     year,
     years,
     providers: framework.providers.map((p) => ({ code: p.code, name: p.name })),
   };
+}
+
+/**
+ * How many of this financial year's outcome returns from the provider's own organisation are past their due
+ * date and not yet submitted, for the staff home.
+ */
+export async function returnsMissing(db: AnyDb, actor: Actor, now: Date): Promise<number> {
+  if (!isProvider(actor)) throw new ForbiddenError();
+  const framework = await getFramework(db, actor);
+  const code = actor.organisationCode?.toUpperCase();
+  if (!code || !framework.providers.some((p) => p.code === code)) return 0;
+  const own = (await repo.listReturns(db, actor.systemId)).filter((r) => r.providerCode === code);
+  return yearStatus(framework, own, financialYearOf(now), now).missing.filter((r) => r.providerCode === code).length;
 }
 
 // Demonstration data --------------------------------------------------------------------------------------

@@ -55,6 +55,7 @@ import {
   trendTable,
   valuesTable,
   periodsOf,
+  returnsMissing,
 } from '../../modules/outcomes/index.ts';
 import type { Actor } from '../../platform/auth/roles.ts';
 import { DomainError } from '../../platform/errors.ts';
@@ -161,6 +162,14 @@ export default async function outcomesRoutes(
     text: 'Outcome returns',
     roles: ['analyst', 'commissioner', 'provider'],
   });
+  navigation.addTasks(['provider'], async (actor) => [
+    {
+      count: await returnsMissing(db, actor, deps.clock.now()),
+      one: 'outcome return overdue this financial year',
+      many: 'outcome returns overdue this financial year',
+      href: '/outcomes/returns',
+    },
+  ]);
 
   // Overview -----------------------------------------------------------------------------------------------
   app.get('/outcomes', { config: { policy: READERS } }, async (request, reply) => {
