@@ -11,6 +11,23 @@ export const FINANCE_STAFF_GROUPS = ['nursing', 'allied-health', 'medical', 'psy
 export type FinanceStaffGroup = (typeof FINANCE_STAFF_GROUPS)[number];
 export const LEVERS = ['efficiency', 'scale', 'systemSavings', 'redistribution', 'growth', 'national'] as const;
 export type Lever = (typeof LEVERS)[number];
+/** Levers that bring money from outside the system; the others recycle money already in it. */
+export const NEW_MONEY_LEVERS: readonly Lever[] = ['growth', 'national'];
+
+/** A plan's funding over all its years, split into new money and the system's own levers. */
+export function fundingBySource(funding: Readonly<Record<Lever, readonly number[]>>): {
+  newMoney: number;
+  ownLevers: number;
+} {
+  let newMoney = 0;
+  let ownLevers = 0;
+  for (const lever of LEVERS) {
+    const total = funding[lever].reduce((a, b) => a + b, 0);
+    if (NEW_MONEY_LEVERS.includes(lever)) newMoney += total;
+    else ownLevers += total;
+  }
+  return { newMoney, ownLevers };
+}
 export const LEVER_NAMES: Record<Lever, string> = {
   efficiency: 'Efficiency to best in class',
   scale: 'Opportunities of scale',

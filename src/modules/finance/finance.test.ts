@@ -12,6 +12,7 @@ import {
   evaluatePlan,
   evaluatePlanFast,
   fixedLevers,
+  fundingBySource,
   gapFacts,
   type ModelInput,
   monteCarlo,
@@ -287,6 +288,19 @@ describe('the Monte Carlo fast path', () => {
 });
 
 describe('funding levers', () => {
+  test('funding by source: growth monies and national allocations are new money, the other levers recycle', () => {
+    const years = (v: number) => [v, v];
+    const split = fundingBySource({
+      efficiency: years(1),
+      scale: years(2),
+      systemSavings: years(3),
+      redistribution: years(4),
+      growth: years(10),
+      national: years(20),
+    });
+    assert.deepEqual(split, { newMoney: 60, ownLevers: 20 });
+  });
+
   test('productivity: cost per contact against the best quartile, and the money reaching it would release', () => {
     // These rows name no provider, so each borough is benchmarked as one.
     const p = providerProductivity(input.rows, 0).rows;

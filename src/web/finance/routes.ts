@@ -18,6 +18,7 @@ import {
   createScenario,
   FINANCE_READERS,
   FINANCE_WRITERS,
+  fundingBySource,
   getScenario,
   LEVER_NAMES,
   LEVERS,
@@ -183,7 +184,6 @@ const ProductivityReportSchema = Type.Object({
   providers: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), release: Type.Number() })),
 });
 
-const sumOf = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 const pounds = (v: number | null) => (v === null ? '' : Math.round(v));
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? '' : `${Math.round(v * 100)}%`);
 
@@ -752,13 +752,8 @@ export default async function financeRoutes(
       borough,
       headline: {
         totalInvestment: millions(r.totalInvestment),
-        newMoney: millions(sumOf(r.funding.growth) + sumOf(r.funding.national)),
-        ownLevers: millions(
-          sumOf(r.funding.efficiency) +
-            sumOf(r.funding.scale) +
-            sumOf(r.funding.redistribution) +
-            sumOf(r.funding.systemSavings),
-        ),
+        newMoney: millions(fundingBySource(r.funding).newMoney),
+        ownLevers: millions(fundingBySource(r.funding).ownLevers),
         year2: r.years[year2],
         bedDaysYear2: whole(r.bedDaysSaved.p50[year2]),
         bedDaysYear2Band: `${whole(r.bedDaysSaved.p10[year2])} to ${whole(r.bedDaysSaved.p90[year2])}`,
