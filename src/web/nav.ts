@@ -8,7 +8,8 @@ export type HomeTask = {
   count: number;
   one: string;
   many: string;
-  href: string /** the count was capped */;
+  href: string;
+  /** The count was capped: show "more than" it. */
   more?: boolean;
 };
 type TaskSource = { roles: readonly Role[]; load: (actor: Actor) => Promise<HomeTask[]> };

@@ -733,6 +733,21 @@ export async function caseloadExport(db: AnyDb, actor: Actor, o: Opts): Promise<
 }
 
 /** The case manager's caseload and what needs doing today (reviews due, overdue actions, new allocations). */
+// The caseload page and the staff home's counts judge what is due in the same way.
+const plansDue = (plans: readonly { personId: string; id: string; reviewDue: string }[], day: string) =>
+  reviewsDue(
+    plans.map((p) => ({ personId: p.personId, planId: p.id, reviewDue: p.reviewDue })),
+    day,
+  );
+const actionsOverdue = (
+  actions: readonly { personId: string; id: string; due: string; status: string }[],
+  day: string,
+) =>
+  overdueActions(
+    actions.map((a) => ({ personId: a.personId, actionId: a.id, due: a.due, status: a.status })),
+    day,
+  );
+
 /**
  * The actor's caseload in numbers, for the staff home: people allocated to them, plan reviews due and actions
  * overdue, counted as the caseload page counts them. Only numbers leave, so nothing is audited.
@@ -753,14 +768,8 @@ export async function caseloadCounts(
     const day = today(o);
     return {
       people: allocations.length,
-      reviewsDue: reviewsDue(
-        plans.map((p) => ({ personId: p.personId, planId: p.id, reviewDue: p.reviewDue })),
-        day,
-      ).length,
-      overdueActions: overdueActions(
-        actions.map((a) => ({ personId: a.personId, actionId: a.id, due: a.due, status: a.status })),
-        day,
-      ).length,
+      reviewsDue: plansDue(plans, day).length,
+      overdueActions: actionsOverdue(actions, day).length,
     };
   });
 }
@@ -780,10 +789,7 @@ export async function caseload(db: AnyDb, actor: Actor, o: Opts) {
       const p = people.get(id);
       return p ? `${p.givenName} ${p.familyName}` : '';
     };
-    const overdue = overdueActions(
-      actions.map((a) => ({ personId: a.personId, actionId: a.id, due: a.due, status: a.status })),
-      day,
-    );
+    const overdue = actionsOverdue(actions, day);
     const byId = new Map([...actions, ...owned].map((a) => [a.id, a]));
     const items: CaseloadItem[] = allocations.map((a) => {
       const p = people.get(a.personId);
@@ -819,10 +825,7 @@ export async function caseload(db: AnyDb, actor: Actor, o: Opts) {
       today: day,
       items,
       weight: items.reduce((s, i) => s + i.weight, 0),
-      reviewsDue: reviewsDue(
-        plans.map((p) => ({ personId: p.personId, planId: p.id, reviewDue: p.reviewDue })),
-        day,
-      ).map((r) => ({ ...r, name: name(r.personId) })),
+      reviewsDue: plansDue(plans, day).map((r) => ({ ...r, name: name(r.personId) })),
       overdueActions: overdue.map((x) => ({
         ...x,
         name: name(x.personId),
