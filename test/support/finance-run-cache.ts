@@ -1,5 +1,5 @@
-// Every test process seeds the demo data, and the seed runs the finance model on the NCL scenario: about 3 s
-// of CPU each time, twice per process (PGlite and PostgreSQL), for the same answer. This cache keeps that
+// Every test process seeds the demo data, and the seed runs the finance model on the NCL scenario: 3–4 s of
+// wall time each time (bench/finance-seeded.ts), twice per process (PGlite and PostgreSQL), for the same answer. This cache keeps that
 // answer in a file the other processes read. The key is the finance module's own key for the run (its input,
 // assumptions and options) together with the code it ran: every source file under src/ (the model reads a few
 // from other modules) and the version of HiGHS, so a change to either misses the cache. One process in a run

@@ -27,7 +27,7 @@ export const DEFAULT_DRAWS = 10000;
  * How the seeded NCL plan is run. The solver stops at a 1% proven gap or after 5,000 nodes, both of which are
  * counts of work, not of time, so the plan (which item starts in which year) is the same on every machine at any
  * load; the 120-second time limit is only a backstop that the NCL problem does not reach (it stops at about a
- * 1% gap after about 3 seconds of CPU). Stopping at a 3-second time limit instead gave a different plan from run
+ * 1% gap in 3–4 seconds of wall time, bench/finance-seeded.ts). Stopping at a 3-second time limit instead gave a different plan from run
  * to run and with machine load. A 2% gap was not enough: plans within 2% of each other on the objective differ
  * a lot in when the admission-avoiding services start, and a change of £8,000 a year in one lever moved the
  * year-2 bed days from 68,500 to 45,900 (bench/finance-seeded.ts).
