@@ -7,6 +7,9 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { PGliteDialect } from './pglite-dialect.ts';
+import { holdingWrites } from './write-behind.ts';
+
+export { writeLater } from './write-behind.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: modules narrow this to their own tables (see Db below)
 export type AnyDb = Kysely<any>;
@@ -62,7 +65,7 @@ export async function openPostgres({
       }) as typeof pg.types.getTypeParser,
     },
   });
-  const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely({ dialect: holdingWrites(new PostgresDialect({ pool }), { script: true }) });
   // Without a listener an idle connection's error is thrown from the pool and ends the process. Once closing
   // began, an error is only a connection ending early, which is what closing asks for.
   let closing = false;
@@ -73,7 +76,10 @@ export async function openPostgres({
   // waits for the sockets too, so whoever closes can drop the database straight away (tests do, with force)
   // without its backends still holding idle connections that the drop then terminates.
   const open = new Set<pg.PoolClient>();
-  pool.on('connect', (client) => open.add(client));
+  pool.on('connect', (client) => {
+    open.add(client);
+    answerScriptsWithLastResult(client);
+  });
   let allEnded = () => {};
   pool.on('remove', (client) => {
     open.delete(client);
@@ -102,6 +108,19 @@ export async function openPostgres({
   return { db, engine: 'postgres', schema: schema ?? 'public', location, close };
 }
 
+/**
+ * A script of several statements (write-behind sends one: held writes with the statement after them) answers
+ * with one result per statement; Kysely reads one. The last is the statement the caller asked for.
+ */
+function answerScriptsWithLastResult(client: pg.PoolClient): void {
+  const prototype = Object.getPrototypeOf(client) as { query: (...args: unknown[]) => unknown };
+  (client as { query: unknown }).query = (...args: unknown[]) => {
+    const answer = prototype.query.apply(client, args);
+    if (!(answer instanceof Promise)) return answer; // a cursor or a callback: passed through untouched
+    return answer.then((result: unknown) => (Array.isArray(result) ? result[result.length - 1] : result));
+  };
+}
+
 export type PGliteOptions = { dataDir?: string; loadDataDir?: Blob | File };
 
 export async function openPGlite({ dataDir, loadDataDir }: PGliteOptions = {}): Promise<Database> {
@@ -119,7 +138,7 @@ export async function openPGlite({ dataDir, loadDataDir }: PGliteOptions = {}): 
         'Another Core Offer process may be using it, or the folder may be damaged; DATA_DIR chooses another folder.',
     );
   }
-  const db = new Kysely({ dialect: new PGliteDialect(pglite) });
+  const db = new Kysely({ dialect: holdingWrites(new PGliteDialect(pglite), { script: false }) });
   return {
     db,
     pglite,
