@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Actor } from './auth/roles.ts';
-import { type AnyDb, inTransaction } from './db/database.ts';
+import { type AnyDb, inTransaction, writeLater } from './db/database.ts';
 import { DomainError } from './errors.ts';
 
 export type CommandResult<T> = { status: number; body: T };
@@ -58,13 +58,16 @@ export async function withIdempotency<T>(
       return { status: stored.response_status as number, body: body as T, replayed: true };
     }
     const result = await command(tx);
-    await tx
-      .updateTable('idempotency_keys')
-      .set({ response_status: result.status, response_body: sql`${JSON.stringify(result.body)}::jsonb` })
-      .where('system_id', '=', actor.systemId)
-      .where('actor_id', '=', actor.id)
-      .where('key', '=', key)
-      .execute();
+    // The answer goes with the commit, in one round trip on PostgreSQL (write-behind.ts).
+    await writeLater(
+      tx,
+      tx
+        .updateTable('idempotency_keys')
+        .set({ response_status: result.status, response_body: sql`${JSON.stringify(result.body)}::jsonb` })
+        .where('system_id', '=', actor.systemId)
+        .where('actor_id', '=', actor.id)
+        .where('key', '=', key),
+    );
     return { ...result, replayed: false };
   });
 }

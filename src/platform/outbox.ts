@@ -10,7 +10,7 @@
 // twice by us. The one window left is a death after the gateway took a message and before it was marked: the
 // adapter gets the message's id to pass to the gateway as its idempotency key.
 import { sql } from 'kysely';
-import type { AnyDb } from './db/database.ts';
+import { type AnyDb, writeLater } from './db/database.ts';
 
 export type OutboxMessage = {
   systemId: string;
@@ -30,16 +30,17 @@ export interface DeliveryAdapter {
 // a JavaScript Date (millisecond precision), and a microsecond database now() could otherwise be a fraction
 // of a millisecond "in the future" and the message missed on the first poll.
 export async function enqueue(tx: AnyDb, message: OutboxMessage, { now = new Date() } = {}): Promise<void> {
-  await tx
-    .insertInto('outbox')
-    .values({
+  // Sent with the transaction's next round trip or its commit (write-behind.ts).
+  await writeLater(
+    tx,
+    tx.insertInto('outbox').values({
       next_attempt_at: now,
       system_id: message.systemId,
       topic: message.topic,
       channel: message.channel,
       payload: sql`${JSON.stringify(message.payload)}::jsonb`,
-    })
-    .execute();
+    }),
+  );
 }
 
 /** Delivers up to `limit` due messages; returns how many were delivered and how many failed. */

@@ -2,7 +2,7 @@
 // instants as ISO strings, the shape the pure rules (referral.ts, compliance.ts) take.
 import { containsPattern, type WorklistSearch } from './worklist-search.ts';
 import { sql } from 'kysely';
-import type { AnyDb } from '../../platform/db/database.ts';
+import { type AnyDb, writeLater } from '../../platform/db/database.ts';
 import type { CloseOutcome, ReferralState, ReferralStatus } from './referral.ts';
 
 export interface Communication {
@@ -265,9 +265,10 @@ export async function countReferrals(db: AnyDb, systemId: string): Promise<numbe
 }
 
 export async function insertReferral(db: AnyDb, r: ReferralRow): Promise<void> {
-  await db
-    .insertInto('access_referrals')
-    .values({
+  // Sent with the transaction's next round trip or its commit (write-behind.ts).
+  await writeLater(
+    db,
+    db.insertInto('access_referrals').values({
       id: r.id,
       system_id: r.systemId,
       reference: r.reference,
@@ -293,8 +294,8 @@ export async function insertReferral(db: AnyDb, r: ReferralRow): Promise<void> {
       given_person: r.givenPerson ? sql`${JSON.stringify(r.givenPerson)}::jsonb` : null,
       details_differ: sql`${JSON.stringify(r.detailsDiffer)}::jsonb`,
       submitter_hash: r.submitterHash ?? null,
-    })
-    .execute();
+    }),
+  );
 }
 
 export async function insertEvent(
@@ -302,9 +303,10 @@ export async function insertEvent(
   systemId: string,
   e: Omit<EventRow, 'id'> & { referralId: string },
 ): Promise<void> {
-  await db
-    .insertInto('access_referral_events')
-    .values({
+  // Sent with the transaction's next round trip or its commit (write-behind.ts).
+  await writeLater(
+    db,
+    db.insertInto('access_referral_events').values({
       system_id: systemId,
       referral_id: e.referralId,
       type: e.type,
@@ -320,14 +322,15 @@ export async function insertEvent(
       from_service_id: e.fromServiceId,
       outcome: e.outcome,
       first_contact_due: e.firstContactDue,
-    })
-    .execute();
+    }),
+  );
 }
 
 export async function insertGap(db: AnyDb, systemId: string, g: Omit<GapRow, 'id'>): Promise<void> {
-  await db
-    .insertInto('access_offer_gaps')
-    .values({
+  // Sent with the transaction's next round trip or its commit (write-behind.ts).
+  await writeLater(
+    db,
+    db.insertInto('access_offer_gaps').values({
       system_id: systemId,
       referral_id: g.referralId,
       component: g.component,
@@ -337,8 +340,8 @@ export async function insertGap(db: AnyDb, systemId: string, g: Omit<GapRow, 'id
       level: g.level,
       message: g.message,
       recorded_at: g.recordedAt,
-    })
-    .execute();
+    }),
+  );
 }
 
 const PERSON_COLUMNS = [

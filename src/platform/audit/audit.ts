@@ -2,7 +2,7 @@
 // transaction as the change it records; append-only (a database trigger refuses updates and deletes).
 import { sql } from 'kysely';
 import type { Actor } from '../auth/roles.ts';
-import type { AnyDb } from '../db/database.ts';
+import { type AnyDb, writeLater } from '../db/database.ts';
 
 export type AuditOutcome = 'success' | 'refused' | 'failed';
 
@@ -35,9 +35,10 @@ export type AuditRecord = {
 
 /** Writes one audit row. Pass the transaction that makes the change so both commit or neither does. */
 export async function audit(db: AnyDb, actor: Actor | null, entry: AuditEntry): Promise<void> {
-  await db
-    .insertInto('audit_log')
-    .values({
+  // Sent with the transaction's next round trip (or its commit): nothing in it reads the audit row back.
+  await writeLater(
+    db,
+    db.insertInto('audit_log').values({
       system_id: actor?.systemId ?? null,
       actor_id: actor?.id ?? null,
       actor_name: actor?.name ?? null,
@@ -50,8 +51,8 @@ export async function audit(db: AnyDb, actor: Actor | null, entry: AuditEntry): 
       outcome: entry.outcome ?? 'success',
       detail: entry.detail ? JSON.stringify(entry.detail) : null,
       request_id: entry.requestId ?? null,
-    })
-    .execute();
+    }),
+  );
 }
 
 export type AuditQuery = {

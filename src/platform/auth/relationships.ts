@@ -26,7 +26,7 @@
 import { sql } from 'kysely';
 import { type AuditEntry, audit } from '../audit/audit.ts';
 import type { AnyDb } from '../db/database.ts';
-import { inTransaction } from '../db/database.ts';
+import { inTransaction, writeLater } from '../db/database.ts';
 import { DomainError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 import type { Actor, Role } from './roles.ts';
 
@@ -95,20 +95,23 @@ export async function relateAll(tx: AnyDb, grants: readonly RelationshipGrant[])
     });
   }
   if (rows.length === 0) return;
-  await tx
-    .insertInto('person_relationships')
-    .values(rows)
-    .onConflict((oc) =>
-      oc
-        .columns(['system_id', 'person_id', 'grantee_kind', 'grantee', 'source_type', 'source_id'])
-        // Re-opening an ended relationship starts it again now; an open one keeps its start.
-        .doUpdateSet({
-          ends_at: null,
-          basis: sql`excluded.basis`,
-          starts_at: sql`case when person_relationships.ends_at is null then person_relationships.starts_at else excluded.starts_at end`,
-        }),
-    )
-    .execute();
+  // Sent with the transaction's next round trip or its commit (write-behind.ts).
+  await writeLater(
+    tx,
+    tx
+      .insertInto('person_relationships')
+      .values(rows)
+      .onConflict((oc) =>
+        oc
+          .columns(['system_id', 'person_id', 'grantee_kind', 'grantee', 'source_type', 'source_id'])
+          // Re-opening an ended relationship starts it again now; an open one keeps its start.
+          .doUpdateSet({
+            ends_at: null,
+            basis: sql`excluded.basis`,
+            starts_at: sql`case when person_relationships.ends_at is null then person_relationships.starts_at else excluded.starts_at end`,
+          }),
+      ),
+  );
 }
 
 /** Ends the relationships a source gave (all of them, or one grantee's). Returns how many ended. */
