@@ -1,7 +1,9 @@
-// Helper (not a benchmark): the SQL statements one referral submission runs, in order, on real PostgreSQL.
+// Helper (not a benchmark): the SQL one referral submission and one worklist read send, in order, on real
+// PostgreSQL.
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test ./node_modules/.bin/node bench/submission-statements.ts
-// Counts every statement the app's pool sends for one POST /api/referrals (after a warm-up submission), so the
-// per-submission round trips in docs/benchmarks.md can be checked.
+// Counts every query the app's pool sends for one POST /api/referrals (after a warm-up submission) and one
+// GET /api/referrals page, so the round trips in docs/benchmarks.md can be checked. A script of several
+// statements (write-behind sends them) is one round trip and is listed once, by its start.
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -76,6 +78,16 @@ try {
   const res = await submit(2);
   counting = false;
   console.log(`status ${res.statusCode}; ${seen.length} statements:`);
+  for (const [i, s] of seen.entries()) console.log(`${i + 1}. ${s}`);
+  // The load benchmark's other request: one page of the worklist.
+  seen.length = 0;
+  counting = true;
+  const read = await app.inject({
+    url: '/api/referrals?status=received&status=triaged&pageSize=25',
+    headers: { authorization: `Bearer ${value}` },
+  });
+  counting = false;
+  console.log(`\nworklist read: status ${read.statusCode}; ${seen.length} statements:`);
   for (const [i, s] of seen.entries()) console.log(`${i + 1}. ${s}`);
   await app.close();
 } finally {

@@ -513,7 +513,8 @@ async function createReferral(
   const { person, created } = await repo.findOrCreatePerson(tx, systemId, given, o.now);
   const personId = person.id;
   const differ = created ? [] : detailsThatDiffer(person, given);
-  const open = await repo.openReferralsFor(tx, systemId, personId, input.component);
+  // A person created in this transaction has no referrals yet: nobody else can see them until it commits.
+  const open = created ? [] : await repo.openReferralsFor(tx, systemId, personId, input.component);
   const id = randomUUID();
   const duplicates = findLikelyDuplicates(
     { id, nhsNumber: input.person.nhsNumber, component: input.component, receivedAt: o.now },
