@@ -514,15 +514,13 @@ export async function listReferrals(
     }
     q = q.where('r.person_id', 'in', people);
   }
-  // The count reads the worklist's index in order and stops after the cap (no join: every referral has its
-  // person), so it costs at most WORKLIST_COUNT_CAP + 1 index entries whatever the size of the table.
+  // The count stops at the cap (no join: every referral has its person), so it costs at most
+  // WORKLIST_COUNT_CAP + 1 grant probes whatever the size of the table. It has no order: with one, PostgreSQL
+  // reads and sorts every match to find which are first, when any 1,001 give the same count.
   const counted = await db
     .selectFrom(
       q
         .select(sql`1`.as('one'))
-        .orderBy(DUE_KEY)
-        .orderBy('r.received_at')
-        .orderBy('r.id')
         .limit(WORKLIST_COUNT_CAP + 1)
         .as('c'),
     )
