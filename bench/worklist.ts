@@ -98,9 +98,13 @@ async function one(size: number): Promise<string[]> {
           order by coalesce(r.first_contact_due, r.target_due_at) asc nulls last, r.received_at, r.id limit 25 offset 2000`,
       ],
       [
-        'after: capped count (at most 1,001 rows)',
+        'until 2026-12-06: capped count, ordered',
         sql`select count(*) from (select 1 from access_referrals r where ${probed}
           order by ${key}, r.received_at, r.id limit 1001) c`,
+      ],
+      [
+        'after: capped count (at most 1,001 rows, no order)',
+        sql`select count(*) from (select 1 from access_referrals r where ${probed} limit 1001) c`,
       ],
       [
         'after: first page (keyset, LIMIT 26)',
