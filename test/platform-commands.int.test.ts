@@ -50,6 +50,50 @@ for (const engine of testEngines()) {
       assert.equal(attempts.filter((a) => !a.replayed).length, 1);
     });
 
+    test('a retry does not write again, and gets the first answer even where the command would now refuse', async () => {
+      const request = { key: 'k-5', route: 'things', request: { name: 'e' } };
+      const first = await withIdempotency(database.db, actor, request, async (tx) => {
+        const row = await tx.insertInto('things').values({ name: 'e' }).returning('id').executeTakeFirstOrThrow();
+        return { status: 201, body: { id: row.id } };
+      });
+      const before = await count();
+      let pastFirstStatement = false;
+      const retried = await withIdempotency(database.db, actor, request, async (tx) => {
+        await tx.insertInto('things').values({ name: 'e' }).execute();
+        pastFirstStatement = true;
+        return { status: 201, body: { id: -1 } };
+      });
+      assert.equal(pastFirstStatement, false, 'the stored key stops the command before it writes');
+      assert.deepEqual(retried, { ...first, replayed: true });
+      // A command that checks today's state and refuses before sending anything: the retry is still answered.
+      const refusedNow = await withIdempotency(database.db, actor, request, async () => {
+        throw new Error('already done');
+      });
+      assert.deepEqual(refusedNow, { ...first, replayed: true });
+      assert.equal(await count(), before, 'nothing written by either retry');
+    });
+
+    test('inside a caller’s transaction the key is taken first and a retry is answered the same way', async () => {
+      const request = { key: 'k-6', route: 'things', request: { name: 'f' } };
+      const run = () =>
+        database.db.transaction().execute((tx) =>
+          withIdempotency(tx, actor, request, async (inner) => {
+            const row = await inner
+              .insertInto('things')
+              .values({ name: 'f' })
+              .returning('id')
+              .executeTakeFirstOrThrow();
+            return { status: 201, body: { id: row.id } };
+          }),
+        );
+      const before = await count();
+      const first = await run();
+      const second = await run();
+      assert.equal(first.replayed, false);
+      assert.deepEqual(second, { ...first, replayed: true });
+      assert.equal(await count(), before + 1);
+    });
+
     test('a key reused for a different request is refused; a failed command leaves no key behind', async () => {
       await assert.rejects(
         withIdempotency(database.db, actor, { key: 'k-1', route: 'things', request: { name: 'other' } }, async () => ({
