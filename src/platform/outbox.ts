@@ -30,7 +30,6 @@ export interface DeliveryAdapter {
 // a JavaScript Date (millisecond precision), and a microsecond database now() could otherwise be a fraction
 // of a millisecond "in the future" and the message missed on the first poll.
 export async function enqueue(tx: AnyDb, message: OutboxMessage, { now = new Date() } = {}): Promise<void> {
-  // Sent with the transaction's next round trip or its commit (write-behind.ts).
   await writeLater(
     tx,
     tx.insertInto('outbox').values({

@@ -265,7 +265,6 @@ export async function countReferrals(db: AnyDb, systemId: string): Promise<numbe
 }
 
 export async function insertReferral(db: AnyDb, r: ReferralRow): Promise<void> {
-  // Sent with the transaction's next round trip or its commit (write-behind.ts).
   await writeLater(
     db,
     db.insertInto('access_referrals').values({
@@ -303,7 +302,6 @@ export async function insertEvent(
   systemId: string,
   e: Omit<EventRow, 'id'> & { referralId: string },
 ): Promise<void> {
-  // Sent with the transaction's next round trip or its commit (write-behind.ts).
   await writeLater(
     db,
     db.insertInto('access_referral_events').values({
@@ -327,7 +325,6 @@ export async function insertEvent(
 }
 
 export async function insertGap(db: AnyDb, systemId: string, g: Omit<GapRow, 'id'>): Promise<void> {
-  // Sent with the transaction's next round trip or its commit (write-behind.ts).
   await writeLater(
     db,
     db.insertInto('access_offer_gaps').values({

@@ -95,7 +95,6 @@ export async function relateAll(tx: AnyDb, grants: readonly RelationshipGrant[])
     });
   }
   if (rows.length === 0) return;
-  // Sent with the transaction's next round trip or its commit (write-behind.ts).
   await writeLater(
     tx,
     tx

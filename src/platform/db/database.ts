@@ -7,7 +7,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { PGliteDialect } from './pglite-dialect.ts';
-import { holdingWrites } from './write-behind.ts';
+import { answerScriptsWithLastResult, holdingWrites } from './write-behind.ts';
 
 export { writeLater } from './write-behind.ts';
 
@@ -106,19 +106,6 @@ export async function openPostgres({
     );
   }
   return { db, engine: 'postgres', schema: schema ?? 'public', location, close };
-}
-
-/**
- * A script of several statements (write-behind sends one: held writes with the statement after them) answers
- * with one result per statement; Kysely reads one. The last is the statement the caller asked for.
- */
-function answerScriptsWithLastResult(client: pg.PoolClient): void {
-  const prototype = Object.getPrototypeOf(client) as { query: (...args: unknown[]) => unknown };
-  (client as { query: unknown }).query = (...args: unknown[]) => {
-    const answer = prototype.query.apply(client, args);
-    if (!(answer instanceof Promise)) return answer; // a cursor or a callback: passed through untouched
-    return answer.then((result: unknown) => (Array.isArray(result) ? result[result.length - 1] : result));
-  };
 }
 
 export type PGliteOptions = { dataDir?: string; loadDataDir?: Blob | File };

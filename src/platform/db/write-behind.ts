@@ -77,67 +77,97 @@ export function inlineParameters(statement: string, parameters: readonly unknown
   return out;
 }
 
+const BEGIN = 'begin';
+
+/** A statement without parameters: a transaction command, or a script of statements already written out. */
+function rawQuery(statement: string): CompiledQuery {
+  return { sql: statement, parameters: [], query: { kind: 'RawNode' } } as unknown as CompiledQuery;
+}
+
 class HoldingConnection implements DatabaseConnection {
   readonly inner: DatabaseConnection;
   readonly #script: boolean;
-  inTransaction = false;
-  /** The transaction's BEGIN, not yet sent: it goes with the first statement (script mode only). */
-  pendingBegin: string | null = null;
+  #inTransaction = false;
+  /** The transaction's BEGIN is still to be sent: it goes with the first statement (script mode only). */
+  #beginUnsent = false;
   #held: CompiledQuery[] = [];
   constructor(inner: DatabaseConnection, script: boolean) {
     this.inner = inner;
     this.#script = script;
   }
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-    if (this.inTransaction && heldBack.has(compiled)) {
+    if (this.#inTransaction && heldBack.has(compiled)) {
       this.#held.push(compiled);
       return { rows: [] };
     }
-    const sent = await this.flush<R>(compiled);
-    return sent ?? this.inner.executeQuery<R>(compiled);
+    return (await this.#flush<R>(compiled)) ?? this.inner.executeQuery<R>(compiled);
   }
   async *streamQuery<R>(compiled: CompiledQuery, chunkSize: number): AsyncIterableIterator<QueryResult<R>> {
-    await this.flush();
+    await this.#flush();
     yield* this.inner.streamQuery<R>(compiled, chunkSize);
   }
-  /**
-   * Sends the pending BEGIN and the held writes. In script mode they go in one round trip with `next` (the
-   * statement about to run, whose answer is the script's last) when every part can be written out; the
-   * answer is returned then, and null when `next` is still to be sent.
-   */
-  async flush<R>(next?: CompiledQuery): Promise<QueryResult<R> | null> {
-    const held = this.#held;
-    const begin = this.pendingBegin;
+  async begin(driver: Driver, settings: TransactionSettings): Promise<void> {
+    // With an isolation level or access mode the settings must apply from the start, so it begins at once.
+    if (this.#script && !settings.isolationLevel && !settings.accessMode) this.#beginUnsent = true;
+    else await driver.beginTransaction(this.inner, settings);
+    this.#inTransaction = true;
+  }
+  async commit(driver: Driver): Promise<void> {
+    this.#inTransaction = false;
+    if (this.#beginUnsent && this.#held.length === 0) {
+      this.#beginUnsent = false; // nothing was sent, so there is nothing to commit
+      return;
+    }
+    // In script mode the held writes and COMMIT go as one script; an error in a held write stops it there and
+    // the caller rolls back.
+    if (await this.#flush(rawQuery('commit'))) return;
+    await driver.commitTransaction(this.inner);
+  }
+  async rollback(driver: Driver): Promise<void> {
     this.#held = [];
-    this.pendingBegin = null;
-    if (held.length === 0 && begin === null) return null;
+    this.#inTransaction = false;
+    if (this.#beginUnsent) {
+      this.#beginUnsent = false; // a BEGIN never sent has nothing to roll back
+      return;
+    }
+    await driver.rollbackTransaction(this.inner);
+  }
+  /** Before a savepoint command: everything held so far belongs before it. */
+  async sendHeld(): Promise<void> {
+    await this.#flush();
+  }
+  /** Rolling back to a savepoint undoes everything held, all of it written after the last savepoint command. */
+  discardHeld(): void {
+    this.#held = [];
+  }
+  reset(): void {
+    this.#held = [];
+    this.#beginUnsent = false;
+    this.#inTransaction = false;
+  }
+  /**
+   * Sends the unsent BEGIN and the held writes. In script mode they go in one round trip with `next` (the
+   * statement about to run, whose answer is the script's last) when every statement can be written out; that
+   * answer is returned, and null when `next` is still to be sent.
+   */
+  async #flush<R>(next?: CompiledQuery): Promise<QueryResult<R> | null> {
+    const held = this.#held;
+    const begin = this.#beginUnsent;
+    this.#held = [];
+    this.#beginUnsent = false;
+    if (held.length === 0 && !begin) return null;
     if (this.#script) {
-      const parts = [...(begin === null ? [] : [begin]), ...held.map((q) => inlineParameters(q.sql, q.parameters))];
-      const last = next ? inlineParameters(next.sql, next.parameters) : '';
-      if (parts.every((p) => p !== null) && last !== null) {
-        const script = [...parts, ...(last ? [last] : [])].join(';\n');
-        const answer = await this.inner.executeQuery<R>({
-          ...(next ?? held[0]),
-          sql: script,
-          parameters: [],
-        } as CompiledQuery);
+      const statements = [...held, ...(next ? [next] : [])].map((q) => inlineParameters(q.sql, q.parameters));
+      if (statements.every((statement) => statement !== null)) {
+        const script = [...(begin ? [BEGIN] : []), ...statements].join(';\n');
+        const answer = await this.inner.executeQuery<R>(rawQuery(script));
         return next ? answer : null;
       }
     }
-    if (begin !== null) await this.inner.executeQuery(rawQuery(begin));
+    if (begin) await this.inner.executeQuery(rawQuery(BEGIN));
     for (const q of held) await this.inner.executeQuery(q);
     return null;
   }
-  holding(): boolean {
-    return this.#held.length > 0;
-  }
-  discard(): void {
-    this.#held = [];
-  }
-}
-
-function rawQuery(statement: string): CompiledQuery {
-  return { sql: statement, parameters: [], query: { kind: 'RawNode' } } as unknown as CompiledQuery;
 }
 
 class HoldingDriver implements Driver {
@@ -153,63 +183,33 @@ class HoldingDriver implements Driver {
   async acquireConnection(): Promise<DatabaseConnection> {
     return new HoldingConnection(await this.#inner.acquireConnection(), this.#script);
   }
-  async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    const c = connection as HoldingConnection;
-    if (this.#script && !settings.isolationLevel && !settings.accessMode) c.pendingBegin = 'begin';
-    else await this.#inner.beginTransaction(c.inner, settings);
-    c.inTransaction = true;
+  beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    return (connection as HoldingConnection).begin(this.#inner, settings);
   }
-  async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    const c = connection as HoldingConnection;
-    c.inTransaction = false;
-    if (this.#script) {
-      // Nothing was sent: there is nothing to commit.
-      if (c.pendingBegin !== null && !c.holding()) {
-        c.pendingBegin = null;
-        return;
-      }
-      // The held writes and the commit in one script. An error in a held write stops it there (the caller
-      // rolls back); a transaction PostgreSQL had already aborted answers the commit with ROLLBACK.
-      const answer = await c.flush<{ command?: string }>(rawQuery('commit'));
-      if (answer?.rows[0]?.command === 'ROLLBACK') throw new Error('The transaction was aborted and rolled back');
-      if (answer) return;
-    } else {
-      await c.flush();
-    }
-    await this.#inner.commitTransaction(c.inner);
+  commitTransaction(connection: DatabaseConnection): Promise<void> {
+    return (connection as HoldingConnection).commit(this.#inner);
   }
-  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    const c = connection as HoldingConnection;
-    c.discard();
-    c.inTransaction = false;
-    // A BEGIN never sent has nothing to roll back.
-    if (c.pendingBegin !== null) {
-      c.pendingBegin = null;
-      return;
-    }
-    await this.#inner.rollbackTransaction(c.inner);
+  rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    return (connection as HoldingConnection).rollback(this.#inner);
   }
   async savepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']) {
     const c = connection as HoldingConnection;
-    await c.flush();
+    await c.sendHeld();
     await this.#inner.savepoint?.(c.inner, name, compile);
   }
   async rollbackToSavepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']) {
     const c = connection as HoldingConnection;
-    // Everything held was written after the last savepoint command, so all of it is undone.
-    c.discard();
+    c.discardHeld();
     await this.#inner.rollbackToSavepoint?.(c.inner, name, compile);
   }
   async releaseSavepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']) {
     const c = connection as HoldingConnection;
-    await c.flush();
+    await c.sendHeld();
     await this.#inner.releaseSavepoint?.(c.inner, name, compile);
   }
   async releaseConnection(connection: DatabaseConnection): Promise<void> {
     const c = connection as HoldingConnection;
-    c.discard();
-    c.pendingBegin = null;
-    c.inTransaction = false;
+    c.reset();
     await this.#inner.releaseConnection(c.inner);
   }
   destroy() {
@@ -224,5 +224,18 @@ export function holdingWrites(dialect: Dialect, { script }: { script: boolean })
     createIntrospector: (db) => dialect.createIntrospector(db),
     createQueryCompiler: () => dialect.createQueryCompiler(),
     createDriver: () => new HoldingDriver(dialect.createDriver(), script),
+  };
+}
+
+/**
+ * A pg client whose answer to a script (several statements, as write-behind sends) is its last statement's
+ * result, the one the caller asked for: pg answers with one result per statement, and Kysely reads one.
+ */
+export function answerScriptsWithLastResult(client: { query: unknown }): void {
+  const prototype = Object.getPrototypeOf(client) as { query: (...args: unknown[]) => unknown };
+  client.query = (...args: unknown[]) => {
+    const answer = prototype.query.apply(client, args);
+    if (!(answer instanceof Promise)) return answer; // a cursor or a callback: passed through untouched
+    return answer.then((result: unknown) => (Array.isArray(result) ? result[result.length - 1] : result));
   };
 }
