@@ -57,13 +57,13 @@ for (const engine of testEngines()) {
         return { status: 201, body: { id: row.id } };
       });
       const before = await count();
-      let pastFirstStatement = false;
+      let wroteAgain = false;
       const retried = await withIdempotency(database.db, actor, request, async (tx) => {
         await tx.insertInto('things').values({ name: 'e' }).execute();
-        pastFirstStatement = true;
+        wroteAgain = true;
         return { status: 201, body: { id: -1 } };
       });
-      assert.equal(pastFirstStatement, false, 'the stored key stops the command before it writes');
+      assert.equal(wroteAgain, false, 'the stored key stops the command before it writes');
       assert.deepEqual(retried, { ...first, replayed: true });
       // A command that checks today's state and refuses before sending anything: the retry is still answered.
       const refusedNow = await withIdempotency(database.db, actor, request, async () => {

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { type AnyDb, type Database, writeLater } from '../src/platform/db/database.ts';
 import { openTestDatabase, testEngines } from './support/db.ts';
 
@@ -155,6 +156,31 @@ for (const engine of testEngines()) {
           assert.equal((await tx.selectFrom('wb_rows').select('id').execute()).length, 1);
         });
       assert.deepEqual(await ids(), [60]);
+    });
+
+    test('on PostgreSQL, BEGIN rides with the first statement and the held writes with COMMIT', {
+      skip: engine !== 'postgres' && 'the embedded database has no round trips to save',
+    }, async () => {
+      await clear();
+      const sent: string[] = [];
+      const original = pg.Client.prototype.query;
+      pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+        sent.push(String(typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string }).text));
+        return (original as (...a: unknown[]) => unknown).apply(this, args);
+      } as typeof original;
+      try {
+        await db.transaction().execute(async (tx) => {
+          await tx.selectFrom('wb_rows').select('id').execute();
+          await writeLater(tx, insert(tx, 70, tricky));
+          await writeLater(tx, insert(tx, 71));
+        });
+      } finally {
+        pg.Client.prototype.query = original;
+      }
+      assert.equal(sent.length, 2, `two round trips, not ${sent.length}: ${sent.join(' | ')}`);
+      assert.match(sent[0] ?? '', /^begin;\nselect "id" from "wb_rows"$/);
+      assert.match(sent[1] ?? '', /^insert into "wb_rows" .*;\ninsert into "wb_rows" .*;\ncommit$/s);
+      assert.deepEqual(await ids(), [70, 71]);
     });
 
     test('transactions on many connections at once keep their own held writes', async () => {
